@@ -1,0 +1,4 @@
+package org.pydl4j.nd;
+
+/** An index into one dimension of an {@link INDArray}; made by {@link NDArrayIndex}. */
+public interface INDArrayIndex {}

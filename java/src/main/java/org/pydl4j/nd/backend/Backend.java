@@ -1,0 +1,60 @@
+package org.pydl4j.nd.backend;
+
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.activations.Activation;
+
+/**
+ * The compute kernels the layers need. One interface, several implementations: {@code reference} (plain Java, the
+ * oracle; FLOAT and DOUBLE), {@code cpu} (oneDNN/OpenBLAS over JNI; FLOAT), {@code cuda}. Elementwise arithmetic,
+ * reductions, losses and updaters are not here: they live once in Java, on {@link INDArray}.
+ *
+ * <p>Layouts: images are NCHW, convolution weights OIHW with I = inChannels / groups, 2-d arrays row-major.
+ * Every method validates shapes (in Java, before any native call) and throws IllegalArgumentException naming the
+ * offending shape. Results are new arrays of the input's data type unless stated otherwise; inputs are not modified.
+ */
+public interface Backend {
+    /** "reference", "cpu" or "cuda". */
+    String name();
+
+    /** c = alpha * op(a) * op(b) + beta * c for 2-d arrays; op transposes when the flag is set. c is written in place. */
+    void gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta);
+
+    /** Convolution: input [N,C,H,W], weight [O,C/groups,kH,kW], bias [O] or null; returns [N,O,OH,OW]. */
+    INDArray conv2d(INDArray input, INDArray weight, INDArray bias, ConvParams p);
+
+    /** Gradient with respect to the input of {@link #conv2d}: gradOut [N,O,OH,OW] -> [N,C,H,W] (inputShape). */
+    INDArray conv2dBackwardData(INDArray gradOut, INDArray weight, long[] inputShape, ConvParams p);
+
+    /**
+     * Gradients with respect to weight and bias of {@link #conv2d}. Returns {gradWeight [O,C/groups,kH,kW],
+     * gradBias [O]}; gradBias is null when withBias is false.
+     */
+    INDArray[] conv2dBackwardWeights(INDArray input, INDArray gradOut, long[] weightShape, boolean withBias, ConvParams p);
+
+    /** Pooling over kH x kW windows (p.groups ignored): [N,C,H,W] -> [N,C,OH,OW]. */
+    INDArray pool2d(INDArray input, PoolingType type, ConvParams p);
+
+    /** Gradient of {@link #pool2d} with respect to its input; MAX routes to the first maximum of each window. */
+    INDArray pool2dBackward(INDArray input, INDArray gradOut, PoolingType type, ConvParams p);
+
+    /**
+     * Batch normalization over every dimension but 1 ([N,C] or [N,C,H,W]) with batch statistics.
+     * Returns {output, batchMean [C], batchVar [C]} where the variance is the biased (1/n) one used to normalize.
+     */
+    INDArray[] batchNormTraining(INDArray input, INDArray gamma, INDArray beta, double eps);
+
+    /** Batch normalization with given statistics: gamma * (x - mean) / sqrt(var + eps) + beta. */
+    INDArray batchNormInference(INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var, double eps);
+
+    /**
+     * Backward of {@link #batchNormTraining} given its batch mean and biased variance.
+     * Returns {gradInput, gradGamma [C], gradBeta [C]}.
+     */
+    INDArray[] batchNormBackward(INDArray input, INDArray gradOut, INDArray gamma, INDArray mean, INDArray var, double eps);
+
+    /** y = f(x). SOFTMAX is taken along dimension 1 (classes) of a 2-d array. LEAKYRELU uses slope 0.01. */
+    INDArray activate(Activation f, INDArray x);
+
+    /** dL/dx given x, y = f(x) and dL/dy. */
+    INDArray activateBackward(Activation f, INDArray x, INDArray y, INDArray gradOut);
+}

@@ -1,0 +1,90 @@
+#include "common.h"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace pydl4j {
+
+dnnl::engine& cpu_engine() {
+    static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    return engine;
+}
+
+dnnl::stream& cpu_stream() {
+    static dnnl::stream stream(cpu_engine());
+    return stream;
+}
+
+std::mutex& compute_mutex() {
+    static std::mutex mu;
+    return mu;
+}
+
+float* address(JNIEnv* env, jobject buffer, const char* what) {
+    if (buffer == nullptr) throw std::invalid_argument(std::string(what) + ": null buffer");
+    void* p = env->GetDirectBufferAddress(buffer);
+    if (p == nullptr) throw std::invalid_argument(std::string(what) + ": not a direct buffer");
+    return static_cast<float*>(p);
+}
+
+float* address_or_null(JNIEnv* env, jobject buffer, const char* what) {
+    return buffer == nullptr ? nullptr : address(env, buffer, what);
+}
+
+void throw_java(JNIEnv* env, const char* op, const char* message) {
+    if (env->ExceptionCheck()) return;  // a Java exception is already pending; keep it
+    jclass cls = env->FindClass("java/lang/IllegalStateException");
+    if (cls == nullptr) return;  // FindClass left NoClassDefFoundError pending
+    std::string text = std::string("cpu backend ") + op + ": " + message;
+    env->ThrowNew(cls, text.c_str());
+}
+
+std::string Geometry::key() const {
+    std::ostringstream s;
+    s << n << ',' << c << ',' << h << ',' << w << ',' << o << ',' << oh << ',' << ow << ',' << kh << ',' << kw
+      << ',' << sh << ',' << sw << ',' << pt << ',' << pl << ',' << pb << ',' << pr << ',' << dh << ',' << dw
+      << ',' << groups;
+    return s.str();
+}
+
+Geometry read_geometry(JNIEnv* env, jintArray values) {
+    if (values == nullptr || env->GetArrayLength(values) != kGeometryLength) {
+        throw std::invalid_argument("geometry must hold " + std::to_string(kGeometryLength) + " ints");
+    }
+    jint v[kGeometryLength];
+    env->GetIntArrayRegion(values, 0, kGeometryLength, v);
+    return Geometry{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                    v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17]};
+}
+
+Reorder Reorder::make(const memory::desc& from, const memory::desc& to) {
+    Reorder r{std::nullopt, from, to};
+    if (from != to) {
+        dnnl::reorder::primitive_desc pd(cpu_engine(), from, cpu_engine(), to);
+        r.prim.emplace(pd);
+    }
+    return r;
+}
+
+memory plain(const memory::desc& md, float* ptr) { return memory(md, cpu_engine(), ptr); }
+
+memory reorder_in(const Reorder& r, float* user) {
+    memory src = plain(r.from, user);
+    if (!r.prim) return src;
+    memory dst(r.to, cpu_engine());
+    r.prim->execute(cpu_stream(), src, dst);
+    return dst;
+}
+
+memory output_memory(const Reorder& r, float* user) {
+    // Output reorders go from the primitive's layout (from) to the user's plain layout (to).
+    return r.prim ? memory(r.from, cpu_engine()) : plain(r.to, user);
+}
+
+void finish_out(const Reorder& r, const memory& produced, float* user) {
+    if (!r.prim) return;
+    memory dst = plain(r.to, user);
+    r.prim->execute(cpu_stream(), produced, dst);
+}
+
+}  // namespace pydl4j

@@ -1,0 +1,100 @@
+// Shared helpers of libpydl4j_cpu: the oneDNN engine/stream, buffer access, the primitive cache, geometry
+// decoding and the C++-exception -> Java-exception bridge. Java validates every shape before calling in, so
+// the native side trusts sizes and only guards against library errors.
+#pragma once
+
+#include <jni.h>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace pydl4j {
+
+using dnnl::memory;
+using dt = dnnl::memory::data_type;
+using tag = dnnl::memory::format_tag;
+
+dnnl::engine& cpu_engine();
+dnnl::stream& cpu_stream();
+
+// Serializes native compute: every op already uses all cores through OpenMP/OpenBLAS, and one lock keeps the
+// shared cached primitives and the single stream safe when several Java threads call in.
+std::mutex& compute_mutex();
+
+// Address of a Java direct buffer; throws std::invalid_argument if the buffer is not direct.
+float* address(JNIEnv* env, jobject buffer, const char* what);
+// Same, but a null buffer gives nullptr (optional arguments such as bias).
+float* address_or_null(JNIEnv* env, jobject buffer, const char* what);
+
+// Throws a Java IllegalStateException naming the op; call only from a catch block.
+void throw_java(JNIEnv* env, const char* op, const char* message);
+
+// Runs body, turning any C++ exception into a Java IllegalStateException so that the JVM never crashes.
+template <typename F>
+void guarded(JNIEnv* env, const char* op, F body) {
+    try {
+        body();
+    } catch (const dnnl::error& e) {
+        throw_java(env, op, e.what());
+    } catch (const std::exception& e) {
+        throw_java(env, op, e.what());
+    } catch (...) {
+        throw_java(env, op, "unknown native error");
+    }
+}
+
+// Geometry of a convolution or pooling, decoded from the int[] the Java side passes (see CpuNative.java).
+struct Geometry {
+    memory::dim n, c, h, w, o, oh, ow, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, groups;
+    std::string key() const;
+    memory::dims src_dims() const { return {n, c, h, w}; }
+    memory::dims dst_dims() const { return {n, o, oh, ow}; }
+    memory::dims strides() const { return {sh, sw}; }
+    memory::dims kernel() const { return {kh, kw}; }
+    // oneDNN counts dilation from 0 (0 = dense), the Java side from 1.
+    memory::dims dilation() const { return {dh - 1, dw - 1}; }
+    memory::dims padding_l() const { return {pt, pl}; }
+    memory::dims padding_r() const { return {pb, pr}; }
+};
+constexpr int kGeometryLength = 18;
+Geometry read_geometry(JNIEnv* env, jintArray values);
+
+// A reorder between a user (plain) layout and the layout a primitive chose; empty when they agree.
+struct Reorder {
+    std::optional<dnnl::reorder> prim;
+    memory::desc from, to;
+    static Reorder make(const memory::desc& from, const memory::desc& to);
+};
+
+// Wraps user memory for input into a primitive: the user buffer itself or a reordered copy.
+memory reorder_in(const Reorder& r, float* user);
+// Gives the primitive an output memory; call finish_out afterwards to copy it into the user buffer.
+memory output_memory(const Reorder& r, float* user);
+void finish_out(const Reorder& r, const memory& produced, float* user);
+
+memory plain(const memory::desc& md, float* ptr);
+
+// Creates objects once per key. Entries live for the process: shapes in a network are few and fixed.
+template <typename T>
+class Cache {
+public:
+    T& get(const std::string& key, const std::function<T()>& make) {
+        auto it = map_.find(key);
+        if (it != map_.end()) return *it->second;
+        auto entry = std::make_unique<T>(make());
+        T& ref = *entry;
+        map_.emplace(key, std::move(entry));
+        return ref;
+    }
+
+private:
+    std::unordered_map<std::string, std::unique_ptr<T>> map_;
+};
+
+}  // namespace pydl4j
