@@ -1,0 +1,130 @@
+package org.pydl4j.zoo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Resolves pretrained weight files the same way for every model (as timm does): look in the cache directory
+ * ({@code $PYDL4J_HOME/models}, default {@code ~/.pydl4j/models}), verify the checksum, otherwise download from the
+ * canonical address with a progress bar into a temporary file that is fsynced, verified and only then renamed into
+ * place — an interrupted download never leaves a file that looks complete.
+ */
+public final class PretrainedCache {
+    private final Path dir;
+    private final PrintStream progress;
+    private int readTimeoutMs = 60_000;
+
+    public PretrainedCache(Path dir, PrintStream progress) {
+        this.dir = dir;
+        this.progress = progress;
+    }
+
+    /** How long a stalled download may wait for its next bytes before it fails. */
+    public PretrainedCache readTimeout(int millis) {
+        this.readTimeoutMs = millis;
+        return this;
+    }
+
+    /** The default cache: PYDL4J_HOME (system property pydl4j.home, then environment), else ~/.pydl4j. */
+    public static PretrainedCache defaultCache() { return new PretrainedCache(home().resolve("models"), System.err); }
+
+    public static Path home() {
+        String h = System.getProperty("pydl4j.home");
+        if (h == null || h.isEmpty()) h = System.getenv("PYDL4J_HOME");
+        return h == null || h.isEmpty() ? Paths.get(System.getProperty("user.home"), ".pydl4j") : Paths.get(h);
+    }
+
+    public Path directory() { return dir; }
+
+    public Path pathOf(WeightSource src) { return dir.resolve(src.fileName); }
+
+    /**
+     * The verified local file for src, downloading it when missing. A cached file with the wrong checksum is an
+     * error (it is left in place, for the user to inspect), never silently replaced or used.
+     */
+    public Path resolve(WeightSource src, String alternatives) throws IOException {
+        Path target = pathOf(src);
+        if (Files.isRegularFile(target)) {
+            verify(src, target);
+            return target;
+        }
+        if (src.url == null) {
+            throw new PretrainedUnavailableException("pretrained weights " + src.fileName + " are not in " + dir
+                    + " and have no download address. " + alternatives, null);
+        }
+        Files.createDirectories(dir);
+        Path part = dir.resolve(src.fileName + ".part");
+        try {
+            download(src.url, part);
+        } catch (IOException e) {
+            Files.deleteIfExists(part);
+            throw new PretrainedUnavailableException("cannot download pretrained weights " + src.fileName + " from "
+                    + src.url + " (" + e + "). Put the file at " + target + " by hand"
+                    + (src.checksum == null ? "" : " (checksum " + src.checksum + ")") + ", or " + alternatives, e);
+        }
+        try {
+            verify(src, part);
+        } catch (IOException e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    private static void verify(WeightSource src, Path file) throws IOException {
+        if (src.checksum == null) return;
+        String actual = src.checksum.compute(file);
+        if (!actual.equals(src.checksum.expected)) {
+            throw new IOException("checksum mismatch for " + file + ": " + src.checksum.algorithm + " is " + actual
+                    + ", expected " + src.checksum.expected + ". The file is corrupt or not the published one; delete it to download again.");
+        }
+    }
+
+    private void download(String address, Path part) throws IOException {
+        HttpURLConnection conn = (HttpURLConnection) new URL(address).openConnection();
+        conn.setConnectTimeout(15_000);
+        conn.setReadTimeout(readTimeoutMs);
+        conn.setInstanceFollowRedirects(true);
+        int code = conn.getResponseCode();
+        if (code != 200) throw new IOException("HTTP " + code + " for " + address);
+        long total = conn.getContentLengthLong();
+        try (InputStream in = conn.getInputStream();
+             FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+            byte[] buf = new byte[1 << 16];
+            long done = 0;
+            int lastPct = -1;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+                done += n;
+                lastPct = showProgress(part.getFileName().toString(), done, total, lastPct);
+            }
+            out.flush();
+            ch.force(true);
+            if (total >= 0 && done != total) throw new IOException("download ended after " + done + " of " + total + " bytes");
+            if (progress != null) progress.println();
+        }
+    }
+
+    private int showProgress(String name, long done, long total, int lastPct) {
+        if (progress == null) return lastPct;
+        int pct = total > 0 ? (int) (100 * done / total) : -1;
+        if (pct == lastPct && total > 0) return lastPct;
+        int bar = pct < 0 ? 0 : pct * 30 / 100;
+        progress.print("\r" + name + " [" + "#".repeat(bar) + " ".repeat(30 - bar) + "] "
+                + (pct < 0 ? done / (1 << 20) + " MiB" : pct + "% of " + total / (1 << 20) + " MiB"));
+        progress.flush();
+        return pct;
+    }
+}
