@@ -1,0 +1,354 @@
+"""Read PyTorch state dicts (``torch.save`` files) into numpy arrays, without importing torch.
+
+Two container formats are supported:
+
+* zip (the default since PyTorch 1.6): ``<folder>/data.pkl`` holds the pickled object; each storage is the raw
+  little-endian record ``<folder>/data/<key>``; persistent ids are ``('storage', storage_type, key, location,
+  numel)``. The folder name is whatever the writer chose (usually ``archive`` or the file's stem).
+* legacy pickle: the pickled magic number, the protocol version, a ``sys_info`` dict, the pickled object (persistent
+  ids ``('storage', storage_type, key, location, numel, view_metadata)``), the pickled list of storage keys, and then
+  for each key an 8-byte little-endian element count followed by the raw elements.
+
+Unpickling is RESTRICTED: ``find_class`` resolves only the handful of globals a state dict needs and maps them to
+functions defined here that build numpy arrays. Any other global raises :class:`WeightFormatError`, so a malicious
+file cannot run code.
+
+Floating tensors come back as float32. Integer and bool tensors (e.g. BatchNorm's ``num_batches_tracked``) come back
+as int64 / bool, or are dropped with ``drop_integer=True``.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import math
+import os
+import pickle
+import struct
+import zipfile
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import WeightFormatError
+
+LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+LEGACY_PROTOCOL_VERSION = 1001
+
+# torch storage class name -> numpy dtype of its elements (little-endian).
+STORAGE_DTYPES = {
+    "FloatStorage": np.dtype("<f4"),
+    "DoubleStorage": np.dtype("<f8"),
+    "HalfStorage": np.dtype("<f2"),
+    "BFloat16Storage": np.dtype("<u2"),  # raw bits; widened to float32 by _to_output
+    "LongStorage": np.dtype("<i8"),
+    "IntStorage": np.dtype("<i4"),
+    "ShortStorage": np.dtype("<i2"),
+    "CharStorage": np.dtype("i1"),
+    "ByteStorage": np.dtype("u1"),
+    "BoolStorage": np.dtype("?"),
+    "UntypedStorage": np.dtype("u1"),
+}
+_BFLOAT16 = "BFloat16Storage"
+_MAX_TENSOR_ELEMENTS = 1 << 34  # no weight tensor is this big; a larger claim is a corrupt or hostile file
+
+
+@dataclass(frozen=True)
+class _StorageType:
+    name: str
+
+    @property
+    def dtype(self) -> np.dtype:
+        return STORAGE_DTYPES[self.name]
+
+
+@dataclass
+class _Storage:
+    """A storage referenced from the pickle; ``data`` is filled when its bytes are read."""
+
+    key: str
+    stype: _StorageType
+    numel: int
+    data: np.ndarray | None = None
+    # legacy views: (root storage, element offset into it)
+    view_of: "_Storage | None" = None
+    view_offset: int = 0
+
+    def elements(self) -> np.ndarray:
+        if self.view_of is not None:
+            root = self.view_of.elements()
+            return root[self.view_offset:self.view_offset + self.numel]
+        assert self.data is not None, f"storage {self.key} was never read"
+        return self.data
+
+
+@dataclass
+class _TensorRef:
+    """What ``_rebuild_tensor_v2`` returns: a recipe, materialised once all storages are read."""
+
+    storage: _Storage
+    offset: int
+    size: tuple
+    stride: tuple
+    extra: dict = field(default_factory=dict)
+
+
+def _check_ints(path, what, values) -> tuple:
+    if not isinstance(values, tuple) or not all(isinstance(v, int) and v >= 0 for v in values):
+        raise WeightFormatError(path, f"tensor {what} must be a tuple of non-negative ints, got {values!r}",
+                                "the file is corrupt or not a state dict")
+    return values
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    """Unpickler that knows only the globals a PyTorch state dict needs."""
+
+    def __init__(self, file, path, storage_factory):
+        super().__init__(file)
+        self._path = path
+        self._storage_factory = storage_factory
+        path_for_closures = path
+
+        def rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None,
+                              metadata=None):
+            if not isinstance(storage, _Storage):
+                raise WeightFormatError(path_for_closures, "tensor rebuilt from something that is not a storage",
+                                        "the file is corrupt or not a state dict")
+            if not isinstance(storage_offset, int) or storage_offset < 0:
+                raise WeightFormatError(path_for_closures, f"bad storage offset {storage_offset!r}",
+                                        "the file is corrupt")
+            size = _check_ints(path_for_closures, "size", size)
+            stride = _check_ints(path_for_closures, "stride", stride)
+            if len(size) != len(stride):
+                raise WeightFormatError(path_for_closures, f"size {size} and stride {stride} differ in rank",
+                                        "the file is corrupt")
+            return _TensorRef(storage, storage_offset, size, stride)
+
+        def rebuild_tensor(storage, storage_offset, size, stride):
+            return rebuild_tensor_v2(storage, storage_offset, size, stride)
+
+        def rebuild_parameter(data, requires_grad=False, backward_hooks=None, *state):
+            if not isinstance(data, _TensorRef):
+                raise WeightFormatError(path_for_closures, "Parameter wraps something that is not a tensor",
+                                        "the file is corrupt or not a state dict")
+            return data
+
+        self._globals = {
+            ("collections", "OrderedDict"): collections.OrderedDict,
+            ("torch._utils", "_rebuild_tensor_v2"): rebuild_tensor_v2,
+            ("torch._utils", "_rebuild_tensor"): rebuild_tensor,
+            ("torch._utils", "_rebuild_parameter"): rebuild_parameter,
+            ("torch._utils", "_rebuild_parameter_with_state"): rebuild_parameter,
+        }
+        for name in STORAGE_DTYPES:
+            self._globals[("torch", name)] = _StorageType(name)
+        self._globals[("torch.storage", "UntypedStorage")] = _StorageType("UntypedStorage")
+
+    def find_class(self, module, name):
+        try:
+            return self._globals[(module, name)]
+        except KeyError:
+            raise WeightFormatError(
+                self._path, f"forbidden global {module}.{name} in pickle",
+                "only PyTorch state dicts of tensors are accepted; re-save the model with "
+                "torch.save(model.state_dict(), path)") from None
+
+    def persistent_load(self, pid):
+        if self._storage_factory is None:
+            raise WeightFormatError(self._path, "storage reference outside the object pickle",
+                                    "the file is corrupt or not a PyTorch file")
+        if not isinstance(pid, tuple) or len(pid) not in (5, 6) or pid[0] != "storage":
+            raise WeightFormatError(self._path, f"unsupported persistent id {pid!r}",
+                                    "only tensor storages may be referenced; the file is corrupt or not a state dict")
+        stype, key, numel = pid[1], pid[2], pid[4]
+        if not isinstance(stype, _StorageType):
+            raise WeightFormatError(self._path, f"persistent id names no storage type: {stype!r}",
+                                    "the file is corrupt")
+        if not isinstance(key, str) or not isinstance(numel, int) or numel < 0:
+            raise WeightFormatError(self._path, f"bad storage key or size in {pid!r}", "the file is corrupt")
+        view = pid[5] if len(pid) == 6 else None
+        return self._storage_factory(key, stype, numel, view)
+
+
+def _materialise(path, name, ref: _TensorRef) -> np.ndarray:
+    elements = ref.storage.elements()
+    if math.prod(ref.size) > _MAX_TENSOR_ELEMENTS:
+        raise WeightFormatError(path, f"tensor {name!r} claims shape {ref.size}", "the file is corrupt")
+    if len(ref.size) == 0:
+        last = ref.offset
+    elif 0 in ref.size:
+        return np.zeros(ref.size, dtype=elements.dtype)
+    else:
+        last = ref.offset + sum((n - 1) * s for n, s in zip(ref.size, ref.stride, strict=True))
+    if last >= elements.shape[0]:
+        raise WeightFormatError(path, f"tensor {name!r} reaches element {last} of a storage of {elements.shape[0]}",
+                                "the file is truncated or corrupt")
+    item = elements.dtype.itemsize
+    view = np.lib.stride_tricks.as_strided(elements[ref.offset:], shape=ref.size,
+                                           strides=tuple(s * item for s in ref.stride), writeable=False)
+    return np.array(view, copy=True, order="C")
+
+
+def _to_output(array: np.ndarray, stype: _StorageType) -> np.ndarray:
+    if stype.name == _BFLOAT16:
+        return (array.astype(np.uint32) << 16).view(np.float32)
+    if array.dtype.kind == "f":
+        return array.astype(np.float32)
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64)
+    return array
+
+
+def _select_state_dict(path, obj) -> dict:
+    if isinstance(obj, dict):
+        for wrapper in ("state_dict", "model_state_dict"):
+            if isinstance(obj.get(wrapper), dict):
+                obj = obj[wrapper]
+                break
+    if not isinstance(obj, dict):
+        raise WeightFormatError(path, f"top-level object is a {type(obj).__name__}, not a dict of tensors",
+                                "save a state dict: torch.save(model.state_dict(), path)")
+    for key, value in obj.items():
+        if not isinstance(value, _TensorRef):
+            raise WeightFormatError(path, f"entry {key!r} is a {type(value).__name__}, not a tensor",
+                                    "save only model.state_dict(), not a whole checkpoint")
+    return obj
+
+
+def _finish(path, obj, drop_integer: bool) -> "collections.OrderedDict[str, np.ndarray]":
+    state = _select_state_dict(path, obj)
+    out: collections.OrderedDict[str, np.ndarray] = collections.OrderedDict()
+    for key, ref in state.items():
+        array = _to_output(_materialise(path, key, ref), ref.storage.stype)
+        if drop_integer and array.dtype.kind != "f":
+            continue
+        out[str(key)] = array
+    return out
+
+
+def _read_zip(path, drop_integer: bool):
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise WeightFormatError(path, f"corrupt zip container: {e}", "the file is truncated or corrupt") from e
+    with archive:
+        pkls = [n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
+        if len(pkls) != 1:
+            raise WeightFormatError(path, "zip file has no single '<folder>/data.pkl'",
+                                    "this is not a torch.save file")
+        prefix = pkls[0][: -len("data.pkl")]
+        big_endian = False
+        if prefix + "byteorder" in archive.namelist():
+            big_endian = archive.read(prefix + "byteorder").strip() == b"big"
+        storages: dict[str, _Storage] = {}
+
+        def storage_factory(key, stype, numel, view):
+            if key not in storages:
+                storages[key] = _Storage(key, stype, numel)
+            return storages[key]
+
+        try:
+            with archive.open(pkls[0]) as f:
+                obj = _RestrictedUnpickler(io.BytesIO(f.read()), path, storage_factory).load()
+            for key, storage in storages.items():
+                try:
+                    raw = archive.read(f"{prefix}data/{key}")
+                except KeyError:
+                    raise WeightFormatError(path, f"storage record {prefix}data/{key} is missing",
+                                            "the file is truncated or corrupt") from None
+                dtype = storage.stype.dtype.newbyteorder(">" if big_endian else "<")
+                need = storage.numel * dtype.itemsize
+                if len(raw) < need:
+                    raise WeightFormatError(path, f"storage {key} has {len(raw)} bytes, needs {need}",
+                                            "the file is truncated or corrupt")
+                storage.data = np.frombuffer(raw, dtype=dtype, count=storage.numel).astype(dtype.newbyteorder("="))
+        except (zipfile.BadZipFile, EOFError, pickle.UnpicklingError, struct.error, ValueError) as e:
+            if isinstance(e, WeightFormatError):
+                raise
+            raise WeightFormatError(path, f"corrupt zip member: {e}", "the file is truncated or corrupt") from e
+        return _finish(path, obj, drop_integer)
+
+
+def _read_legacy(path, drop_integer: bool):
+    file_size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        try:
+            magic = _RestrictedUnpickler(f, path, None).load()
+        except WeightFormatError:
+            raise
+        except Exception as e:  # any garbage at the start means this is not a torch file
+            raise WeightFormatError(path, f"not a PyTorch file ({type(e).__name__}: {e})",
+                                    "expected a torch.save state dict (.pt/.pth)") from e
+        if magic != LEGACY_MAGIC:
+            raise WeightFormatError(path, "not a PyTorch file (bad magic number)",
+                                    "expected a torch.save state dict (.pt/.pth)")
+        storages: dict[str, _Storage] = {}
+
+        def storage_factory(key, stype, numel, view):
+            if key not in storages:
+                storages[key] = _Storage(key, stype, numel)
+            root = storages[key]
+            if view is None:
+                return root
+            view_key, view_offset, view_numel = view
+            if view_key not in storages:
+                storages[view_key] = _Storage(view_key, stype, view_numel, view_of=root, view_offset=view_offset)
+            return storages[view_key]
+
+        try:
+            version = _RestrictedUnpickler(f, path, None).load()
+            if version != LEGACY_PROTOCOL_VERSION:
+                raise WeightFormatError(path, f"unsupported legacy protocol version {version!r}",
+                                        "re-save the file with a current PyTorch")
+            sys_info = _RestrictedUnpickler(f, path, None).load()
+            if not isinstance(sys_info, dict) or not sys_info.get("little_endian", False):
+                raise WeightFormatError(path, "legacy file written on a big-endian machine",
+                                        "re-save it on a little-endian machine")
+            obj = _RestrictedUnpickler(f, path, storage_factory).load()
+            keys = _RestrictedUnpickler(f, path, None).load()
+            if not isinstance(keys, list):
+                raise WeightFormatError(path, "storage key list missing", "the file is truncated or corrupt")
+            for key in keys:
+                storage = storages.get(key)
+                if storage is None or storage.view_of is not None:
+                    raise WeightFormatError(path, f"unexpected storage key {key!r}", "the file is corrupt")
+                header = f.read(8)
+                if len(header) != 8:
+                    raise WeightFormatError(path, f"storage {key} header is cut off", "the file is truncated")
+                (numel,) = struct.unpack("<q", header)
+                if numel != storage.numel:
+                    raise WeightFormatError(path, f"storage {key} holds {numel} elements, pickle says "
+                                            f"{storage.numel}", "the file is corrupt")
+                nbytes = numel * storage.stype.dtype.itemsize
+                if nbytes > file_size - f.tell():
+                    raise WeightFormatError(path, f"storage {key} needs {nbytes} bytes, the file has "
+                                            f"{file_size - f.tell()} left", "the file is truncated; copy it again")
+                raw = f.read(nbytes)
+                if len(raw) != nbytes:
+                    raise WeightFormatError(path, f"storage {key} has {len(raw)} of {nbytes} bytes",
+                                            "the file is truncated; copy it again")
+                storage.data = np.frombuffer(raw, dtype=storage.stype.dtype)
+        except WeightFormatError:
+            raise
+        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, IndexError, struct.error) as e:
+            raise WeightFormatError(path, f"corrupt legacy pickle ({type(e).__name__}: {e})",
+                                    "the file is truncated or corrupt") from e
+        missing = [k for k, s in storages.items() if s.view_of is None and s.data is None]
+        if missing:
+            raise WeightFormatError(path, f"storages {missing} have no data", "the file is truncated or corrupt")
+        return _finish(path, obj, drop_integer)
+
+
+def read_torch_state_dict(path: str | os.PathLike, drop_integer: bool = False
+                          ) -> "collections.OrderedDict[str, np.ndarray]":
+    """Read a PyTorch state dict file (zip or legacy format) into an ordered dict of numpy arrays.
+
+    Floating tensors are returned as float32 (float16, bfloat16 and float64 are converted); integer tensors as
+    int64 and bool tensors as bool, unless ``drop_integer`` is true, in which case every non-float tensor is
+    left out. A checkpoint dict that wraps the weights under ``state_dict`` or ``model_state_dict`` is unwrapped.
+    """
+    if not os.path.isfile(path):
+        raise WeightFormatError(path, "file not found", "check the path")
+    if zipfile.is_zipfile(path):
+        return _read_zip(path, drop_integer)
+    return _read_legacy(path, drop_integer)

@@ -1,0 +1,69 @@
+import struct
+
+import numpy as np
+import pytest
+
+from pydl4j_transfer.data import atomic
+from pydl4j_transfer.plots import plot_confusion, plot_curves
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(path):
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height, len(data)
+
+
+def test_curves_from_per_epoch_lists(tmp_path):
+    history = {"train_loss": [1.2, 0.8, 0.5], "test_loss": [1.3, 0.9, 0.7],
+               "train_accuracy": [0.5, 0.7, 0.85], "test_accuracy": [0.45, 0.65, None]}
+    out = plot_curves(history, tmp_path / "curves.png", title="flowers")
+    assert out == tmp_path / "curves.png"
+    width, height, size = png_size(out)
+    assert (width, height) == (1000, 400)
+    assert 5_000 < size < 1_000_000
+
+
+def test_curves_from_per_epoch_records_and_missing_series(tmp_path):
+    history = [{"epoch": 1, "train_loss": 1.0, "train_accuracy": 0.4},
+               {"epoch": 2, "train_loss": 0.7, "train_accuracy": 0.6}]
+    width, height, _ = png_size(plot_curves(history, tmp_path / "sub" / "c.png"))
+    assert (width, height) == (1000, 400)
+
+
+def test_curves_need_some_series(tmp_path):
+    with pytest.raises(ValueError, match="nothing to plot"):
+        plot_curves({"lr": [0.1]}, tmp_path / "x.png")
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_confusion_heat_map(tmp_path):
+    matrix = np.array([[50, 2, 0, 1, 3], [4, 60, 1, 0, 0], [0, 3, 40, 2, 1], [1, 0, 2, 45, 0], [2, 1, 0, 0, 55]])
+    labels = ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
+    width, height, size = png_size(plot_confusion(matrix, labels, tmp_path / "confusion.png"))
+    assert width == height == 550
+    assert 5_000 < size < 1_000_000
+
+
+def test_confusion_argument_errors(tmp_path):
+    with pytest.raises(ValueError, match="square"):
+        plot_confusion(np.zeros((2, 3)), ["a", "b"], tmp_path / "c.png")
+    with pytest.raises(ValueError, match="3 labels for a 2x2"):
+        plot_confusion(np.zeros((2, 2)), ["a", "b", "c"], tmp_path / "c.png")
+
+
+def test_write_is_atomic(tmp_path, monkeypatch):
+    target = tmp_path / "curves.png"
+    target.write_bytes(b"previous")
+
+    def crash(src, dst):
+        raise OSError("simulated crash")
+
+    monkeypatch.setattr(atomic.os, "replace", crash)
+    with pytest.raises(OSError):
+        plot_curves({"train_loss": [1, 0.5]}, target)
+    monkeypatch.undo()
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["curves.png"]
