@@ -1,0 +1,59 @@
+package org.pydl4j.nd.dataset.preprocessor;
+
+import java.util.Arrays;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.dataset.DataSet;
+import org.pydl4j.nd.dataset.DataSetPreProcessor;
+
+/**
+ * Subtracts the ImageNet mean pixel used to train VGG16, {@code 123.68, 116.779, 103.939}, from channels 0, 1, 2
+ * of NCHW features (0..255 values, RGB order as our image loader produces), in place; as ND4J's
+ * {@code VGG16ImagePreProcessor}. {@link #revertFeatures} adds the means back. Labels are left alone.
+ */
+public class VGG16ImagePreProcessor implements DataSetPreProcessor {
+    private static final double[] MEANS = {123.68, 116.779, 103.939};
+
+    public VGG16ImagePreProcessor() {}
+
+    /** The per-channel means (R, G, B), a copy. */
+    public static double[] getMeans() { return MEANS.clone(); }
+
+    @Override
+    public void preProcess(DataSet toPreProcess) {
+        if (toPreProcess.getFeatures() == null) throw new IllegalArgumentException("VGG16ImagePreProcessor: data set has no features");
+        preProcess(toPreProcess.getFeatures());
+    }
+
+    /** Subtracts the channel means in place and returns the features. */
+    public INDArray preProcess(INDArray features) { return apply(features, -1); }
+
+    /** Same as {@link #preProcess(DataSet)}. */
+    public void transform(DataSet toTransform) { preProcess(toTransform); }
+
+    /** Same as {@link #preProcess(INDArray)}. */
+    public INDArray transform(INDArray features) { return preProcess(features); }
+
+    /** Adds the channel means back in place and returns the features. */
+    public INDArray revertFeatures(INDArray features) { return apply(features, 1); }
+
+    /** Adds the channel means back to the data set's features, in place. */
+    public void revert(DataSet data) { revertFeatures(data.getFeatures()); }
+
+    private static INDArray apply(INDArray f, int sign) {
+        if (f.rank() != 4 || f.size(1) != 3) {
+            throw new IllegalArgumentException("VGG16ImagePreProcessor: features must be NCHW with 3 channels, got shape " + Arrays.toString(f.shape()));
+        }
+        int n = (int) f.size(0), plane = (int) (f.size(2) * f.size(3));
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                double d = sign * MEANS[c];
+                int base = (i * 3 + c) * plane;
+                for (int k = 0; k < plane; k++) f.putLinear(base + k, f.getDoubleLinear(base + k) + d);
+            }
+        }
+        return f;
+    }
+
+    @Override
+    public String toString() { return "VGG16ImagePreProcessor()"; }
+}
