@@ -1,5 +1,7 @@
 #include "common.h"
 
+#include <cstdlib>
+#include <new>
 #include <sstream>
 #include <stdexcept>
 
@@ -68,20 +70,43 @@ Reorder Reorder::make(const memory::desc& from, const memory::desc& to) {
 
 memory plain(const memory::desc& md, float* ptr) { return memory(md, cpu_engine(), ptr); }
 
-memory reorder_in(const Reorder& r, float* user) {
+namespace {
+struct ScratchBuffer {
+    void* data = nullptr;
+    size_t bytes = 0;
+};
+ScratchBuffer scratch_buffers[SCRATCH_SLOTS];
+}  // namespace
+
+memory scratch(const memory::desc& md, ScratchSlot slot) {
+    ScratchBuffer& b = scratch_buffers[slot];
+    size_t need = md.get_size();
+    if (need > b.bytes) {
+        std::free(b.data);
+        b.data = nullptr;
+        b.bytes = 0;
+        size_t rounded = (need + 4095) / 4096 * 4096;  // aligned_alloc wants a multiple of the alignment
+        b.data = std::aligned_alloc(4096, rounded);
+        if (b.data == nullptr) throw std::bad_alloc();
+        b.bytes = rounded;
+    }
+    return memory(md, cpu_engine(), b.data);
+}
+
+memory reorder_in(const Reorder& r, float* user, ScratchSlot slot) {
     memory src = plain(r.from, user);
     if (!r.prim) return src;
-    memory dst(r.to, cpu_engine());
+    memory dst = scratch(r.to, slot);
     r.prim->execute(cpu_stream(), src, dst);
     return dst;
 }
 
-memory output_memory(const Reorder& r, float* user) {
+memory output_memory(const Reorder& r, float* user, ScratchSlot slot) {
     // Output reorders go from the primitive's layout (from) to the user's plain layout (to).
-    return r.prim ? memory(r.from, cpu_engine()) : plain(r.to, user);
+    return r.prim ? scratch(r.from, slot) : plain(r.to, user);
 }
 
-void finish_out(const Reorder& r, const memory& produced, float* user) {
+void finish_out(const Reorder& r, memory produced, float* user) {
     if (!r.prim) return;
     memory dst = plain(r.to, user);
     r.prim->execute(cpu_stream(), produced, dst);

@@ -72,11 +72,17 @@ struct Reorder {
     static Reorder make(const memory::desc& from, const memory::desc& to);
 };
 
-// Wraps user memory for input into a primitive: the user buffer itself or a reordered copy.
-memory reorder_in(const Reorder& r, float* user);
+// Reusable native buffers for reordered copies and workspaces, one per slot, grown to the largest request and
+// kept: fresh multi-hundred-MB allocations per call cost more in page faults than the reorders themselves.
+// Only used under compute_mutex(); an op gives each simultaneously live buffer its own slot.
+enum ScratchSlot { SCRATCH_IN0 = 0, SCRATCH_IN1 = 1, SCRATCH_OUT = 2, SCRATCH_EXTRA = 3, SCRATCH_SLOTS = 4 };
+memory scratch(const memory::desc& md, ScratchSlot slot);
+
+// Wraps user memory for input into a primitive: the user buffer itself or a reordered copy in a scratch slot.
+memory reorder_in(const Reorder& r, float* user, ScratchSlot slot);
 // Gives the primitive an output memory; call finish_out afterwards to copy it into the user buffer.
-memory output_memory(const Reorder& r, float* user);
-void finish_out(const Reorder& r, const memory& produced, float* user);
+memory output_memory(const Reorder& r, float* user, ScratchSlot slot);
+void finish_out(const Reorder& r, memory produced, float* user);
 
 memory plain(const memory::desc& md, float* ptr);
 

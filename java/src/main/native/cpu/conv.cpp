@@ -89,7 +89,8 @@ Cache<ConvBackwardWeights> backward_weights_cache;
 void conv_forward(const Geometry& g, float* x, float* w, float* bias, float* y) {
     bool with_bias = bias != nullptr;
     auto& e = forward_cache.get(g.key() + (with_bias ? "+b" : ""), [&] { return make_forward(g, with_bias); });
-    memory src = reorder_in(e.src, x), wei = reorder_in(e.wei, w), dst = output_memory(e.dst, y);
+    memory src = reorder_in(e.src, x, SCRATCH_IN0), wei = reorder_in(e.wei, w, SCRATCH_IN1);
+    memory dst = output_memory(e.dst, y, SCRATCH_OUT);
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
     if (with_bias) args.emplace(DNNL_ARG_BIAS, plain(bias_md(g), bias));
     e.prim.execute(cpu_stream(), args);
@@ -99,7 +100,8 @@ void conv_forward(const Geometry& g, float* x, float* w, float* bias, float* y) 
 
 void conv_backward_data(const Geometry& g, float* gy, float* w, float* gx) {
     auto& e = backward_data_cache.get(g.key(), [&] { return make_backward_data(g); });
-    memory diff_dst = reorder_in(e.diff_dst, gy), wei = reorder_in(e.wei, w), diff_src = output_memory(e.diff_src, gx);
+    memory diff_dst = reorder_in(e.diff_dst, gy, SCRATCH_IN0), wei = reorder_in(e.wei, w, SCRATCH_IN1);
+    memory diff_src = output_memory(e.diff_src, gx, SCRATCH_OUT);
     e.prim.execute(cpu_stream(), {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, diff_src}});
     finish_out(e.diff_src, diff_src, gx);
     cpu_stream().wait();
@@ -109,8 +111,8 @@ void conv_backward_weights(const Geometry& g, float* x, float* gy, float* gw, fl
     bool with_bias = gb != nullptr;
     auto& e = backward_weights_cache.get(g.key() + (with_bias ? "+b" : ""),
                                          [&] { return make_backward_weights(g, with_bias); });
-    memory src = reorder_in(e.src, x), diff_dst = reorder_in(e.diff_dst, gy);
-    memory diff_wei = output_memory(e.diff_wei, gw);
+    memory src = reorder_in(e.src, x, SCRATCH_IN0), diff_dst = reorder_in(e.diff_dst, gy, SCRATCH_IN1);
+    memory diff_wei = output_memory(e.diff_wei, gw, SCRATCH_OUT);
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_DIFF_WEIGHTS, diff_wei}};
     if (with_bias) args.emplace(DNNL_ARG_DIFF_BIAS, plain(bias_md(g), gb));
     e.prim.execute(cpu_stream(), args);

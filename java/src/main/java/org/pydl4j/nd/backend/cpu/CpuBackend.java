@@ -1,0 +1,252 @@
+package org.pydl4j.nd.backend.cpu;
+
+import java.util.Arrays;
+import org.pydl4j.nd.DataType;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.backend.Backend;
+import org.pydl4j.nd.backend.BatchNormShape;
+import org.pydl4j.nd.backend.Checks;
+import org.pydl4j.nd.backend.ConvGeometry;
+import org.pydl4j.nd.backend.ConvParams;
+import org.pydl4j.nd.backend.NativeLoader;
+import org.pydl4j.nd.backend.PoolingType;
+import org.pydl4j.nd.backend.reference.ReferenceBackend;
+
+/**
+ * oneDNN (convolution, pooling, batch norm, activations) and OpenBLAS (gemm) through JNI, for FLOAT arrays. DOUBLE
+ * arrays (gradient checks) and empty arrays go to the {@link ReferenceBackend}, which is exact enough and keeps one
+ * implementation of each op. Every shape is checked here, before the native call.
+ */
+public final class CpuBackend implements Backend {
+    private static final String LIBRARY = "pydl4j_cpu";
+    private final ReferenceBackend reference = new ReferenceBackend();
+    private final String version;
+
+    /** Loads libpydl4j_cpu.so; throws IllegalStateException when it (or oneDNN/OpenBLAS) cannot load. */
+    public CpuBackend() {
+        NativeLoader.load(LIBRARY);
+        try {
+            version = CpuNative.version();
+        } catch (UnsatisfiedLinkError e) {
+            throw new IllegalStateException("libpydl4j_cpu.so loaded but lacks its entry points: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() { return "cpu"; }
+
+    /** The oneDNN and OpenBLAS versions in use. */
+    public String nativeVersion() { return version; }
+
+    private static boolean isFloat(INDArray a) { return a.dataType() == DataType.FLOAT; }
+
+    // ---------------------------------------------------------------- gemm
+
+    @Override
+    public void gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
+        Checks.rank(a, 2, "gemm A");
+        Checks.rank(b, 2, "gemm B");
+        Checks.rank(c, 2, "gemm C");
+        long m = transA ? a.size(1) : a.size(0), k = transA ? a.size(0) : a.size(1);
+        long kb = transB ? b.size(1) : b.size(0), n = transB ? b.size(0) : b.size(1);
+        if (k != kb || c.size(0) != m || c.size(1) != n) {
+            throw new IllegalArgumentException("gemm: op(A) " + m + "x" + k + " times op(B) " + kb + "x" + n
+                    + " into C " + Arrays.toString(c.shape()));
+        }
+        Checks.sameType("gemm", a, b, c);
+        if (!isFloat(a) || m == 0 || n == 0 || k == 0) {
+            reference.gemm(a, transA, b, transB, c, alpha, beta);
+            return;
+        }
+        CpuNative.gemm(a.buffer(), transA, b.buffer(), transB, c.buffer(), (int) m, (int) n, (int) k, (float) alpha, (float) beta);
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    /** The int[] geometry of CpuNative (common.h read_geometry). */
+    private static int[] geometry(ConvGeometry g, ConvParams p, int groups) {
+        return new int[]{g.n, g.inC, g.inH, g.inW, g.outC, g.outH, g.outW, p.kH, p.kW, p.sH, p.sW,
+                p.padTop, p.padLeft, p.padBottom, p.padRight, p.dH, p.dW, groups};
+    }
+
+    private static boolean empty(long[] shape) {
+        for (long d : shape) if (d == 0) return true;
+        return false;
+    }
+
+    @Override
+    public INDArray conv2d(INDArray input, INDArray weight, INDArray bias, ConvParams p) {
+        ConvGeometry g = ConvGeometry.conv(input.shape(), weight.shape(), p);
+        if (bias != null && bias.length() != g.outC) {
+            throw new IllegalArgumentException("conv2d: bias of length " + bias.length() + " for " + g.outC
+                    + " output channels (weights " + Arrays.toString(weight.shape()) + ")");
+        }
+        Checks.sameType("conv2d", input, weight, bias);
+        if (!isFloat(input) || empty(input.shape()) || empty(g.outShape())) return reference.conv2d(input, weight, bias, p);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
+        CpuNative.convForward(input.buffer(), weight.buffer(), bias == null ? null : bias.buffer(), out.buffer(),
+                geometry(g, p, p.groups));
+        return out;
+    }
+
+    @Override
+    public INDArray conv2dBackwardData(INDArray gradOut, INDArray weight, long[] inputShape, ConvParams p) {
+        ConvGeometry g = ConvGeometry.conv(inputShape, weight.shape(), p);
+        Checks.shape(gradOut, g.outShape(), "conv2dBackwardData gradOut");
+        Checks.sameType("conv2dBackwardData", gradOut, weight);
+        if (!isFloat(gradOut) || empty(inputShape) || empty(g.outShape())) {
+            return reference.conv2dBackwardData(gradOut, weight, inputShape, p);
+        }
+        INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, inputShape.clone());
+        CpuNative.convBackwardData(gradOut.buffer(), weight.buffer(), gx.buffer(), geometry(g, p, p.groups));
+        return gx;
+    }
+
+    @Override
+    public INDArray[] conv2dBackwardWeights(INDArray input, INDArray gradOut, long[] weightShape, boolean withBias, ConvParams p) {
+        ConvGeometry g = ConvGeometry.conv(input.shape(), weightShape, p);
+        Checks.shape(gradOut, g.outShape(), "conv2dBackwardWeights gradOut");
+        Checks.sameType("conv2dBackwardWeights", input, gradOut);
+        if (!isFloat(input) || empty(input.shape()) || empty(g.outShape())) {
+            return reference.conv2dBackwardWeights(input, gradOut, weightShape, withBias, p);
+        }
+        INDArray gw = Nd4j.createUninitialized(DataType.FLOAT, weightShape.clone());
+        INDArray gb = withBias ? Nd4j.createUninitialized(DataType.FLOAT, g.outC) : null;
+        CpuNative.convBackwardWeights(input.buffer(), gradOut.buffer(), gw.buffer(), gb == null ? null : gb.buffer(),
+                geometry(g, p, p.groups));
+        return new INDArray[]{gw, gb};
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    /**
+     * Padding at least as wide as the (dilated) window lets some windows hold only padding; oneDNN rejects that
+     * (0/0 for average pooling), the reference defines it, and no real network does it: leave it to the reference.
+     */
+    private static boolean windowsInPadding(ConvParams p) {
+        int effH = (p.kH - 1) * p.dH + 1, effW = (p.kW - 1) * p.dW + 1;
+        return p.padTop >= effH || p.padBottom >= effH || p.padLeft >= effW || p.padRight >= effW;
+    }
+
+    @Override
+    public INDArray pool2d(INDArray input, PoolingType type, ConvParams p) {
+        ConvGeometry g = ConvGeometry.pool(input.shape(), p);
+        if (type == null) throw new IllegalArgumentException("pool2d: pooling type is null");
+        if (!isFloat(input) || empty(input.shape()) || empty(g.outShape()) || windowsInPadding(p)) return reference.pool2d(input, type, p);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
+        CpuNative.poolForward(type == PoolingType.MAX, input.buffer(), out.buffer(), geometry(g, p, 1));
+        return out;
+    }
+
+    @Override
+    public INDArray pool2dBackward(INDArray input, INDArray gradOut, PoolingType type, ConvParams p) {
+        ConvGeometry g = ConvGeometry.pool(input.shape(), p);
+        Checks.shape(gradOut, g.outShape(), "pool2dBackward gradOut");
+        Checks.sameType("pool2dBackward", input, gradOut);
+        if (type == null) throw new IllegalArgumentException("pool2dBackward: pooling type is null");
+        if (!isFloat(input) || empty(input.shape()) || empty(g.outShape()) || windowsInPadding(p)) {
+            return reference.pool2dBackward(input, gradOut, type, p);
+        }
+        INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
+        CpuNative.poolBackward(type == PoolingType.MAX, input.buffer(), gradOut.buffer(), gx.buffer(), geometry(g, p, 1));
+        return gx;
+    }
+
+    // ---------------------------------------------------------------- batch normalization
+
+    private static void checkEps(double eps) {
+        if (!(eps > 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("batch norm eps must be positive and finite, got " + eps);
+    }
+
+    @Override
+    public INDArray[] batchNormTraining(INDArray input, INDArray gamma, INDArray beta, double eps) {
+        BatchNormShape d = BatchNormShape.of(input, gamma, beta);
+        checkEps(eps);
+        if (!isFloat(input) || d.m == 0 || d.c == 0) return reference.batchNormTraining(input, gamma, beta, eps);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
+        INDArray mean = Nd4j.createUninitialized(DataType.FLOAT, d.c), var = Nd4j.createUninitialized(DataType.FLOAT, d.c);
+        CpuNative.batchNormForward(true, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(), y.buffer(),
+                d.n, d.c, d.s, (float) eps);
+        return new INDArray[]{y, mean, var};
+    }
+
+    @Override
+    public INDArray batchNormInference(INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var, double eps) {
+        BatchNormShape d = BatchNormShape.of(input, gamma, beta);
+        Checks.length(mean, d.c, "batchNorm mean");
+        Checks.length(var, d.c, "batchNorm var");
+        Checks.sameType("batchNormInference", input, mean, var);
+        checkEps(eps);
+        if (!isFloat(input) || d.m == 0 || d.c == 0) return reference.batchNormInference(input, gamma, beta, mean, var, eps);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
+        CpuNative.batchNormForward(false, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(), y.buffer(),
+                d.n, d.c, d.s, (float) eps);
+        return y;
+    }
+
+    @Override
+    public INDArray[] batchNormBackward(INDArray input, INDArray gradOut, INDArray gamma, INDArray mean, INDArray var, double eps) {
+        BatchNormShape d = BatchNormShape.of(input, gamma, gamma);
+        Checks.shape(gradOut, input.shape(), "batchNormBackward gradOut");
+        Checks.length(mean, d.c, "batchNorm mean");
+        Checks.length(var, d.c, "batchNorm var");
+        Checks.sameType("batchNormBackward", input, gradOut, gamma, mean, var);
+        checkEps(eps);
+        if (!isFloat(input) || d.m == 0 || d.c == 0) return reference.batchNormBackward(input, gradOut, gamma, mean, var, eps);
+        INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
+        INDArray gGamma = Nd4j.createUninitialized(DataType.FLOAT, d.c), gBeta = Nd4j.createUninitialized(DataType.FLOAT, d.c);
+        CpuNative.batchNormBackward(input.buffer(), gradOut.buffer(), gamma.buffer(), mean.buffer(), var.buffer(),
+                gx.buffer(), gGamma.buffer(), gBeta.buffer(), d.n, d.c, d.s, (float) eps);
+        return new INDArray[]{gx, gGamma, gBeta};
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    private static int code(Activation f) {
+        switch (f) {
+            case RELU: return CpuNative.RELU;
+            case RELU6: return CpuNative.RELU6;
+            case SIGMOID: return CpuNative.SIGMOID;
+            case TANH: return CpuNative.TANH;
+            case LEAKYRELU: return CpuNative.LEAKYRELU;
+            default: throw new IllegalArgumentException("no elementwise kernel for " + f);
+        }
+    }
+
+    @Override
+    public INDArray activate(Activation f, INDArray x) {
+        if (f == null) throw new IllegalArgumentException("activate: activation is null");
+        if (x == null) throw new IllegalArgumentException("activate: input is null");
+        if (f == Activation.SOFTMAX) Checks.rank(x, 2, "softmax input");
+        if (!isFloat(x) || x.length() == 0) return reference.activate(f, x);
+        if (f == Activation.IDENTITY) return x.dup();
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+        if (f == Activation.SOFTMAX) {
+            CpuNative.softmaxForward(x.buffer(), y.buffer(), (int) x.size(0), (int) x.size(1));
+        } else {
+            CpuNative.eltwiseForward(code(f), x.buffer(), y.buffer(), (int) x.length());
+        }
+        return y;
+    }
+
+    @Override
+    public INDArray activateBackward(Activation f, INDArray x, INDArray y, INDArray gradOut) {
+        if (f == null) throw new IllegalArgumentException("activateBackward: activation is null");
+        if (x == null) throw new IllegalArgumentException("activateBackward: input x is null");
+        Checks.shape(gradOut, x.shape(), "activateBackward gradOut");
+        Checks.shape(y, x.shape(), "activateBackward output y");
+        Checks.sameType("activateBackward", x, y, gradOut);
+        if (f == Activation.SOFTMAX) Checks.rank(x, 2, "softmax input");
+        if (!isFloat(x) || x.length() == 0) return reference.activateBackward(f, x, y, gradOut);
+        if (f == Activation.IDENTITY) return gradOut.dup();
+        INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+        if (f == Activation.SOFTMAX) {
+            CpuNative.softmaxBackward(y.buffer(), gradOut.buffer(), gx.buffer(), (int) x.size(0), (int) x.size(1));
+        } else {
+            CpuNative.eltwiseBackward(code(f), x.buffer(), y.buffer(), gradOut.buffer(), gx.buffer(), (int) x.length());
+        }
+        return gx;
+    }
+}

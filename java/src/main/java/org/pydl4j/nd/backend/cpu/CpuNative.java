@@ -1,0 +1,49 @@
+package org.pydl4j.nd.backend.cpu;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The JNI entry points of libpydl4j_cpu.so (sources in java/src/main/native/cpu). Buffers are direct FLOAT
+ * buffers; callers ({@link CpuBackend}) have already checked every shape. Native failures arrive as
+ * IllegalStateException.
+ */
+final class CpuNative {
+    private CpuNative() {}
+
+    /** Activation codes understood by eltwiseForward/eltwiseBackward (eltwise.cpp). */
+    static final int RELU = 0, RELU6 = 1, SIGMOID = 2, TANH = 3, LEAKYRELU = 4;
+
+    static native String version();
+
+    static native void gemm(ByteBuffer a, boolean transA, ByteBuffer b, boolean transB, ByteBuffer c,
+                            int m, int n, int k, float alpha, float beta);
+
+    /**
+     * geometry = {N, C, H, W, O, OH, OW, kH, kW, sH, sW, padTop, padLeft, padBottom, padRight, dH, dW, groups}
+     * (see common.h, read_geometry).
+     */
+    static native void convForward(ByteBuffer x, ByteBuffer w, ByteBuffer bias, ByteBuffer y, int[] geometry);
+
+    static native void convBackwardData(ByteBuffer gy, ByteBuffer w, ByteBuffer gx, int[] geometry);
+
+    static native void convBackwardWeights(ByteBuffer x, ByteBuffer gy, ByteBuffer gw, ByteBuffer gb, int[] geometry);
+
+    static native void poolForward(boolean max, ByteBuffer x, ByteBuffer y, int[] geometry);
+
+    static native void poolBackward(boolean max, ByteBuffer x, ByteBuffer gy, ByteBuffer gx, int[] geometry);
+
+    /** training: mean and var are written (batch statistics, biased variance); otherwise they are read. */
+    static native void batchNormForward(boolean training, ByteBuffer x, ByteBuffer gamma, ByteBuffer beta,
+                                        ByteBuffer mean, ByteBuffer var, ByteBuffer y, int n, int c, int spatial, float eps);
+
+    static native void batchNormBackward(ByteBuffer x, ByteBuffer gy, ByteBuffer gamma, ByteBuffer mean, ByteBuffer var,
+                                         ByteBuffer gx, ByteBuffer gGamma, ByteBuffer gBeta, int n, int c, int spatial, float eps);
+
+    static native void eltwiseForward(int kind, ByteBuffer x, ByteBuffer y, int length);
+
+    static native void eltwiseBackward(int kind, ByteBuffer x, ByteBuffer y, ByteBuffer gy, ByteBuffer gx, int length);
+
+    static native void softmaxForward(ByteBuffer x, ByteBuffer y, int rows, int cols);
+
+    static native void softmaxBackward(ByteBuffer y, ByteBuffer gy, ByteBuffer gx, int rows, int cols);
+}

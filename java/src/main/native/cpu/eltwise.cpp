@@ -1,0 +1,147 @@
+// Activations: oneDNN eltwise (relu, relu6, sigmoid, tanh, leaky relu) over the array viewed as 1-d, and
+// softmax along dimension 1 of a 2-d array. Identity is handled in Java.
+#include "common.h"
+
+#include <stdexcept>
+
+namespace pydl4j {
+namespace {
+
+using namespace dnnl;
+
+// Codes shared with CpuNative.java.
+enum Kind { RELU = 0, RELU6 = 1, SIGMOID = 2, TANH = 3, LEAKYRELU = 4 };
+
+struct EltwiseAlg {
+    algorithm alg;
+    float alpha, beta;
+    bool backward_from_dst;  // sigmoid/tanh derivatives come cheaply from y
+};
+
+EltwiseAlg eltwise_alg(int kind) {
+    switch (kind) {
+        case RELU: return {algorithm::eltwise_relu, 0.f, 0.f, false};
+        case RELU6: return {algorithm::eltwise_clip, 0.f, 6.f, false};
+        case SIGMOID: return {algorithm::eltwise_logistic_use_dst_for_bwd, 0.f, 0.f, true};
+        case TANH: return {algorithm::eltwise_tanh_use_dst_for_bwd, 0.f, 0.f, true};
+        case LEAKYRELU: return {algorithm::eltwise_relu, 0.01f, 0.f, false};
+        default: throw std::invalid_argument("unknown activation code " + std::to_string(kind));
+    }
+}
+
+memory::desc flat(memory::dim len) { return memory::desc({len}, dt::f32, tag::a); }
+
+eltwise_forward::primitive_desc eltwise_forward_pd(const EltwiseAlg& a, memory::dim len) {
+    eltwise_forward::desc d(prop_kind::forward_training, a.alg, flat(len), a.alpha, a.beta);
+    return eltwise_forward::primitive_desc(d, cpu_engine());
+}
+
+struct EltwiseForward { eltwise_forward prim; };
+struct EltwiseBackward { eltwise_backward prim; };
+
+Cache<EltwiseForward> eltwise_forward_cache;
+Cache<EltwiseBackward> eltwise_backward_cache;
+
+std::string eltwise_key(int kind, memory::dim len) { return std::to_string(kind) + ':' + std::to_string(len); }
+
+void eltwise_fwd(int kind, memory::dim len, float* x, float* y) {
+    auto& e = eltwise_forward_cache.get(eltwise_key(kind, len), [&] {
+        return EltwiseForward{eltwise_forward(eltwise_forward_pd(eltwise_alg(kind), len))};
+    });
+    e.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, plain(flat(len), x)}, {DNNL_ARG_DST, plain(flat(len), y)}});
+    cpu_stream().wait();
+}
+
+void eltwise_bwd(int kind, memory::dim len, float* x, float* y, float* gy, float* gx) {
+    EltwiseAlg a = eltwise_alg(kind);
+    auto& e = eltwise_backward_cache.get(eltwise_key(kind, len), [&] {
+        eltwise_backward::desc d(a.alg, flat(len), flat(len), a.alpha, a.beta);
+        eltwise_backward::primitive_desc pd(d, cpu_engine(), eltwise_forward_pd(a, len));
+        return EltwiseBackward{eltwise_backward(pd)};
+    });
+    int data_arg = a.backward_from_dst ? DNNL_ARG_DST : DNNL_ARG_SRC;
+    e.prim.execute(cpu_stream(), {{data_arg, plain(flat(len), a.backward_from_dst ? y : x)},
+                                  {DNNL_ARG_DIFF_DST, plain(flat(len), gy)}, {DNNL_ARG_DIFF_SRC, plain(flat(len), gx)}});
+    cpu_stream().wait();
+}
+
+memory::desc matrix(memory::dim rows, memory::dim cols) { return memory::desc({rows, cols}, dt::f32, tag::ab); }
+
+softmax_forward::primitive_desc softmax_forward_pd(memory::dim rows, memory::dim cols) {
+    softmax_forward::desc d(prop_kind::forward_training, matrix(rows, cols), 1);
+    return softmax_forward::primitive_desc(d, cpu_engine());
+}
+
+struct SoftmaxForward { softmax_forward prim; };
+struct SoftmaxBackward { softmax_backward prim; };
+
+Cache<SoftmaxForward> softmax_forward_cache;
+Cache<SoftmaxBackward> softmax_backward_cache;
+
+std::string matrix_key(memory::dim rows, memory::dim cols) { return std::to_string(rows) + 'x' + std::to_string(cols); }
+
+void softmax_fwd(memory::dim rows, memory::dim cols, float* x, float* y) {
+    auto& e = softmax_forward_cache.get(matrix_key(rows, cols), [&] {
+        return SoftmaxForward{softmax_forward(softmax_forward_pd(rows, cols))};
+    });
+    e.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, plain(matrix(rows, cols), x)}, {DNNL_ARG_DST, plain(matrix(rows, cols), y)}});
+    cpu_stream().wait();
+}
+
+void softmax_bwd(memory::dim rows, memory::dim cols, float* y, float* gy, float* gx) {
+    auto& e = softmax_backward_cache.get(matrix_key(rows, cols), [&] {
+        softmax_backward::desc d(matrix(rows, cols), matrix(rows, cols), 1);
+        softmax_backward::primitive_desc pd(d, cpu_engine(), softmax_forward_pd(rows, cols));
+        return SoftmaxBackward{softmax_backward(pd)};
+    });
+    auto md = matrix(rows, cols);
+    e.prim.execute(cpu_stream(), {{DNNL_ARG_DST, plain(md, y)}, {DNNL_ARG_DIFF_DST, plain(md, gy)},
+                                  {DNNL_ARG_DIFF_SRC, plain(md, gx)}});
+    cpu_stream().wait();
+}
+
+}  // namespace
+}  // namespace pydl4j
+
+using namespace pydl4j;
+
+extern "C" {
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_eltwiseForward(
+        JNIEnv* env, jclass, jint kind, jobject x, jobject y, jint length) {
+    guarded(env, "activate", [&] {
+        float *px = address(env, x, "input"), *py = address(env, y, "output");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        eltwise_fwd(kind, length, px, py);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_eltwiseBackward(
+        JNIEnv* env, jclass, jint kind, jobject x, jobject y, jobject gy, jobject gx, jint length) {
+    guarded(env, "activateBackward", [&] {
+        float *px = address(env, x, "input"), *py = address(env, y, "output");
+        float *pgy = address(env, gy, "gradOut"), *pgx = address(env, gx, "gradInput");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        eltwise_bwd(kind, length, px, py, pgy, pgx);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_softmaxForward(
+        JNIEnv* env, jclass, jobject x, jobject y, jint rows, jint cols) {
+    guarded(env, "activate(SOFTMAX)", [&] {
+        float *px = address(env, x, "input"), *py = address(env, y, "output");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        softmax_fwd(rows, cols, px, py);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_softmaxBackward(
+        JNIEnv* env, jclass, jobject y, jobject gy, jobject gx, jint rows, jint cols) {
+    guarded(env, "activateBackward(SOFTMAX)", [&] {
+        float *py = address(env, y, "output"), *pgy = address(env, gy, "gradOut"), *pgx = address(env, gx, "gradInput");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        softmax_bwd(rows, cols, py, pgy, pgx);
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,44 @@
+package org.pydl4j.nd.backend.cpu;
+
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.ByteBuffer;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/** Native failures must surface as Java exceptions, never crash the JVM. */
+public class CpuNativeErrorsTest {
+    @BeforeClass
+    public static void load() { new CpuBackend(); }
+
+    @Test
+    public void heapBufferIsRejected() {
+        ByteBuffer heap = ByteBuffer.allocate(64);
+        try {
+            CpuNative.gemm(heap, false, heap, false, heap, 2, 2, 2, 1f, 0f);
+            fail("expected IllegalStateException");
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("gemm") && e.getMessage().contains("direct"));
+        }
+    }
+
+    @Test
+    public void oneDnnErrorBecomesIllegalStateException() {
+        ByteBuffer x = ByteBuffer.allocateDirect(4 * 16), y = ByteBuffer.allocateDirect(4 * 16);
+        // output size 9x9 is inconsistent with a 4x4 input and 2x2/2 pooling: oneDNN refuses the descriptor
+        int[] bad = {1, 1, 4, 4, 1, 9, 9, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1};
+        try {
+            CpuNative.poolForward(true, x, y, bad);
+            fail("expected IllegalStateException");
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("cpu backend pool2d"));
+        }
+        try {
+            CpuNative.poolForward(true, x, y, new int[]{1, 2, 3});
+            fail("expected IllegalStateException");
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("geometry"));
+        }
+    }
+}
