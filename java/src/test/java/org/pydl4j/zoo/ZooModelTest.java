@@ -39,7 +39,8 @@ public class ZooModelTest {
         // running mean and variance as parameters: 2 x 21,008 batch-norm channels more
         assertEquals(4_652_008L + 2 * 21_008L, g.numParams());
         assertNotNull(g.getVertex("blocks_5_3_add"));
-        assertNull("first block of a stage with stride 2 has no residual", g.getVertex("blocks_1_0_add"));
+        // the first block of a stage with stride 2 has no residual add
+        assertThrows(IllegalArgumentException.class, () -> g.getVertex("blocks_1_0_add"));
         INDArray out = g.outputSingle(Nd4j.rand(3L, 1, 3, 64, 64));
         assertArrayEquals(new long[]{1, 1000}, out.shape());
     }
