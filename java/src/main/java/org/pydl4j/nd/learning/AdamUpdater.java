@@ -1,0 +1,45 @@
+package org.pydl4j.nd.learning;
+
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.NDArrayIndex;
+import org.pydl4j.nd.learning.config.Adam;
+
+/** Adam over a state view holding m (first half) then v (second half); see {@link Adam} for the rule. */
+public class AdamUpdater implements GradientUpdater {
+    private final Adam config;
+    private final INDArray state, m, v;
+
+    public AdamUpdater(Adam config, INDArray view, boolean initialize) {
+        this.config = config;
+        this.state = view;
+        if (view.length() % 2 != 0) throw new IllegalArgumentException("Adam state must have even length, got " + view.length());
+        long half = view.length() / 2;
+        INDArray flat = view.reshape(view.length());
+        this.m = flat.get(NDArrayIndex.interval(0, half));
+        this.v = flat.get(NDArrayIndex.interval(half, 2 * half));
+        if (initialize) view.assign(0);
+    }
+
+    @Override public Adam getConfig() { return config; }
+    @Override public INDArray getState() { return state; }
+
+    @Override
+    public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+        if (m.length() != gradient.length()) {
+            throw new IllegalArgumentException("Adam state holds " + m.length() + " values per moment for a gradient of " + gradient.length());
+        }
+        double b1 = config.getBeta1(), b2 = config.getBeta2(), eps = config.getEpsilon();
+        double lr = config.getLearningRate(iteration, epoch);
+        double beta1t = Math.pow(b1, iteration + 1), beta2t = Math.pow(b2, iteration + 1);
+        double alphat = lr * Math.sqrt(1 - beta2t) / (1 - beta1t);
+        if (Double.isNaN(alphat) || alphat == 0.0) alphat = 1e-8;
+        for (int i = 0; i < gradient.length(); i++) {
+            double g = gradient.getDoubleLinear(i);
+            double mi = b1 * m.getDoubleLinear(i) + (1 - b1) * g;
+            double vi = b2 * v.getDoubleLinear(i) + (1 - b2) * g * g;
+            m.putLinear(i, mi);
+            v.putLinear(i, vi);
+            gradient.putLinear(i, alphat * mi / (Math.sqrt(vi) + eps));
+        }
+    }
+}

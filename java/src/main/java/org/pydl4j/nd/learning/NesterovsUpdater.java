@@ -1,0 +1,33 @@
+package org.pydl4j.nd.learning;
+
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.learning.config.Nesterovs;
+
+/** Nesterov momentum over a velocity view v: v' = mu*v - lr*g; update = mu*v - (1+mu)*v'. */
+public class NesterovsUpdater implements GradientUpdater {
+    private final Nesterovs config;
+    private final INDArray v;
+
+    public NesterovsUpdater(Nesterovs config, INDArray view, boolean initialize) {
+        this.config = config;
+        this.v = view;
+        if (initialize) v.assign(0);
+    }
+
+    @Override public Nesterovs getConfig() { return config; }
+    @Override public INDArray getState() { return v; }
+
+    @Override
+    public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+        if (v.length() != gradient.length()) {
+            throw new IllegalArgumentException("Nesterovs state holds " + v.length() + " values for a gradient of " + gradient.length());
+        }
+        double mu = config.getMomentum(), lr = config.getLearningRate(iteration, epoch);
+        for (int i = 0; i < gradient.length(); i++) {
+            double vPrev = v.getDoubleLinear(i);
+            double vNew = mu * vPrev - lr * gradient.getDoubleLinear(i);
+            v.putLinear(i, vNew);
+            gradient.putLinear(i, mu * vPrev - (1 + mu) * vNew);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.pydl4j.nn.conf.layers;
+
+import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.learning.config.IUpdater;
+import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.nn.weights.WeightInit;
+
+/** A layer with weights: activation, weight init, bias init, updater and L2, as DL4J's BaseLayer. */
+public abstract class BaseLayer extends Layer {
+    protected Activation activation;
+    protected WeightInit weightInit;
+    protected Double biasInit;
+    protected IUpdater updater;
+    protected Double l2;
+    protected Double l2Bias;
+
+    protected BaseLayer() {}
+
+    protected BaseLayer(Builder<?> b) {
+        super(b);
+        this.activation = b.activation;
+        this.weightInit = b.weightInit;
+        this.biasInit = b.biasInit;
+        this.updater = b.updater == null ? null : b.updater.clone();
+        this.l2 = b.l2;
+        this.l2Bias = b.l2Bias;
+    }
+
+    public Activation getActivationFn() { return activation; }
+    public Activation getActivation() { return activation; }
+    public void setActivation(Activation a) { this.activation = a; }
+    public WeightInit getWeightInit() { return weightInit; }
+    public void setWeightInit(WeightInit w) { this.weightInit = w; }
+    public Double getBiasInit() { return biasInit; }
+    public void setBiasInit(Double b) { this.biasInit = b; }
+    public IUpdater getIUpdater() { return updater; }
+    public IUpdater getUpdater() { return updater; }
+    public void setIUpdater(IUpdater u) { this.updater = u; }
+    public void setUpdater(IUpdater u) { this.updater = u; }
+    public Double getL2() { return l2; }
+    public void setL2(Double l2) { this.l2 = l2; }
+    public Double getL2Bias() { return l2Bias; }
+    public void setL2Bias(Double l2Bias) { this.l2Bias = l2Bias; }
+
+    /** True when the layer takes the network's default activation if it has none. */
+    protected boolean inheritsActivation() { return true; }
+
+    @Override
+    public void applyGlobalConfiguration(NeuralNetConfiguration g) {
+        super.applyGlobalConfiguration(g);
+        if (activation == null) activation = inheritsActivation() ? g.getActivation() : Activation.IDENTITY;
+        if (weightInit == null) weightInit = g.getWeightInit();
+        if (biasInit == null) biasInit = g.getBiasInit();
+        if (updater == null) updater = g.getUpdater().clone();
+        if (l2 == null) l2 = g.getL2();
+        if (l2Bias == null) l2Bias = g.getL2Bias();
+    }
+
+    @Override
+    public double getL2ByParam(String key) {
+        if ("b".equals(key)) return l2Bias == null ? 0 : l2Bias;
+        if ("W".equals(key)) return l2 == null ? 0 : l2;
+        return 0;
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String key) { return updater; }
+
+    public abstract static class Builder<T extends Builder<T>> extends Layer.Builder<T> {
+        protected Activation activation;
+        protected WeightInit weightInit;
+        protected Double biasInit;
+        protected IUpdater updater;
+        protected Double l2;
+        protected Double l2Bias;
+
+        public T activation(Activation a) { this.activation = a; return self(); }
+        public T weightInit(WeightInit w) { this.weightInit = w; return self(); }
+        public T biasInit(double b) { this.biasInit = b; return self(); }
+        public T updater(IUpdater u) { this.updater = u; return self(); }
+        public T l2(double l2) { this.l2 = l2; return self(); }
+        public T l2Bias(double l2Bias) { this.l2Bias = l2Bias; return self(); }
+    }
+}

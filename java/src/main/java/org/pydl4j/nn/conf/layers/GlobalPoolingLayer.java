@@ -1,0 +1,45 @@
+package org.pydl4j.nn.conf.layers;
+
+import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.nn.conf.inputs.InputType;
+
+/** Pools [N, C, H, W] over H and W to [N, C] (MAX, AVG or SUM), as DL4J's GlobalPoolingLayer. Default MAX. */
+public class GlobalPoolingLayer extends NoParamLayer {
+    protected PoolingType poolingType = PoolingType.MAX;
+
+    protected GlobalPoolingLayer() {}
+
+    protected GlobalPoolingLayer(Builder b) {
+        super(b);
+        this.poolingType = b.poolingType;
+    }
+
+    public GlobalPoolingLayer(PoolingType t) { this.poolingType = t; }
+
+    public PoolingType getPoolingType() { return poolingType; }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType t) {
+        if (t.getType() != InputType.Type.CNN) throw new IllegalArgumentException(nameForErrors() + ": expects convolutional input, got " + t);
+        return InputType.feedForward(((InputType.InputTypeConvolutional) t).getChannels());
+    }
+
+    @Override
+    public org.pydl4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, int layerIndex) {
+        return new org.pydl4j.nn.layers.GlobalPoolingLayer(conf, layerIndex);
+    }
+
+    @Override
+    public String describeSizes() { return "global " + poolingType; }
+
+    public static class Builder extends Layer.Builder<Builder> {
+        protected PoolingType poolingType = PoolingType.MAX;
+
+        public Builder() {}
+        public Builder(PoolingType t) { this.poolingType = t; }
+
+        public Builder poolingType(PoolingType t) { this.poolingType = t; return this; }
+
+        public GlobalPoolingLayer build() { return new GlobalPoolingLayer(this); }
+    }
+}

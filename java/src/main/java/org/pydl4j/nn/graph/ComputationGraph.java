@@ -1,0 +1,626 @@
+package org.pydl4j.nn.graph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.pydl4j.nd.DataType;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.NDArrayIndex;
+import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.dataset.DataSet;
+import org.pydl4j.nd.dataset.DataSetIterator;
+import org.pydl4j.nn.api.Layer;
+import org.pydl4j.nn.api.Model;
+import org.pydl4j.nn.conf.ComputationGraphConfiguration;
+import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.nn.gradient.DefaultGradient;
+import org.pydl4j.nn.gradient.Gradient;
+import org.pydl4j.nn.graph.vertex.GraphVertex;
+import org.pydl4j.nn.graph.vertex.impl.InputVertex;
+import org.pydl4j.nn.layers.AbstractLayer;
+import org.pydl4j.nn.layers.FrozenLayer;
+import org.pydl4j.nn.layers.OutputLayer;
+import org.pydl4j.nn.listeners.TrainingListener;
+import org.pydl4j.nn.updater.ComputationGraphUpdater;
+
+/**
+ * A network of layers and vertices, as DL4J's ComputationGraph. Parameters live in one flat array (layers in
+ * topological order, each layer's parameters in its key order: W then b; gamma, beta, mean, var); layers hold
+ * views of it. Training is minibatch gradient descent: loss averaged over the minibatch plus L2, then each
+ * parameter's updater.
+ */
+public class ComputationGraph implements Model {
+    protected final ComputationGraphConfiguration configuration;
+    protected boolean initCalled;
+    protected List<String> topologicalOrder;
+    protected final LinkedHashMap<String, GraphVertex> vertices = new LinkedHashMap<>();
+    protected final List<Layer> layers = new ArrayList<>();
+    protected long[] layerOffsets;
+    protected INDArray flatParams, flatGradients;
+    protected DataType dataType;
+    protected ComputationGraphUpdater updater;
+    protected final List<TrainingListener> listeners = new ArrayList<>();
+    protected double score;
+    protected INDArray[] inputs, labels;
+    protected INDArray[] inputGradients;
+    protected Map<String, InputType> activationTypes = new HashMap<>();
+
+    public ComputationGraph(ComputationGraphConfiguration configuration) {
+        if (configuration == null) throw new IllegalArgumentException("configuration is null");
+        this.configuration = configuration;
+    }
+
+    public ComputationGraphConfiguration getConfiguration() { return configuration; }
+
+    // ---------------------------------------------------------------- initialization
+
+    /** Creates the layers and initializes parameters (seeded from the configuration). */
+    public void init() { init(null, false); }
+
+    /**
+     * Creates the layers with the given parameters (length numParams), copied when cloneParametersArray is true,
+     * otherwise used as the network's parameter array (shared).
+     */
+    public void init(INDArray parameters, boolean cloneParametersArray) {
+        if (initCalled) return;
+        configuration.validate();
+        activationTypes = configuration.inferTypes(false);
+        topologicalOrder = configuration.topologicalOrder();
+        int vIdx = 0, lIdx = 0;
+        for (String name : topologicalOrder) {
+            if (configuration.getNetworkInputs().contains(name)) {
+                vertices.put(name, new InputVertex(name, vIdx++));
+                continue;
+            }
+            org.pydl4j.nn.conf.graph.GraphVertex gv = configuration.getVertices().get(name);
+            boolean isLayer = gv instanceof org.pydl4j.nn.conf.graph.LayerVertex;
+            GraphVertex v = gv.instantiate(name, vIdx++, configuration.getDefaultConfiguration(), isLayer ? lIdx++ : -1);
+            vertices.put(name, v);
+            if (v.hasLayer()) layers.add(v.getLayer());
+        }
+        long total = 0;
+        layerOffsets = new long[layers.size()];
+        for (int i = 0; i < layers.size(); i++) {
+            layerOffsets[i] = total;
+            total += layers.get(i).layerConf().numParams();
+        }
+        if (parameters != null) {
+            if (parameters.length() != total) {
+                throw new IllegalArgumentException("init: network has " + total + " parameters, got an array of " + parameters.length());
+            }
+            dataType = parameters.dataType();
+            flatParams = cloneParametersArray ? parameters.dup().reshape(total) : parameters.reshape(total);
+        } else {
+            dataType = Nd4j.defaultFloatingPointType();
+            flatParams = Nd4j.zeros(dataType, total);
+        }
+        flatGradients = Nd4j.zeros(dataType, total);
+        long seed = configuration.getDefaultConfiguration().getSeed();
+        for (int i = 0; i < layers.size(); i++) {
+            AbstractLayer<?> base = base(layers.get(i));
+            long off = layerOffsets[i], n = layers.get(i).layerConf().numParams();
+            base.setParamViews(flatParams.get(NDArrayIndex.interval(off, off + n)), flatGradients.get(NDArrayIndex.interval(off, off + n)));
+            if (parameters == null) base.initParams(new Random(seed * 1_000_003L + 7919L * i + layers.get(i).getName().hashCode()));
+        }
+        updater = new ComputationGraphUpdater(layers, layerOffsets, flatParams, flatGradients);
+        initCalled = true;
+    }
+
+    private static AbstractLayer<?> base(Layer l) {
+        if (l instanceof FrozenLayer) return base(((FrozenLayer) l).getInsideLayer());
+        return (AbstractLayer<?>) l;
+    }
+
+    private void checkInit() {
+        if (!initCalled) throw new IllegalStateException("ComputationGraph: call init() first");
+    }
+
+    // ---------------------------------------------------------------- structure access
+
+    /** The runtime layer of a layer vertex; an unknown name is an error naming it. */
+    public Layer getLayer(String name) {
+        checkInit();
+        GraphVertex v = vertices.get(name);
+        if (v == null) throw new IllegalArgumentException("no layer named '" + name + "' (layers: " + layerNames() + ")");
+        if (!v.hasLayer()) throw new IllegalArgumentException("vertex '" + name + "' is a " + v.getClass().getSimpleName() + ", not a layer");
+        return v.getLayer();
+    }
+
+    public Layer getLayer(int index) {
+        checkInit();
+        return layers.get(index);
+    }
+
+    /** Layers in topological (parameter) order. */
+    public Layer[] getLayers() {
+        checkInit();
+        return layers.toArray(new Layer[0]);
+    }
+
+    public int getNumLayers() { return layers.size(); }
+
+    private List<String> layerNames() {
+        List<String> out = new ArrayList<>();
+        for (Layer l : layers) out.add(l.getName());
+        return out;
+    }
+
+    public GraphVertex getVertex(String name) {
+        checkInit();
+        GraphVertex v = vertices.get(name);
+        if (v == null) throw new IllegalArgumentException("no vertex named '" + name + "' (vertices: " + vertices.keySet() + ")");
+        return v;
+    }
+
+    /** Runtime vertices in topological order (inputs first). */
+    public GraphVertex[] getVertices() {
+        checkInit();
+        return vertices.values().toArray(new GraphVertex[0]);
+    }
+
+    public List<String> getTopologicalOrder() { return Collections.unmodifiableList(topologicalOrder); }
+
+    public int getNumInputArrays() { return configuration.getNetworkInputs().size(); }
+
+    public int getNumOutputArrays() { return configuration.getNetworkOutputs().size(); }
+
+    /** The parameters' data type (FLOAT, or DOUBLE when the default type was DOUBLE at init). */
+    public DataType getDataType() { return dataType; }
+
+    // ---------------------------------------------------------------- parameters
+
+    /** A copy of all parameters, [1, numParams], in topological layer order. */
+    @Override
+    public INDArray params() {
+        checkInit();
+        return flatParams.dup().reshape(1, flatParams.length());
+    }
+
+    @Override
+    public long numParams() {
+        checkInit();
+        return flatParams.length();
+    }
+
+    /** Copies all parameters (same length as params()). */
+    @Override
+    public void setParams(INDArray params) {
+        checkInit();
+        if (params.length() != flatParams.length()) {
+            throw new IllegalArgumentException("setParams: network has " + flatParams.length() + " parameters, got " + params.length());
+        }
+        flatParams.assign(params);
+    }
+
+    /** Parameters by "layer_key" (live views). */
+    public Map<String, INDArray> paramTable() {
+        checkInit();
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (Layer l : layers) for (Map.Entry<String, INDArray> e : l.paramTable().entrySet()) m.put(l.getName() + "_" + e.getKey(), e.getValue());
+        return m;
+    }
+
+    /** Number of parameters that training changes (not frozen, not running statistics). */
+    public long numTrainableParams() {
+        long n = 0;
+        for (ComputationGraphUpdater.Block b : updater.getBlocks()) n += b.length;
+        return n;
+    }
+
+    public ComputationGraphUpdater getUpdater() {
+        checkInit();
+        return updater;
+    }
+
+    /** The gradients of the last computeGradientAndScore / fit step. */
+    public Gradient gradient() {
+        checkInit();
+        DefaultGradient g = new DefaultGradient(flatGradients.reshape(1, flatGradients.length()));
+        for (Layer l : layers) for (Map.Entry<String, INDArray> e : l.gradientTable().entrySet()) g.setGradientFor(l.getName() + "_" + e.getKey(), e.getValue());
+        return g;
+    }
+
+    // ---------------------------------------------------------------- counters and listeners
+
+    public int getIterationCount() { return configuration.getIterationCount(); }
+    public int getEpochCount() { return configuration.getEpochCount(); }
+    public void setIterationCount(int n) { configuration.setIterationCount(n); }
+    public void setEpochCount(int n) { configuration.setEpochCount(n); }
+
+    public void setListeners(TrainingListener... ls) {
+        listeners.clear();
+        addListeners(ls);
+    }
+
+    public void setListeners(Collection<? extends TrainingListener> ls) {
+        listeners.clear();
+        listeners.addAll(ls);
+    }
+
+    public void addListeners(TrainingListener... ls) {
+        for (TrainingListener l : ls) if (l != null) listeners.add(l);
+    }
+
+    public List<TrainingListener> getListeners() { return Collections.unmodifiableList(listeners); }
+
+    @Override
+    public double score() { return score; }
+
+    // ---------------------------------------------------------------- forward
+
+    private INDArray[] prepareInputs(INDArray[] in, String what) {
+        checkInit();
+        List<String> names = configuration.getNetworkInputs();
+        if (in == null || in.length != names.size()) {
+            throw new IllegalArgumentException(what + ": network has " + names.size() + " inputs " + names + ", got " + (in == null ? 0 : in.length) + " arrays");
+        }
+        INDArray[] out = new INDArray[in.length];
+        List<InputType> types = configuration.getNetworkInputTypes();
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] == null) throw new IllegalArgumentException(what + ": input '" + names.get(i) + "' is null");
+            if (!types.isEmpty()) {
+                long[] expected = types.get(i).getShape(in[i].rank() > 0 ? in[i].size(0) : 1);
+                if (!Arrays.equals(expected, in[i].shape())) {
+                    throw new IllegalArgumentException(what + ": input vertex '" + names.get(i) + "' expects shape " + shapeText(types.get(i))
+                            + " (" + types.get(i) + "), got " + Arrays.toString(in[i].shape()));
+                }
+            }
+            out[i] = in[i].castTo(dataType);
+        }
+        return out;
+    }
+
+    private static String shapeText(InputType t) {
+        long[] s = t.getShape(-1);
+        StringBuilder sb = new StringBuilder("[minibatch");
+        for (int i = 1; i < s.length; i++) sb.append(", ").append(s[i]);
+        return sb.append(']').toString();
+    }
+
+    private void setDropoutSeeds() {
+        long seed = configuration.getDefaultConfiguration().getSeed();
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).setDropoutSeed(seed * 6364136223846793005L + 1442695040888963407L * (configuration.getIterationCount() + 1) + 31L * i);
+        }
+    }
+
+    /**
+     * Runs every vertex; returns all activations by vertex name (inputs included). With release, layer caches
+     * and activations no longer needed are dropped as it goes (inference).
+     */
+    protected Map<String, INDArray> forward(INDArray[] in, boolean training, boolean release) {
+        setDropoutSeeds();
+        Map<String, INDArray> acts = new LinkedHashMap<>();
+        Map<String, Integer> remaining = new HashMap<>();
+        if (release) {
+            for (List<String> ins : configuration.getVertexInputs().values()) for (String s : ins) remaining.merge(s, 1, Integer::sum);
+        }
+        List<String> netIn = configuration.getNetworkInputs();
+        for (String name : topologicalOrder) {
+            GraphVertex v = vertices.get(name);
+            if (v.isInputVertex()) {
+                acts.put(name, in[netIn.indexOf(name)]);
+                continue;
+            }
+            List<String> srcNames = configuration.getVertexInputs().get(name);
+            INDArray[] src = new INDArray[srcNames.size()];
+            for (int i = 0; i < src.length; i++) src[i] = acts.get(srcNames.get(i));
+            acts.put(name, v.doForward(src, training));
+            if (release) {
+                v.clear();
+                for (String s : srcNames) {
+                    if (remaining.merge(s, -1, Integer::sum) == 0 && !configuration.getNetworkOutputs().contains(s)) acts.remove(s);
+                }
+            }
+        }
+        return acts;
+    }
+
+    /** Activations of every vertex (inputs included) for a single-input network. */
+    public Map<String, INDArray> feedForward(INDArray input, boolean train) { return feedForward(new INDArray[]{input}, train); }
+
+    public Map<String, INDArray> feedForward(INDArray[] input, boolean train) {
+        Map<String, INDArray> acts = forward(prepareInputs(input, "feedForward"), train, false);
+        clearCaches();
+        return acts;
+    }
+
+    /** Network outputs in inference mode. */
+    public INDArray[] output(INDArray... input) { return output(false, input); }
+
+    /** Network outputs; train enables dropout and batch statistics. */
+    public INDArray[] output(boolean train, INDArray... input) {
+        Map<String, INDArray> acts = forward(prepareInputs(input, "output"), train, !train);
+        clearCaches();
+        List<String> outs = configuration.getNetworkOutputs();
+        INDArray[] res = new INDArray[outs.size()];
+        for (int i = 0; i < res.length; i++) res[i] = acts.get(outs.get(i));
+        return res;
+    }
+
+    /** The single output of a single-output network, inference mode. */
+    public INDArray outputSingle(INDArray... input) { return outputSingle(false, input); }
+
+    public INDArray outputSingle(boolean train, INDArray... input) {
+        if (getNumOutputArrays() != 1) {
+            throw new IllegalArgumentException("outputSingle: network has " + getNumOutputArrays() + " outputs " + configuration.getNetworkOutputs());
+        }
+        return output(train, input)[0];
+    }
+
+    private void clearCaches() {
+        for (GraphVertex v : vertices.values()) v.clear();
+    }
+
+    // ---------------------------------------------------------------- loss and gradients
+
+    private OutputLayer outputLayer(String name) {
+        GraphVertex v = vertices.get(name);
+        Layer l = v.hasLayer() ? v.getLayer() : null;
+        while (l instanceof FrozenLayer) l = ((FrozenLayer) l).getInsideLayer();
+        if (!(l instanceof OutputLayer)) {
+            throw new IllegalArgumentException("network output '" + name + "' is not an output layer: no loss to compute");
+        }
+        return (OutputLayer) l;
+    }
+
+    private INDArray[] prepareLabels(INDArray[] lab, String what) {
+        List<String> outs = configuration.getNetworkOutputs();
+        if (lab == null || lab.length != outs.size()) {
+            throw new IllegalArgumentException(what + ": network has " + outs.size() + " outputs " + outs + ", got " + (lab == null ? 0 : lab.length) + " label arrays");
+        }
+        INDArray[] out = new INDArray[lab.length];
+        for (int i = 0; i < lab.length; i++) {
+            if (lab[i] == null) throw new IllegalArgumentException(what + ": labels for output '" + outs.get(i) + "' are null");
+            out[i] = lab[i].castTo(dataType);
+        }
+        return out;
+    }
+
+    private double scoreOutputs(INDArray[] lab) {
+        double s = 0;
+        List<String> outs = configuration.getNetworkOutputs();
+        for (int i = 0; i < outs.size(); i++) {
+            OutputLayer ol = outputLayer(outs.get(i));
+            ol.setLabels(lab[i]);
+            s += ol.computeScore();
+        }
+        return s;
+    }
+
+    private double l2Score() {
+        double s = 0;
+        for (Layer l : layers) {
+            if (l.isFrozen()) continue;
+            for (Map.Entry<String, INDArray> e : l.paramTable().entrySet()) {
+                double c = l.layerConf().getL2ByParam(e.getKey());
+                if (c > 0) {
+                    double ss = 0;
+                    INDArray p = e.getValue();
+                    for (int k = 0; k < p.length(); k++) { double v = p.getDoubleLinear(k); ss += v * v; }
+                    s += 0.5 * c * ss;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Sets inputs for {@link #computeGradientAndScore()}. */
+    public void setInputs(INDArray... in) { this.inputs = in; }
+
+    public void setLabels(INDArray... lab) { this.labels = lab; }
+
+    public void setInput(int i, INDArray in) {
+        if (inputs == null) inputs = new INDArray[getNumInputArrays()];
+        inputs[i] = in;
+    }
+
+    /** Forward (training mode) and backward on the inputs and labels set; fills gradient() and score(). */
+    public void computeGradientAndScore() { computeGradientAndScore(false); }
+
+    /**
+     * As {@link #computeGradientAndScore()}; with inputGradients, also the gradient of the score with respect to
+     * each network input ({@link #getInputGradients()}).
+     */
+    public void computeGradientAndScore(boolean inputGradients) {
+        if (inputs == null || labels == null) throw new IllegalStateException("computeGradientAndScore: set inputs and labels first");
+        computeGradientAndScore(prepareInputs(inputs, "computeGradientAndScore"), prepareLabels(labels, "computeGradientAndScore"), inputGradients);
+    }
+
+    /** Gradients with respect to the network inputs from the last computeGradientAndScore(true). */
+    public INDArray[] getInputGradients() { return inputGradients; }
+
+    protected void computeGradientAndScore(INDArray[] in, INDArray[] lab, boolean wantInputGradients) {
+        Map<String, INDArray> acts = forward(in, true, false);
+        for (TrainingListener l : listeners) l.onForwardPass(this, acts);
+        double s = scoreOutputs(lab);
+        flatGradients.assign(0);
+
+        Map<String, Boolean> reach = new HashMap<>();
+        for (String name : topologicalOrder) {
+            GraphVertex v = vertices.get(name);
+            if (v.isInputVertex()) { reach.put(name, wantInputGradients); continue; }
+            if (v.isFrozen()) { reach.put(name, false); continue; }
+            boolean r = false;
+            if (v.hasLayer()) {
+                org.pydl4j.nn.conf.layers.Layer lc = v.getLayer().layerConf();
+                for (String k : lc.paramShapes().keySet()) if (lc.isTrainableParam(k)) r = true;
+            }
+            for (String src : configuration.getVertexInputs().get(name)) r |= reach.get(src);
+            reach.put(name, r);
+        }
+
+        List<String> netIn = configuration.getNetworkInputs();
+        List<String> netOut = configuration.getNetworkOutputs();
+        inputGradients = new INDArray[netIn.size()];
+        Map<String, INDArray> eps = new HashMap<>();
+        for (int k = topologicalOrder.size() - 1; k >= 0; k--) {
+            String name = topologicalOrder.get(k);
+            GraphVertex v = vertices.get(name);
+            if (v.isInputVertex()) {
+                if (wantInputGradients) inputGradients[netIn.indexOf(name)] = eps.get(name);
+                continue;
+            }
+            if (!reach.get(name)) continue;
+            INDArray e = eps.remove(name);
+            if (e == null && !netOut.contains(name)) continue;
+            List<String> srcNames = configuration.getVertexInputs().get(name);
+            boolean[] need = new boolean[srcNames.size()];
+            for (int i = 0; i < need.length; i++) need[i] = reach.get(srcNames.get(i));
+            INDArray[] g = v.doBackward(e, need);
+            for (int i = 0; i < need.length; i++) {
+                if (need[i] && g[i] != null) eps.merge(srcNames.get(i), g[i], INDArray::add);
+            }
+        }
+        for (Layer l : layers) {
+            if (l.isFrozen()) continue;
+            for (Map.Entry<String, INDArray> p : l.paramTable().entrySet()) {
+                double c = l.layerConf().getL2ByParam(p.getKey());
+                if (c > 0) l.gradientTable().get(p.getKey()).addi(p.getValue().mul(c));
+            }
+        }
+        score = s + l2Score();
+        for (TrainingListener l : listeners) l.onGradientCalculation(this);
+        for (TrainingListener l : listeners) l.onBackwardPass(this);
+    }
+
+    // ---------------------------------------------------------------- fitting
+
+    private static void checkFinite(INDArray[] arrays, String kind, List<String> names) {
+        for (int i = 0; i < arrays.length; i++) {
+            if (arrays[i] != null && arrays[i].hasNonFinite()) {
+                throw new IllegalArgumentException("fit: " + kind + " for '" + names.get(i) + "' contain NaN or infinite values");
+            }
+        }
+    }
+
+    /** One training step on a minibatch (single input, single output). */
+    public void fit(DataSet ds) {
+        if (ds.getLabels() == null) throw new IllegalArgumentException("fit: the DataSet has no labels");
+        fit(new INDArray[]{ds.getFeatures()}, new INDArray[]{ds.getLabels()});
+    }
+
+    /** One training step on a minibatch. */
+    public void fit(INDArray[] in, INDArray[] lab) {
+        checkInit();
+        INDArray[] x = prepareInputs(in, "fit");
+        INDArray[] y = prepareLabels(lab, "fit");
+        checkFinite(x, "input features", configuration.getNetworkInputs());
+        checkFinite(y, "labels", configuration.getNetworkOutputs());
+        for (int i = 0; i < y.length; i++) {
+            if (y[i].size(0) != x[0].size(0)) {
+                throw new IllegalArgumentException("fit: " + x[0].size(0) + " examples but " + y[i].size(0) + " label rows for output '"
+                        + configuration.getNetworkOutputs().get(i) + "'");
+            }
+        }
+        computeGradientAndScore(x, y, false);
+        updater.update(getIterationCount(), getEpochCount());
+        clearCaches();
+        for (TrainingListener l : listeners) l.iterationDone(this, getIterationCount(), getEpochCount());
+        configuration.setIterationCount(getIterationCount() + 1);
+    }
+
+    /** One epoch over the iterator (reset first when it is exhausted and resettable). */
+    public void fit(DataSetIterator iterator) {
+        checkInit();
+        if (!iterator.hasNext() && iterator.resetSupported()) iterator.reset();
+        for (TrainingListener l : listeners) l.onEpochStart(this);
+        while (iterator.hasNext()) fit(iterator.next());
+        for (TrainingListener l : listeners) l.onEpochEnd(this);
+        configuration.setEpochCount(getEpochCount() + 1);
+    }
+
+    /** numEpochs epochs, resetting the iterator before each. */
+    public void fit(DataSetIterator iterator, int numEpochs) {
+        if (numEpochs > 1 && !iterator.resetSupported()) throw new IllegalArgumentException("fit: " + numEpochs + " epochs need a resettable iterator");
+        for (int e = 0; e < numEpochs; e++) {
+            if (iterator.resetSupported()) iterator.reset();
+            fit(iterator);
+        }
+    }
+
+    /** Loss (averaged over examples) plus L2 on a data set, inference mode. */
+    public double score(DataSet ds) { return score(ds, false); }
+
+    public double score(DataSet ds, boolean training) {
+        return score(new INDArray[]{ds.getFeatures()}, new INDArray[]{ds.getLabels()}, training);
+    }
+
+    /**
+     * Loss plus L2 for given inputs and labels. In training mode dropout masks are those of the current iteration
+     * (the same as computeGradientAndScore would use) and batch norm uses batch statistics.
+     */
+    public double score(INDArray[] features, INDArray[] labelArrays, boolean training) {
+        checkInit();
+        INDArray[] x = prepareInputs(features, "score");
+        INDArray[] y = prepareLabels(labelArrays, "score");
+        forward(x, training, false);
+        double s = scoreOutputs(y) + l2Score();
+        clearCaches();
+        return s;
+    }
+
+    // ---------------------------------------------------------------- misc
+
+    /** A deep copy: configuration, parameters, updater state and counters (not listeners). */
+    @Override
+    public ComputationGraph clone() {
+        checkInit();
+        ComputationGraph g = new ComputationGraph(configuration.clone());
+        g.init(flatParams, true);
+        g.getUpdater().setStateViewArray(updater.getStateViewArray());
+        return g;
+    }
+
+    /** A table of vertices: name, type, sizes, parameter count, frozen; with totals. */
+    public String summary() {
+        checkInit();
+        String fmt = "%-24s %-28s %-44s %-12s %-6s%n";
+        StringBuilder sb = new StringBuilder();
+        String rule = "=".repeat(118) + "\n";
+        sb.append(rule).append(String.format(fmt, "VertexName", "Type", "nIn -> nOut / geometry", "Params", "Frozen")).append(rule);
+        long trainable = 0, frozen = 0, fixed = 0;
+        for (String name : topologicalOrder) {
+            GraphVertex v = vertices.get(name);
+            String type, sizes = "-";
+            long n = 0;
+            boolean isFrozen = v.isFrozen();
+            if (v.isInputVertex()) {
+                type = "Input";
+                InputType t = activationTypes.get(name);
+                sizes = t == null ? "-" : t.toString();
+            } else if (v.hasLayer()) {
+                org.pydl4j.nn.conf.layers.Layer lc = v.getLayer().layerConf();
+                org.pydl4j.nn.conf.layers.Layer inner = lc instanceof org.pydl4j.nn.conf.layers.misc.FrozenLayer
+                        ? ((org.pydl4j.nn.conf.layers.misc.FrozenLayer) lc).getLayer() : lc;
+                type = inner.getClass().getSimpleName();
+                sizes = lc.describeSizes();
+                n = lc.numParams();
+                for (Map.Entry<String, long[]> e : lc.paramShapes().entrySet()) {
+                    long len = 1;
+                    for (long d : e.getValue()) len *= d;
+                    if (isFrozen) frozen += len; else if (lc.isTrainableParam(e.getKey())) trainable += len; else fixed += len;
+                }
+            } else {
+                type = configuration.getVertices().get(name).toString();
+            }
+            sb.append(String.format(fmt, name, type, sizes, n, isFrozen ? "yes" : "-"));
+        }
+        sb.append(rule);
+        sb.append("Total parameters: ").append(trainable + frozen + fixed).append('\n');
+        sb.append("Trainable parameters: ").append(trainable).append('\n');
+        sb.append("Frozen parameters: ").append(frozen).append('\n');
+        if (fixed > 0) sb.append("Non-trainable statistics (batch norm mean/var): ").append(fixed).append('\n');
+        sb.append(rule);
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() { return "ComputationGraph(" + (initCalled ? numParams() + " parameters" : "not initialized") + ")"; }
+}

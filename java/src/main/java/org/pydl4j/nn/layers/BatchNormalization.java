@@ -1,0 +1,70 @@
+package org.pydl4j.nn.layers;
+
+import java.util.Arrays;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.backend.Backend;
+import org.pydl4j.nn.conf.NeuralNetConfiguration;
+
+/**
+ * Runtime batch normalization. Training: batch statistics, and the running mean/var are updated when the
+ * gradient is computed (so only by fitting); inference: running statistics.
+ */
+public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.BatchNormalization> {
+    protected INDArray bnOut, output, batchMean, batchVar;
+    protected boolean trainingPass;
+
+    public BatchNormalization(NeuralNetConfiguration conf, int index) { super(conf, index); }
+
+    @Override
+    protected void validateInput(INDArray in) {
+        long n = layerConf.getNOut();
+        if ((in.rank() != 2 && in.rank() != 4) || in.size(1) != n) {
+            throw new IllegalArgumentException(describe() + ": nIn=" + n + " but input has shape " + Arrays.toString(in.shape())
+                    + " (expected [minibatch, " + n + "] or [minibatch, " + n + ", height, width])");
+        }
+    }
+
+    private INDArray vec(String key) { return params.get(key).reshape(layerConf.getNOut()); }
+
+    @Override
+    protected INDArray doActivate(INDArray x, boolean training) {
+        Backend be = Nd4j.getBackend();
+        trainingPass = training;
+        if (training) {
+            INDArray[] r = be.batchNormTraining(x, vec("gamma"), vec("beta"), layerConf.getEps());
+            bnOut = r[0];
+            batchMean = r[1];
+            batchVar = r[2];
+        } else {
+            bnOut = be.batchNormInference(x, vec("gamma"), vec("beta"), vec("mean"), vec("var"), layerConf.getEps());
+        }
+        output = be.activate(layerConf.getActivationFn(), bnOut);
+        return output;
+    }
+
+    @Override
+    protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
+        if (!trainingPass) throw new IllegalStateException(describe() + ": backprop after an inference-mode forward pass");
+        Backend be = Nd4j.getBackend();
+        INDArray d = be.activateBackward(layerConf.getActivationFn(), bnOut, output, epsilon);
+        INDArray[] g = be.batchNormBackward(input, d, vec("gamma"), batchMean, batchVar, layerConf.getEps());
+        gradients.get("gamma").assign(g[1]);
+        gradients.get("beta").assign(g[2]);
+        gradients.get("mean").assign(0);
+        gradients.get("var").assign(0);
+        double decay = layerConf.getDecay();
+        INDArray mean = vec("mean"), var = vec("var");
+        for (int i = 0; i < mean.length(); i++) {
+            mean.putLinear(i, decay * mean.getDoubleLinear(i) + (1 - decay) * batchMean.getDoubleLinear(i));
+            var.putLinear(i, decay * var.getDoubleLinear(i) + (1 - decay) * batchVar.getDoubleLinear(i));
+        }
+        return needInputGradient ? g[0] : null;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        bnOut = output = batchMean = batchVar = null;
+    }
+}

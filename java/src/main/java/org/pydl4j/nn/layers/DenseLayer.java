@@ -1,0 +1,65 @@
+package org.pydl4j.nn.layers;
+
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.backend.Backend;
+import org.pydl4j.nn.conf.NeuralNetConfiguration;
+
+/** Runtime dense layer: z = x·W + b, y = f(z). */
+public class DenseLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.DenseLayer> {
+    protected INDArray preOutput;
+    protected INDArray output;
+
+    public DenseLayer(NeuralNetConfiguration conf, int index) { super(conf, index); }
+
+    @Override
+    protected void validateInput(INDArray in) {
+        long nIn = layerConf.getNIn();
+        if (in.rank() != 2 || in.size(1) != nIn) {
+            throw new IllegalArgumentException(describe() + ": nIn=" + nIn + " but input has shape " + java.util.Arrays.toString(in.shape())
+                    + (in.rank() == 2 ? " (size " + in.size(1) + ")" : " (expected [minibatch, " + nIn + "])"));
+        }
+    }
+
+    protected INDArray preOutput(INDArray x) {
+        INDArray w = params.get("W");
+        if (x.dataType() != w.dataType()) throw new IllegalArgumentException(describe() + ": input is " + x.dataType() + ", parameters " + w.dataType());
+        INDArray z = Nd4j.zeros(x.dataType(), x.size(0), layerConf.getNOut());
+        Nd4j.getBackend().gemm(x, false, w, false, z, 1.0, 0.0);
+        if (layerConf.hasBias()) z.addi(params.get("b"));
+        return z;
+    }
+
+    @Override
+    protected INDArray doActivate(INDArray x, boolean training) {
+        preOutput = preOutput(x);
+        output = Nd4j.getBackend().activate(layerConf.getActivationFn(), preOutput);
+        return output;
+    }
+
+    @Override
+    protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
+        INDArray dz = Nd4j.getBackend().activateBackward(layerConf.getActivationFn(), preOutput, output, epsilon);
+        return backpropPreOutput(dz, needInputGradient);
+    }
+
+    /** Given d(loss)/dz: parameter gradients and d(loss)/dx. */
+    protected INDArray backpropPreOutput(INDArray dz, boolean needInputGradient) {
+        Backend be = Nd4j.getBackend();
+        if (!gradients.isEmpty()) {
+            be.gemm(input, true, dz, false, gradients.get("W"), 1.0, 0.0);
+            if (layerConf.hasBias()) gradients.get("b").assign(dz.sum(0));
+        }
+        if (!needInputGradient) return null;
+        INDArray dx = Nd4j.zeros(dz.dataType(), dz.size(0), layerConf.getNIn());
+        be.gemm(dz, false, params.get("W"), true, dx, 1.0, 0.0);
+        return dx;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        preOutput = null;
+        output = null;
+    }
+}
