@@ -16,7 +16,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 GRADLE ?= gradle
 GRADLE_FLAGS ?= --offline
-APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4
+APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4 g++
 JAR := build/libs/pydl4j-transfer-0.1.0.jar
 JAVA_INPUTS := $(shell find java/src/main -type f 2>/dev/null) build.gradle settings.gradle
 
@@ -63,9 +63,12 @@ $(JAR): $(JAVA_INPUTS) | apt
 demo: setup
 	$(PY) -m pydl4j_transfer.examples.toy_cnn
 
+# Both suites always run; the target fails if either failed.
 test: setup
-	$(MAKE) --no-print-directory test-java
-	$(MAKE) --no-print-directory test-python
+	@status=0; \
+	$(MAKE) --no-print-directory test-java || status=1; \
+	$(MAKE) --no-print-directory test-python || status=1; \
+	exit $$status
 
 test-java:
 	$(GRADLE) $(GRADLE_FLAGS) test
@@ -75,5 +78,5 @@ test-python:
 
 clean:
 	-$(GRADLE) $(GRADLE_FLAGS) -q clean
-	rm -rf build $(VENV) $(STAMPS) .pytest_cache *.egg-info
+	rm -rf build $(VENV) $(STAMPS) .pytest_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

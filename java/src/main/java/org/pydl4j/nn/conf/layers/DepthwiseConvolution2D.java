@@ -56,7 +56,8 @@ public class DepthwiseConvolution2D extends ConvolutionLayer {
 
         public Builder() {}
 
-        public Builder(int... kernelSize) { kernelSize(kernelSize); }
+        /** No values keeps the default kernel (JPype calls this overload for a Python {@code Builder()}). */
+        public Builder(int... kernelSize) { if (kernelSize.length > 0) kernelSize(kernelSize); }
 
         public Builder(int[] kernelSize, int[] stride) { kernelSize(kernelSize); stride(stride); }
 

@@ -102,7 +102,8 @@ public class SubsamplingLayer extends NoParamLayer {
         public Builder() {}
         public Builder(PoolingType t) { this.poolingType = t; }
         public Builder(org.pydl4j.nn.conf.layers.PoolingType t) { poolingType(t); }
-        public Builder(int... kernelSize) { kernelSize(kernelSize); }
+        /** No values keeps the default kernel (JPype calls this overload for a Python {@code Builder()}). */
+        public Builder(int... kernelSize) { if (kernelSize.length > 0) kernelSize(kernelSize); }
         public Builder(int[] kernelSize, int[] stride) { kernelSize(kernelSize); stride(stride); }
         public Builder(int[] kernelSize, int[] stride, int[] padding) { kernelSize(kernelSize); stride(stride); padding(padding); }
         public Builder(PoolingType t, int[] kernelSize) { this(t); kernelSize(kernelSize); }

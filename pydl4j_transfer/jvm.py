@@ -1,0 +1,339 @@
+"""The Python-JVM bridge: start the engine's JVM once (JPype) and move arrays between numpy and ``INDArray``.
+
+The engine is the jar that ``make setup`` builds (``build/libs/pydl4j-transfer-*.jar``). The JVM is started lazily
+by :func:`start_jvm` (also called by :func:`to_indarray`, :func:`to_numpy` and :func:`java_class`) and lives until
+the Python process ends: JPype cannot restart a JVM.
+
+Arrays: an ``INDArray`` holds its data in a direct (off-heap) ``ByteBuffer``, C order, native byte order, float32
+or float64. :func:`to_numpy` returns a numpy view of that memory (no copy). :func:`to_indarray` copies by default;
+with ``copy=None`` or ``copy=False`` it wraps the numpy memory instead (see its docstring for the lifetime rules).
+
+Java exceptions arrive in Python as JPype exception classes named after the Java class (for example
+``java.lang.IllegalArgumentException``, all subclasses of ``jpype.JException``); ``str(e)`` is
+``"<java class>: <message>"``.
+
+Environment: ``PYDL4J_JAR`` (the jar to load), ``PYDL4J_HEAP`` (JVM heap, default ``4g``), ``PYDL4J_DIRECT_MEMORY``
+(limit for off-heap arrays, default half the machine's memory), ``PYDL4J_BACKEND`` (``reference``, ``cpu`` or
+``cuda``; default: the fastest that loads), ``PYDL4J_NATIVE_DIR`` (folder holding the native backend libraries),
+``JAVA_HOME`` (the JDK to run).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "EngineSetupError",
+    "REPO_ROOT",
+    "find_jar",
+    "find_jvm_library",
+    "native_dir",
+    "start_jvm",
+    "is_started",
+    "jvm_options",
+    "java_class",
+    "long_array",
+    "backend_name",
+    "set_backend",
+    "to_indarray",
+    "to_numpy",
+]
+
+#: The source checkout this package lives in (an editable install, ``pip install -e .``).
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+_LOCK = threading.RLock()
+_OPTIONS: list[str] = []
+_SIZE = re.compile(r"^[1-9][0-9]*[kKmMgG]?$")
+_DTYPES = {np.dtype(np.float32): "FLOAT", np.dtype(np.float64): "DOUBLE"}
+
+
+class EngineSetupError(RuntimeError):
+    """The engine cannot be started: no jar, no JDK, or a bad setting. The message says what to do."""
+
+
+# ---------------------------------------------------------------------------------------------- locating things
+
+
+def find_jar() -> Path:
+    """The engine jar: ``$PYDL4J_JAR`` if set, else the newest ``build/libs/pydl4j-transfer-*.jar`` of the checkout."""
+    env = os.environ.get("PYDL4J_JAR")
+    if env:
+        jar = Path(env).expanduser()
+        if not jar.is_file():
+            raise EngineSetupError(f"PYDL4J_JAR={env} is not a file")
+        return jar.resolve()
+    libs = REPO_ROOT / "build" / "libs"
+    jars = [
+        p
+        for p in libs.glob("pydl4j-transfer-*.jar")
+        if not p.name.endswith(("-sources.jar", "-javadoc.jar", "-tests.jar"))
+    ]
+    if not jars:
+        raise EngineSetupError(
+            f"the engine jar is not built: no {libs}/pydl4j-transfer-*.jar. "
+            f"Run `make setup` in {REPO_ROOT} (or set PYDL4J_JAR to the jar)."
+        )
+    return max(jars, key=lambda p: p.stat().st_mtime)
+
+
+def native_dir() -> Path | None:
+    """Folder with the native backend libraries (``libpydl4j_cpu.so``...), if one is there.
+
+    ``$PYDL4J_NATIVE_DIR``, else ``build/native/<os>-<arch>`` of the checkout. Without it the engine falls back to
+    the copies embedded in the jar.
+    """
+    env = os.environ.get("PYDL4J_NATIVE_DIR")
+    if env:
+        d = Path(env).expanduser()
+        if not d.is_dir():
+            raise EngineSetupError(f"PYDL4J_NATIVE_DIR={env} is not a folder")
+        return d.resolve()
+    arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine().lower(), platform.machine().lower())
+    d = REPO_ROOT / "build" / "native" / f"{platform.system().lower()}-{arch}"
+    return d if d.is_dir() else None
+
+
+def find_jvm_library() -> str:
+    """``libjvm.so`` of the JDK to use: ``$JAVA_HOME``, else the ``java`` on PATH, else JPype's own search."""
+    import jpype
+
+    homes = []
+    if os.environ.get("JAVA_HOME"):
+        homes.append(Path(os.environ["JAVA_HOME"]))
+    java = shutil.which("java")
+    if java:
+        homes.append(Path(java).resolve().parent.parent)
+    for home in homes:
+        for rel in ("lib/server/libjvm.so", "jre/lib/amd64/server/libjvm.so", "lib/server/libjvm.dylib"):
+            lib = home / rel
+            if lib.is_file():
+                return str(lib)
+    try:
+        return jpype.getDefaultJVMPath()
+    except jpype.JVMNotFoundException as e:
+        raise EngineSetupError(
+            f"no JDK found ({e}). Run `make setup` (installs openjdk-17-jdk-headless) or set JAVA_HOME."
+        ) from e
+
+
+def _physical_memory_bytes() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 8 << 30
+
+
+def _check_size(name: str, value: str) -> str:
+    if not _SIZE.match(value):
+        raise EngineSetupError(f"{name}={value!r} is not a JVM memory size such as 512m or 4g")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------- the JVM
+
+
+def is_started() -> bool:
+    import jpype
+
+    return jpype.isJVMStarted()
+
+
+def jvm_options() -> list[str]:
+    """The options the JVM was started with by :func:`start_jvm` (empty if it was not started here)."""
+    return list(_OPTIONS)
+
+
+def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_options: tuple[str, ...] = ()) -> None:
+    """Starts the engine's JVM once; later calls only switch the backend when ``backend`` is given.
+
+    heap: ``-Xmx`` size (default ``$PYDL4J_HEAP`` or ``4g``); ignored once the JVM runs.
+    backend: ``reference``, ``cpu`` or ``cuda`` (default ``$PYDL4J_BACKEND``, else the engine picks the fastest that
+    loads). A name that is unknown or cannot load raises :class:`EngineSetupError` with the engine's reason, at
+    once rather than at the first operation.
+    """
+    import jpype
+
+    with _LOCK:
+        first = not jpype.isJVMStarted()
+        if first:
+            heap = _check_size("heap", heap or os.environ.get("PYDL4J_HEAP") or "4g")
+            direct = os.environ.get("PYDL4J_DIRECT_MEMORY") or f"{max(2 << 30, _physical_memory_bytes() // 2) >> 20}m"
+            direct = _check_size("PYDL4J_DIRECT_MEMORY", direct)
+            jar = find_jar()
+            jvm = find_jvm_library()
+            options = [f"-Xmx{heap}", f"-XX:MaxDirectMemorySize={direct}", "-Djava.awt.headless=true"]
+            nd = native_dir()
+            if nd is not None:
+                options.append(f"-Dpydl4j.native.dir={nd}")
+            options.extend(extra_options)
+            jpype.startJVM(jvm, *options, classpath=[str(jar)], convertStrings=False)
+            _OPTIONS[:] = options
+        if backend:
+            _select_backend(backend, "backend")
+        elif first and os.environ.get("PYDL4J_BACKEND"):
+            _select_backend(os.environ["PYDL4J_BACKEND"], "PYDL4J_BACKEND")
+
+
+def _ensure_started() -> None:
+    import jpype
+
+    if not jpype.isJVMStarted():
+        start_jvm()
+
+
+def java_class(name: str):
+    """The JPype class for a fully qualified Java name (starts the JVM if needed)."""
+    import jpype
+
+    _ensure_started()
+    return jpype.JClass(name)
+
+
+def set_backend(name: str) -> str:
+    """Makes ``name`` the engine's backend for the whole JVM and returns its name."""
+    _ensure_started()
+    return _select_backend(name, "backend")
+
+
+def _select_backend(name: str, source: str) -> str:
+    import jpype
+
+    nd4j = _cls("org.pydl4j.nd.Nd4j")
+    try:
+        nd4j.setBackend(name)
+    except jpype.JException as e:
+        raise EngineSetupError(f"{source}={name!r}: {e.getMessage()}") from e
+    return str(nd4j.getBackend().name())
+
+
+def backend_name() -> str:
+    """The name of the backend the engine computes with."""
+    _ensure_started()
+    return str(_cls("org.pydl4j.nd.Nd4j").getBackend().name())
+
+
+_CLASSES: dict[str, object] = {}
+
+
+def _cls(name: str):
+    c = _CLASSES.get(name)
+    if c is None:
+        import jpype
+
+        c = _CLASSES[name] = jpype.JClass(name)
+    return c
+
+
+def long_array(values):
+    """A Java ``long[]`` from Python ints (shapes, indices).
+
+    JPype cannot choose between the engine's ``int...`` and ``long...`` overloads for plain Python ints (for example
+    ``Nd4j.zeros(2, 3)`` is ambiguous); pass ``Nd4j.zeros(long_array([2, 3]))`` instead.
+    """
+    import jpype
+
+    _ensure_started()
+    return jpype.JArray(jpype.JLong)([int(v) for v in values])
+
+
+# ---------------------------------------------------------------------------------------------- arrays
+
+
+def to_numpy(array, *, copy: bool = False) -> np.ndarray:
+    """The numpy array of an ``INDArray``.
+
+    By default a zero-copy view of the INDArray's off-heap memory: writes on either side are seen by the other.
+    The view keeps the Java buffer (and so the memory) alive for as long as it or any view of it exists.
+    ``copy=True`` returns an independent copy.
+    """
+    _ensure_started()
+    if not isinstance(array, _cls("org.pydl4j.nd.INDArray")):
+        raise TypeError(f"to_numpy expects an org.pydl4j.nd.INDArray, got {type(array).__name__}")
+    dtype = np.dtype(np.float32) if array.dataType() == _cls("org.pydl4j.nd.DataType").FLOAT else np.dtype(np.float64)
+    shape = tuple(int(s) for s in array.shape())
+    if int(array.length()) == 0:
+        return np.empty(shape, dtype=dtype)   # no memory to share
+    # JPype exposes a direct ByteBuffer through the buffer protocol; np.frombuffer keeps that Python object (and so
+    # the Java buffer, which references the memory's owner) as the base of the result.
+    out = np.frombuffer(array.buffer(), dtype=dtype).reshape(shape)
+    return out.copy() if copy else out
+
+
+def to_indarray(data, *, dtype=None, copy: bool | None = True):
+    """An ``INDArray`` holding ``data`` (a numpy array or anything ``np.asarray`` takes).
+
+    dtype: ``float32`` or ``float64``; default: the array's own when ``data`` is a float32/float64 numpy array, else
+    ``float32`` (the engine's type: Python lists of floats become float32, not float64).
+    copy:
+      ``True`` (default) - new Java-owned memory, one ``memcpy`` (any input layout: strided views are gathered);
+      ``None`` - share the numpy memory when ``data`` is a C-contiguous, aligned, writeable float32/float64 array in
+      native byte order, else copy;
+      ``False`` - share or raise ``ValueError``.
+
+    A shared INDArray is a view of the numpy memory: writes on either side are seen by the other. JPype keeps the
+    numpy array alive until the Java buffer that wraps it is garbage-collected by the JVM, so the memory outlives
+    every INDArray (and every reshape/view of it) made from it; do not resize the numpy array while Java holds it.
+    """
+    _ensure_started()
+    given_array = isinstance(data, np.ndarray)
+    arr = np.asarray(data)
+    if dtype is None:
+        target = arr.dtype if given_array and arr.dtype in _DTYPES else np.dtype(np.float32)
+    else:
+        target = np.dtype(dtype)
+        if target not in _DTYPES:
+            raise ValueError(f"INDArray dtype must be float32 or float64, not {target}")
+    target = target.newbyteorder("=")
+    data_type = getattr(_cls("org.pydl4j.nd.DataType"), _DTYPES[target])
+    shape = long_array(arr.shape)
+
+    if copy is not True:
+        shareable = (
+            arr.dtype == target
+            and arr.dtype.isnative
+            and arr.flags.c_contiguous
+            and arr.flags.aligned
+            and arr.flags.writeable
+            and arr.size > 0
+        )
+        if shareable:
+            import jpype.nio
+
+            buffer = jpype.nio.convertToDirectBuffer(arr)
+            return _cls("org.pydl4j.nd.Nd4j").wrap(buffer, data_type, shape)
+        if copy is False:
+            raise ValueError(
+                "to_indarray(copy=False) needs a non-empty, C-contiguous, aligned, writeable float32/float64 array "
+                f"in native byte order matching dtype {target}; got dtype={arr.dtype}, "
+                f"c_contiguous={arr.flags.c_contiguous}, writeable={arr.flags.writeable}, size={arr.size}"
+            )
+
+    out = _cls("org.pydl4j.nd.Nd4j").createUninitialized(data_type, shape)
+    if arr.size:
+        np.copyto(to_numpy(out), arr, casting="unsafe")
+    return out
+
+
+def _main() -> int:
+    """``python -m pydl4j_transfer.jvm``: start the engine and print what was found."""
+    start_jvm()
+    import jpype
+
+    print(f"jar:      {find_jar()}")
+    print(f"jvm:      {find_jvm_library()}  (Java {jpype.java.lang.System.getProperty('java.version')})")
+    print(f"native:   {native_dir() or '(none: jar-embedded libraries only)'}")
+    print(f"options:  {' '.join(jvm_options())}")
+    print(f"backend:  {backend_name()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())
