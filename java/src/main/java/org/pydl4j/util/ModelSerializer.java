@@ -1,0 +1,198 @@
+package org.pydl4j.util;
+
+import java.io.BufferedInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nn.conf.ComputationGraphConfiguration;
+import org.pydl4j.nn.conf.graph.GraphVertex;
+import org.pydl4j.nn.graph.ComputationGraph;
+import org.pydl4j.util.json.Json;
+import org.pydl4j.util.serde.AtomicFiles;
+import org.pydl4j.util.serde.Dl4jZipImporter;
+import org.pydl4j.util.serde.ModelZips;
+import org.pydl4j.util.serde.Nd4jBinary;
+
+/**
+ * Saves and restores ComputationGraphs as model zips, named as DL4J's {@code ModelSerializer}.
+ *
+ * <p>The zip follows DL4J's layout: {@code configuration.json} (this project's
+ * {@link ComputationGraphConfiguration#toJson()}), {@code coefficients.bin} (the flat parameters,
+ * {@link ComputationGraph#params()}, in ND4J's binary array format, see {@link Nd4jBinary}),
+ * {@code updaterState.bin} (the updater state, when saved and non-empty), plus {@code pydl4j.json} with the format
+ * version, iteration and epoch counts, data type and lengths. Parameters and updater state are stored exactly, so a
+ * restored graph gives bit-identical outputs and resumes training exactly.
+ *
+ * <p>{@link #restoreComputationGraph} also reads zips written by DL4J itself (no {@code pydl4j.json}): see
+ * {@link Dl4jZipImporter}. Writing to a file is atomic (temporary file, fsync, rename). Lengths in a file are checked
+ * against its configuration before anything is allocated; problems are IOException / IllegalArgumentException
+ * naming the file and what is wrong.
+ */
+public final class ModelSerializer {
+    private ModelSerializer() {}
+
+    public static final String CONFIGURATION_JSON = "configuration.json";
+    public static final String COEFFICIENTS_BIN = "coefficients.bin";
+    public static final String UPDATER_BIN = "updaterState.bin";
+    public static final String PYDL4J_JSON = "pydl4j.json";
+    /** Version of the pydl4j model format written by this class. */
+    public static final int FORMAT_VERSION = 1;
+
+    // ---------------------------------------------------------------- writing
+
+    public static void writeModel(ComputationGraph graph, File file, boolean saveUpdater) throws IOException {
+        writeModel(graph, file.toPath(), saveUpdater);
+    }
+
+    public static void writeModel(ComputationGraph graph, String path, boolean saveUpdater) throws IOException {
+        writeModel(graph, new File(path), saveUpdater);
+    }
+
+    /** Writes atomically: the target is replaced only once the complete zip is on disk. */
+    public static void writeModel(ComputationGraph graph, Path file, boolean saveUpdater) throws IOException {
+        if (graph == null) throw new IllegalArgumentException("writeModel: graph is null");
+        AtomicFiles.write(file, out -> writeModel(graph, out, saveUpdater));
+    }
+
+    /** Writes the zip to a stream (not closed). */
+    public static void writeModel(ComputationGraph graph, OutputStream stream, boolean saveUpdater) throws IOException {
+        if (graph == null) throw new IllegalArgumentException("writeModel: graph is null");
+        INDArray params = graph.params();
+        INDArray state = saveUpdater ? graph.getUpdater().getStateViewArray() : null;
+        boolean withState = state != null && state.length() > 0;
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", "pydl4j-model");
+        meta.put("formatVersion", FORMAT_VERSION);
+        meta.put("modelType", "ComputationGraph");
+        meta.put("iterationCount", graph.getIterationCount());
+        meta.put("epochCount", graph.getEpochCount());
+        meta.put("dataType", params.dataType().name());
+        meta.put("numParams", params.length());
+        meta.put("updaterState", withState);
+        meta.put("updaterStateLength", withState ? state.length() : 0);
+
+        ZipOutputStream zip = new ZipOutputStream(stream);
+        zip.putNextEntry(new ZipEntry(CONFIGURATION_JSON));
+        zip.write(conf.toJson().getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+        ModelZips.putStored(zip, COEFFICIENTS_BIN, out -> Nd4jBinary.write(params, out));
+        if (withState) ModelZips.putStored(zip, UPDATER_BIN, out -> Nd4jBinary.write(state, out));
+        zip.putNextEntry(new ZipEntry(PYDL4J_JSON));
+        zip.write(Json.write(meta).getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+        zip.finish();
+        zip.flush();
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    public static ComputationGraph restoreComputationGraph(File file) throws IOException { return restoreComputationGraph(file, true); }
+
+    public static ComputationGraph restoreComputationGraph(String path) throws IOException { return restoreComputationGraph(new File(path), true); }
+
+    public static ComputationGraph restoreComputationGraph(String path, boolean loadUpdater) throws IOException {
+        return restoreComputationGraph(new File(path), loadUpdater);
+    }
+
+    /** Restores a graph from this project's zip or from a zip written by DL4J. */
+    public static ComputationGraph restoreComputationGraph(File file, boolean loadUpdater) throws IOException {
+        try (ZipFile zip = ModelZips.open(file)) {
+            return restore(zip, file.toString(), loadUpdater);
+        }
+    }
+
+    public static ComputationGraph restoreComputationGraph(InputStream in) throws IOException { return restoreComputationGraph(in, true); }
+
+    /** Restores from a stream (copied to a temporary file first, so that the zip's directory can be checked). */
+    public static ComputationGraph restoreComputationGraph(InputStream in, boolean loadUpdater) throws IOException {
+        Path tmp = Files.createTempFile("pydl4j-model-", ".zip");
+        try {
+            Files.copy(in instanceof BufferedInputStream ? in : new BufferedInputStream(in), tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (ZipFile zip = ModelZips.open(tmp.toFile())) {
+                return restore(zip, "<model stream>", loadUpdater);
+            } catch (IOException e) {
+                throw new IOException(e.getMessage().replace(tmp.toString(), "<model stream>"), e);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static ComputationGraph restore(ZipFile zip, String source, boolean loadUpdater) throws IOException {
+        if (zip.getEntry(PYDL4J_JSON) == null) {
+            if (zip.getEntry(CONFIGURATION_JSON) == null) {
+                throw new IOException(source + ": not a model zip: no " + CONFIGURATION_JSON + " (entries: " + ModelZips.entryNames(zip) + ")");
+            }
+            return Dl4jZipImporter.restore(zip, source);
+        }
+        Map<String, Object> meta = readMeta(zip, source);
+        ComputationGraphConfiguration conf;
+        try {
+            conf = ComputationGraphConfiguration.fromJson(ModelZips.readText(zip, CONFIGURATION_JSON, source));
+            conf.validate();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(source + ":" + CONFIGURATION_JSON + ": invalid configuration: " + e.getMessage(), e);
+        }
+        long expected = 0;
+        for (GraphVertex v : conf.getVertices().values()) expected += v.numParams();
+        INDArray params = readArray(zip, COEFFICIENTS_BIN, source, expected);
+        String declared = String.valueOf(meta.getOrDefault("dataType", params.dataType().name()));
+        if (!declared.equals(params.dataType().name())) {
+            throw new IOException(source + ":" + COEFFICIENTS_BIN + " holds " + params.dataType() + " values, " + PYDL4J_JSON + " says " + declared);
+        }
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init(params.reshape(params.length()), false);
+        Object it = meta.get("iterationCount"), ep = meta.get("epochCount");
+        if (it instanceof Number) graph.setIterationCount(((Number) it).intValue());
+        if (ep instanceof Number) graph.setEpochCount(((Number) ep).intValue());
+        if (loadUpdater && zip.getEntry(UPDATER_BIN) != null) {
+            long stateLen = graph.getUpdater().getStateViewArray().length();
+            INDArray state = readArray(zip, UPDATER_BIN, source, stateLen);
+            if (state.dataType() != graph.getDataType()) state = state.castTo(graph.getDataType());
+            graph.getUpdater().setStateViewArray(state);
+        }
+        return graph;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readMeta(ZipFile zip, String source) throws IOException {
+        Object parsed;
+        try {
+            parsed = Json.parse(ModelZips.readText(zip, PYDL4J_JSON, source));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + ":" + PYDL4J_JSON + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (!(parsed instanceof Map)) throw new IOException(source + ":" + PYDL4J_JSON + " is not a JSON object");
+        Map<String, Object> meta = (Map<String, Object>) parsed;
+        Object v = meta.get("formatVersion");
+        if (!(v instanceof Number)) throw new IOException(source + ":" + PYDL4J_JSON + " has no formatVersion");
+        if (((Number) v).intValue() > FORMAT_VERSION) {
+            throw new IOException(source + ": model format version " + v + " is newer than this library reads (" + FORMAT_VERSION + ")");
+        }
+        return meta;
+    }
+
+    /** A required array entry of exactly the expected length (checked before allocating). */
+    private static INDArray readArray(ZipFile zip, String entry, String source, long expected) throws IOException {
+        ZipEntry e = zip.getEntry(entry);
+        if (e == null) throw new IOException(source + ": no " + entry + " in the model zip (entries: " + ModelZips.entryNames(zip) + ")");
+        try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
+            return Nd4jBinary.read(in, source + ":" + entry, expected, expected);
+        } catch (java.util.zip.ZipException ex) {
+            throw new IOException(source + ":" + entry + " cannot be read (corrupt zip): " + ex.getMessage(), ex);
+        }
+    }
+}
