@@ -20,9 +20,9 @@ APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4 g+
 JAR := build/libs/pydl4j-transfer-0.1.0.jar
 JAVA_INPUTS := $(shell find java/src/main -type f 2>/dev/null) build.gradle settings.gradle
 
-.PHONY: setup apt venv pip jar demo test test-java test-python clean
+.PHONY: setup apt venv pip cuda-deps jar demo test test-java test-python clean
 
-setup: apt pip jar
+setup: apt pip cuda-deps jar
 
 # (a) Debian packages: dpkg-query first, apt-get update/install only when one is missing.
 apt:
@@ -53,10 +53,17 @@ $(STAMPS)/pip: pyproject.toml $(VENV)/pyvenv.cfg
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $@
 
+# (c2) cuDNN and cuBLAS headers/libraries from NVIDIA's PyPI wheels, for the cuda backend; only where nvcc exists
+# (about 1 GB downloaded once; the script skips when they are present). `make setup CUDA=0` leaves them out.
+CUDA ?= 1
+cuda-deps: | pip
+	@if [ "$(CUDA)" = 1 ]; then PYTHON=$(PY) bash java/src/main/native/cuda/install-deps.sh build/cuda-deps; \
+	 else echo "setup: CUDA=0, cuda backend dependencies skipped"; fi
+
 # (d) the engine jar (gradle also builds and embeds the native backend when its tasks are wired in).
 jar: $(JAR)
 
-$(JAR): $(JAVA_INPUTS) | apt
+$(JAR): $(JAVA_INPUTS) | apt cuda-deps
 	$(GRADLE) $(GRADLE_FLAGS) -q jar
 	@touch $@
 

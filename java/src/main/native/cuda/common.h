@@ -1,0 +1,212 @@
+// Shared helpers of libpydl4j_cuda: the per-backend context (device, stream, cuDNN and cuBLAS handles, caching
+// device allocator, convolution plans), checked calls that turn every CUDA/cuDNN/cuBLAS error into a C++
+// exception naming the API, and the C++-exception -> Java-exception bridge. Java validates every shape before
+// calling in, so the native side trusts sizes and only guards against library errors.
+//
+// Data flow of this first version: Java arrays live in host (direct ByteBuffer) memory, so every op copies its
+// inputs host->device, runs on the context's stream and copies the results device->host before returning.
+#pragma once
+
+#include <jni.h>
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+#include <cudnn.h>
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pydl4j_cuda {
+
+// An error from a CUDA/cuDNN/cuBLAS call or a bad argument; the message names the API and its error string.
+struct NativeError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+void fail_cuda(cudaError_t e, const char* api);
+void fail_cudnn(cudnnStatus_t s, const char* api);
+void fail_cublas(cublasStatus_t s, const char* api);
+const char* cublas_status_name(cublasStatus_t s);
+
+inline void check(cudaError_t e, const char* api) { if (e != cudaSuccess) fail_cuda(e, api); }
+inline void check(cudnnStatus_t s, const char* api) { if (s != CUDNN_STATUS_SUCCESS) fail_cudnn(s, api); }
+inline void check(cublasStatus_t s, const char* api) { if (s != CUBLAS_STATUS_SUCCESS) fail_cublas(s, api); }
+
+// CK(cudnnConvolutionForward, handle, ...) calls the API and throws NativeError("cudnnConvolutionForward: ...").
+#define CK(fn, ...) ::pydl4j_cuda::check(fn(__VA_ARGS__), #fn)
+// After a kernel launch: launch-configuration errors surface here, asynchronous faults at the next sync.
+#define CK_LAUNCH(name) ::pydl4j_cuda::check(cudaGetLastError(), name)
+
+// Caching device allocator: freed blocks go to a free list keyed by their bucket size and are handed out again
+// for requests of the same bucket, so a network's fixed shapes stop calling cudaMalloc after the first batch.
+// Buckets: powers of two up to 1 MiB (512 B minimum), multiples of 1 MiB above. All use is on one stream, so a
+// block returned to the list may be reused by the next op without synchronizing. On cudaMalloc failure the
+// cached blocks are released and the allocation retried once.
+class DeviceAllocator {
+public:
+    ~DeviceAllocator();
+    void* allocate(size_t bytes);
+    void release(void* p);
+    void empty_cache();  // cudaFree every cached (not live) block
+    size_t live_bytes() const { return live_bytes_; }
+    size_t cached_bytes() const { return cached_bytes_; }
+    size_t malloc_calls() const { return malloc_calls_; }
+    static size_t bucket(size_t bytes);
+
+private:
+    std::map<size_t, std::vector<void*>> free_;
+    std::unordered_map<void*, size_t> live_;
+    size_t live_bytes_ = 0, cached_bytes_ = 0, malloc_calls_ = 0;
+};
+
+// A device buffer from the context's allocator, returned to the free list when it goes out of scope.
+class DeviceBuffer {
+public:
+    DeviceBuffer() = default;
+    DeviceBuffer(DeviceAllocator& a, size_t bytes) : alloc_(&a), bytes_(bytes), ptr_(bytes ? a.allocate(bytes) : nullptr) {}
+    DeviceBuffer(const DeviceBuffer&) = delete;
+    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+    DeviceBuffer(DeviceBuffer&& o) noexcept : alloc_(o.alloc_), bytes_(o.bytes_), ptr_(o.ptr_) { o.ptr_ = nullptr; }
+    DeviceBuffer& operator=(DeviceBuffer&& o) noexcept {
+        if (this != &o) {
+            if (ptr_ != nullptr) alloc_->release(ptr_);
+            alloc_ = o.alloc_; bytes_ = o.bytes_; ptr_ = o.ptr_;
+            o.ptr_ = nullptr;
+        }
+        return *this;
+    }
+    ~DeviceBuffer() { if (ptr_ != nullptr) alloc_->release(ptr_); }
+    float* f() const { return static_cast<float*>(ptr_); }
+    void* get() const { return ptr_; }
+    size_t bytes() const { return bytes_; }
+
+private:
+    DeviceAllocator* alloc_ = nullptr;
+    size_t bytes_ = 0;
+    void* ptr_ = nullptr;
+};
+
+// RAII owners of cuDNN descriptors.
+struct TensorDesc {
+    cudnnTensorDescriptor_t d = nullptr;
+    TensorDesc() { CK(cudnnCreateTensorDescriptor, &d); }
+    ~TensorDesc() { cudnnDestroyTensorDescriptor(d); }
+    TensorDesc(const TensorDesc&) = delete;
+    TensorDesc& operator=(const TensorDesc&) = delete;
+    void set(int n, int c, int h, int w) { CK(cudnnSetTensor4dDescriptor, d, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, n, c, h, w); }
+};
+struct FilterDesc {
+    cudnnFilterDescriptor_t d = nullptr;
+    FilterDesc() { CK(cudnnCreateFilterDescriptor, &d); }
+    ~FilterDesc() { cudnnDestroyFilterDescriptor(d); }
+    FilterDesc(const FilterDesc&) = delete;
+    FilterDesc& operator=(const FilterDesc&) = delete;
+};
+struct ConvDesc {
+    cudnnConvolutionDescriptor_t d = nullptr;
+    ConvDesc() { CK(cudnnCreateConvolutionDescriptor, &d); }
+    ~ConvDesc() { cudnnDestroyConvolutionDescriptor(d); }
+    ConvDesc(const ConvDesc&) = delete;
+    ConvDesc& operator=(const ConvDesc&) = delete;
+};
+struct PoolDesc {
+    cudnnPoolingDescriptor_t d = nullptr;
+    PoolDesc() { CK(cudnnCreatePoolingDescriptor, &d); }
+    ~PoolDesc() { cudnnDestroyPoolingDescriptor(d); }
+    PoolDesc(const PoolDesc&) = delete;
+    PoolDesc& operator=(const PoolDesc&) = delete;
+};
+struct ActivationDesc {
+    cudnnActivationDescriptor_t d = nullptr;
+    ActivationDesc() { CK(cudnnCreateActivationDescriptor, &d); }
+    ~ActivationDesc() { cudnnDestroyActivationDescriptor(d); }
+    ActivationDesc(const ActivationDesc&) = delete;
+    ActivationDesc& operator=(const ActivationDesc&) = delete;
+};
+
+// Geometry of a convolution or pooling, decoded from the int[] the Java side passes (see CudaNative.java).
+struct Geometry {
+    int n, c, h, w, o, oh, ow, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, groups;
+    std::string key() const;
+    bool symmetric_padding() const { return pt == pb && pl == pr; }
+};
+constexpr int kGeometryLength = 18;
+Geometry read_geometry(JNIEnv* env, jintArray values);
+
+// Descriptors and chosen algorithms of one convolution shape, built on first use and kept for the context's life
+// (a network has few distinct shapes). Asymmetric padding is applied explicitly (padded copy of the input), so
+// cuDNN then sees zero padding; `explicit_pad` says so.
+struct ConvPlan {
+    bool explicit_pad = false;
+    int in_h = 0, in_w = 0;  // the (possibly padded) input height/width cuDNN sees
+    TensorDesc x, y, bias;
+    FilterDesc w;
+    ConvDesc conv;
+    bool have_fwd = false, have_bwd_data = false, have_bwd_filter = false;
+    cudnnConvolutionFwdAlgo_t fwd_algo{};
+    cudnnConvolutionBwdDataAlgo_t bwd_data_algo{};
+    cudnnConvolutionBwdFilterAlgo_t bwd_filter_algo{};
+    cudnnMathType_t fwd_math{}, bwd_data_math{}, bwd_filter_math{};
+    size_t fwd_ws = 0, bwd_data_ws = 0, bwd_filter_ws = 0;
+};
+
+// One per CudaBackend instance: everything runs on `stream`, serialized by `mu`.
+struct Context {
+    int device = 0;
+    bool allow_tf32 = false;
+    cudaStream_t stream = nullptr;
+    cudnnHandle_t cudnn = nullptr;
+    cublasHandle_t cublas = nullptr;
+    DeviceAllocator alloc;
+    std::mutex mu;
+    std::unordered_map<std::string, std::unique_ptr<ConvPlan>> conv_plans;  // algorithm choice per shape
+
+    Context(int device, bool allow_tf32);
+    ~Context();
+    // Makes this context's device current for the calling thread (JNI calls come from any Java thread).
+    void activate() const;
+    // Host -> device copy into a fresh buffer; device -> host copy of a result; wait for the stream.
+    DeviceBuffer upload(const float* host, size_t count, const char* what);
+    void download(float* host, const DeviceBuffer& dev, size_t count);
+    void sync();
+};
+
+Context* context(jlong handle);
+
+// Address of a Java direct buffer; throws NativeError if the buffer is null or not direct.
+float* address(JNIEnv* env, jobject buffer, const char* what);
+float* address_or_null(JNIEnv* env, jobject buffer, const char* what);
+
+// Throws a Java IllegalStateException "cuda backend <op>: <message>"; call only from a catch block.
+void throw_java(JNIEnv* env, const char* op, const char* message);
+
+// Runs body, turning any C++ exception (NativeError, bad_alloc, ...) into a Java
+// IllegalStateException so that the JVM never crashes.
+template <typename F>
+void guarded(JNIEnv* env, const char* op, F body) {
+    try {
+        body();
+    } catch (const std::exception& e) {
+        throw_java(env, op, e.what());
+    } catch (...) {
+        throw_java(env, op, "unknown native error");
+    }
+}
+
+// Small kernels (kernels.cu). All take the context's stream.
+void launch_pad(cudaStream_t s, const float* x, float* xp, int nc, int h, int w, int pt, int pl, int hp, int wp, float fill);
+void launch_crop(cudaStream_t s, const float* xp, float* x, int nc, int h, int w, int pt, int pl, int hp, int wp);
+void launch_pool_forward(cudaStream_t s, bool max, const float* x, float* y, const Geometry& g);
+void launch_pool_backward(cudaStream_t s, bool max, const float* x, const float* gy, float* gx, const Geometry& g);
+void launch_leaky_relu_forward(cudaStream_t s, const float* x, float* y, size_t n, float slope);
+void launch_leaky_relu_backward(cudaStream_t s, const float* x, const float* gy, float* gx, size_t n, float slope);
+void launch_scale(cudaStream_t s, float* x, size_t n, float factor);
+void launch_inv_std(cudaStream_t s, const float* var, float* inv_std, size_t n, float eps);
+
+}  // namespace pydl4j_cuda
