@@ -67,8 +67,9 @@ $(JAR): $(JAVA_INPUTS) | apt cuda-deps
 	$(GRADLE) $(GRADLE_FLAGS) -q jar
 	@touch $@
 
+# The flower job: FLOWERS_DIR, else ../shared/datasets/flower_photos, else TensorFlow's archive (checksummed).
 demo: setup
-	$(PY) -m pydl4j_transfer.examples.toy_cnn
+	$(PY) -m pydl4j_transfer demo --out runs/flowers
 
 # Both suites always run; the target fails if either failed.
 test: setup

@@ -20,7 +20,9 @@ _BRIDGE = (
     "to_numpy",
 )
 
-__all__ = ["__version__", *_BRIDGE]
+_JOB = ("TransferJob", "JobResult", "Classifier")
+
+__all__ = ["__version__", *_BRIDGE, *_JOB]
 
 
 def __getattr__(name):
@@ -28,8 +30,12 @@ def __getattr__(name):
         from . import jvm
 
         return getattr(jvm, name)
+    if name in _JOB:
+        from . import job
+
+        return getattr(job, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_BRIDGE))
+    return sorted(set(globals()) | set(_BRIDGE) | set(_JOB))

@@ -89,7 +89,9 @@ public class TransferLearningHelper {
      * parameters (the given object itself keeps its configuration: it is not marked frozen).
      */
     public TransferLearningHelper(ComputationGraph orig, String... frozenOutputAt) {
-        this(new TransferLearning.GraphBuilder(orig).setFeatureExtractor(frozenOutputAt).shareParameters().build());
+        // no names: the graph's own frozen layers (JPype picks this overload for a one-argument Python call)
+        this(frozenOutputAt.length == 0 ? orig
+                : new TransferLearning.GraphBuilder(orig).setFeatureExtractor(frozenOutputAt).shareParameters().build());
     }
 
     /** The network the helper works on (with its frozen layers). */

