@@ -175,3 +175,10 @@ def test_identical_files_share_the_first_stored_vector(tmp_path):
     cache.put_many([same], second[None])
     np.testing.assert_array_equal(cache.get_many([same]).features[0], first)
     np.testing.assert_array_equal(FeatureCache(KEY, root=tmp_path).get_many([same]).features[0], first)
+
+
+def test_atomic_write_gives_ordinary_file_permissions(tmp_path):
+    from pydl4j_transfer.data import atomic
+    path = atomic.atomic_write_bytes(tmp_path / "x.bin", b"abc")
+    assert path.read_bytes() == b"abc"
+    assert (path.stat().st_mode & 0o777) == 0o666 & ~atomic._UMASK
