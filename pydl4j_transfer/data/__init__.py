@@ -1,6 +1,6 @@
 """Image data for transfer learning: folder scanning, splitting, decoding, preprocessing, batching, caching."""
 
-from .batches import Batch, BatchStream, SkippedFile
+from .batches import Batch, BatchStream, SkippedFile, UndecodableImagesError, check_images
 from .decode import (Augmentation, BadImageError, DecodeResult, RESIZE_MODES, decode_image, decode_many,
                      default_workers)
 from .feature_cache import CacheKey, CorruptShardWarning, FeatureCache, Lookup, default_cache_root, file_sha1

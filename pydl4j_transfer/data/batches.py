@@ -2,7 +2,9 @@
 
 Decoding runs in worker processes (:func:`decode_many`), and a background thread assembles and
 preprocesses the next ``prefetch`` batches while the consumer works on the current one. Files that fail
-to decode are skipped and listed in :attr:`BatchStream.skipped`.
+to decode are skipped and listed in :attr:`BatchStream.skipped`; with ``strict=True`` the pass ends with an
+:class:`UndecodableImagesError` listing every one of them. :func:`check_images` decodes a list of files once and
+returns (or, strict, raises on) every file that cannot be decoded, before any training starts.
 """
 
 from __future__ import annotations
@@ -41,6 +43,28 @@ class SkippedFile:
     reason: str
 
 
+class UndecodableImagesError(ValueError):
+    """Some image files cannot be decoded; ``skipped`` lists each file with its reason."""
+
+    def __init__(self, skipped: Sequence[SkippedFile]):
+        self.skipped = list(skipped)
+        lines = "".join(f"\n  {s.path}: {s.reason}" for s in self.skipped)
+        super().__init__(f"{len(self.skipped)} image file(s) cannot be decoded; remove or replace them:{lines}")
+
+
+def check_images(paths: Sequence[str | os.PathLike], *, size: int = 32, workers: int | None = None,
+                 strict: bool = False, chunksize: int = 8) -> list[SkippedFile]:
+    """Decode every file once (JPEGs at reduced size) and return each one that cannot be decoded, with its reason.
+
+    With ``strict=True`` a non-empty result is raised as :class:`UndecodableImagesError` instead.
+    """
+    skipped = [SkippedFile(r.path, r.error) for r in decode_many(paths, size, workers=workers, chunksize=chunksize)
+               if not r.ok]
+    if strict and skipped:
+        raise UndecodableImagesError(skipped)
+    return skipped
+
+
 class _Failure:
     def __init__(self, error: BaseException):
         self.error = error
@@ -50,13 +74,14 @@ class BatchStream:
     """Iterable over :class:`Batch` es of ``batch_size`` files (the last one may be smaller).
 
     Each ``iter()`` is a fresh pass over ``paths`` in the given order (shuffle them beforehand for
-    training). ``skipped`` holds the files of the latest pass that could not be decoded.
+    training). ``skipped`` holds the files of the latest pass that could not be decoded; with ``strict`` the
+    pass, once every file is decoded, raises :class:`UndecodableImagesError` listing them instead of only logging.
     """
 
     def __init__(self, paths: Sequence[str | os.PathLike], labels: Sequence[int], *, batch_size: int,
                  image_size: int, preprocess: str | PreprocessSpec, mode: str = "stretch",
                  workers: int | None = None, prefetch: int = 2, augment: Augmentation | None = None,
-                 chunksize: int = 8):
+                 chunksize: int = 8, strict: bool = False):
         if len(paths) != len(labels):
             raise ValueError(f"BatchStream: {len(paths)} paths but {len(labels)} labels; pass one label per path")
         if batch_size < 1:
@@ -73,6 +98,7 @@ class BatchStream:
         self.prefetch = int(prefetch)
         self.augment = augment
         self.chunksize = int(chunksize)
+        self.strict = bool(strict)
         self.skipped: list[SkippedFile] = []
 
     def __len__(self) -> int:
@@ -102,6 +128,8 @@ class BatchStream:
                 except queue.Empty:
                     pass
             producer.join()
+        if self.skipped and self.strict:
+            raise UndecodableImagesError(self.skipped)
         if self.skipped:
             log.warning("skipped %d undecodable file(s), first: %s (%s)", len(self.skipped),
                         self.skipped[0].path, self.skipped[0].reason)

@@ -98,6 +98,8 @@ def decode_image(path: str | os.PathLike, size: int, mode: str = "stretch", *,
     _check_args(size, mode)
     target = augment.decode_size(size) if augment is not None else size
     try:
+        if os.path.getsize(path) == 0:
+            raise BadImageError(path, "empty file (0 bytes)")
         with Image.open(path) as img:
             if draft and img.format == "JPEG":
                 img.draft(None, (target, target))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import json
+import math
 import os
 import struct
 from typing import Mapping
@@ -49,7 +50,7 @@ def _parse_header(path, data: bytes) -> tuple[dict, int]:
                                 "the file is truncated or not safetensors")
     try:
         header = json.loads(data[8:8 + n].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:  # RecursionError: absurdly deep nesting
         raise WeightFormatError(path, f"header is not valid JSON: {e}", "the file is corrupt or not safetensors") from e
     if not isinstance(header, dict):
         raise WeightFormatError(path, "header is not a JSON object", "the file is corrupt or not safetensors")
@@ -73,16 +74,16 @@ def read_safetensors(path: str | os.PathLike, drop_integer: bool = False
         try:
             code, shape, (begin, end) = info["dtype"], info["shape"], info["data_offsets"]
         except (TypeError, KeyError, ValueError) as e:
-            raise WeightFormatError(path, f"tensor {name!r} has a malformed header entry {info!r}",
+            raise WeightFormatError(path, f"tensor {name!r} has a malformed header entry {info!r:.200}",
                                     "the file is corrupt") from e
-        if code not in DTYPES:
-            raise WeightFormatError(path, f"tensor {name!r} has unsupported dtype {code!r}",
+        if not isinstance(code, str) or code not in DTYPES:
+            raise WeightFormatError(path, f"tensor {name!r} has unsupported dtype {code!r:.100}",
                                     f"supported: {', '.join(DTYPES)}")
-        if not all(isinstance(d, int) and d >= 0 for d in shape):
-            raise WeightFormatError(path, f"tensor {name!r} has a bad shape {shape!r}", "the file is corrupt")
+        if not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape):
+            raise WeightFormatError(path, f"tensor {name!r} has a bad shape {shape!r:.200}", "the file is corrupt")
         dtype = DTYPES[code]
-        count = int(np.prod(shape, dtype=np.int64))
-        if not (isinstance(begin, int) and isinstance(end, int) and 0 <= begin <= end):
+        count = math.prod(shape)  # exact (Python ints): a product beyond the file is caught by the size check below
+        if not (type(begin) is int and type(end) is int and 0 <= begin <= end):
             raise WeightFormatError(path, f"tensor {name!r} has bad data offsets {[begin, end]}", "the file is corrupt")
         if end - begin != count * dtype.itemsize:
             raise WeightFormatError(path, f"tensor {name!r}: {end - begin} bytes for shape {shape} of {code}",
@@ -100,12 +101,15 @@ def read_safetensors(path: str | os.PathLike, drop_integer: bool = False
 
 def read_safetensors_metadata(path: str | os.PathLike) -> dict:
     """Return the ``__metadata__`` dict of a .safetensors file (empty if it has none)."""
-    with open(path, "rb") as f:
-        head = f.read(8)
-        if len(head) < 8:
-            raise WeightFormatError(path, "shorter than the 8-byte header length", "the file is truncated or empty")
-        (n,) = struct.unpack("<Q", head)
-        header, _ = _parse_header(path, head + f.read(min(n, _MAX_HEADER + 1)))
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+            if len(head) < 8:
+                raise WeightFormatError(path, "shorter than the 8-byte header length", "the file is truncated or empty")
+            (n,) = struct.unpack("<Q", head)
+            header, _ = _parse_header(path, head + f.read(min(n, _MAX_HEADER + 1)))
+    except OSError as e:
+        raise WeightFormatError(path, f"cannot read file: {e.strerror}", "check the path") from e
     meta = header.get("__metadata__", {})
     return dict(meta) if isinstance(meta, dict) else {}
 

@@ -24,6 +24,7 @@ import io
 import math
 import os
 import pickle
+import pickletools
 import struct
 import zipfile
 from dataclasses import dataclass, field
@@ -51,6 +52,12 @@ STORAGE_DTYPES = {
 }
 _BFLOAT16 = "BFloat16Storage"
 _MAX_TENSOR_ELEMENTS = 1 << 34  # no weight tensor is this big; a larger claim is a corrupt or hostile file
+# Nesting of tuples in a pickle: a state dict needs 3 levels; hashing a tuple nested ~100k deep (as a dict key)
+# overflows the C stack and kills the process, so deep nesting is refused before unpickling.
+_MAX_TUPLE_NESTING = 1000
+_TUPLE_OPS = frozenset({"TUPLE", "TUPLE1", "TUPLE2", "TUPLE3", "FROZENSET"})
+_GET_OPS = frozenset({"GET", "BINGET", "LONG_BINGET"})
+_PUT_OPS = frozenset({"PUT", "BINPUT", "LONG_BINPUT"})
 
 
 @dataclass(frozen=True)
@@ -100,10 +107,93 @@ def _check_ints(path, what, values) -> tuple:
     return values
 
 
-class _RestrictedUnpickler(pickle.Unpickler):
-    """Unpickler that knows only the globals a PyTorch state dict needs."""
+class _BoundedReader:
+    """A file view whose reads never ask for more than what is left, so a hostile length field in a pickle cannot
+    make the unpickler allocate a huge buffer."""
+
+    def __init__(self, file, end: int):
+        self._file = file
+        self._end = end
+
+    def _left(self) -> int:
+        return max(0, self._end - self._file.tell())
+
+    def read(self, n: int = -1) -> bytes:
+        left = self._left()
+        return self._file.read(left if n is None or n < 0 else min(n, left))
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer)[: self._left()]
+        return self._file.readinto(view)
+
+    def readline(self, limit: int = -1) -> bytes:
+        left = self._left()
+        return self._file.readline(left if limit is None or limit < 0 else min(limit, left))
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        return self._file.seek(pos, whence)
+
+
+def _check_pickle_nesting(path, stream) -> None:
+    """Scan one pickle's opcodes (without running it) and refuse tuples nested deeper than _MAX_TUPLE_NESTING.
+
+    Leaves ``stream`` where it was. Opcodes the scan cannot parse are left for the unpickler to report.
+    """
+    start = stream.tell()
+    stack: list[int] = []
+    marks: list[int] = []
+    memo: dict = {}
+    try:
+        for op, arg, _ in pickletools.genops(stream):
+            name = op.name
+            if name == "MARK":
+                marks.append(len(stack))
+                continue
+            before = op.stack_before
+            items: list[int] = []
+            if pickletools.markobject in before:
+                at = marks.pop() if marks else len(stack)
+                items, stack[at:] = stack[at:], []
+                plain = sum(1 for b in before if b is not pickletools.markobject and b is not pickletools.stackslice)
+            else:
+                plain = len(before)
+            items += [stack.pop() if stack else 0 for _ in range(plain)]
+            if name in _TUPLE_OPS:
+                depth = 1 + max(items, default=0)
+                if depth > _MAX_TUPLE_NESTING:
+                    raise WeightFormatError(path, f"tuples nested more than {_MAX_TUPLE_NESTING} deep in the pickle",
+                                            "the file is corrupt or hostile")
+                stack.append(depth)
+            elif name in _GET_OPS:
+                stack.append(memo.get(arg, 0))
+            elif name == "DUP":
+                stack += [items[0], items[0]] if items else [0, 0]
+            elif name in _PUT_OPS or name == "MEMOIZE":
+                stack += items
+                memo[arg if name != "MEMOIZE" else len(memo)] = stack[-1] if stack else 0
+            else:
+                stack += [0] * len(op.stack_after)
+    except WeightFormatError:
+        raise
+    except Exception:  # garbage: the unpickler reports it with its own message
+        pass
+    finally:
+        stream.seek(start)
+
+
+class _RestrictedUnpickler(pickle._Unpickler):
+    """Unpickler that knows only the globals a PyTorch state dict needs.
+
+    Built on the pure-Python unpickler (``pickle._Unpickler``): its memo is a dict, so a hostile memo index in a
+    file cannot make it allocate gigabytes as the C unpickler's memo array would. State-dict pickles are small
+    (tens of KB), so the speed difference does not matter. Each pickle is scanned first for deep nesting.
+    """
 
     def __init__(self, file, path, storage_factory):
+        _check_pickle_nesting(path, file)
         super().__init__(file)
         self._path = path
         self._storage_factory = storage_factory
@@ -229,49 +319,71 @@ def _finish(path, obj, drop_integer: bool) -> "collections.OrderedDict[str, np.n
 def _read_zip(path, drop_integer: bool):
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
-        raise WeightFormatError(path, f"corrupt zip container: {e}", "the file is truncated or corrupt") from e
-    with archive:
-        pkls = [n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
-        if len(pkls) != 1:
-            raise WeightFormatError(path, "zip file has no single '<folder>/data.pkl'",
-                                    "this is not a torch.save file")
-        prefix = pkls[0][: -len("data.pkl")]
-        big_endian = False
-        if prefix + "byteorder" in archive.namelist():
-            big_endian = archive.read(prefix + "byteorder").strip() == b"big"
-        storages: dict[str, _Storage] = {}
+    except Exception as e:  # BadZipFile, OSError, EOFError, NotImplementedError, ... on a damaged directory
+        raise WeightFormatError(path, f"corrupt zip container ({type(e).__name__}: {e})",
+                                "the file is truncated or corrupt") from e
+    try:
+        with archive:
+            return _read_zip_archive(path, archive, drop_integer)
+    except WeightFormatError:
+        raise
+    except Exception as e:  # anything else a damaged member or pickle raises: zlib.error, MemoryError, TypeError, ...
+        raise WeightFormatError(path, f"corrupt zip member ({type(e).__name__}: {e})",
+                                "the file is truncated or corrupt") from e
 
-        def storage_factory(key, stype, numel, view):
-            if key not in storages:
-                storages[key] = _Storage(key, stype, numel)
-            return storages[key]
 
-        try:
-            with archive.open(pkls[0]) as f:
-                obj = _RestrictedUnpickler(io.BytesIO(f.read()), path, storage_factory).load()
-            for key, storage in storages.items():
-                try:
-                    raw = archive.read(f"{prefix}data/{key}")
-                except KeyError:
-                    raise WeightFormatError(path, f"storage record {prefix}data/{key} is missing",
-                                            "the file is truncated or corrupt") from None
-                dtype = storage.stype.dtype.newbyteorder(">" if big_endian else "<")
-                need = storage.numel * dtype.itemsize
-                if len(raw) < need:
-                    raise WeightFormatError(path, f"storage {key} has {len(raw)} bytes, needs {need}",
-                                            "the file is truncated or corrupt")
-                storage.data = np.frombuffer(raw, dtype=dtype, count=storage.numel).astype(dtype.newbyteorder("="))
-        except (zipfile.BadZipFile, EOFError, pickle.UnpicklingError, struct.error, ValueError) as e:
-            if isinstance(e, WeightFormatError):
-                raise
-            raise WeightFormatError(path, f"corrupt zip member: {e}", "the file is truncated or corrupt") from e
-        return _finish(path, obj, drop_integer)
+def _read_zip_archive(path, archive: zipfile.ZipFile, drop_integer: bool):
+    pkls = [n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
+    if len(pkls) != 1:
+        raise WeightFormatError(path, "zip file has no single '<folder>/data.pkl'",
+                                "this is not a torch.save file")
+    prefix = pkls[0][: -len("data.pkl")]
+    big_endian = False
+    if prefix + "byteorder" in archive.namelist():
+        big_endian = archive.read(prefix + "byteorder").strip() == b"big"
+    storages: dict[str, _Storage] = {}
+
+    def storage_factory(key, stype, numel, view):
+        if key not in storages:
+            storages[key] = _Storage(key, stype, numel)
+        return storages[key]
+
+    try:
+        with archive.open(pkls[0]) as f:
+            obj = _RestrictedUnpickler(io.BytesIO(f.read()), path, storage_factory).load()
+        for key, storage in storages.items():
+            try:
+                raw = archive.read(f"{prefix}data/{key}")
+            except KeyError:
+                raise WeightFormatError(path, f"storage record {prefix}data/{key} is missing",
+                                        "the file is truncated or corrupt") from None
+            dtype = storage.stype.dtype.newbyteorder(">" if big_endian else "<")
+            need = storage.numel * dtype.itemsize
+            if len(raw) < need:
+                raise WeightFormatError(path, f"storage {key} has {len(raw)} bytes, needs {need}",
+                                        "the file is truncated or corrupt")
+            storage.data = np.frombuffer(raw, dtype=dtype, count=storage.numel).astype(dtype.newbyteorder("="))
+    except (zipfile.BadZipFile, EOFError, pickle.UnpicklingError, struct.error, ValueError) as e:
+        if isinstance(e, WeightFormatError):
+            raise
+        raise WeightFormatError(path, f"corrupt zip member: {e}", "the file is truncated or corrupt") from e
+    return _finish(path, obj, drop_integer)
 
 
 def _read_legacy(path, drop_integer: bool):
+    try:
+        return _read_legacy_file(path, drop_integer)
+    except WeightFormatError:
+        raise
+    except Exception as e:  # any other failure on a damaged file (MemoryError, AttributeError, OverflowError, ...)
+        raise WeightFormatError(path, f"corrupt legacy file ({type(e).__name__}: {e})",
+                                "the file is truncated or corrupt") from e
+
+
+def _read_legacy_file(path, drop_integer: bool):
     file_size = os.path.getsize(path)
-    with open(path, "rb") as f:
+    with open(path, "rb") as raw_file:
+        f = _BoundedReader(raw_file, file_size)
         try:
             magic = _RestrictedUnpickler(f, path, None).load()
         except WeightFormatError:

@@ -45,8 +45,8 @@ public final class SafeTensors {
             Object parsed;
             try {
                 parsed = Json.parse(new String(hb.array(), StandardCharsets.UTF_8));
-            } catch (RuntimeException e) {
-                throw bad(file, "header is not valid JSON: " + e.getMessage());
+            } catch (RuntimeException | StackOverflowError e) {   // StackOverflowError: absurdly deep nesting
+                throw bad(file, "header is not valid JSON: " + (e instanceof StackOverflowError ? "nested too deeply" : e.getMessage()));
             }
             if (!(parsed instanceof Map)) throw bad(file, "header is not a JSON object");
             long dataStart = 8 + headerLen, dataLen = size - dataStart;
@@ -77,20 +77,22 @@ public final class SafeTensors {
             throw bad(file, "tensor " + name + " lacks shape or data_offsets");
         }
         List<?> sh = (List<?>) m.get("shape"), off = (List<?>) m.get("data_offsets");
+        if (off.size() != 2) throw bad(file, "tensor " + name + " has " + off.size() + " data_offsets, expected [begin, end]");
         long[] shape = new long[sh.size()];
-        for (int i = 0; i < shape.length; i++) shape[i] = ((Number) sh.get(i)).longValue();
-        long begin = ((Number) off.get(0)).longValue(), end = ((Number) off.get(1)).longValue();
+        for (int i = 0; i < shape.length; i++) shape[i] = integer(file, name, "shape", sh.get(i));
+        long begin = integer(file, name, "data_offsets", off.get(0)), end = integer(file, name, "data_offsets", off.get(1));
         long n;
         try {
             n = Shapes.length(shape);
         } catch (IllegalArgumentException e) {
             throw bad(file, "tensor " + name + ": " + e.getMessage());
         }
-        if (begin < 0 || end > dataLen || end - begin != n * width) {
-            throw bad(file, "tensor " + name + " spans bytes [" + begin + ", " + end + ") but needs " + n * width
-                    + " bytes within a data section of " + dataLen);
+        long bytes = n > dataLen ? -1 : n * width;   // n <= dataLen < 2^62: no overflow; -1 marks "cannot fit"
+        if (begin < 0 || end > dataLen || bytes < 0 || end - begin != bytes) {
+            throw bad(file, "tensor " + name + " spans bytes [" + begin + ", " + end + ") but needs "
+                    + (bytes < 0 ? n + " elements of " + width : String.valueOf(bytes)) + " bytes within a data section of " + dataLen);
         }
-        ByteBuffer raw = ByteBuffer.allocateDirect((int) (n * width)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer raw = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, raw, dataStart + begin);
         INDArray a = Nd4j.createUninitialized(width == 8 ? DataType.DOUBLE : DataType.FLOAT, shape);
         for (int i = 0; i < n; i++) {
@@ -104,6 +106,12 @@ public final class SafeTensors {
             a.putLinear(i, v);
         }
         return a;
+    }
+
+    /** A JSON integer of the header (the parser gives Long for integers), else an error naming the file. */
+    private static long integer(Path file, String name, String field, Object v) throws IOException {
+        if (!(v instanceof Long)) throw bad(file, "tensor " + name + " has a non-integer " + field + " entry " + v);
+        return (Long) v;
     }
 
     /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */

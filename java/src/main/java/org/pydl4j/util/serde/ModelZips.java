@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /** Zip access shared by the model readers: clear errors naming the file and entry, bounded reads. */
@@ -56,8 +55,8 @@ public final class ModelZips {
         if (!file.isFile()) throw new IOException(file + ": model file does not exist");
         try {
             return new ZipFile(file);
-        } catch (ZipException e) {
-            throw new IOException(file + ": not a valid model zip (truncated or corrupt): " + e.getMessage(), e);
+        } catch (IOException e) {   // ZipException, or EOFException (no message) from a cut or damaged directory
+            throw new IOException(file + ": not a valid model zip (truncated or corrupt): " + e, e);
         }
     }
 
@@ -81,8 +80,9 @@ public final class ModelZips {
                 if (bos.size() > MAX_JSON_BYTES) throw new IOException(source + ":" + entry + " is larger than the limit of " + MAX_JSON_BYTES + " bytes");
             }
             return bos.toString(StandardCharsets.UTF_8);
-        } catch (ZipException ex) {
-            throw new IOException(source + ":" + entry + " cannot be read (corrupt zip): " + ex.getMessage(), ex);
+        } catch (IOException ex) {   // ZipException, or an EOFException without message from a damaged entry
+            if (ex.getMessage() != null && ex.getMessage().startsWith(source)) throw ex;
+            throw new IOException(source + ":" + entry + " cannot be read (corrupt zip): " + ex, ex);
         }
     }
 }
