@@ -10,7 +10,7 @@ public final class BatchNormShape {
     private BatchNormShape(int n, int c, int s) { this.n = n; this.c = c; this.s = s; this.m = n * s; }
 
     public static BatchNormShape of(INDArray input, INDArray gamma, INDArray beta) {
-        long[] sh = input.shape();
+        long[] sh = Checks.shapeOf(input, "batch norm input");
         if (sh.length != 2 && sh.length != 4) {
             throw new IllegalArgumentException("batch norm input must be [N,C] or [N,C,H,W], got " + Arrays.toString(sh));
         }

@@ -7,6 +7,12 @@ import org.pydl4j.nd.INDArray;
 public final class Checks {
     private Checks() {}
 
+    /** The array's shape; a null array is an IllegalArgumentException naming it (not a NullPointerException). */
+    public static long[] shapeOf(INDArray a, String what) {
+        if (a == null) throw new IllegalArgumentException(what + " is null");
+        return a.shape();
+    }
+
     public static void rank(INDArray a, int rank, String what) {
         if (a == null) throw new IllegalArgumentException(what + " is null");
         if (a.rank() != rank) {

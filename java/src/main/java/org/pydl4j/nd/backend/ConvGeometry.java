@@ -14,6 +14,7 @@ public final class ConvGeometry {
 
     /** Convolution of input [N,C,H,W] with weights [O, C/groups, kH, kW]. */
     public static ConvGeometry conv(long[] in, long[] w, ConvParams p) {
+        if (in == null || w == null || p == null) throw new IllegalArgumentException("convolution input, weights and geometry are required");
         if (in.length != 4) throw new IllegalArgumentException("convolution input must be [N,C,H,W], got " + Arrays.toString(in));
         if (w.length != 4) throw new IllegalArgumentException("convolution weights must be [O,I,kH,kW], got " + Arrays.toString(w));
         if (w[2] != p.kH || w[3] != p.kW) {
@@ -32,6 +33,7 @@ public final class ConvGeometry {
 
     /** Pooling of input [N,C,H,W]; channels are unchanged. */
     public static ConvGeometry pool(long[] in, ConvParams p) {
+        if (in == null || p == null) throw new IllegalArgumentException("pooling input and geometry are required");
         if (in.length != 4) throw new IllegalArgumentException("pooling input must be [N,C,H,W], got " + Arrays.toString(in));
         return new ConvGeometry((int) in[0], (int) in[1], (int) in[2], (int) in[3], (int) in[1],
                 p.outH(in[2]), p.outW(in[3]), 1, 1);

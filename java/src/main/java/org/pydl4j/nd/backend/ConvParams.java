@@ -26,15 +26,17 @@ public final class ConvParams {
         return new ConvParams(kH, kW, sH, sW, padH, padW, padH, padW, 1, 1, 1);
     }
 
-    public int outH(long inH) { return outSize(inH, kH, sH, padTop + padBottom, dH); }
+    public int outH(long inH) { return outSize(inH, kH, sH, (long) padTop + padBottom, dH); }
 
-    public int outW(long inW) { return outSize(inW, kW, sW, padLeft + padRight, dW); }
+    public int outW(long inW) { return outSize(inW, kW, sW, (long) padLeft + padRight, dW); }
 
-    private static int outSize(long in, int k, int s, int pad, int d) {
+    private static int outSize(long in, int k, int s, long pad, int d) {
         long eff = (long) d * (k - 1) + 1;
         long span = in + pad - eff;
         if (span < 0) throw new IllegalArgumentException("kernel " + k + " (dilation " + d + ") larger than padded input " + (in + pad));
-        return (int) (span / s + 1);
+        long out = span / s + 1;
+        if (out > Integer.MAX_VALUE) throw new IllegalArgumentException("output size " + out + " (input " + in + ", padding " + pad + ") is too large");
+        return (int) out;
     }
 
     /** Output shape [N, outChannels, OH, OW] for an NCHW input shape. */

@@ -57,7 +57,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray conv2d(INDArray input, INDArray weight, INDArray bias, ConvParams p) {
-        ConvGeometry g = ConvGeometry.conv(input.shape(), weight.shape(), p);
+        ConvGeometry g = ConvGeometry.conv(Checks.shapeOf(input, "conv2d input"), Checks.shapeOf(weight, "conv2d weight"), p);
         if (bias != null && bias.length() != g.outC) {
             throw new IllegalArgumentException("conv2d: bias of length " + bias.length() + " for " + g.outC + " output channels");
         }
@@ -95,7 +95,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray conv2dBackwardData(INDArray gradOut, INDArray weight, long[] inputShape, ConvParams p) {
-        ConvGeometry g = ConvGeometry.conv(inputShape, weight.shape(), p);
+        ConvGeometry g = ConvGeometry.conv(inputShape, Checks.shapeOf(weight, "conv2dBackwardData weight"), p);
         Checks.shape(gradOut, g.outShape(), "conv2dBackwardData gradOut");
         Checks.sameType("conv2dBackwardData", gradOut, weight);
         double[] gy = gradOut.toDoubleVector(), w = weight.toDoubleVector();
@@ -128,7 +128,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray[] conv2dBackwardWeights(INDArray input, INDArray gradOut, long[] weightShape, boolean withBias, ConvParams p) {
-        ConvGeometry g = ConvGeometry.conv(input.shape(), weightShape, p);
+        ConvGeometry g = ConvGeometry.conv(Checks.shapeOf(input, "conv2dBackwardWeights input"), weightShape, p);
         Checks.shape(gradOut, g.outShape(), "conv2dBackwardWeights gradOut");
         Checks.sameType("conv2dBackwardWeights", input, gradOut);
         double[] x = input.toDoubleVector(), gy = gradOut.toDoubleVector();
@@ -167,7 +167,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray pool2d(INDArray input, PoolingType type, ConvParams p) {
-        ConvGeometry g = ConvGeometry.pool(input.shape(), p);
+        ConvGeometry g = ConvGeometry.pool(Checks.shapeOf(input, "pooling input"), p);
         double[] x = input.toDoubleVector();
         double[] y = new double[g.n * g.inC * g.outH * g.outW];
         for (int nc = 0; nc < g.n * g.inC; nc++) {
@@ -195,7 +195,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray pool2dBackward(INDArray input, INDArray gradOut, PoolingType type, ConvParams p) {
-        ConvGeometry g = ConvGeometry.pool(input.shape(), p);
+        ConvGeometry g = ConvGeometry.pool(Checks.shapeOf(input, "pooling input"), p);
         Checks.shape(gradOut, new long[]{g.n, g.inC, g.outH, g.outW}, "pool2dBackward gradOut");
         Checks.sameType("pool2dBackward", input, gradOut);
         double[] x = input.toDoubleVector(), gy = gradOut.toDoubleVector();
@@ -314,6 +314,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray activate(Activation f, INDArray x) {
+        Checks.shapeOf(x, "activation input");
         if (f == Activation.SOFTMAX) return softmax(x);
         double[] v = x.toDoubleVector();
         for (int i = 0; i < v.length; i++) v[i] = scalar(f, v[i]);
@@ -348,6 +349,8 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray activateBackward(Activation f, INDArray x, INDArray y, INDArray gradOut) {
+        Checks.shapeOf(x, "activation input");
+        Checks.shape(y, x.shape(), "activation output");
         Checks.shape(gradOut, x.shape(), "activateBackward gradOut");
         double[] xv = x.toDoubleVector(), yv = y.toDoubleVector(), g = gradOut.toDoubleVector();
         double[] gx = new double[g.length];
