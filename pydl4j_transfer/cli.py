@@ -26,18 +26,38 @@ class UsageError(ValueError):
 # ------------------------------------------------------------------------------------------------ commands
 
 
-def cmd_train(args) -> int:
-    from .job import TransferJob
+#: ``train`` options that decide the result, as (argparse dest, TransferJob argument, default without --resume).
+TRAIN_OPTIONS = (("model", "model", None), ("feature_extractor", "feature_extractor", None),
+                 ("image_size", "image_size", None), ("batch_size", "batch_size", None),
+                 ("epochs", "epochs", None), ("learning_rate", "learning_rate", None), ("seed", "seed", 42),
+                 ("test_fraction", "test_fraction", 0.2), ("augment", "augment", False),
+                 ("unfreeze", "unfreeze", 0))
 
-    out = Path(args.out)
-    data = Path(args.data)
-    if not data.is_dir():
+
+def cmd_train(args) -> int:
+    from .job import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, DEFAULT_MODEL, TransferJob
+
+    if args.data is not None and not Path(args.data).is_dir():
         raise UsageError(f"--data {args.data}: not a folder; pass the folder holding one sub-folder per class")
-    job = TransferJob(data=data, model=args.model, feature_extractor=args.feature_extractor,
-                      image_size=args.image_size, batch_size=args.batch_size, epochs=args.epochs,
-                      learning_rate=args.learning_rate, seed=args.seed, test_fraction=args.test_fraction,
-                      augment=args.augment, unfreeze=args.unfreeze, backend=args.backend, workers=args.workers,
-                      progress=not args.no_progress)
+    if args.resume is not None:
+        out = Path(args.resume)
+        if args.out is not None and Path(args.out).resolve() != out.resolve():
+            raise UsageError(f"--out {args.out} with --resume {args.resume}: a resumed run writes into its own "
+                             "folder; leave --out out")
+        given = {name: getattr(args, dest) for dest, name, _ in TRAIN_OPTIONS if getattr(args, dest) is not None}
+        job = TransferJob.from_checkpoint(out, **given, data=args.data, backend=args.backend, workers=args.workers,
+                                          progress=not args.no_progress,
+                                          **({"checkpoint_every": args.checkpoint_every}
+                                             if args.checkpoint_every is not None else {}))
+    else:
+        out = Path(args.out)
+        defaults = {"model": DEFAULT_MODEL, "batch_size": DEFAULT_BATCH_SIZE, "epochs": DEFAULT_EPOCHS,
+                    "learning_rate": DEFAULT_LEARNING_RATE}
+        options = {name: getattr(args, dest) if getattr(args, dest) is not None else defaults.get(name, default)
+                   for dest, name, default in TRAIN_OPTIONS}
+        job = TransferJob(data=Path(args.data), **options, backend=args.backend, workers=args.workers,
+                          progress=not args.no_progress, checkpoint_every=args.checkpoint_every or 0,
+                          run_dir=out if args.checkpoint_every else None)
     result = job.run()
     write_run(job, result, out)
     print(f"test accuracy: {result.accuracy:.4f} ({result.counts['test']} images, {len(result.labels)} classes)")
@@ -244,21 +264,29 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     p = sub.add_parser("train", parents=[common], help="train a classifier on an image folder")
-    p.add_argument("--data", required=True, help="folder with one sub-folder of images per class")
-    p.add_argument("--model", default=DEFAULT_MODEL, help=f"zoo model or a model.zip (default {DEFAULT_MODEL})")
-    p.add_argument("--out", required=True, help="run folder for model.zip, metrics.json and plots")
-    p.add_argument("--epochs", type=_positive_int, default=DEFAULT_EPOCHS)
-    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE)
-    p.add_argument("--learning-rate", type=_positive_float, default=DEFAULT_LEARNING_RATE)
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--test-fraction", type=_fraction, default=0.2)
+    p.add_argument("--data", default=None, help="folder with one sub-folder of images per class (required unless "
+                   "--resume)")
+    p.add_argument("--model", default=None, help=f"zoo model or a model.zip (default {DEFAULT_MODEL})")
+    p.add_argument("--out", default=None, help="run folder for model.zip, metrics.json and plots (required unless "
+                   "--resume)")
+    p.add_argument("--epochs", type=_positive_int, default=None, help=f"(default {DEFAULT_EPOCHS})")
+    p.add_argument("--batch-size", type=_positive_int, default=None, help=f"(default {DEFAULT_BATCH_SIZE})")
+    p.add_argument("--learning-rate", type=_positive_float, default=None, help=f"(default {DEFAULT_LEARNING_RATE})")
+    p.add_argument("--seed", type=int, default=None, help="(default 42)")
+    p.add_argument("--test-fraction", type=_fraction, default=None, help="(default 0.2)")
     p.add_argument("--image-size", type=_positive_int, default=None, help="input size (default: the model's)")
     p.add_argument("--feature-extractor", default=None, help="last frozen vertex (default: the model's)")
-    p.add_argument("--augment", action="store_true", help="random crop + flip views of the training images")
-    p.add_argument("--unfreeze", type=int, default=0, metavar="N",
+    p.add_argument("--augment", action="store_true", default=None,
+                   help="random crop + flip views of the training images")
+    p.add_argument("--unfreeze", type=int, default=None, metavar="N",
                    help="also fine-tune the last N blocks below the feature vertex (default 0: head only)")
     p.add_argument("--workers", type=_positive_int, default=None, help="decode processes (default: all CPUs)")
-    p.set_defaults(func=cmd_train)
+    p.add_argument("--checkpoint-every", type=_positive_int, default=None, metavar="N",
+                   help="write RUN_DIR/checkpoint.zip (atomically) every N epochs and after the last")
+    p.add_argument("--resume", default=None, metavar="RUN_DIR",
+                   help="continue the run checkpointed in RUN_DIR (options default to the checkpoint's; a "
+                   "different one is an error)")
+    p.set_defaults(func=cmd_train, check=_check_train)
 
     p = sub.add_parser("evaluate", parents=[common], help="accuracy of a trained model on an image folder")
     p.add_argument("--model", required=True, help="RUN_DIR/model.zip written by train")
@@ -306,6 +334,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_train(parser: argparse.ArgumentParser, args) -> None:
+    """``--data`` and ``--out`` are required unless ``--resume`` (exit 2 with argparse's usage line)."""
+    if args.resume is None:
+        missing = [flag for flag, value in (("--data", args.data), ("--out", args.out)) if value is None]
+        if missing:
+            parser.error(f"the following arguments are required: {', '.join(missing)} (or --resume RUN_DIR)")
+
+
 def _f(value) -> str:
     return "  n/a " if value is None else f"{value:.4f}"
 
@@ -338,6 +374,9 @@ def _message(error: BaseException) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)   # exits 2 on usage errors
+    check = getattr(args, "check", None)
+    if check is not None:
+        check(parser, args)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

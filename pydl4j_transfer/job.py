@@ -23,6 +23,10 @@ What ``run`` does:
 With ``augment=True`` training images are featurized in ``AUGMENT_VIEWS`` randomly cropped and flipped views
 (each cached like plain features) and epoch ``e`` trains on view ``e % AUGMENT_VIEWS``; the test split is never
 augmented.
+
+Checkpoints: with ``checkpoint_every=N`` and ``run_dir`` the job writes ``run_dir/checkpoint.zip`` (atomically)
+after every N-th and the last epoch; :meth:`TransferJob.resume` continues a killed run from it and ends with the
+same parameters as an uninterrupted run (see :mod:`pydl4j_transfer.checkpoint`).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from . import engine, jvm
+from . import checkpoint, engine, jvm
 from .data import (Augmentation, BatchStream, CacheKey, FeatureCache, ImageFolder, decode_many, file_sha1,
                    is_image_file, scan_image_folder, split_folder)
 from .metrics import Evaluation
@@ -104,7 +108,7 @@ class TransferJob:
                  batch_size: int = DEFAULT_BATCH_SIZE, epochs: int = DEFAULT_EPOCHS,
                  learning_rate: float = DEFAULT_LEARNING_RATE, seed: int = 42, test_fraction: float = 0.2,
                  augment: bool = False, backend: str | None = None, *, unfreeze: int = 0, updater: str = "adam",
-                 l2: float = 0.0,
+                 l2: float = 0.0, checkpoint_every: int = 0, run_dir: str | os.PathLike | None = None,
                  cache_dir: str | os.PathLike | None = None, models_dir: str | os.PathLike | None = None,
                  workers: int | None = None, progress: bool = True):
         _positive_int("batch_size", batch_size)
@@ -120,6 +124,11 @@ class TransferJob:
             raise ValueError(f"learning_rate must be a positive number (e.g. 1e-3), got {learning_rate!r}")
         if not isinstance(test_fraction, (int, float)) or not 0 < float(test_fraction) < 1:
             raise ValueError(f"test_fraction must be strictly between 0 and 1 (e.g. 0.2), got {test_fraction!r}")
+        if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, (int, np.integer)) \
+                or checkpoint_every < 0:
+            raise ValueError(f"checkpoint_every must be a whole number of epochs >= 0, got {checkpoint_every!r}")
+        if checkpoint_every and run_dir is None:
+            raise ValueError("checkpoint_every needs run_dir, the folder that gets checkpoint.zip")
         self.data = None if data is None else Path(data)
         self.model = os.fspath(model)
         self.feature_extractor = feature_extractor
@@ -134,6 +143,8 @@ class TransferJob:
         self.backend = backend
         self.updater = updater
         self.l2 = float(l2)
+        self.checkpoint_every = int(checkpoint_every)
+        self.run_dir = None if run_dir is None else Path(run_dir)
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self.models_dir = None if models_dir is None else Path(models_dir)
         self.workers = workers
@@ -145,6 +156,7 @@ class TransferJob:
         self.test_set: ImageFolder | None = None
         self._helper: engine.Helper | None = None
         self._hashes: dict[str, str] = {}
+        self._resume_state: dict | None = None
 
     # ------------------------------------------------------------------------------------------------ running
 
@@ -177,6 +189,9 @@ class TransferJob:
         counts = {"images": len(scanned), "duplicates_dropped": len(duplicates), "train": len(train),
                   "test": len(test), "decoded": 0, "featurized": 0, "cache_hits": 0}
         skipped: list[dict] = list(duplicates)
+        identity = self._identity(labels)
+        if self._resume_state is not None:
+            self._check_resume(identity)
         key = self._cache_key()
         x_test, y_test = self._featurized(test, key, None, timer, counts, skipped, "test")
         if self.augment:
@@ -188,7 +203,14 @@ class TransferJob:
             raise RuntimeError(f"no decodable image left in the {'training' if len(views[0][0]) == 0 else 'test'} "
                                f"split of {self.data}; see the skipped files")
 
-        history = self._train(views, x_test, y_test, len(labels), timer)
+        identity["features"] = checkpoint.features_digest(
+            [x_test, y_test] + [a for view in views for a in view])
+        start_epoch, history, rng = 1, [], np.random.default_rng(self.seed)
+        if self._resume_state is not None:
+            start_epoch, history = self._restore(rng, identity)
+            counts["resumed_from_epoch"] = start_epoch - 1
+        history = self._train(views, x_test, y_test, len(labels), timer, rng=rng, start_epoch=start_epoch,
+                              history=history, identity=identity)
 
         t0 = time.perf_counter()
         probabilities = self._helper.predict(x_test)
@@ -261,17 +283,22 @@ class TransferJob:
         labels = np.asarray(subset.labels, dtype=np.int64)[ok]
         return features, labels
 
-    def _train(self, views, x_test, y_test, num_classes: int, timer: _Timer) -> list[dict]:
-        rng = np.random.default_rng(self.seed)
-        history = []
-        bar = _tqdm(range(1, self.epochs + 1), self.progress, desc="train", unit="epoch")
+    def _train(self, views, x_test, y_test, num_classes: int, timer: _Timer, *, rng=None, start_epoch: int = 1,
+               history: list[dict] | None = None, identity: dict | None = None) -> list[dict]:
+        rng = rng if rng is not None else np.random.default_rng(self.seed)
+        history = list(history or [])
+        fault = checkpoint.Fault.from_env()
+        bar = _tqdm(range(start_epoch, self.epochs + 1), self.progress, desc="train", unit="epoch",
+                    initial=start_epoch - 1, total=self.epochs)
         for epoch in bar:
             t0 = time.perf_counter()
             x_train, y_train = views[(epoch - 1) % len(views)]
             targets = engine.one_hot(y_train, num_classes)
             order = rng.permutation(len(x_train))
             losses = []
-            for start in range(0, len(order), self.batch_size):
+            for batch, start in enumerate(range(0, len(order), self.batch_size)):
+                if fault is not None:
+                    fault.hit("batch", epoch, self.run_dir, batch)
                 rows = order[start:start + self.batch_size]
                 losses.append(self._helper.fit(x_train[rows], targets[rows]))
             timer.train += time.perf_counter() - t0
@@ -286,9 +313,112 @@ class TransferJob:
                    "minibatch_loss": float(np.mean(losses)) if losses else None}
             timer.evaluate += time.perf_counter() - t0
             history.append(row)
+            if self.checkpoint_every and (epoch % self.checkpoint_every == 0 or epoch == self.epochs):
+                self._write_checkpoint(epoch, rng, history, identity or {}, fault)
             if hasattr(bar, "set_postfix"):
                 bar.set_postfix(loss=f"{row['train_loss']:.3f}", test_acc=f"{row['test_accuracy']:.3f}")
         return history
+
+    # ------------------------------------------------------------------------------------------------ checkpoints
+
+    def _options(self) -> dict:
+        options = {k: getattr(self, k) for k in checkpoint.RESULT_OPTIONS}
+        if Path(self.model).is_file():
+            options["model"] = str(Path(self.model).resolve())
+        return options
+
+    def _identity(self, labels: list[str]) -> dict:
+        """What the run is computed from, recorded in a checkpoint and compared on resume."""
+        meta = self.meta
+        root = Path(os.path.abspath(self.data))
+        return {"labels": list(labels), "backend": jvm.backend_name(),
+                "model": {**self._cache_key().describe(), "output_vertex": meta.output_vertex,
+                          "preprocess": meta.preprocess},
+                "split": {"train": checkpoint.split_listing(self.train_set.paths, self._hashes, root),
+                          "test": checkpoint.split_listing(self.test_set.paths, self._hashes, root)}}
+
+    def _write_checkpoint(self, epoch: int, rng, history: list[dict], identity: dict, fault) -> Path:
+        state = {"epoch": epoch, "rng_state": rng.bit_generator.state, "history": history,
+                 "options": self._options(), "data": os.path.abspath(self.data),
+                 "checkpoint_every": self.checkpoint_every, **identity}
+        return checkpoint.write_checkpoint(self.run_dir, self._helper.helper.unfrozenGraph(), state, fault)
+
+    def _check_resume(self, identity: dict) -> None:
+        saved = self._resume_state
+        problems = checkpoint.differences(saved, identity)
+        if problems:
+            raise checkpoint.CheckpointError(f"cannot resume from {saved['path']}: the run differs from the "
+                                             "checkpointed one: " + "; ".join(problems))
+
+    def _restore(self, rng, identity: dict) -> tuple[int, list[dict]]:
+        """Loads the checkpoint into the freshly built graph and ``rng``; returns (first epoch to run, history)."""
+        saved = self._resume_state
+        if saved.get("features") not in (None, identity["features"]):
+            print(f"pydl4j-transfer: warning: the features of this run differ from those the checkpoint "
+                  f"{saved['path']} was trained on (feature cache rebuilt on another machine or library?); "
+                  "the result will not be bit-identical to an uninterrupted run", file=sys.stderr)
+        checkpoint.restore_graph(saved["path"], self._helper.helper, self.graph)
+        try:
+            rng.bit_generator.state = saved["rng_state"]
+        except (TypeError, ValueError, KeyError) as e:
+            raise checkpoint.CheckpointError(f"{saved['path']}: bad random generator state ({e})") from None
+        epoch = int(saved["epoch"])
+        history = list(saved["history"])
+        if len(history) != epoch:
+            raise checkpoint.CheckpointError(f"{saved['path']}: {len(history)} history rows for {epoch} epochs; "
+                                             "the checkpoint is damaged")
+        return epoch + 1, history
+
+    @classmethod
+    def from_checkpoint(cls, run_dir: str | os.PathLike, **options) -> "TransferJob":
+        """A job that continues the run checkpointed in ``run_dir`` when :meth:`run` is called.
+
+        Options default to the checkpoint's. Those that decide the result (model, epochs, seed, batch_size...,
+        and backend) may be passed only with the checkpoint's values; a different one is a
+        :class:`~pydl4j_transfer.checkpoint.CheckpointError` naming it. ``data`` may point elsewhere if it holds
+        the same files (same relative paths and content). ``cache_dir``, ``models_dir``, ``workers``,
+        ``progress`` and ``checkpoint_every`` are free.
+        """
+        state = checkpoint.read_state(run_dir)
+        saved = dict(state["options"])
+        free = ("data", "cache_dir", "models_dir", "workers", "progress", "checkpoint_every", "backend")
+        unknown = sorted(set(options) - set(saved) - set(free))
+        if unknown:
+            raise TypeError(f"TransferJob.from_checkpoint: unknown option(s) {', '.join(unknown)}")
+        effective = {"image_size": state["model"].get("image_size"), "feature_extractor": state["model"].get("vertex")}
+        problems = []
+        for key in checkpoint.RESULT_OPTIONS:
+            if options.get(key) is None:
+                continue
+            given, have = options[key], saved[key]
+            if key == "model":
+                same = os.fspath(given) == have or Path(os.fspath(given)).resolve() == Path(have).resolve()
+            else:
+                same = checkpoint.same_value(given, have) or (key in effective and given == effective[key])
+            if not same:
+                problems.append(f"{key}={given!r} (checkpoint: {have!r})")
+        backend = options.get("backend")
+        if backend is not None and backend != state["backend"]:
+            problems.append(f"backend={backend!r} (checkpoint: {state['backend']!r})")
+        if problems:
+            raise checkpoint.CheckpointError(f"cannot resume from {state['path']} with other options: "
+                                             + ", ".join(problems))
+        data = options.get("data") or state["data"]
+        job = cls(data=data, backend=state["backend"],
+                  checkpoint_every=options.get("checkpoint_every", state.get("checkpoint_every", 0)),
+                  run_dir=Path(state["path"]).parent, cache_dir=options.get("cache_dir"),
+                  models_dir=options.get("models_dir"), workers=options.get("workers"),
+                  progress=options.get("progress", True), **saved)
+        job._resume_state = state
+        return job
+
+    @classmethod
+    def resume(cls, run_dir: str | os.PathLike, **options) -> "TransferJob":
+        """Continues the run checkpointed in ``run_dir`` (see :meth:`from_checkpoint`) to its last epoch and
+        evaluates it; returns the finished job (``job.result``, ``job.save(...)``)."""
+        job = cls.from_checkpoint(run_dir, **options)
+        job.run()
+        return job
 
     # ------------------------------------------------------------------------------------------------ after run
 
