@@ -56,7 +56,8 @@ def cmd_train(args) -> int:
         options = {name: getattr(args, dest) if getattr(args, dest) is not None else defaults.get(name, default)
                    for dest, name, default in TRAIN_OPTIONS}
         job = TransferJob(data=Path(args.data), **options, backend=args.backend, workers=args.workers,
-                          progress=not args.no_progress, checkpoint_every=args.checkpoint_every or 0,
+                          progress=not args.no_progress, strict=args.strict,
+                          checkpoint_every=args.checkpoint_every or 0,
                           run_dir=out if args.checkpoint_every else None)
     result = job.run()
     write_run(job, result, out)
@@ -281,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unfreeze", type=int, default=None, metavar="N",
                    help="also fine-tune the last N blocks below the feature vertex (default 0: head only)")
     p.add_argument("--workers", type=_positive_int, default=None, help="decode processes (default: all CPUs)")
+    p.add_argument("--strict", action="store_true",
+                   help="fail before training, listing every image that cannot be decoded (default: skip and report)")
     p.add_argument("--checkpoint-every", type=_positive_int, default=None, metavar="N",
                    help="write RUN_DIR/checkpoint.zip (atomically) every N epochs and after the last")
     p.add_argument("--resume", default=None, metavar="RUN_DIR",

@@ -42,7 +42,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from . import checkpoint, engine, jvm
-from .data import (Augmentation, BatchStream, CacheKey, FeatureCache, ImageFolder, decode_many, file_sha1,
+from .data import (Augmentation, BatchStream, CacheKey, FeatureCache, ImageFolder, check_images, decode_many, file_sha1,
                    is_image_file, scan_image_folder, split_folder)
 from .metrics import Evaluation
 
@@ -101,6 +101,7 @@ class TransferJob:
     input maps are featurized once and cached; with ``augment`` each cached view is an augmented crop). image_size: the square input size (default the model's).
     backend: ``reference``, ``cpu`` or ``cuda`` (default: the engine's choice). cache_dir: the feature cache
     (default ``$PYDL4J_HOME/features``). workers: decode processes (default: all CPUs). progress: tqdm bars.
+    strict: fail before training, listing every image that cannot be decoded (default: skip and report them).
     """
 
     def __init__(self, data: str | os.PathLike | None = None, model: str | os.PathLike = DEFAULT_MODEL,
@@ -110,7 +111,7 @@ class TransferJob:
                  augment: bool = False, backend: str | None = None, *, unfreeze: int = 0, updater: str = "adam",
                  l2: float = 0.0, checkpoint_every: int = 0, run_dir: str | os.PathLike | None = None,
                  cache_dir: str | os.PathLike | None = None, models_dir: str | os.PathLike | None = None,
-                 workers: int | None = None, progress: bool = True):
+                 workers: int | None = None, progress: bool = True, strict: bool = False):
         _positive_int("batch_size", batch_size)
         _positive_int("epochs", epochs)
         if image_size is not None:
@@ -149,6 +150,7 @@ class TransferJob:
         self.models_dir = None if models_dir is None else Path(models_dir)
         self.workers = workers
         self.progress = progress
+        self.strict = bool(strict)
         self.graph = None
         self.meta: engine.RunMeta | None = None
         self.result: JobResult | None = None
@@ -174,6 +176,8 @@ class TransferJob:
         timer = _Timer()
         started = time.perf_counter()
         scanned = scan_image_folder(self.data)
+        if self.strict:   # fail before any training, listing every file that cannot be decoded
+            check_images(scanned.paths, workers=self.workers, strict=True)
         t0 = time.perf_counter()
         folder, hashes, duplicates = dedupe_by_content(scanned)
         timer.hash += time.perf_counter() - t0

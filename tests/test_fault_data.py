@@ -2,6 +2,7 @@
 unreadable file and report each one with its reason, and decode the good ones correctly. A huge JPEG is decoded at
 reduced size with bounded memory (measured in a subprocess)."""
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -165,3 +166,25 @@ def test_huge_jpeg_is_decoded_at_reduced_size_with_bounded_memory(tmp_path):
     assert growth_mb < 80, f"peak RSS grew by {growth_mb:.0f} MiB decoding a 12000x9000 JPEG (full: {full_decode_mb:.0f})"
     centre = [int(v) for v in fields[fields.index("CENTRE") + 1:][:3]]
     assert close(centre, RED, 30)
+
+
+def test_train_strict_fails_before_training_listing_every_bad_file(tmp_path, capsys, monkeypatch):
+    """`train --strict` on the messy folder: exit 2 before any model is built, every bad file named with its reason."""
+    from pydl4j_transfer import job as job_module
+    from pydl4j_transfer.cli import main
+
+    messy = make_messy_folder(tmp_path / "photos")
+    shutil.rmtree(messy.root / "empty")                  # an empty class folder is its own, earlier error
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("strict mode must fail before the model is prepared")
+
+    monkeypatch.setattr(job_module.TransferJob, "_prepare", no_model)
+    code = main(["train", "--data", str(messy.root), "--out", str(tmp_path / "run"), "--strict", "--no-progress",
+                 "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{len(messy.bad)} image file(s) cannot be decoded" in err
+    for rel in messy.bad:
+        assert rel.split("/")[-1] in err
+    assert not (tmp_path / "run" / "model.zip").exists()
