@@ -88,7 +88,7 @@ def write_run(job, result, out: Path) -> None:
 
 
 def cmd_evaluate(args) -> int:
-    from .job import Classifier
+    from .classifier import Classifier
 
     classifier = Classifier.load(args.model, backend=args.backend, progress=not args.no_progress and not args.json)
     report = classifier.evaluate(args.data, use_cache=not args.no_cache)
@@ -104,7 +104,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from .job import Classifier
+    from .classifier import Classifier
 
     classifier = Classifier.load(args.model, backend=args.backend, progress=False)
     predictions = classifier.predict(args.images, top_k=args.top_k)
@@ -126,7 +126,8 @@ def cmd_featurize(args) -> int:
     from . import engine, jvm
     from .data import FeatureCache, scan_image_folder
     from .data.atomic import atomic_write
-    from .job import Classifier, featurize_files
+    from .classifier import Classifier
+    from .featurize import featurize_files
 
     folder = scan_image_folder(args.data)
     jvm.start_jvm(backend=args.backend)

@@ -42,8 +42,9 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from . import checkpoint, engine, jvm
-from .data import (Augmentation, BatchStream, CacheKey, FeatureCache, ImageFolder, check_images, decode_many, file_sha1,
-                   is_image_file, scan_image_folder, split_folder)
+from .classifier import Classifier
+from .data import Augmentation, CacheKey, FeatureCache, ImageFolder, check_images, scan_image_folder, split_folder
+from .featurize import StepTimer, dedupe_by_content, featurize_files, positive_int, progress_bar
 from .metrics import Evaluation
 
 DEFAULT_MODEL = "efficientnet-lite0"
@@ -78,19 +79,6 @@ class JobResult:
         return data
 
 
-@dataclass
-class _Timer:
-    decode: float = 0.0
-    featurize: float = 0.0
-    train: float = 0.0
-    evaluate: float = 0.0
-    setup: float = 0.0
-    hash: float = 0.0
-
-    def as_dict(self) -> dict:
-        return {k: round(v, 3) for k, v in vars(self).items()}
-
-
 class TransferJob:
     """Transfer learning from a zoo model (or a model saved by :meth:`save`) to the classes of an image folder.
 
@@ -112,10 +100,10 @@ class TransferJob:
                  l2: float = 0.0, checkpoint_every: int = 0, run_dir: str | os.PathLike | None = None,
                  cache_dir: str | os.PathLike | None = None, models_dir: str | os.PathLike | None = None,
                  workers: int | None = None, progress: bool = True, strict: bool = False):
-        _positive_int("batch_size", batch_size)
-        _positive_int("epochs", epochs)
+        positive_int("batch_size", batch_size)
+        positive_int("epochs", epochs)
         if image_size is not None:
-            _positive_int("image_size", image_size)
+            positive_int("image_size", image_size)
         if isinstance(unfreeze, bool) or not isinstance(unfreeze, (int, np.integer)) or unfreeze < 0:
             raise ValueError(f"unfreeze must be a whole number >= 0 (blocks to fine-tune), got {unfreeze!r}")
         if unfreeze and feature_extractor:
@@ -173,7 +161,7 @@ class TransferJob:
         """Featurize (cached), train the head, evaluate the test split; returns (and keeps) the :class:`JobResult`."""
         if self.data is None:
             raise ValueError("TransferJob.run: no data folder; pass data='path/to/images'")
-        timer = _Timer()
+        timer = StepTimer()
         started = time.perf_counter()
         scanned = scan_image_folder(self.data)
         if self.strict:   # fail before any training, listing every file that cannot be decoded
@@ -276,7 +264,7 @@ class TransferJob:
                         preprocess_fingerprint=meta.preprocess["fingerprint"] + f"/{meta.preprocess['resize']}",
                         image_size=meta.image_size)
 
-    def _featurized(self, subset: ImageFolder, key: CacheKey, augment: Augmentation | None, timer: _Timer,
+    def _featurized(self, subset: ImageFolder, key: CacheKey, augment: Augmentation | None, timer: StepTimer,
                     counts: dict, skipped: list, what: str) -> tuple[np.ndarray, np.ndarray]:
         features, ok, bad = featurize_files(
             subset.paths, self._helper, self.meta, cache=FeatureCache(self._cache_key(augment) if augment else key,
@@ -287,12 +275,12 @@ class TransferJob:
         labels = np.asarray(subset.labels, dtype=np.int64)[ok]
         return features, labels
 
-    def _train(self, views, x_test, y_test, num_classes: int, timer: _Timer, *, rng=None, start_epoch: int = 1,
+    def _train(self, views, x_test, y_test, num_classes: int, timer: StepTimer, *, rng=None, start_epoch: int = 1,
                history: list[dict] | None = None, identity: dict | None = None) -> list[dict]:
         rng = rng if rng is not None else np.random.default_rng(self.seed)
         history = list(history or [])
         fault = checkpoint.Fault.from_env()
-        bar = _tqdm(range(start_epoch, self.epochs + 1), self.progress, desc="train", unit="epoch",
+        bar = progress_bar(range(start_epoch, self.epochs + 1), self.progress, desc="train", unit="epoch",
                     initial=start_epoch - 1, total=self.epochs)
         for epoch in bar:
             t0 = time.perf_counter()
@@ -451,226 +439,6 @@ class TransferJob:
         return self.classifier().evaluate(data, use_cache=use_cache)
 
 
-class Classifier:
-    """A trained transfer model: the engine graph plus what it needs to read images (from :func:`engine.load_model`)."""
-
-    def __init__(self, graph, meta: engine.RunMeta, *, cache_dir=None, workers=None, progress: bool = True):
-        self.graph = graph
-        self.meta = meta
-        self.cache_dir = cache_dir
-        self.workers = workers
-        self.progress = progress
-        self._helper: engine.Helper | None = None
-
-    @classmethod
-    def load(cls, path: str | os.PathLike, *, backend: str | None = None, **kwargs) -> "Classifier":
-        jvm.start_jvm(backend=backend)
-        graph, meta = engine.load_model(path)
-        return cls(graph, meta, **kwargs)
-
-    @property
-    def labels(self) -> list[str]:
-        return list(self.meta.labels)
-
-    def helper(self) -> engine.Helper:
-        if self._helper is None:
-            size = self.meta.image_size
-            self._helper = engine.Helper(self.graph, input_shape=(3, size, size))
-        return self._helper
-
-    def cache_key(self) -> CacheKey:
-        m = self.meta
-        return CacheKey(model_name=m.model, weights_checksum=m.weights_checksum, vertex=m.feature_vertex,
-                        preprocess_fingerprint=m.preprocess["fingerprint"] + f"/{m.preprocess['resize']}",
-                        image_size=m.image_size)
-
-    def probabilities(self, paths: Sequence[str | os.PathLike], batch_size: int = 32):
-        """``(probabilities, ok_mask, skipped)`` from the full graph (no cache): decode, preprocess, output."""
-        spec = self.meta.preprocess_spec()
-        mode = self.meta.preprocess.get("resize", "stretch")
-        names = [os.fspath(p) for p in paths]
-        ok = np.zeros(len(names), dtype=bool)
-        rows, skipped, images, positions = [], [], [], []
-
-        def flush():
-            if images:
-                rows.append(engine.output(self.graph, spec.apply(np.stack(images))))
-                images.clear()
-
-        for result in decode_many(names, self.meta.image_size, mode, workers=self.workers):
-            if not result.ok:
-                skipped.append({"path": result.path, "reason": result.error})
-                continue
-            ok[result.index] = True
-            images.append(result.image)
-            positions.append(result.index)
-            if len(images) == batch_size:
-                flush()
-        flush()
-        probs = np.concatenate(rows) if rows else np.zeros((0, len(self.meta.labels)), np.float32)
-        return probs, ok, skipped
-
-    def predict(self, paths, top_k: int = 3) -> list[dict]:
-        """Top-``k`` labels of each image (a folder stands for every image below it)."""
-        _positive_int("top_k", top_k)
-        files = expand_images(paths)
-        probs, ok, skipped = self.probabilities(files)
-        k = min(int(top_k), len(self.meta.labels))
-        out, row = [], 0
-        reasons = {s["path"]: s["reason"] for s in skipped}
-        for i, path in enumerate(files):
-            if not ok[i]:
-                out.append({"path": os.fspath(path), "error": reasons.get(os.fspath(path), "cannot decode")})
-                continue
-            p = probs[row]
-            row += 1
-            best = np.argsort(-p, kind="stable")[:k]
-            out.append({"path": os.fspath(path),
-                        "predictions": [{"label": self.meta.labels[j], "probability": float(p[j])} for j in best]})
-        return out
-
-    def evaluate(self, data: str | os.PathLike, *, use_cache: bool = True, batch_size: int = 32) -> dict:
-        """Accuracy and per-class metrics on every image of ``data`` (class folders named as the training labels).
-
-        With ``use_cache`` the frozen part's features come from the feature cache (same key as training) and
-        only the classifier runs on them; without it, every image goes through the full graph.
-        """
-        folder = scan_image_folder(data, on_empty="warn")
-        unknown = [name for name in folder.label_names if name not in self.meta.labels]
-        if unknown:
-            raise ValueError(f"evaluate: class folder(s) {', '.join(repr(u) for u in unknown)} in {data} are not "
-                             f"classes of the model ({', '.join(self.meta.labels)}); remove or rename them")
-        remap = np.array([self.meta.labels.index(name) for name in folder.label_names], dtype=np.int64)
-        truth = remap[np.asarray(folder.labels, dtype=np.int64)]
-        timer = _Timer()
-        counts = {"decoded": 0, "featurized": 0, "cache_hits": 0}
-        t0 = time.perf_counter()
-        if use_cache:
-            features, ok, skipped = featurize_files(folder.paths, self.helper(), self.meta,
-                                                    cache=FeatureCache(self.cache_key(), self.cache_dir),
-                                                    batch_size=batch_size, workers=self.workers, timer=timer,
-                                                    counts=counts, progress=self.progress, what="evaluate")
-            probs = self.helper().predict(features)
-        else:
-            probs, ok, skipped = self.probabilities(folder.paths, batch_size)
-            counts["decoded"] = counts["featurized"] = int(ok.sum())
-        evaluation = Evaluation(self.meta.labels).eval(truth[ok], probs)
-        summary = evaluation.to_dict()
-        return {"accuracy": summary["accuracy"], "labels": list(self.meta.labels), "per_class": summary["per_class"],
-                "confusion_matrix": summary["confusion_matrix"], "n_images": int(ok.sum()), "skipped": skipped,
-                "precision": summary["precision"], "recall": summary["recall"], "f1": summary["f1"],
-                "counts": counts, "seconds": round(time.perf_counter() - t0, 3)}
-
-
-# ------------------------------------------------------------------------------------------------ featurizing
-
-
-def featurize_files(paths: Sequence[str | os.PathLike], helper: engine.Helper, meta: engine.RunMeta, *,
-                    cache: FeatureCache | None, batch_size: int = 32, workers: int | None = None,
-                    augment: Augmentation | None = None, timer: _Timer | None = None, counts: dict | None = None,
-                    progress: bool = True, what: str = "featurize", hashes: Sequence[str] | None = None):
-    """``(features[n_ok, dim], ok_mask, skipped)`` for ``paths``: cached vectors where the cache has them, the
-    rest decoded, preprocessed and run through the frozen part (then stored in the cache)."""
-    timer = timer if timer is not None else _Timer()
-    counts = counts if counts is not None else {"decoded": 0, "featurized": 0, "cache_hits": 0}
-    names = [os.fspath(p) for p in paths]
-    vectors: dict[int, np.ndarray] = {}
-    t0 = time.perf_counter()
-    if cache is not None and hashes is None:
-        hashes = [file_sha1(p) for p in names]
-    timer.hash += time.perf_counter() - t0
-    if cache is not None and names:
-        lookup = cache.get_many(hashes)
-        for position, row in zip(lookup.hit_indices.tolist(), lookup.features):
-            vectors[position] = row
-        misses = lookup.miss_indices.tolist()
-        counts["cache_hits"] = counts.get("cache_hits", 0) + len(lookup.hit_indices)
-    else:
-        misses = list(range(len(names)))
-    skipped: list[dict] = []
-    if misses:
-        position_of = {names[i]: i for i in misses}
-        stream = BatchStream([names[i] for i in misses], [0] * len(misses), batch_size=batch_size,
-                             image_size=meta.image_size, preprocess=meta.preprocess_spec(),
-                             mode=meta.preprocess.get("resize", "stretch"), workers=workers, augment=augment)
-        bar = _tqdm(None, progress, desc=what, total=len(misses), unit="img")
-        iterator = iter(stream)
-        while True:
-            t0 = time.perf_counter()
-            batch = next(iterator, None)
-            timer.decode += time.perf_counter() - t0
-            if batch is None:
-                break
-            t0 = time.perf_counter()
-            features = helper.featurize(batch.features)
-            timer.featurize += time.perf_counter() - t0
-            positions = [position_of[p] for p in batch.paths]
-            for position, row in zip(positions, features):
-                vectors[position] = row
-            if cache is not None:
-                cache.put_many([hashes[p] for p in positions], features)
-            counts["decoded"] = counts.get("decoded", 0) + len(batch)
-            counts["featurized"] = counts.get("featurized", 0) + len(batch)
-            if bar is not None:
-                bar.update(len(batch))
-        if bar is not None:
-            bar.update(len(stream.skipped))
-            bar.close()
-        skipped = [{"path": s.path, "reason": s.reason} for s in stream.skipped]
-    ok = np.zeros(len(names), dtype=bool)
-    ok[list(vectors)] = True
-    order = sorted(vectors)
-    dim = next(iter(vectors.values())).shape[0] if vectors else 0
-    matrix = np.stack([vectors[i] for i in order]).astype(np.float32, copy=False) if order \
-        else np.zeros((0, dim), np.float32)
-    return matrix, ok, skipped
-
-
-def dedupe_by_content(folder: ImageFolder) -> tuple[ImageFolder, dict[str, str], list[dict]]:
-    """Drop byte-identical copies so that no image can sit on both sides of the split.
-
-    Copies within one class keep the first file (sorted order); content found under several classes has no
-    trustworthy label and every copy is dropped. Returns the reduced folder, ``{path: sha1}`` of every file, and
-    the dropped files with their reasons.
-    """
-    hashes = {os.fspath(p): file_sha1(p) for p in folder.paths}
-    by_hash: dict[str, list[int]] = {}
-    for i, path in enumerate(folder.paths):
-        by_hash.setdefault(hashes[os.fspath(path)], []).append(i)
-    keep, dropped = [], []
-    for i, path in enumerate(folder.paths):
-        group = by_hash[hashes[os.fspath(path)]]
-        classes = {folder.labels[j] for j in group}
-        if len(classes) > 1:
-            others = [os.fspath(folder.paths[j]) for j in group if j != i]
-            dropped.append({"path": os.fspath(path), "reason": "same content as " + ", ".join(others)
-                            + " in another class (conflicting labels)"})
-        elif group[0] != i:
-            dropped.append({"path": os.fspath(path), "reason": f"duplicate of {os.fspath(folder.paths[group[0]])}"})
-        else:
-            keep.append(i)
-    return folder.subset(keep), hashes, dropped
-
-
-def expand_images(paths) -> list[Path]:
-    """Files as given; a folder becomes every image below it (sorted)."""
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    out: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            found = sorted(q for q in path.rglob("*") if q.is_file() and is_image_file(q.name))
-            if not found:
-                raise ValueError(f"{path} holds no image file")
-            out.extend(found)
-        elif path.is_file():
-            out.append(path)
-        else:
-            raise FileNotFoundError(f"image {str(path)!r} does not exist")
-    return out
-
-
 def _cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float:
     if len(labels) == 0:
         return float("nan")
@@ -687,17 +455,4 @@ def _dedupe(skipped: Iterable[dict]) -> list[dict]:
     return out
 
 
-def _positive_int(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
-def _tqdm(iterable, enabled: bool, **kwargs):
-    if not enabled:
-        return iterable if iterable is not None else None
-    from tqdm.auto import tqdm
-
-    return tqdm(iterable, file=sys.stderr, dynamic_ncols=True, **kwargs)
-
-
-__all__ = ["Classifier", "JobResult", "TransferJob", "dedupe_by_content", "expand_images", "featurize_files"]
+__all__ = ["JobResult", "TransferJob"]

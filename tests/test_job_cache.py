@@ -11,7 +11,8 @@ from PIL import Image
 
 from job_support import TEST_HOME, small_flowers
 
-from pydl4j_transfer.job import TransferJob, dedupe_by_content
+from pydl4j_transfer.featurize import dedupe_by_content
+from pydl4j_transfer.job import TransferJob
 from pydl4j_transfer.data import scan_image_folder
 
 

@@ -16,7 +16,9 @@ from job_support import TEST_HOME, require_flowers
 
 from pydl4j_transfer import jvm
 from pydl4j_transfer.data import FeatureCache
-from pydl4j_transfer.job import Classifier, TransferJob, featurize_files
+from pydl4j_transfer.classifier import Classifier
+from pydl4j_transfer.featurize import featurize_files
+from pydl4j_transfer.job import TransferJob
 
 
 @pytest.fixture(scope="module")
