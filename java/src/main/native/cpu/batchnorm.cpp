@@ -87,6 +87,7 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_batchNormForward
         float *px = address(env, x, "input"), *pg = address(env, gamma, "gamma"), *pb = address(env, beta, "beta");
         float *pm = address(env, mean, "mean"), *pv = address(env, var, "var"), *py = address(env, y, "output");
         std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(n) * c * spatial);
         bn_forward(s, training, px, pg, pb, pm, pv, py);
     });
 }
@@ -100,6 +101,7 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_batchNormBackwar
         float *pm = address(env, mean, "mean"), *pv = address(env, var, "var"), *pgx = address(env, gx, "gradInput");
         float *pgg = address(env, ggamma, "gradGamma"), *pgb = address(env, gbeta, "gradBeta");
         std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(n) * c * spatial);
         bn_backward(s, px, pgy, pg, pm, pv, pgx, pgg, pgb);
     });
 }

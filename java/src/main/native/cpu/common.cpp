@@ -1,5 +1,7 @@
 #include "common.h"
 
+#include <omp.h>
+
 #include <cstdlib>
 #include <new>
 #include <sstream>
@@ -31,6 +33,22 @@ float* address(JNIEnv* env, jobject buffer, const char* what) {
 
 float* address_or_null(JNIEnv* env, jobject buffer, const char* what) {
     return buffer == nullptr ? nullptr : address(env, buffer, what);
+}
+
+namespace {
+// Below this many elements an op runs on one thread (about 256 KiB of floats: microseconds of work).
+constexpr size_t kSmallWorkElements = 64 * 1024;
+}  // namespace
+
+SmallWork::SmallWork(size_t elements) {
+    if (elements < kSmallWorkElements) {
+        saved_ = omp_get_max_threads();
+        omp_set_num_threads(1);
+    }
+}
+
+SmallWork::~SmallWork() {
+    if (saved_ > 0) omp_set_num_threads(saved_);
 }
 
 void throw_java(JNIEnv* env, const char* op, const char* message) {

@@ -32,6 +32,20 @@ float* address(JNIEnv* env, jobject buffer, const char* what);
 // Same, but a null buffer gives nullptr (optional arguments such as bias).
 float* address_or_null(JNIEnv* env, jobject buffer, const char* what);
 
+// Runs tiny ops on the calling thread alone. oneDNN parallelizes every op over OpenMP; for a [32, 5] softmax the
+// fork/join costs far more than the work, and on a small machine it also fights OpenBLAS's spinning threads for
+// the cores (a dense-layer training step went from 0.3 ms to 6 ms). Restores the thread count on exit.
+class SmallWork {
+public:
+    explicit SmallWork(size_t elements);
+    ~SmallWork();
+    SmallWork(const SmallWork&) = delete;
+    SmallWork& operator=(const SmallWork&) = delete;
+
+private:
+    int saved_ = 0;
+};
+
 // Throws a Java IllegalStateException naming the op; call only from a catch block.
 void throw_java(JNIEnv* env, const char* op, const char* message);
 
@@ -85,6 +99,17 @@ memory output_memory(const Reorder& r, float* user, ScratchSlot slot);
 void finish_out(const Reorder& r, memory produced, float* user);
 
 memory plain(const memory::desc& md, float* ptr);
+
+// Activation codes shared with CpuNative.java (eltwiseForward, convForwardFused); IDENTITY only for fused ops.
+enum ActivationKind { ACT_IDENTITY = -1, ACT_RELU = 0, ACT_RELU6 = 1, ACT_SIGMOID = 2, ACT_TANH = 3, ACT_LEAKYRELU = 4 };
+
+// The oneDNN eltwise algorithm of an activation code (not IDENTITY); backward_from_dst: derivative from y.
+struct EltwiseAlg {
+    dnnl::algorithm alg;
+    float alpha, beta;
+    bool backward_from_dst;
+};
+EltwiseAlg eltwise_alg(int kind);
 
 // Creates objects once per key. Entries live for the process: shapes in a network are few and fixed.
 template <typename T>

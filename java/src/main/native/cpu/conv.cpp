@@ -46,6 +46,36 @@ ConvForward make_forward(const Geometry& g, bool with_bias) {
                        Reorder::make(pd.dst_desc(), user_dst_md(g))};
 }
 
+// Inference convolution with bias and activation applied by the kernel itself (oneDNN eltwise post-op): one
+// pass over the output instead of three (conv, bias, activation), no intermediate tensor.
+dnnl::algorithm post_op_algorithm(const EltwiseAlg& a) {
+    // the *_use_dst_for_bwd variants differ only in backward; post-ops take the plain forms
+    if (a.alg == algorithm::eltwise_logistic_use_dst_for_bwd) return algorithm::eltwise_logistic;
+    if (a.alg == algorithm::eltwise_tanh_use_dst_for_bwd) return algorithm::eltwise_tanh;
+    return a.alg;
+}
+
+ConvForward make_forward_fused(const Geometry& g, bool with_bias, int act) {
+    auto d = with_bias
+        ? convolution_forward::desc(prop_kind::forward_inference, algorithm::convolution_direct,
+              any_md(g.src_dims()), any_md(weight_dims(g)), bias_md(g), any_md(g.dst_dims()),
+              g.strides(), g.dilation(), g.padding_l(), g.padding_r())
+        : convolution_forward::desc(prop_kind::forward_inference, algorithm::convolution_direct,
+              any_md(g.src_dims()), any_md(weight_dims(g)), any_md(g.dst_dims()),
+              g.strides(), g.dilation(), g.padding_l(), g.padding_r());
+    primitive_attr attr;
+    if (act != ACT_IDENTITY) {
+        EltwiseAlg a = eltwise_alg(act);
+        post_ops ops;
+        ops.append_eltwise(1.f, post_op_algorithm(a), a.alpha, a.beta);
+        attr.set_post_ops(ops);
+    }
+    convolution_forward::primitive_desc pd(d, attr, cpu_engine());
+    return ConvForward{convolution_forward(pd), Reorder::make(user_src_md(g), pd.src_desc()),
+                       Reorder::make(user_weight_md(g), pd.weights_desc()),
+                       Reorder::make(pd.dst_desc(), user_dst_md(g))};
+}
+
 struct ConvBackwardData {
     convolution_backward_data prim;
     Reorder diff_dst, wei, diff_src;
@@ -82,13 +112,12 @@ ConvBackwardWeights make_backward_weights(const Geometry& g, bool with_bias) {
                                Reorder::make(pd.diff_weights_desc(), user_weight_md(g))};
 }
 
-Cache<ConvForward> forward_cache;
+Cache<ConvForward> forward_cache, fused_cache;
 Cache<ConvBackwardData> backward_data_cache;
 Cache<ConvBackwardWeights> backward_weights_cache;
 
-void conv_forward(const Geometry& g, float* x, float* w, float* bias, float* y) {
+void run_forward(ConvForward& e, const Geometry& g, float* x, float* w, float* bias, float* y) {
     bool with_bias = bias != nullptr;
-    auto& e = forward_cache.get(g.key() + (with_bias ? "+b" : ""), [&] { return make_forward(g, with_bias); });
     memory src = reorder_in(e.src, x, SCRATCH_IN0), wei = reorder_in(e.wei, w, SCRATCH_IN1);
     memory dst = output_memory(e.dst, y, SCRATCH_OUT);
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
@@ -96,6 +125,20 @@ void conv_forward(const Geometry& g, float* x, float* w, float* bias, float* y) 
     e.prim.execute(cpu_stream(), args);
     finish_out(e.dst, dst, y);
     cpu_stream().wait();
+}
+
+void conv_forward(const Geometry& g, float* x, float* w, float* bias, float* y) {
+    bool with_bias = bias != nullptr;
+    auto& e = forward_cache.get(g.key() + (with_bias ? "+b" : ""), [&] { return make_forward(g, with_bias); });
+    run_forward(e, g, x, w, bias, y);
+}
+
+void conv_forward_fused(const Geometry& g, float* x, float* w, float* bias, float* y, int act) {
+    bool with_bias = bias != nullptr;
+    if (act != ACT_IDENTITY) eltwise_alg(act);  // rejects unknown codes before anything is cached
+    auto& e = fused_cache.get(g.key() + (with_bias ? "+b" : "") + ":act" + std::to_string(act),
+                              [&] { return make_forward_fused(g, with_bias, act); });
+    run_forward(e, g, x, w, bias, y);
 }
 
 void conv_backward_data(const Geometry& g, float* gy, float* w, float* gx) {
@@ -135,6 +178,17 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_convForward(
         float *pb = address_or_null(env, bias, "bias"), *py = address(env, y, "output");
         std::lock_guard<std::mutex> lock(compute_mutex());
         conv_forward(g, px, pw, pb, py);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_convForwardFused(
+        JNIEnv* env, jclass, jobject x, jobject w, jobject bias, jobject y, jintArray geometry, jint act) {
+    guarded(env, "conv2dFused", [&] {
+        Geometry g = read_geometry(env, geometry);
+        float *px = address(env, x, "input"), *pw = address(env, w, "weight");
+        float *pb = address_or_null(env, bias, "bias"), *py = address(env, y, "output");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        conv_forward_fused(g, px, pw, pb, py, act);
     });
 }
 

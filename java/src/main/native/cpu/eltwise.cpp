@@ -5,29 +5,21 @@
 #include <stdexcept>
 
 namespace pydl4j {
-namespace {
-
-using namespace dnnl;
-
-// Codes shared with CpuNative.java.
-enum Kind { RELU = 0, RELU6 = 1, SIGMOID = 2, TANH = 3, LEAKYRELU = 4 };
-
-struct EltwiseAlg {
-    algorithm alg;
-    float alpha, beta;
-    bool backward_from_dst;  // sigmoid/tanh derivatives come cheaply from y
-};
 
 EltwiseAlg eltwise_alg(int kind) {
     switch (kind) {
-        case RELU: return {algorithm::eltwise_relu, 0.f, 0.f, false};
-        case RELU6: return {algorithm::eltwise_clip, 0.f, 6.f, false};
-        case SIGMOID: return {algorithm::eltwise_logistic_use_dst_for_bwd, 0.f, 0.f, true};
-        case TANH: return {algorithm::eltwise_tanh_use_dst_for_bwd, 0.f, 0.f, true};
-        case LEAKYRELU: return {algorithm::eltwise_relu, 0.01f, 0.f, false};
+        case ACT_RELU: return {dnnl::algorithm::eltwise_relu, 0.f, 0.f, false};
+        case ACT_RELU6: return {dnnl::algorithm::eltwise_clip, 0.f, 6.f, false};
+        case ACT_SIGMOID: return {dnnl::algorithm::eltwise_logistic_use_dst_for_bwd, 0.f, 0.f, true};
+        case ACT_TANH: return {dnnl::algorithm::eltwise_tanh_use_dst_for_bwd, 0.f, 0.f, true};
+        case ACT_LEAKYRELU: return {dnnl::algorithm::eltwise_relu, 0.01f, 0.f, false};
         default: throw std::invalid_argument("unknown activation code " + std::to_string(kind));
     }
 }
+
+namespace {
+
+using namespace dnnl;
 
 memory::desc flat(memory::dim len) { return memory::desc({len}, dt::f32, tag::a); }
 
@@ -112,6 +104,7 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_eltwiseForward(
     guarded(env, "activate", [&] {
         float *px = address(env, x, "input"), *py = address(env, y, "output");
         std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(length));
         eltwise_fwd(kind, length, px, py);
     });
 }
@@ -122,6 +115,7 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_eltwiseBackward(
         float *px = address(env, x, "input"), *py = address(env, y, "output");
         float *pgy = address(env, gy, "gradOut"), *pgx = address(env, gx, "gradInput");
         std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(length));
         eltwise_bwd(kind, length, px, py, pgy, pgx);
     });
 }
@@ -131,6 +125,7 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_softmaxForward(
     guarded(env, "activate(SOFTMAX)", [&] {
         float *px = address(env, x, "input"), *py = address(env, y, "output");
         std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(rows) * cols);
         softmax_fwd(rows, cols, px, py);
     });
 }
@@ -140,6 +135,7 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_softmaxBackward(
     guarded(env, "activateBackward(SOFTMAX)", [&] {
         float *py = address(env, y, "output"), *pgy = address(env, gy, "gradOut"), *pgx = address(env, gx, "gradInput");
         std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(rows) * cols);
         softmax_bwd(rows, cols, py, pgy, pgx);
     });
 }

@@ -91,6 +91,7 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_poolForward(
         Geometry g = read_geometry(env, geometry);
         float *px = address(env, x, "input"), *py = address(env, y, "output");
         std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(g.n) * g.c * g.h * g.w);
         pool_forward(g, max, px, py);
     });
 }
@@ -101,6 +102,7 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_poolBackward(
         Geometry g = read_geometry(env, geometry);
         float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut"), *pgx = address(env, gx, "gradInput");
         std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(g.n) * g.c * g.h * g.w);
         pool_backward(g, max, px, pgy, pgx);
     });
 }

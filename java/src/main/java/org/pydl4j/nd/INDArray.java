@@ -14,14 +14,23 @@ import java.util.function.DoubleUnaryOperator;
  *
  * <p>Unlike ND4J, every array is contiguous: {@link #reshape} and {@link #get} along dimension 0 are views that
  * share memory, {@link #permute} returns a permuted copy.
+ *
+ * <p>Memory: an array and its views are handles on one reference-counted block. {@link #close()} gives this
+ * handle's reference back; when every handle on the block is closed, the block is recycled for later arrays (see
+ * {@link MemoryPool}). Closing is optional: memory of arrays never closed is freed by the garbage collector. A
+ * closed handle refuses access, and buffers obtained earlier from it ({@link #buffer()}, numpy views) must no
+ * longer be used; views that are still open stay valid.
  */
-public final class INDArray {
+public final class INDArray implements AutoCloseable {
     private final ByteBuffer data;   // native byte order, position 0, exactly length * width bytes
     private final DataType type;
     private final long[] shape;
     private final int length;
+    private final Storage storage;   // the block this handle holds one reference on
+    private volatile boolean closed;
 
-    INDArray(ByteBuffer data, DataType type, long[] shape) {
+    /** A new handle on storage (takes a reference) whose memory is data. */
+    INDArray(Storage storage, ByteBuffer data, DataType type, long[] shape) {
         this.length = Shapes.length(shape);
         if (data.capacity() != (long) length * type.width()) {
             throw new IllegalArgumentException("buffer of " + data.capacity() + " bytes does not hold shape "
@@ -30,6 +39,36 @@ public final class INDArray {
         this.data = data.order(ByteOrder.nativeOrder());
         this.type = type;
         this.shape = shape.clone();
+        this.storage = storage.retain();
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    /**
+     * Gives this handle's memory reference back: once every handle on the memory (this array and its views) is
+     * closed, the memory is reused for new arrays. Idempotent and thread-safe; afterwards this handle refuses
+     * access with IllegalStateException.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        storage.release();
+    }
+
+    /** True after {@link #close()}. */
+    public boolean isClosed() { return closed; }
+
+    /** True if this array and other are handles on the same memory (one is a view of the other, or both of a third). */
+    public boolean sharesMemoryWith(INDArray other) { return other != null && other.storage == storage; }
+
+    /** The memory block this handle is on (tests). */
+    Storage storage() { return storage; }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("INDArray " + Arrays.toString(shape) + " was closed");
     }
 
     // ---------------------------------------------------------------- shape
@@ -57,7 +96,10 @@ public final class INDArray {
     // ---------------------------------------------------------------- raw access (backends, JNI, numpy)
 
     /** The direct buffer behind this array (shared, native byte order). */
-    public ByteBuffer buffer() { return data.duplicate().order(ByteOrder.nativeOrder()); }
+    public ByteBuffer buffer() {
+        checkOpen();
+        return data.duplicate().order(ByteOrder.nativeOrder());
+    }
 
     /** The data as a float view; only for FLOAT arrays. */
     public FloatBuffer floatBuffer() {
@@ -77,11 +119,13 @@ public final class INDArray {
 
     /** Element at linear (C-order) position i. */
     public double getDoubleLinear(int i) {
+        if (closed) checkOpen();
         return type == DataType.FLOAT ? data.getFloat(i << 2) : data.getDouble(i << 3);
     }
 
     /** Sets the element at linear (C-order) position i. */
     public void putLinear(int i, double v) {
+        if (closed) checkOpen();
         if (type == DataType.FLOAT) data.putFloat(i << 2, (float) v); else data.putDouble(i << 3, v);
     }
 
@@ -176,7 +220,8 @@ public final class INDArray {
         if (Shapes.length(s) != length) {
             throw new IllegalArgumentException("reshape: cannot view shape " + Arrays.toString(shape) + " as " + Arrays.toString(newShape));
         }
-        return new INDArray(data, type, s);
+        checkOpen();
+        return new INDArray(storage, data, type, s);
     }
 
     public INDArray reshape(int... newShape) { return reshape(Arrays.stream(newShape).asLongStream().toArray()); }
@@ -238,13 +283,13 @@ public final class INDArray {
             throw new IndexOutOfBoundsException("get: [" + from + ", " + to + ") out of dimension 0 of size " + shape[0]);
         }
         long rowLen = shape[0] == 0 ? 0 : length / shape[0];
-        ByteBuffer view = buffer();
+        ByteBuffer view = buffer();   // checks that this handle is open
         view.position((int) (from * rowLen * type.width()));
         view.limit((int) (to * rowLen * type.width()));
         long[] s = shape.clone();
         s[0] = to - from;
         if (point) s = Arrays.copyOfRange(shape, 1, shape.length);
-        return new INDArray(view.slice().order(ByteOrder.nativeOrder()), type, s);
+        return new INDArray(storage, view.slice().order(ByteOrder.nativeOrder()), type, s);
     }
 
     /** Row i of a matrix (or slice i along dimension 0), as a view. */

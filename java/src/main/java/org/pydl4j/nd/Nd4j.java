@@ -1,7 +1,6 @@
 package org.pydl4j.nd;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Random;
 import org.pydl4j.nd.backend.Backend;
@@ -11,7 +10,6 @@ import org.pydl4j.nd.backend.Backends;
 public final class Nd4j {
     private Nd4j() {}
 
-    private static final int ALIGN = 64;   // cache-line / AVX-512 alignment for native kernels
     private static volatile DataType defaultType = DataType.FLOAT;
     private static final Random RANDOM = new Random(0x5EEDL);
 
@@ -34,21 +32,27 @@ public final class Nd4j {
 
     // ---------------------------------------------------------------- allocation
 
-    /** A new array whose contents are unspecified (zero in practice; callers must not rely on it). */
+    /**
+     * A new array (64-byte aligned) whose contents are unspecified: memory recycled from closed arrays
+     * ({@link MemoryPool}) holds old values, so callers must write every element.
+     */
     public static INDArray createUninitialized(DataType type, long... shape) {
-        int n = Shapes.length(shape);
-        int bytes = n * type.width();
-        // alignedSlice trims both ends to the alignment, so allocate one extra block beyond the rounded size
-        ByteBuffer raw = ByteBuffer.allocateDirect((bytes + ALIGN - 1) / ALIGN * ALIGN + ALIGN);
-        ByteBuffer aligned = raw.alignedSlice(ALIGN);
-        aligned.limit(bytes);
-        return new INDArray(aligned.slice().order(ByteOrder.nativeOrder()), type, shape);
+        long bytes = (long) Shapes.length(shape) * type.width();
+        if (bytes > Integer.MAX_VALUE - 1024) {
+            throw new IllegalArgumentException("array of shape " + Arrays.toString(shape) + " (" + bytes + " bytes) exceeds 2 GiB");
+        }
+        Storage s = MemoryPool.acquire((int) bytes);
+        return new INDArray(s, s.view((int) bytes), type, shape);
     }
 
-    /** Wraps an existing direct buffer (for example numpy memory handed over by JPype) without copying. */
+    /**
+     * Wraps an existing direct buffer (for example numpy memory handed over by JPype) without copying. The memory
+     * stays the caller's: closing the array never frees or recycles it.
+     */
     public static INDArray wrap(ByteBuffer direct, DataType type, long... shape) {
         if (!direct.isDirect()) throw new IllegalArgumentException("wrap: buffer must be direct");
-        return new INDArray(direct.slice().order(ByteOrder.nativeOrder()), type, shape);
+        Storage s = Storage.foreign(direct);
+        return new INDArray(s, s.aligned, type, shape);
     }
 
     public static INDArray zeros(long... shape) { return createUninitialized(defaultType, shape).assign(0); }

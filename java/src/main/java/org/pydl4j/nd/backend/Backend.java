@@ -22,6 +22,37 @@ public interface Backend {
     /** Convolution: input [N,C,H,W], weight [O,C/groups,kH,kW], bias [O] or null; returns [N,O,OH,OW]. */
     INDArray conv2d(INDArray input, INDArray weight, INDArray bias, ConvParams p);
 
+    /**
+     * Inference convolution with its activation: f(conv2d(input, weight, bias)), as one op where the backend can
+     * fuse them (the cpu backend applies bias and activation inside oneDNN's kernel, without a second pass over
+     * the output). Only activations with an elementwise kernel (IDENTITY, RELU, RELU6, SIGMOID, TANH, LEAKYRELU)
+     * are allowed. No intermediate is kept, so there is nothing to backpropagate through: training uses
+     * {@link #conv2d} and {@link #activate}.
+     */
+    default INDArray conv2dFused(INDArray input, INDArray weight, INDArray bias, ConvParams p, Activation act) {
+        requireFusable(act, "conv2dFused");
+        INDArray z = conv2d(input, weight, bias, p);
+        if (act == Activation.IDENTITY) return z;
+        INDArray y = activate(act, z);
+        z.close();
+        return y;
+    }
+
+    /** True for activations {@link #conv2dFused} accepts: elementwise ones (not SOFTMAX). */
+    static boolean isFusable(Activation act) { return act != null && act != Activation.SOFTMAX; }
+
+    /** Rejects an activation {@link #conv2dFused} cannot apply, naming the op. */
+    static void requireFusable(Activation act, String op) {
+        if (!isFusable(act)) throw new IllegalArgumentException(op + ": activation " + act + " is not elementwise (cannot be fused)");
+    }
+
+    /**
+     * Compiles an inference graph (convolutions with fused activations, poolings, additions) for its fixed shapes.
+     * The default runs it op by op ({@link InterpretedProgram}); the cpu backend runs it natively, keeping
+     * intermediate values in oneDNN's preferred layouts between ops.
+     */
+    default InferenceProgram compile(ProgramSpec spec) { return new InterpretedProgram(this, spec); }
+
     /** Gradient with respect to the input of {@link #conv2d}: gradOut [N,O,OH,OW] -> [N,C,H,W] (inputShape). */
     INDArray conv2dBackwardData(INDArray gradOut, INDArray weight, long[] inputShape, ConvParams p);
 

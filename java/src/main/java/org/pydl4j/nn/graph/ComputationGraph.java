@@ -5,12 +5,10 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.NDArrayIndex;
@@ -303,52 +301,32 @@ public class ComputationGraph implements Model {
 
     /**
      * Runs every vertex; returns all activations by vertex name (inputs included). With release (inference, not
-     * training): layer caches are dropped as it goes, each activation's memory is given back ({@link INDArray#close})
-     * as soon as its last consumer ran (never the network's inputs or outputs), and conv -> batch norm -> activation
-     * chains run as one fused convolution ({@link InferenceFusion}); only outputs are returned then.
+     * training) the pass goes through {@link InferenceFusion}: compiled segments, batch norm folded into
+     * convolutions, activations given back as soon as their last consumer ran; only outputs are returned then.
      */
     protected Map<String, INDArray> forward(INDArray[] in, boolean training, boolean release) {
+        if (release && !training && InferenceFusion.enabled()) return inferenceFusion(in).run(in);
         setDropoutSeeds();
         Map<String, INDArray> acts = new LinkedHashMap<>();
         Map<String, Integer> remaining = new HashMap<>();
-        InferenceFusion fusion = release && !training ? inferenceFusion() : null;
-        // how many live entries of acts hold each array (one array may be several vertices' activation)
-        Map<INDArray, Integer> holders = new IdentityHashMap<>();
-        Set<INDArray> keep = Collections.newSetFromMap(new IdentityHashMap<>());
         if (release) {
             for (List<String> ins : configuration.getVertexInputs().values()) for (String s : ins) remaining.merge(s, 1, Integer::sum);
-            keep.addAll(Arrays.asList(in));
         }
         List<String> netIn = configuration.getNetworkInputs();
-        List<String> netOut = configuration.getNetworkOutputs();
         for (String name : topologicalOrder) {
             GraphVertex v = vertices.get(name);
             if (v.isInputVertex()) {
                 acts.put(name, in[netIn.indexOf(name)]);
-                if (release) holders.merge(in[netIn.indexOf(name)], 1, Integer::sum);
                 continue;
             }
-            if (fusion != null && fusion.isAbsorbed(name)) continue;   // computed by its chain's head
             List<String> srcNames = configuration.getVertexInputs().get(name);
             INDArray[] src = new INDArray[srcNames.size()];
             for (int i = 0; i < src.length; i++) src[i] = acts.get(srcNames.get(i));
-            InferenceFusion.Chain chain = fusion == null ? null : fusion.head(name);
-            INDArray out = chain != null ? chain.run(src[0]) : v.doForward(src, training);
-            String outName = chain != null ? chain.last() : name;
-            acts.put(outName, out);
+            acts.put(name, v.doForward(src, training));
             if (release) {
-                holders.merge(out, 1, Integer::sum);
                 v.clear();
                 for (String s : srcNames) {
-                    if (remaining.merge(s, -1, Integer::sum) == 0 && !netOut.contains(s)) {
-                        INDArray dead = acts.remove(s);
-                        if (dead != null && holders.merge(dead, -1, Integer::sum) == 0 && !keep.contains(dead)) {
-                            holders.remove(dead);
-                            boolean isOutput = false;
-                            for (String o : netOut) isOutput |= acts.get(o) == dead;
-                            if (!isOutput) dead.close();
-                        }
-                    }
+                    if (remaining.merge(s, -1, Integer::sum) == 0 && !configuration.getNetworkOutputs().contains(s)) acts.remove(s);
                 }
             }
         }
@@ -357,9 +335,14 @@ public class ComputationGraph implements Model {
 
     private InferenceFusion inferenceFusion;
 
-    /** The inference rewrites of this graph, planned once. */
-    private InferenceFusion inferenceFusion() {
-        if (inferenceFusion == null) inferenceFusion = InferenceFusion.plan(configuration, vertices);
+    /** The inference pass of this graph, planned once per input ranks. */
+    private synchronized InferenceFusion inferenceFusion(INDArray[] in) {
+        if (inferenceFusion == null || !inferenceFusion.fits(in)) {
+            if (inferenceFusion != null) inferenceFusion.close();
+            int[] ranks = new int[in.length];
+            for (int i = 0; i < in.length; i++) ranks[i] = in[i].rank();
+            inferenceFusion = InferenceFusion.plan(configuration, topologicalOrder, vertices, ranks);
+        }
         return inferenceFusion;
     }
 

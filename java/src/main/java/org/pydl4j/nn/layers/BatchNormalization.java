@@ -3,6 +3,7 @@ package org.pydl4j.nn.layers;
 import java.util.Arrays;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 
@@ -39,7 +40,16 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
         } else {
             bnOut = be.batchNormInference(x, vec("gamma"), vec("beta"), vec("mean"), vec("var"), layerConf.getEps());
         }
-        output = be.activate(layerConf.getActivationFn(), bnOut);
+        Activation act = layerConf.getActivationFn();
+        if (act == Activation.IDENTITY) {
+            output = bnOut;
+        } else {
+            output = be.activate(act, bnOut);
+            if (!training) {   // inference keeps nothing for backprop: give the intermediate's memory back now
+                bnOut.close();
+                bnOut = null;
+            }
+        }
         return output;
     }
 

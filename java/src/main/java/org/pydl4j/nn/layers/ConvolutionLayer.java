@@ -2,7 +2,9 @@ package org.pydl4j.nn.layers;
 
 import java.util.Arrays;
 import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
@@ -31,13 +33,55 @@ public class ConvolutionLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.Co
         convParams = layerConf.convParams(x.size(2), x.size(3));
         INDArray w = params.get("W");
         if (x.dataType() != w.dataType()) throw new IllegalArgumentException(describe() + ": input is " + x.dataType() + ", parameters " + w.dataType());
-        preOutput = Nd4j.getBackend().conv2d(x, w, bias(), convParams);
-        output = Nd4j.getBackend().activate(layerConf.getActivationFn(), preOutput);
+        Backend be = Nd4j.getBackend();
+        Activation act = layerConf.getActivationFn();
+        if (!training && Backend.isFusable(act)) {
+            // inference: bias and activation inside the convolution kernel, no pre-activation kept
+            preOutput = null;
+            output = be.conv2dFused(x, w, bias(), convParams, act);
+            return output;
+        }
+        preOutput = be.conv2d(x, w, bias(), convParams);
+        output = act == Activation.IDENTITY ? preOutput : be.activate(act, preOutput);
         return output;
+    }
+
+    /**
+     * The weights [O, C/groups, kH, kW] and bias [O] (null without bias) for inference. With bn (a batch
+     * normalization reading this layer's output), the normalization is folded in: W' = W * s and
+     * b' = (b - mean) * s + beta with s = gamma / sqrt(var + eps); those are new arrays the caller closes.
+     * Without bn, views of the parameters.
+     */
+    public INDArray[] inferenceWeights(BatchNormalization bn) {
+        INDArray w = params.get("W");
+        INDArray b = bias();
+        if (bn == null) return new INDArray[]{w, b};
+        int outC = (int) w.size(0);
+        INDArray gamma = bn.getParam("gamma"), beta = bn.getParam("beta"), mean = bn.getParam("mean"), var = bn.getParam("var");
+        if (gamma.length() != outC) {
+            throw new IllegalArgumentException(describe() + ": " + outC + " output channels but batch norm '" + bn.getName() + "' has " + gamma.length());
+        }
+        double eps = bn.layerConf().getEps();
+        DataType t = w.dataType();
+        int per = (int) (w.length() / outC);
+        INDArray wf = Nd4j.createUninitialized(t, w.shape()), bf = Nd4j.createUninitialized(t, outC);
+        java.nio.FloatBuffer src = t == DataType.FLOAT ? w.floatBuffer() : null, dst = t == DataType.FLOAT ? wf.floatBuffer() : null;
+        for (int o = 0; o < outC; o++) {
+            double s = gamma.getDoubleLinear(o) / Math.sqrt(var.getDoubleLinear(o) + eps);
+            double b0 = b == null ? 0 : b.getDoubleLinear(o);
+            bf.putLinear(o, (b0 - mean.getDoubleLinear(o)) * s + beta.getDoubleLinear(o));
+            if (src != null) {
+                for (int i = o * per, end = i + per; i < end; i++) dst.put(i, (float) (src.get(i) * s));
+            } else {
+                for (int i = o * per, end = i + per; i < end; i++) wf.putLinear(i, w.getDoubleLinear(i) * s);
+            }
+        }
+        return new INDArray[]{wf, bf};
     }
 
     @Override
     protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
+        if (preOutput == null) throw new IllegalStateException(describe() + ": backprop after an inference-mode forward pass");
         Backend be = Nd4j.getBackend();
         INDArray dz = be.activateBackward(layerConf.getActivationFn(), preOutput, output, epsilon);
         if (!gradients.isEmpty()) {

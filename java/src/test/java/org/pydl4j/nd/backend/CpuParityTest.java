@@ -172,6 +172,116 @@ public class CpuParityTest {
         assertParity("no-bias conv2dBackwardWeights W", g[0], REF.conv2dBackwardWeights(x, gy, w.shape(), false, p)[0]);
     }
 
+    // ---------------------------------------------------------------- fused convolution (inference)
+
+    /** conv2dFused (oneDNN post-op) against the reference (conv2d, then activate) for every fusable activation. */
+    private static void checkFused(String name, long[] in, long outC, ConvParams p, boolean withBias, long seed) {
+        long[] w = {outC, in[1] / p.groups, p.kH, p.kW};
+        INDArray x = randn(seed, in), wt = randn(seed + 1, 0.2, w), b = withBias ? randn(seed + 2, outC) : null;
+        for (Activation a : Activation.values()) {
+            if (a == Activation.SOFTMAX) continue;
+            assertParity(name + " conv2dFused " + a, cpu.conv2dFused(x, wt, b, p, a), REF.conv2dFused(x, wt, b, p, a));
+        }
+    }
+
+    @Test
+    public void convFusedVggAndPointwise() {
+        checkFused("vgg [2,64,56,56]->64", new long[]{2, 64, 56, 56}, 64, same3x3(), true, 90);
+        checkFused("stem 3x3/2 [2,3,64,64]->32", new long[]{2, 3, 64, 64}, 32, new ConvParams(3, 3, 2, 2, 0, 0, 1, 1, 1, 1, 1), true, 91);
+        checkFused("1x1 [2,96,28,28]->24 no bias", new long[]{2, 96, 28, 28}, 24, ConvParams.of(1, 1, 1, 1, 0, 0), false, 92);
+    }
+
+    @Test
+    public void convFusedDepthwise() {
+        checkFused("depthwise 3x3/2 [2,96,56,56]", new long[]{2, 96, 56, 56}, 96, new ConvParams(3, 3, 2, 2, 0, 0, 1, 1, 1, 1, 96), true, 93);
+        checkFused("depthwise 5x5/1 [2,40,14,14] no bias", new long[]{2, 40, 14, 14}, 40, new ConvParams(5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 40), false, 94);
+    }
+
+    @Test
+    public void convFusedRejectsSoftmaxAndBadBias() {
+        INDArray x = randn(95, 1, 4, 8, 8), w = randn(96, 8, 4, 3, 3);
+        try {
+            cpu.conv2dFused(x, w, null, same3x3(), Activation.SOFTMAX);
+            fail("softmax accepted");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("SOFTMAX"));
+        }
+        try {
+            cpu.conv2dFused(x, w, randn(97, 7), same3x3(), Activation.RELU);
+            fail("bias of the wrong length accepted");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("bias"));
+        }
+    }
+
+    // ---------------------------------------------------------------- inference programs
+
+    /** A native program against the same spec run op by op on the reference, twice (buffers reused). */
+    @Test
+    public void inferenceProgramMatchesReference() {
+        long[] in = {2, 3, 32, 32};
+        ProgramSpec spec = new ProgramSpec(DataType.FLOAT, java.util.List.of(in, new long[]{2, 16, 16, 16}));
+        int stem = spec.conv(0, new long[]{16, 3, 3, 3}, true, new ConvParams(3, 3, 2, 2, 0, 0, 1, 1, 1, 1, 1), Activation.RELU6);
+        int expand = spec.conv(stem, new long[]{48, 16, 1, 1}, false, ConvParams.of(1, 1, 1, 1, 0, 0), Activation.RELU6);
+        int dw = spec.conv(expand, new long[]{48, 1, 3, 3}, true, new ConvParams(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 48), Activation.RELU6);
+        int project = spec.conv(dw, new long[]{16, 48, 1, 1}, true, ConvParams.of(1, 1, 1, 1, 0, 0), Activation.IDENTITY);
+        int residual = spec.add(project, stem);
+        int withSide = spec.add(residual, 1);                                           // a second external input
+        int vgg = spec.conv(withSide, new long[]{32, 16, 3, 3}, true, same3x3(), Activation.RELU);   // Winograd-eligible
+        int pool = spec.pool(vgg, PoolingType.MAX, ConvParams.of(2, 2, 2, 2, 0, 0));
+        int act = spec.activation(pool, Activation.TANH);
+        int gap = spec.pool(act, PoolingType.AVG, ConvParams.of(8, 8, 1, 1, 0, 0));
+        spec.output(gap);
+        spec.output(residual);   // an output that is also read later
+        spec.output(pool);
+        int n = spec.nodes().size();
+        INDArray[] w = new INDArray[n], b = new INDArray[n];
+        for (int k = 0; k < n; k++) {
+            ProgramSpec.Node node = spec.nodes().get(k);
+            if (node.op != ProgramSpec.Op.CONV) continue;
+            w[k] = randn(200 + k, 0.3, node.weightShape);
+            if (node.flag) b[k] = randn(300 + k, 0.1, node.weightShape[0]);
+        }
+        INDArray[] inputs = {randn(400, in), randn(401, 2, 16, 16, 16)};
+        try (InferenceProgram native_ = cpu.compile(spec); InferenceProgram oracle = REF.compile(spec)) {
+            assertTrue("cpu compiles natively", !(native_ instanceof InterpretedProgram));
+            for (int run = 0; run < 3; run++) {
+                if (run == 2) w[6].muli(-0.5);   // changed weights must be picked up (no stale transformed copy)
+                INDArray[] got = native_.run(inputs, w, b), want = oracle.run(inputs, w, b);
+                String[] names = {"gap", "residual", "pool"};
+                for (int i = 0; i < 3; i++) assertParity("program run " + run + " " + names[i], got[i], want[i]);
+            }
+            assertTrue(native_.workingBytes() > 0);
+        }
+    }
+
+    @Test
+    public void inferenceProgramChecksItsArguments() {
+        ProgramSpec spec = new ProgramSpec(DataType.FLOAT, java.util.List.<long[]>of(new long[]{1, 4, 8, 8}));
+        int c = spec.conv(0, new long[]{8, 4, 3, 3}, true, same3x3(), Activation.RELU);
+        spec.output(c);
+        try (InferenceProgram p = cpu.compile(spec)) {
+            try {
+                p.run(new INDArray[]{randn(1, 1, 4, 8, 9)}, new INDArray[]{randn(2, 8, 4, 3, 3)}, new INDArray[]{randn(3, 8)});
+                fail("wrong input shape accepted");
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("program input 0"));
+            }
+            try {
+                p.run(new INDArray[]{randn(1, 1, 4, 8, 8)}, new INDArray[]{randn(2, 8, 4, 3, 3)}, new INDArray[]{null});
+                fail("missing bias accepted");
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("bias"));
+            }
+        }
+        try {
+            spec.add(0, c);
+            fail("add of different shapes accepted");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("differ"));
+        }
+    }
+
     // ---------------------------------------------------------------- pooling
 
     private static void checkPool(String name, long[] in, PoolingType type, ConvParams p, long seed) {

@@ -138,8 +138,10 @@ public class ZooTransferTest {
         DataSet ds = images(6, 64, 1, 2);
         DataSet featurized = helper.featurize(ds);
         assertArrayEquals(new long[]{6, 1280}, featurized.getFeatures().shape());
+        // featurize runs the fused inference pass (batch norm folded into the convolutions): equal within float
+        // rounding over ~50 layers, about 1e-5 relative to features of magnitude ~5
         assertArrayEquals(transfer.feedForward(ds.getFeatures(), false).get("avg_pool").toFloatVector(),
-                featurized.getFeatures().toFloatVector(), 1e-5f);
+                featurized.getFeatures().toFloatVector(), 5e-5f);
 
         float[] fcBefore = params(transfer, "fc");
         double before = helper.unfrozenGraph().score(featurized);

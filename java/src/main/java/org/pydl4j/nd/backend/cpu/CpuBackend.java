@@ -10,7 +10,10 @@ import org.pydl4j.nd.backend.BatchNormShape;
 import org.pydl4j.nd.backend.Checks;
 import org.pydl4j.nd.backend.ConvGeometry;
 import org.pydl4j.nd.backend.ConvParams;
+import org.pydl4j.nd.backend.InferenceProgram;
+import org.pydl4j.nd.backend.InterpretedProgram;
 import org.pydl4j.nd.backend.NativeLoader;
+import org.pydl4j.nd.backend.ProgramSpec;
 import org.pydl4j.nd.backend.PoolingType;
 import org.pydl4j.nd.backend.reference.ReferenceBackend;
 
@@ -66,7 +69,7 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- convolution
 
     /** The int[] geometry of CpuNative (common.h read_geometry). */
-    private static int[] geometry(ConvGeometry g, ConvParams p, int groups) {
+    static int[] geometry(ConvGeometry g, ConvParams p, int groups) {
         return new int[]{g.n, g.inC, g.inH, g.inW, g.outC, g.outH, g.outW, p.kH, p.kW, p.sH, p.sW,
                 p.padTop, p.padLeft, p.padBottom, p.padRight, p.dH, p.dW, groups};
     }
@@ -88,6 +91,29 @@ public final class CpuBackend implements Backend {
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
         CpuNative.convForward(input.buffer(), weight.buffer(), bias == null ? null : bias.buffer(), out.buffer(),
                 geometry(g, p, p.groups));
+        return out;
+    }
+
+    /** FLOAT programs run natively (program.cpp), others op by op on the reference kernels. */
+    @Override
+    public InferenceProgram compile(ProgramSpec spec) {
+        if (spec.dataType() != DataType.FLOAT) return new InterpretedProgram(this, spec);
+        return new CpuProgram(spec);
+    }
+
+    @Override
+    public INDArray conv2dFused(INDArray input, INDArray weight, INDArray bias, ConvParams p, Activation act) {
+        Backend.requireFusable(act, "conv2dFused");
+        ConvGeometry g = ConvGeometry.conv(input.shape(), weight.shape(), p);
+        if (bias != null && bias.length() != g.outC) {
+            throw new IllegalArgumentException("conv2dFused: bias of length " + bias.length() + " for " + g.outC
+                    + " output channels (weights " + Arrays.toString(weight.shape()) + ")");
+        }
+        Checks.sameType("conv2dFused", input, weight, bias);
+        if (!isFloat(input) || empty(input.shape()) || empty(g.outShape())) return Backend.super.conv2dFused(input, weight, bias, p, act);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
+        CpuNative.convForwardFused(input.buffer(), weight.buffer(), bias == null ? null : bias.buffer(), out.buffer(),
+                geometry(g, p, p.groups), act == Activation.IDENTITY ? CpuNative.IDENTITY : code(act));
         return out;
     }
 
@@ -203,6 +229,8 @@ public final class CpuBackend implements Backend {
     }
 
     // ---------------------------------------------------------------- activations
+
+    static int activationCode(Activation f) { return code(f); }
 
     private static int code(Activation f) {
         switch (f) {

@@ -12,6 +12,8 @@ final class CpuNative {
 
     /** Activation codes understood by eltwiseForward/eltwiseBackward (eltwise.cpp). */
     static final int RELU = 0, RELU6 = 1, SIGMOID = 2, TANH = 3, LEAKYRELU = 4;
+    /** Only for convForwardFused: no activation. */
+    static final int IDENTITY = -1;
 
     static native String version();
 
@@ -23,6 +25,20 @@ final class CpuNative {
      * (see common.h, read_geometry).
      */
     static native void convForward(ByteBuffer x, ByteBuffer w, ByteBuffer bias, ByteBuffer y, int[] geometry);
+
+    /** Inference convolution + bias + activation (code as eltwiseForward, or IDENTITY) in one oneDNN kernel. */
+    static native void convForwardFused(ByteBuffer x, ByteBuffer w, ByteBuffer bias, ByteBuffer y, int[] geometry, int activation);
+
+    /** A native inference program (program.cpp) from its encoded spec (CpuProgram.encode); returns its handle. */
+    static native long programCreate(int[] spec);
+
+    /** Runs a program: one buffer per input, per node weights/bias (null where unused), one per output. */
+    static native void programRun(long program, ByteBuffer[] inputs, ByteBuffer[] weights, ByteBuffer[] biases, ByteBuffer[] outputs);
+
+    /** Bytes of intermediate and weight buffers a program keeps. */
+    static native long programBufferBytes(long program);
+
+    static native void programFree(long program);
 
     static native void convBackwardData(ByteBuffer gy, ByteBuffer w, ByteBuffer gx, int[] geometry);
 

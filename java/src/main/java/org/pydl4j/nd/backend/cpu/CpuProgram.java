@@ -1,0 +1,117 @@
+package org.pydl4j.nd.backend.cpu;
+
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.pydl4j.nd.DataType;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.backend.ConvGeometry;
+import org.pydl4j.nd.backend.InferenceProgram;
+import org.pydl4j.nd.backend.ProgramSpec;
+
+/**
+ * A {@link ProgramSpec} compiled into a native oneDNN program (program.cpp): intermediate values stay in the
+ * layouts the kernels choose, buffers are planned once by liveness and reused by every run. FLOAT only.
+ *
+ * <p>Native spec: {inputs, nodes, outputs}, then N,C,H,W per input, then per node {op, in0, in1, activation code,
+ * flag, geometry[18]} (geometry as CpuNative's), then the output value ids.
+ */
+final class CpuProgram implements InferenceProgram {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final ProgramSpec spec;
+    private final Handle handle;
+    private final Cleaner.Cleanable cleanable;
+
+    /** Owns the native pointer; frees it once (explicit close or garbage collection). */
+    private static final class Handle implements Runnable {
+        private long ptr;
+
+        Handle(long ptr) { this.ptr = ptr; }
+
+        synchronized long get() {
+            if (ptr == 0) throw new IllegalStateException("inference program was closed");
+            return ptr;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (ptr != 0) CpuNative.programFree(ptr);
+            ptr = 0;
+        }
+    }
+
+    CpuProgram(ProgramSpec spec) {
+        if (spec.dataType() != DataType.FLOAT) throw new IllegalArgumentException("native programs are FLOAT only, got " + spec.dataType());
+        if (spec.outputs().isEmpty()) throw new IllegalArgumentException("program has no outputs");
+        this.spec = spec;
+        this.handle = new Handle(CpuNative.programCreate(encode(spec)));
+        this.cleanable = CLEANER.register(this, handle);
+    }
+
+    static int[] encode(ProgramSpec spec) {
+        List<ProgramSpec.Node> nodes = spec.nodes();
+        int[] out = new int[3 + 4 * spec.numInputs() + nodes.size() * 23 + spec.outputs().size()];
+        int p = 0;
+        out[p++] = spec.numInputs();
+        out[p++] = nodes.size();
+        out[p++] = spec.outputs().size();
+        for (int i = 0; i < spec.numInputs(); i++) for (long d : spec.inputShape(i)) out[p++] = (int) d;
+        for (ProgramSpec.Node n : nodes) {
+            out[p++] = n.op.ordinal();   // CONV 0, POOL 1, ADD 2, ACTIVATION 3 as in program.cpp
+            out[p++] = n.in0;
+            out[p++] = n.in1;
+            out[p++] = n.activation == null || n.activation == org.pydl4j.nd.activations.Activation.IDENTITY ? CpuNative.IDENTITY : CpuBackend.activationCode(n.activation);
+            out[p++] = n.flag ? 1 : 0;
+            int[] geo;
+            long[] in = spec.shape(n.in0);
+            switch (n.op) {
+                case CONV: geo = CpuBackend.geometry(ConvGeometry.conv(in, n.weightShape, n.params), n.params, n.params.groups); break;
+                case POOL: geo = CpuBackend.geometry(ConvGeometry.pool(in, n.params), n.params, 1); break;
+                default: geo = new int[18];
+            }
+            System.arraycopy(geo, 0, out, p, 18);
+            p += 18;
+        }
+        for (int v : spec.outputs()) out[p++] = v;
+        return out;
+    }
+
+    @Override
+    public INDArray[] run(INDArray[] inputs, INDArray[] weights, INDArray[] biases) {
+        List<Integer> outs = spec.outputs();
+        INDArray[] result = new INDArray[outs.size()];
+        for (int i = 0; i < result.length; i++) result[i] = Nd4j.createUninitialized(DataType.FLOAT, spec.shape(outs.get(i)));
+        try {
+            runInto(inputs, weights, biases, result);
+        } catch (RuntimeException e) {
+            for (INDArray r : result) r.close();
+            throw e;
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized void runInto(INDArray[] inputs, INDArray[] weights, INDArray[] biases, INDArray[] result) {
+        spec.checkRun(inputs, weights, biases);
+        spec.checkOutputs(result);
+        List<ProgramSpec.Node> nodes = spec.nodes();
+        ByteBuffer[] in = new ByteBuffer[inputs.length], w = new ByteBuffer[nodes.size()], b = new ByteBuffer[nodes.size()];
+        for (int i = 0; i < inputs.length; i++) in[i] = inputs[i].buffer();
+        for (int k = 0; k < nodes.size(); k++) {
+            if (nodes.get(k).op != ProgramSpec.Op.CONV) continue;
+            w[k] = weights[k].buffer();
+            if (nodes.get(k).flag) b[k] = biases[k].buffer();
+        }
+        ByteBuffer[] o = new ByteBuffer[result.length];
+        for (int i = 0; i < result.length; i++) o[i] = result[i].buffer();
+        CpuNative.programRun(handle.get(), in, w, b, o);
+    }
+
+    @Override
+    public long workingBytes() { return CpuNative.programBufferBytes(handle.get()); }
+
+    @Override
+    public void close() { cleanable.clean(); }
+}

@@ -1,0 +1,642 @@
+package org.pydl4j.nn.graph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.pydl4j.nd.DataType;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.backend.Backend;
+import org.pydl4j.nd.backend.ConvParams;
+import org.pydl4j.nd.backend.InferenceProgram;
+import org.pydl4j.nd.backend.PoolingType;
+import org.pydl4j.nd.backend.ProgramSpec;
+import org.pydl4j.nn.api.Layer;
+import org.pydl4j.nn.conf.ComputationGraphConfiguration;
+import org.pydl4j.nn.graph.vertex.GraphVertex;
+import org.pydl4j.nn.graph.vertex.impl.ElementWiseVertex;
+import org.pydl4j.nn.graph.vertex.impl.LayerVertex;
+import org.pydl4j.nn.layers.ActivationLayer;
+import org.pydl4j.nn.layers.BatchNormalization;
+import org.pydl4j.nn.layers.ConvolutionLayer;
+import org.pydl4j.nn.layers.DropoutLayer;
+import org.pydl4j.nn.layers.FrozenLayer;
+import org.pydl4j.nn.layers.GlobalPoolingLayer;
+import org.pydl4j.nn.layers.SubsamplingLayer;
+import org.pydl4j.nn.layers.ZeroPaddingLayer;
+
+/**
+ * The inference forward pass of a ComputationGraph ({@link ComputationGraph#output} when not training):
+ * <ul>
+ * <li>runs of consecutive vertices the backends can compile (convolutions, batch norms, poolings, global average
+ * or max pooling, elementwise activations, residual additions, inference dropout) become one
+ * {@link InferenceProgram} per run ("segment"), compiled once per input shape; on the cpu backend intermediate
+ * values then stay in oneDNN's layouts from op to op and never pass through Java;</li>
+ * <li>a convolution with a linear output whose only consumer is a batch normalization (optionally followed by an
+ * elementwise activation layer, its only consumer) is one convolution with the normalization folded into its
+ * weights and bias ({@link ConvolutionLayer#inferenceWeights}) and the activation fused into the kernel; a batch
+ * normalization on its own is a per-channel (depthwise 1x1) convolution;</li>
+ * <li>every activation's memory is given back ({@link INDArray#close}) once its last consumer ran, except the
+ * network's inputs and outputs.</li>
+ * </ul>
+ * Results equal the layer-by-layer pass within float rounding (InferenceFusionTest). Training, feedForward and
+ * gradient checks never come here. System property {@code pydl4j.inference.fuse=false} turns it off.
+ */
+final class InferenceFusion {
+    private enum Kind { CONV, BN, POOL, GLOBAL_POOL, ADD, ACT, ALIAS }
+
+    /** One compiled vertex (or conv -> bn [-> act] chain, named by its last vertex). */
+    private static final class Item {
+        final Kind kind;
+        final String name;          // the vertex whose activation this produces
+        final List<String> inputs;  // vertex names read
+        ConvolutionLayer conv;
+        BatchNormalization bn;
+        Activation act = Activation.IDENTITY;
+        Layer layer;                // POOL / GLOBAL_POOL: the runtime layer
+
+        Item(Kind kind, String name, List<String> inputs) {
+            this.kind = kind;
+            this.name = name;
+            this.inputs = inputs;
+        }
+    }
+
+    /** A step of the pass: a segment of compiled items, or one vertex run by itself. */
+    private static final class Step {
+        final String vertex;                    // plain vertex step, else null
+        final List<Item> items = new ArrayList<>();
+        final List<String> reads = new ArrayList<>();     // external activations the step reads (distinct)
+        final List<String> produces = new ArrayList<>();  // activations the step leaves for later steps / outputs
+        final Map<List<Long>, InferenceProgram> programs = new LinkedHashMap<>();
+
+        Step(String vertex) { this.vertex = vertex; }
+    }
+
+    private final ComputationGraphConfiguration conf;
+    private final Map<String, GraphVertex> vertices;
+    private final List<Step> steps = new ArrayList<>();
+    private final Map<String, Integer> readers = new HashMap<>();   // how many steps read each activation
+    private int compiledVertices;
+
+    private InferenceFusion(ComputationGraphConfiguration conf, Map<String, GraphVertex> vertices) {
+        this.conf = conf;
+        this.vertices = vertices;
+    }
+
+    /** True unless the system property pydl4j.inference.fuse is "false". */
+    static boolean enabled() { return !"false".equalsIgnoreCase(System.getProperty("pydl4j.inference.fuse", "true")); }
+
+    /**
+     * Plans the pass for network inputs of the given ranks (in network-input order); only vertices whose inputs
+     * are 4-d images are compiled. Which activations are 4-d follows from the layer kinds.
+     */
+    static InferenceFusion plan(ComputationGraphConfiguration conf, List<String> order, Map<String, GraphVertex> vertices,
+                                int[] inputRanks) {
+        InferenceFusion f = new InferenceFusion(conf, vertices);
+        f.inputRanks = inputRanks.clone();
+        f.build(order, f.images(order, inputRanks));
+        return f;
+    }
+
+    private int[] inputRanks;
+
+    /** True if this plan was made for network inputs of these ranks. */
+    boolean fits(INDArray[] in) {
+        if (in.length != inputRanks.length) return false;
+        for (int i = 0; i < in.length; i++) if (in[i].rank() != inputRanks[i]) return false;
+        return true;
+    }
+
+    /** Convolution and subsampling layers (without preprocessor) only take [N, C, H, W] inputs and make 4-d outputs. */
+    private static boolean requiresImages(GraphVertex v) {
+        return layer(v, ConvolutionLayer.class) != null || layer(v, SubsamplingLayer.class) != null;
+    }
+
+    /** The vertices whose activations are 4-d [N, C, H, W] for inputs of these ranks. */
+    private Set<String> images(List<String> order, int[] inputRanks) {
+        Set<String> four = new HashSet<>();
+        List<String> netIn = conf.getNetworkInputs();
+        for (int i = 0; i < netIn.size(); i++) if (inputRanks[i] == 4) four.add(netIn.get(i));
+        for (String name : order) {
+            GraphVertex v = vertices.get(name);
+            if (v.isInputVertex()) continue;
+            if (requiresImages(v)) {   // these layers reject anything but [N, C, H, W]
+                four.add(name);
+                continue;
+            }
+            List<String> in = conf.getVertexInputs().get(name);
+            boolean allFour = !in.isEmpty() && four.containsAll(in);
+            if (!allFour) continue;
+            if (v instanceof ElementWiseVertex || layer(v, BatchNormalization.class) != null || layer(v, ActivationLayer.class) != null
+                    || layer(v, DropoutLayer.class) != null || layer(v, ZeroPaddingLayer.class) != null) {
+                four.add(name);   // shape-preserving (or, for zero padding, still 4-d)
+            }
+        }
+        return four;
+    }
+
+    /** Vertices run inside compiled segments (tests, diagnostics). */
+    int compiledVertices() { return compiledVertices; }
+
+    /** Number of compiled segments. */
+    int segments() {
+        int n = 0;
+        for (Step s : steps) if (s.vertex == null) n++;
+        return n;
+    }
+
+    // ---------------------------------------------------------------- planning
+
+    private static <T> T layer(GraphVertex v, Class<T> t) {
+        if (!(v instanceof LayerVertex) || ((LayerVertex) v).getPreProcessor() != null) return null;
+        Layer l = v.getLayer();
+        while (l instanceof FrozenLayer) l = ((FrozenLayer) l).getInsideLayer();
+        return t.isInstance(l) ? t.cast(l) : null;
+    }
+
+    private void build(List<String> order, Set<String> fourD) {
+        Map<String, List<String>> inputs = conf.getVertexInputs();
+        Map<String, List<String>> consumers = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : inputs.entrySet()) {
+            for (String src : e.getValue()) consumers.computeIfAbsent(src, k -> new ArrayList<>()).add(e.getKey());
+        }
+        List<String> outputs = conf.getNetworkOutputs();
+        Set<String> absorbed = new HashSet<>();
+        Set<String> segmentValues = new HashSet<>();   // 4-d values of the open segment
+        Step open = null;
+        for (String name : order) {
+            GraphVertex v = vertices.get(name);
+            if (v.isInputVertex() || absorbed.contains(name)) continue;
+            List<String> in = inputs.get(name);
+            // layers that only take images compile whatever their input: a wrong input fails in the segment's checks
+            boolean images = fourD.containsAll(in) || requiresImages(v) || layer(v, GlobalPoolingLayer.class) != null;
+            int absorbedBefore = absorbed.size();
+            Item item = images ? classify(name, v, in, consumers, inputs, outputs, absorbed) : null;
+            if (item != null && (item.kind == Kind.ADD || item.kind == Kind.ALIAS)) {
+                // operands must be 4-d values of this segment
+                if (open == null || !segmentValues.containsAll(in)) item = null;
+            }
+            if (item != null) {
+                if (open == null) open = new Step(null);
+                open.items.add(item);
+                compiledVertices += 1 + absorbed.size() - absorbedBefore;
+                if (item.kind != Kind.GLOBAL_POOL) segmentValues.add(item.name);
+                continue;
+            }
+            if (open != null) {
+                steps.add(open);
+                open = null;
+                segmentValues.clear();
+            }
+            steps.add(new Step(name));
+        }
+        if (open != null) steps.add(open);
+
+        // what each step reads from earlier steps, and what it leaves for later ones
+        Map<String, Step> producer = new HashMap<>();
+        for (Step s : steps) {
+            Set<String> inside = new HashSet<>();
+            if (s.vertex != null) {
+                for (String src : inputs.get(s.vertex)) if (!s.reads.contains(src)) s.reads.add(src);
+                s.produces.add(s.vertex);
+                producer.put(s.vertex, s);
+                continue;
+            }
+            for (Item it : s.items) {
+                for (String src : it.inputs) if (!inside.contains(src) && !s.reads.contains(src)) s.reads.add(src);
+                inside.add(it.name);
+                producer.put(it.name, s);
+            }
+        }
+        for (Step s : steps) for (String r : s.reads) readers.merge(r, 1, Integer::sum);
+        for (Step s : steps) {
+            if (s.vertex != null) continue;
+            for (Item it : s.items) {
+                boolean usedOutside = outputs.contains(it.name);
+                for (Step o : steps) if (o != s && o.reads.contains(it.name)) usedOutside = true;
+                if (usedOutside) s.produces.add(it.name);
+            }
+        }
+    }
+
+    private String soleConsumer(String name, Map<String, List<String>> consumers, Map<String, List<String>> inputs, List<String> outputs) {
+        if (outputs.contains(name)) return null;
+        List<String> c = consumers.getOrDefault(name, Collections.emptyList());
+        if (c.size() != 1) return null;
+        List<String> in = inputs.get(c.get(0));
+        return in != null && in.size() == 1 ? c.get(0) : null;
+    }
+
+    private Item classify(String name, GraphVertex v, List<String> in, Map<String, List<String>> consumers,
+                          Map<String, List<String>> inputs, List<String> outputs, Set<String> absorbed) {
+        if (v instanceof ElementWiseVertex) {
+            if (in.size() != 2 || !"Add".equals(elementWiseOp(name))) return null;
+            return new Item(Kind.ADD, name, in);
+        }
+        ConvolutionLayer cl = layer(v, ConvolutionLayer.class);
+        if (cl != null) {
+            Activation act = cl.layerConf().getActivationFn();
+            if (!Backend.isFusable(act)) return null;
+            Item it = new Item(Kind.CONV, name, in);
+            it.conv = cl;
+            it.act = act;
+            String bnName = act == Activation.IDENTITY ? soleConsumer(name, consumers, inputs, outputs) : null;
+            BatchNormalization bl = bnName == null ? null : layer(vertices.get(bnName), BatchNormalization.class);
+            if (bl != null && Backend.isFusable(bl.layerConf().getActivationFn())) {
+                it.bn = bl;
+                absorbed.add(bnName);
+                Activation a = bl.layerConf().getActivationFn();
+                String last = bnName;
+                if (a == Activation.IDENTITY) {
+                    String next = soleConsumer(bnName, consumers, inputs, outputs);
+                    ActivationLayer al = next == null ? null : layer(vertices.get(next), ActivationLayer.class);
+                    if (al != null && Backend.isFusable(al.layerConf().getActivation())) {
+                        a = al.layerConf().getActivation();
+                        absorbed.add(next);
+                        last = next;
+                    }
+                }
+                it.act = a;
+                return new Renamed(it, last).item;
+            }
+            return it;
+        }
+        BatchNormalization bl = layer(v, BatchNormalization.class);
+        if (bl != null) {
+            if (!Backend.isFusable(bl.layerConf().getActivationFn())) return null;
+            Item it = new Item(Kind.BN, name, in);
+            it.bn = bl;
+            it.act = bl.layerConf().getActivationFn();
+            return it;
+        }
+        SubsamplingLayer sl = layer(v, SubsamplingLayer.class);
+        if (sl != null) {
+            Item it = new Item(Kind.POOL, name, in);
+            it.layer = sl;
+            return it;
+        }
+        GlobalPoolingLayer gl = layer(v, GlobalPoolingLayer.class);
+        if (gl != null) {
+            org.pydl4j.nn.conf.layers.PoolingType t = gl.layerConf().getPoolingType();
+            if (t != org.pydl4j.nn.conf.layers.PoolingType.AVG && t != org.pydl4j.nn.conf.layers.PoolingType.MAX) return null;
+            Item it = new Item(Kind.GLOBAL_POOL, name, in);
+            it.layer = gl;
+            return it;
+        }
+        ActivationLayer al = layer(v, ActivationLayer.class);
+        if (al != null) {
+            if (!Backend.isFusable(al.layerConf().getActivation())) return null;
+            if (al.layerConf().getActivation() == Activation.IDENTITY) return new Item(Kind.ALIAS, name, in);
+            Item it = new Item(Kind.ACT, name, in);
+            it.act = al.layerConf().getActivation();
+            return it;
+        }
+        if (layer(v, DropoutLayer.class) != null) return new Item(Kind.ALIAS, name, in);
+        return null;
+    }
+
+    /** A chain's item renamed to its last vertex (whose activation it produces). */
+    private static final class Renamed {
+        final Item item;
+
+        Renamed(Item it, String last) {
+            Item r = new Item(it.kind, last, it.inputs);
+            r.conv = it.conv;
+            r.bn = it.bn;
+            r.act = it.act;
+            item = r;
+        }
+    }
+
+    private String elementWiseOp(String name) {
+        org.pydl4j.nn.conf.graph.GraphVertex gv = conf.getVertices().get(name);
+        if (!(gv instanceof org.pydl4j.nn.conf.graph.ElementWiseVertex)) return null;
+        return String.valueOf(((org.pydl4j.nn.conf.graph.ElementWiseVertex) gv).getOp());
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /** The network outputs (by vertex name) for inputs already prepared by the graph. */
+    synchronized Map<String, INDArray> run(INDArray[] in) {
+        Map<String, INDArray> acts = new LinkedHashMap<>();
+        Map<INDArray, Integer> holders = new IdentityHashMap<>();
+        Set<INDArray> keep = Collections.newSetFromMap(new IdentityHashMap<>());
+        keep.addAll(Arrays.asList(in));
+        List<String> netIn = conf.getNetworkInputs(), netOut = conf.getNetworkOutputs();
+        for (int i = 0; i < in.length; i++) {
+            acts.put(netIn.get(i), in[i]);
+            holders.merge(in[i], 1, Integer::sum);
+        }
+        Map<String, Integer> remaining = new HashMap<>(readers);
+        try {
+            for (Step s : steps) {
+                Map<String, INDArray> made;
+                if (s.vertex != null) {
+                    GraphVertex v = vertices.get(s.vertex);
+                    List<String> srcNames = conf.getVertexInputs().get(s.vertex);
+                    INDArray[] src = new INDArray[srcNames.size()];
+                    for (int i = 0; i < src.length; i++) src[i] = acts.get(srcNames.get(i));
+                    INDArray out;
+                    try {
+                        out = v.doForward(src, false);
+                    } finally {
+                        v.clear();
+                    }
+                    made = Collections.singletonMap(s.vertex, out);
+                } else {
+                    made = runSegment(s, acts);
+                }
+                for (Map.Entry<String, INDArray> e : made.entrySet()) {
+                    acts.put(e.getKey(), e.getValue());
+                    holders.merge(e.getValue(), 1, Integer::sum);
+                }
+                for (String r : s.reads) {
+                    if (remaining.merge(r, -1, Integer::sum) == 0 && !netOut.contains(r)) release(acts.remove(r), acts, holders, keep, netOut);
+                }
+            }
+        } catch (RuntimeException e) {
+            for (INDArray a : acts.values()) if (!keep.contains(a)) a.close();
+            throw e;
+        }
+        Map<String, INDArray> result = new LinkedHashMap<>();
+        for (String o : netOut) result.put(o, acts.get(o));
+        return result;
+    }
+
+    private static void release(INDArray dead, Map<String, INDArray> acts, Map<INDArray, Integer> holders, Set<INDArray> keep, List<String> netOut) {
+        if (dead == null || holders.merge(dead, -1, Integer::sum) > 0) return;
+        holders.remove(dead);
+        if (keep.contains(dead)) return;
+        for (String o : netOut) if (acts.get(o) == dead) return;
+        dead.close();
+    }
+
+    /**
+     * Working memory a segment may use for its intermediate values before the batch is run in slices (system
+     * property pydl4j.inference.sliceBytes, default 256 MiB). Slices of 8 VGG-16 images run as fast as 16 on
+     * the cpu backend and need half the memory.
+     */
+    static long sliceBytes() {
+        String p = System.getProperty("pydl4j.inference.sliceBytes");
+        try {
+            return p == null ? 256L << 20 : Math.max(1, Long.parseLong(p.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("pydl4j.inference.sliceBytes must be a number of bytes, got '" + p + "'");
+        }
+    }
+
+    /** The compiled program of a segment for inputs of these shapes (cached: the last four shapes). */
+    private InferenceProgram program(Step s, Backend backend, INDArray[] inputs, DataType type) {
+        List<Long> key = new ArrayList<>();
+        for (INDArray a : inputs) for (long d : a.shape()) key.add(d);
+        key.add((long) System.identityHashCode(backend));
+        key.add((long) type.ordinal());
+        synchronized (s.programs) {
+            InferenceProgram program = s.programs.get(key);
+            if (program == null) {
+                program = backend.compile(specFor(s, inputs, type));
+                s.programs.put(key, program);
+                if (s.programs.size() > 4) {   // full slices, the last slice, and the same for a final partial batch
+                    List<Long> eldest = s.programs.keySet().iterator().next();
+                    s.programs.remove(eldest).close();
+                }
+            }
+            return program;
+        }
+    }
+
+    /** Runs a segment (in slices of the batch when it is large); returns the activations it leaves. */
+    private Map<String, INDArray> runSegment(Step s, Map<String, INDArray> acts) {
+        INDArray[] inputs = new INDArray[s.reads.size()];
+        DataType type = null;
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = acts.get(s.reads.get(i));
+            if (inputs[i].rank() != 4 || inputs[i].size(0) != inputs[0].size(0)) {
+                List<String> readers = new ArrayList<>();
+                for (Item it : s.items) if (it.inputs.contains(s.reads.get(i))) readers.add(it.conv != null ? it.conv.getName() : it.name);
+                throw new IllegalArgumentException("vertex " + readers + " expects input [minibatch, channels, height, width] from '"
+                        + s.reads.get(i) + "', got shape " + Arrays.toString(inputs[i].shape()));
+            }
+            type = inputs[i].dataType();
+        }
+        Backend backend = Nd4j.getBackend();
+        ProgramSpec spec = specFor(s, inputs, type);   // shapes of the whole batch; also fills itemOfNode, outputNames
+        long n = inputs[0].size(0);
+        long perSlice = Math.max(1, Math.min(n, sliceBytes() / Math.max(1, spec.peakBytesPerImage())));
+        long slices = (n + perSlice - 1) / perSlice;
+        perSlice = (n + slices - 1) / slices;   // even slices
+        int nodes = spec.nodes().size();
+        INDArray[] weights = new INDArray[nodes], biases = new INDArray[nodes];
+        List<INDArray> temporary = new ArrayList<>();
+        List<String> names = new ArrayList<>(outputNames);
+        Set<String> pools = new HashSet<>(globalPools);
+        Map<String, String> aliasOf = new LinkedHashMap<>(aliases);
+        Item[] items = itemOfNode;
+        INDArray[] outs = new INDArray[names.size()];
+        try {
+            for (int k = 0; k < nodes; k++) {
+                Item it = items[k];
+                if (it.kind == Kind.CONV) {
+                    INDArray[] wb = it.conv.inferenceWeights(it.bn);
+                    weights[k] = wb[0];
+                    biases[k] = wb[1];
+                    if (it.bn != null) {
+                        temporary.add(wb[0]);
+                        temporary.add(wb[1]);
+                    }
+                } else if (it.kind == Kind.BN) {
+                    INDArray[] sb = scaleShift(it.bn, type);
+                    weights[k] = sb[0];
+                    biases[k] = sb[1];
+                    temporary.add(sb[0]);
+                    temporary.add(sb[1]);
+                }
+            }
+            for (int i = 0; i < outs.length; i++) outs[i] = Nd4j.createUninitialized(type, spec.shape(spec.outputs().get(i)));
+            if (slices == 1) {
+                program(s, backend, inputs, type).runInto(inputs, weights, biases, outs);
+            } else {
+                for (long from = 0; from < n; from += perSlice) {
+                    org.pydl4j.nd.INDArrayIndex range = org.pydl4j.nd.NDArrayIndex.interval(from, Math.min(n, from + perSlice));
+                    INDArray[] in = new INDArray[inputs.length], out = new INDArray[outs.length];
+                    try {
+                        for (int i = 0; i < in.length; i++) in[i] = inputs[i].get(range);
+                        for (int i = 0; i < out.length; i++) out[i] = outs[i].get(range);
+                        program(s, backend, in, type).runInto(in, weights, biases, out);
+                    } finally {
+                        for (INDArray a : in) if (a != null) a.close();
+                        for (INDArray a : out) if (a != null) a.close();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            for (INDArray o : outs) if (o != null) o.close();
+            throw e;
+        } finally {
+            for (INDArray t : temporary) t.close();
+        }
+        Map<String, INDArray> made = new LinkedHashMap<>();
+        for (int i = 0; i < outs.length; i++) {
+            INDArray o = outs[i];
+            if (pools.contains(names.get(i))) {   // [N, C, 1, 1] -> [N, C], as GlobalPoolingLayer
+                INDArray flat = o.reshape(o.size(0), o.size(1));
+                o.close();
+                o = flat;
+            }
+            made.put(names.get(i), o);
+        }
+        for (Map.Entry<String, String> a : aliasOf.entrySet()) made.put(a.getKey(), made.containsKey(a.getValue()) ? made.get(a.getValue()) : acts.get(a.getValue()));
+        return made;
+    }
+
+    // filled by specFor for the segment being run (segments run one at a time: output() is not reentrant)
+    private Item[] itemOfNode;
+    private final List<String> outputNames = new ArrayList<>();
+    private final Set<String> globalPools = new HashSet<>();
+    private final Map<String, String> aliases = new LinkedHashMap<>();
+
+    /** The program of a segment for these inputs; also records which item each node comes from. */
+    private ProgramSpec specFor(Step s, INDArray[] inputs, DataType type) {
+        List<long[]> shapes = new ArrayList<>();
+        for (INDArray a : inputs) shapes.add(a.shape());
+        ProgramSpec spec = new ProgramSpec(type, shapes);
+        Map<String, Integer> value = new HashMap<>();
+        for (int i = 0; i < inputs.length; i++) value.put(s.reads.get(i), i);
+        List<Item> nodeItems = new ArrayList<>();
+        Map<Integer, String> outputOf = new HashMap<>();
+        outputNames.clear();
+        globalPools.clear();
+        aliases.clear();
+        for (Item it : s.items) {
+            int x = value.get(it.inputs.get(0));
+            long[] xs = spec.shape(x);
+            int v;
+            try {
+                switch (it.kind) {
+                    case CONV: {
+                        long nIn = it.conv.layerConf().getNIn();
+                        if (xs[1] != nIn) {
+                            throw new IllegalArgumentException("layer '" + it.conv.getName() + "' (" + it.conv.layerConf().getClass().getSimpleName()
+                                    + "): nIn=" + nIn + " channels but input has shape " + Arrays.toString(xs) + " (" + xs[1] + " channels)");
+                        }
+                        ConvParams p = it.conv.layerConf().convParams(xs[2], xs[3]);
+                        long[] w = it.conv.getParam("W").shape();
+                        boolean bias = it.bn != null || it.conv.layerConf().hasBias();
+                        v = spec.conv(x, w, bias, p, it.act);
+                        nodeItems.add(it);
+                        break;
+                    }
+                    case BN: {
+                        long c = xs[1];
+                        if (it.bn.getParam("gamma").length() != c) {
+                            throw new IllegalArgumentException("layer '" + it.name + "' (BatchNormalization): nIn=" + it.bn.getParam("gamma").length()
+                                    + " but input has shape " + Arrays.toString(xs));
+                        }
+                        v = spec.conv(x, new long[]{c, 1, 1, 1}, true, new ConvParams(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, (int) c), it.act);
+                        nodeItems.add(it);
+                        break;
+                    }
+                    case POOL: {
+                        org.pydl4j.nn.conf.layers.SubsamplingLayer lc = ((SubsamplingLayer) it.layer).layerConf();
+                        ConvParams p = lc.convParams(xs[2], xs[3]);
+                        PoolingType t = lc.getPoolingType() == org.pydl4j.nn.conf.layers.SubsamplingLayer.PoolingType.MAX ? PoolingType.MAX : PoolingType.AVG;
+                        v = spec.pool(x, t, p);
+                        nodeItems.add(it);
+                        break;
+                    }
+                    case GLOBAL_POOL: {
+                        PoolingType t = ((GlobalPoolingLayer) it.layer).layerConf().getPoolingType().toBackend();
+                        v = spec.pool(x, t, ConvParams.of((int) xs[2], (int) xs[3], 1, 1, 0, 0));
+                        nodeItems.add(it);
+                        globalPools.add(it.name);
+                        break;
+                    }
+                    case ADD:
+                        v = spec.add(x, value.get(it.inputs.get(1)));
+                        nodeItems.add(it);
+                        break;
+                    case ACT:
+                        v = spec.activation(x, it.act);
+                        nodeItems.add(it);
+                        break;
+                    case ALIAS:
+                        value.put(it.name, x);
+                        if (s.produces.contains(it.name)) {
+                            if (x < inputs.length) {
+                                aliases.put(it.name, s.reads.get(x));        // the same array as an external input
+                            } else if (outputOf.containsKey(x)) {
+                                aliases.put(it.name, outputOf.get(x));       // the same array as another output
+                            } else {
+                                spec.output(x);
+                                outputNames.add(it.name);
+                                outputOf.put(x, it.name);
+                            }
+                        }
+                        continue;
+                    default:
+                        throw new IllegalStateException("unknown item " + it.kind);
+                }
+            } catch (IllegalArgumentException e) {
+                String who = it.conv != null ? it.conv.getName() : it.name;
+                throw e.getMessage() != null && e.getMessage().contains("'" + who + "'") ? e
+                        : new IllegalArgumentException("vertex '" + who + "': " + e.getMessage(), e);
+            }
+            value.put(it.name, v);
+            if (s.produces.contains(it.name)) {
+                spec.output(v);
+                outputNames.add(it.name);
+                outputOf.put(v, it.name);
+            }
+        }
+        itemOfNode = nodeItems.toArray(new Item[0]);
+        return spec;
+    }
+
+    /** Batch norm as a per-channel affine map: weights [C,1,1,1] = gamma / sqrt(var + eps), bias = beta - mean * scale. */
+    private static INDArray[] scaleShift(BatchNormalization bn, DataType type) {
+        INDArray gamma = bn.getParam("gamma"), beta = bn.getParam("beta"), mean = bn.getParam("mean"), var = bn.getParam("var");
+        int c = (int) gamma.length();
+        double eps = bn.layerConf().getEps();
+        INDArray w = Nd4j.createUninitialized(type, c, 1, 1, 1), b = Nd4j.createUninitialized(type, c);
+        for (int i = 0; i < c; i++) {
+            double s = gamma.getDoubleLinear(i) / Math.sqrt(var.getDoubleLinear(i) + eps);
+            w.putLinear(i, s);
+            b.putLinear(i, beta.getDoubleLinear(i) - mean.getDoubleLinear(i) * s);
+        }
+        return new INDArray[]{w, b};
+    }
+
+    /** Frees the compiled programs. */
+    void close() {
+        for (Step s : steps) {
+            synchronized (s.programs) {
+                for (InferenceProgram p : s.programs.values()) p.close();
+                s.programs.clear();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("InferenceFusion[");
+        for (Step s : steps) {
+            if (s.vertex != null) sb.append(' ').append(s.vertex);
+            else {
+                Set<String> names = new LinkedHashSet<>();
+                for (Item it : s.items) names.add(it.kind + ":" + it.name);
+                sb.append(" {").append(String.join(" ", names)).append('}');
+            }
+        }
+        return sb.append(" ]").toString();
+    }
+}
