@@ -4,7 +4,6 @@
 
 #include <cstdlib>
 #include <new>
-#include <sstream>
 #include <stdexcept>
 
 namespace pydl4j {
@@ -24,17 +23,6 @@ std::mutex& compute_mutex() {
     return mu;
 }
 
-float* address(JNIEnv* env, jobject buffer, const char* what) {
-    if (buffer == nullptr) throw std::invalid_argument(std::string(what) + ": null buffer");
-    void* p = env->GetDirectBufferAddress(buffer);
-    if (p == nullptr) throw std::invalid_argument(std::string(what) + ": not a direct buffer");
-    return static_cast<float*>(p);
-}
-
-float* address_or_null(JNIEnv* env, jobject buffer, const char* what) {
-    return buffer == nullptr ? nullptr : address(env, buffer, what);
-}
-
 namespace {
 // Below this many elements an op runs on one thread (about 256 KiB of floats: microseconds of work).
 constexpr size_t kSmallWorkElements = 64 * 1024;
@@ -49,32 +37,6 @@ SmallWork::SmallWork(size_t elements) {
 
 SmallWork::~SmallWork() {
     if (saved_ > 0) omp_set_num_threads(saved_);
-}
-
-void throw_java(JNIEnv* env, const char* op, const char* message) {
-    if (env->ExceptionCheck()) return;  // a Java exception is already pending; keep it
-    jclass cls = env->FindClass("java/lang/IllegalStateException");
-    if (cls == nullptr) return;  // FindClass left NoClassDefFoundError pending
-    std::string text = std::string("cpu backend ") + op + ": " + message;
-    env->ThrowNew(cls, text.c_str());
-}
-
-std::string Geometry::key() const {
-    std::ostringstream s;
-    s << n << ',' << c << ',' << h << ',' << w << ',' << o << ',' << oh << ',' << ow << ',' << kh << ',' << kw
-      << ',' << sh << ',' << sw << ',' << pt << ',' << pl << ',' << pb << ',' << pr << ',' << dh << ',' << dw
-      << ',' << groups;
-    return s.str();
-}
-
-Geometry read_geometry(JNIEnv* env, jintArray values) {
-    if (values == nullptr || env->GetArrayLength(values) != kGeometryLength) {
-        throw std::invalid_argument("geometry must hold " + std::to_string(kGeometryLength) + " ints");
-    }
-    jint v[kGeometryLength];
-    env->GetIntArrayRegion(values, 0, kGeometryLength, v);
-    return Geometry{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
-                    v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17]};
 }
 
 Reorder Reorder::make(const memory::desc& from, const memory::desc& to) {

@@ -7,6 +7,8 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "jni_util.h"
+
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -27,10 +29,9 @@ dnnl::stream& cpu_stream();
 // shared cached primitives and the single stream safe when several Java threads call in.
 std::mutex& compute_mutex();
 
-// Address of a Java direct buffer; throws std::invalid_argument if the buffer is not direct.
-float* address(JNIEnv* env, jobject buffer, const char* what);
-// Same, but a null buffer gives nullptr (optional arguments such as bias).
-float* address_or_null(JNIEnv* env, jobject buffer, const char* what);
+// Direct-buffer addresses (native/common/jni_util.h); throw std::invalid_argument for a null or heap buffer.
+using pydl4j_jni::address;
+using pydl4j_jni::address_or_null;
 
 // Runs tiny ops on the calling thread alone. oneDNN parallelizes every op over OpenMP; for a [32, 5] softmax the
 // fork/join costs far more than the work, and on a small machine it also fights OpenBLAS's spinning threads for
@@ -46,27 +47,20 @@ private:
     int saved_ = 0;
 };
 
-// Throws a Java IllegalStateException naming the op; call only from a catch block.
-void throw_java(JNIEnv* env, const char* op, const char* message);
+// Throws a Java IllegalStateException "cpu backend <op>: <message>"; call only from a catch block.
+inline void throw_java(JNIEnv* env, const char* op, const char* message) {
+    pydl4j_jni::throw_java(env, "cpu backend", op, message);
+}
 
-// Runs body, turning any C++ exception into a Java IllegalStateException so that the JVM never crashes.
+// Runs body, turning any C++ exception (dnnl::error, std::exception, ...) into a Java IllegalStateException so
+// that the JVM never crashes.
 template <typename F>
 void guarded(JNIEnv* env, const char* op, F body) {
-    try {
-        body();
-    } catch (const dnnl::error& e) {
-        throw_java(env, op, e.what());
-    } catch (const std::exception& e) {
-        throw_java(env, op, e.what());
-    } catch (...) {
-        throw_java(env, op, "unknown native error");
-    }
+    pydl4j_jni::guarded(env, "cpu backend", op, body);
 }
 
 // Geometry of a convolution or pooling, decoded from the int[] the Java side passes (see CpuNative.java).
-struct Geometry {
-    memory::dim n, c, h, w, o, oh, ow, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, groups;
-    std::string key() const;
+struct Geometry : pydl4j_jni::GeometryFields<memory::dim> {
     memory::dims src_dims() const { return {n, c, h, w}; }
     memory::dims dst_dims() const { return {n, o, oh, ow}; }
     memory::dims strides() const { return {sh, sw}; }
@@ -76,8 +70,10 @@ struct Geometry {
     memory::dims padding_l() const { return {pt, pl}; }
     memory::dims padding_r() const { return {pb, pr}; }
 };
-constexpr int kGeometryLength = 18;
-Geometry read_geometry(JNIEnv* env, jintArray values);
+using pydl4j_jni::kGeometryLength;
+inline Geometry read_geometry(JNIEnv* env, jintArray values) {
+    return pydl4j_jni::read_geometry_as<Geometry>(env, values);
+}
 
 // A reorder between a user (plain) layout and the layout a primitive chose; empty when they agree.
 struct Reorder {

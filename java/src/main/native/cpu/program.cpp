@@ -237,8 +237,7 @@ public:
             n.flag = next();
             int geo[kGeometryLength];
             for (int k = 0; k < kGeometryLength; k++) geo[k] = next();
-            n.g = Geometry{geo[0], geo[1], geo[2], geo[3], geo[4], geo[5], geo[6], geo[7], geo[8], geo[9],
-                           geo[10], geo[11], geo[12], geo[13], geo[14], geo[15], geo[16], geo[17]};
+            n.g.assign(geo);
             int produced = inputs + i;
             auto check_in = [&](int v) {
                 if (v < 0 || v >= produced) throw std::invalid_argument("node " + std::to_string(i) + " reads value " + std::to_string(v) + " before it exists");

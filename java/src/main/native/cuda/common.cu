@@ -160,45 +160,6 @@ Context* context(jlong handle) {
     return reinterpret_cast<Context*>(handle);
 }
 
-// ---------------------------------------------------------------- JNI helpers
-
-float* address(JNIEnv* env, jobject buffer, const char* what) {
-    if (buffer == nullptr) throw NativeError(std::string(what) + ": null buffer");
-    void* p = env->GetDirectBufferAddress(buffer);
-    if (p == nullptr) throw NativeError(std::string(what) + ": not a direct buffer");
-    return static_cast<float*>(p);
-}
-
-float* address_or_null(JNIEnv* env, jobject buffer, const char* what) {
-    return buffer == nullptr ? nullptr : address(env, buffer, what);
-}
-
-void throw_java(JNIEnv* env, const char* op, const char* message) {
-    if (env->ExceptionCheck()) return;  // a Java exception is already pending; keep it
-    jclass cls = env->FindClass("java/lang/IllegalStateException");
-    if (cls == nullptr) return;  // FindClass left NoClassDefFoundError pending
-    std::string text = std::string("cuda backend ") + op + ": " + message;
-    env->ThrowNew(cls, text.c_str());
-}
-
-std::string Geometry::key() const {
-    std::ostringstream s;
-    s << n << ',' << c << ',' << h << ',' << w << ',' << o << ',' << oh << ',' << ow << ',' << kh << ',' << kw
-      << ',' << sh << ',' << sw << ',' << pt << ',' << pl << ',' << pb << ',' << pr << ',' << dh << ',' << dw
-      << ',' << groups;
-    return s.str();
-}
-
-Geometry read_geometry(JNIEnv* env, jintArray values) {
-    if (values == nullptr || env->GetArrayLength(values) != kGeometryLength) {
-        throw NativeError("geometry must hold " + std::to_string(kGeometryLength) + " ints");
-    }
-    jint v[kGeometryLength];
-    env->GetIntArrayRegion(values, 0, kGeometryLength, v);
-    return Geometry{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
-                    v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17]};
-}
-
 }  // namespace pydl4j_cuda
 
 using namespace pydl4j_cuda;

@@ -13,6 +13,8 @@
 #include <cuda_runtime.h>
 #include <cudnn.h>
 
+#include "jni_util.h"
+
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -131,13 +133,13 @@ struct ActivationDesc {
 };
 
 // Geometry of a convolution or pooling, decoded from the int[] the Java side passes (see CudaNative.java).
-struct Geometry {
-    int n, c, h, w, o, oh, ow, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, groups;
-    std::string key() const;
+struct Geometry : pydl4j_jni::GeometryFields<int> {
     bool symmetric_padding() const { return pt == pb && pl == pr; }
 };
-constexpr int kGeometryLength = 18;
-Geometry read_geometry(JNIEnv* env, jintArray values);
+using pydl4j_jni::kGeometryLength;
+inline Geometry read_geometry(JNIEnv* env, jintArray values) {
+    return pydl4j_jni::read_geometry_as<Geometry>(env, values);
+}
 
 // Descriptors and chosen algorithms of one convolution shape, built on first use and kept for the context's life
 // (a network has few distinct shapes). Asymmetric padding is applied explicitly (padded copy of the input), so
@@ -179,24 +181,20 @@ struct Context {
 
 Context* context(jlong handle);
 
-// Address of a Java direct buffer; throws NativeError if the buffer is null or not direct.
-float* address(JNIEnv* env, jobject buffer, const char* what);
-float* address_or_null(JNIEnv* env, jobject buffer, const char* what);
+// Direct-buffer addresses (native/common/jni_util.h); throw std::invalid_argument for a null or heap buffer.
+using pydl4j_jni::address;
+using pydl4j_jni::address_or_null;
 
 // Throws a Java IllegalStateException "cuda backend <op>: <message>"; call only from a catch block.
-void throw_java(JNIEnv* env, const char* op, const char* message);
+inline void throw_java(JNIEnv* env, const char* op, const char* message) {
+    pydl4j_jni::throw_java(env, "cuda backend", op, message);
+}
 
 // Runs body, turning any C++ exception (NativeError, bad_alloc, ...) into a Java
 // IllegalStateException so that the JVM never crashes.
 template <typename F>
 void guarded(JNIEnv* env, const char* op, F body) {
-    try {
-        body();
-    } catch (const std::exception& e) {
-        throw_java(env, op, e.what());
-    } catch (...) {
-        throw_java(env, op, "unknown native error");
-    }
+    pydl4j_jni::guarded(env, "cuda backend", op, body);
 }
 
 // Small kernels (kernels.cu). All take the context's stream.

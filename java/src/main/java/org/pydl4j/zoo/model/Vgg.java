@@ -40,24 +40,57 @@ public abstract class Vgg extends ZooModel {
     protected IUpdater updater = new Nesterovs(1e-2, 0.9);
     protected boolean includeTop = true;
 
+    private final String family;
+    private final int[][] blocks;
+    private final long dl4jZipAdler32;
+    private final String kerasMd5, kerasNotopMd5;
+
+    /**
+     * @param family         lower-case family name, "vgg16" or "vgg19": names the weight files
+     * @param blocks         output channels of each convolution, block by block
+     * @param dl4jZipAdler32 Adler-32 of DL4J's {@code <family>_dl4j_inference.zip}
+     * @param kerasMd5       MD5 of Keras' {@code <family>_weights_tf_dim_ordering_tf_kernels.h5}
+     * @param kerasNotopMd5  MD5 of the same file without top ({@code ..._notop.h5})
+     */
+    protected Vgg(String family, int[][] blocks, long dl4jZipAdler32, String kerasMd5, String kerasNotopMd5) {
+        this.family = family;
+        this.blocks = blocks;
+        this.dl4jZipAdler32 = dl4jZipAdler32;
+        this.kerasMd5 = kerasMd5;
+        this.kerasNotopMd5 = kerasNotopMd5;
+    }
+
     /** Output channels of each convolution, block by block. */
-    protected abstract int[][] blocks();
+    protected final int[][] blocks() { return blocks; }
 
     /** Lower-case family name, "vgg16" or "vgg19". */
-    protected abstract String family();
+    protected final String family() { return family; }
 
-    /** Weight sources of the full model (with top). */
-    protected abstract List<WeightSource> topWeights();
+    /** Keras' weight file name, with or without top. */
+    private String kerasFile(boolean top) {
+        return family + "_weights_tf_dim_ordering_tf_kernels" + (top ? "" : "_notop") + ".h5";
+    }
 
-    /** Weight sources of the model without top. */
-    protected abstract List<WeightSource> notopWeights();
+    /** Weight sources of the full model (with top): DL4J's zip, a converted .safetensors, Keras' .h5. */
+    protected List<WeightSource> topWeights() {
+        String zip = family + "_dl4j_inference.zip";
+        return List.of(
+                new WeightSource(zip, DL4J_MODELS + zip, Checksum.adler32(dl4jZipAdler32), WeightSource.Format.DL4J_ZIP),
+                converted(family),
+                keras(family, kerasFile(true), kerasMd5));
+    }
+
+    /** Weight sources of the model without top: a converted .safetensors, Keras' notop .h5. */
+    protected List<WeightSource> notopWeights() {
+        return List.of(converted(family + "_notop"), keras(family, kerasFile(false), kerasNotopMd5));
+    }
 
     @Override
     public ModelSpec spec() {
-        String name = includeTop ? family() : family() + "_notop";
+        String name = includeTop ? family : family + "_notop";
         String hint = "Alternatives: put a DL4J zip or a converted .safetensors into the cache directory, or import "
-                + "Keras weights with `pydl4j-transfer import-weights " + name + " --file " + family()
-                + "_weights_tf_dim_ordering_tf_kernels" + (includeTop ? "" : "_notop") + ".h5` (Python).";
+                + "Keras weights with `pydl4j-transfer import-weights " + name + " --file " + kerasFile(includeTop)
+                + "` (Python).";
         return new ModelSpec(name, inputShape, MEAN, STD, "stretch", "input_1", includeTop ? "fc2" : "block5_pool",
                 includeTop ? "predictions" : null, numClasses,
                 Map.of(PretrainedType.IMAGENET, includeTop ? topWeights() : notopWeights()), hint);
@@ -82,7 +115,6 @@ public abstract class Vgg extends ZooModel {
                 .graphBuilder()
                 .addInputs("input_1");
         String last = "input_1";
-        int[][] blocks = blocks();
         for (int b = 0; b < blocks.length; b++) {
             for (int i = 0; i < blocks[b].length; i++) {
                 String name = "block" + (b + 1) + "_conv" + (i + 1);

@@ -49,16 +49,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
-        Checks.rank(a, 2, "gemm A");
-        Checks.rank(b, 2, "gemm B");
-        Checks.rank(c, 2, "gemm C");
-        long m = transA ? a.size(1) : a.size(0), k = transA ? a.size(0) : a.size(1);
-        long kb = transB ? b.size(1) : b.size(0), n = transB ? b.size(0) : b.size(1);
-        if (k != kb || c.size(0) != m || c.size(1) != n) {
-            throw new IllegalArgumentException("gemm: op(A) " + m + "x" + k + " times op(B) " + kb + "x" + n
-                    + " into C " + Arrays.toString(c.shape()));
-        }
-        Checks.sameType("gemm", a, b, c);
+        long[] mnk = Checks.gemm(a, transA, b, transB, c);
+        long m = mnk[0], n = mnk[1], k = mnk[2];
         if (!isFloat(a) || m == 0 || n == 0 || k == 0) {
             reference.gemm(a, transA, b, transB, c, alpha, beta);
             return;
@@ -245,9 +237,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public INDArray activate(Activation f, INDArray x) {
-        if (f == null) throw new IllegalArgumentException("activate: activation is null");
-        if (x == null) throw new IllegalArgumentException("activate: input is null");
-        if (f == Activation.SOFTMAX) Checks.rank(x, 2, "softmax input");
+        Checks.activate(f, x);
         if (!isFloat(x) || x.length() == 0) return reference.activate(f, x);
         if (f == Activation.IDENTITY) return x.dup();
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
@@ -261,12 +251,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public INDArray activateBackward(Activation f, INDArray x, INDArray y, INDArray gradOut) {
-        if (f == null) throw new IllegalArgumentException("activateBackward: activation is null");
-        if (x == null) throw new IllegalArgumentException("activateBackward: input x is null");
-        Checks.shape(gradOut, x.shape(), "activateBackward gradOut");
-        Checks.shape(y, x.shape(), "activateBackward output y");
-        Checks.sameType("activateBackward", x, y, gradOut);
-        if (f == Activation.SOFTMAX) Checks.rank(x, 2, "softmax input");
+        Checks.activateBackward(f, x, y, gradOut);
         if (!isFloat(x) || x.length() == 0) return reference.activateBackward(f, x, y, gradOut);
         if (f == Activation.IDENTITY) return gradOut.dup();
         INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());

@@ -26,16 +26,8 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
-        Checks.rank(a, 2, "gemm A");
-        Checks.rank(b, 2, "gemm B");
-        Checks.rank(c, 2, "gemm C");
-        long m = transA ? a.size(1) : a.size(0), k = transA ? a.size(0) : a.size(1);
-        long kb = transB ? b.size(1) : b.size(0), n = transB ? b.size(0) : b.size(1);
-        if (k != kb || c.size(0) != m || c.size(1) != n) {
-            throw new IllegalArgumentException("gemm: op(A) " + m + "x" + k + " times op(B) " + kb + "x" + n
-                    + " into C " + Arrays.toString(c.shape()));
-        }
-        Checks.sameType("gemm", a, b, c);
+        long[] mnk = Checks.gemm(a, transA, b, transB, c);
+        long m = mnk[0], n = mnk[1], k = mnk[2];
         double[] x = a.toDoubleVector(), y = b.toDoubleVector(), z = c.toDoubleVector();
         int ac = (int) a.size(1), bc = (int) b.size(1);
         double[] row = new double[(int) n];

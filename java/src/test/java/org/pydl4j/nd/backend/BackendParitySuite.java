@@ -1,0 +1,174 @@
+package org.pydl4j.nd.backend;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.pydl4j.nd.backend.ParityCheck.expectIllegalArgument;
+import static org.pydl4j.nd.backend.ParityCheck.randn;
+import static org.pydl4j.nd.backend.ParityCheck.same3x3;
+
+import org.junit.Test;
+import org.pydl4j.nd.DataType;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.activations.Activation;
+
+/**
+ * The parity tests every native backend runs against the reference oracle, at the same realistic shapes and seeds
+ * (VGG-16 blocks at small batch, EfficientNet-style depthwise with TF-SAME padding, 1x1, grouped/strided/dilated,
+ * pooling, batch norm, activations, gemm). A subclass supplies the {@link ParityCheck} of its backend (and so the
+ * tolerance) and adds the tests of what only its backend has.
+ */
+public abstract class BackendParitySuite {
+    /** The check of the backend under test. */
+    protected abstract ParityCheck check();
+
+    private Backend backend() { return check().backend; }
+
+    private Backend reference() { return check().reference; }
+
+    // ---------------------------------------------------------------- gemm
+
+    @Test
+    public void gemmVggClassifierShapes() {
+        check().gemm(64, 25088, 128, 1.0, 0.0, 1);   // flattened pool5 -> dense
+        check().gemm(8, 4096, 4096, 0.5, 2.0, 2);    // fc7 at small batch, with accumulation into C
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    @Test
+    public void convVggBlock1() {
+        check().conv("vgg [1,3,224,224]->64", new long[]{1, 3, 224, 224}, 64, same3x3(), true, false, 10);
+        check().conv("vgg [1,64,224,224]->64", new long[]{1, 64, 224, 224}, 64, same3x3(), true, false, 11);
+    }
+
+    @Test
+    public void convVggBlock3() { check().conv("vgg [2,256,56,56]->256", new long[]{2, 256, 56, 56}, 256, same3x3(), true, false, 12); }
+
+    @Test
+    public void convVggBlock5ForwardAndBackward() {
+        check().conv("vgg [2,512,14,14]->512", new long[]{2, 512, 14, 14}, 512, same3x3(), true, true, 13);
+    }
+
+    @Test
+    public void convVggBlock2Backward() {
+        check().conv("vgg [1,128,56,56]->128", new long[]{1, 128, 56, 56}, 128, same3x3(), false, true, 14);
+    }
+
+    @Test
+    public void convPointwise() {
+        check().conv("1x1 [2,96,28,28]->32", new long[]{2, 96, 28, 28}, 32, ConvParams.of(1, 1, 1, 1, 0, 0), true, true, 20);
+        check().conv("1x1/2 [2,64,28,28]->128", new long[]{2, 64, 28, 28}, 128, ConvParams.of(1, 1, 2, 2, 0, 0), true, true, 21);
+    }
+
+    @Test
+    public void convDepthwiseTfSameStride2() {
+        // EfficientNet: 3x3/2 depthwise on an even input, TF SAME pads (top,left,bottom,right) = (0,0,1,1); on cuda
+        // asymmetric padding takes the explicit-padding path (pad kernel, cuDNN with zero padding, crop kernel).
+        check().conv("depthwise 3x3/2 [2,96,56,56]", new long[]{2, 96, 56, 56}, 96,
+                new ConvParams(3, 3, 2, 2, 0, 0, 1, 1, 1, 1, 96), true, true, 30);
+        // 5x5/2 with (1,1,2,2) and a stride-1 depthwise at symmetric padding.
+        check().conv("depthwise 5x5/2 [2,40,28,28]", new long[]{2, 40, 28, 28}, 40,
+                new ConvParams(5, 5, 2, 2, 1, 1, 2, 2, 1, 1, 40), true, true, 31);
+        check().conv("depthwise 3x3/1 [2,144,28,28]", new long[]{2, 144, 28, 28}, 144,
+                new ConvParams(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144), true, true, 32);
+    }
+
+    @Test
+    public void convGroupedStridedDilated() {
+        check().conv("groups=4 3x3/2 [2,32,29,29]->64", new long[]{2, 32, 29, 29}, 64,
+                new ConvParams(3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 4), true, true, 40);
+        check().conv("dilation 2 [1,16,20,20]->8", new long[]{1, 16, 20, 20}, 8,
+                new ConvParams(3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1), true, true, 41);
+        check().conv("7x7/2 pad3 [2,3,64,64]->16", new long[]{2, 3, 64, 64}, 16, ConvParams.of(7, 7, 2, 2, 3, 3), true, true, 42);
+    }
+
+    @Test
+    public void convWithoutBias() {
+        long[] in = {2, 16, 14, 14};
+        ConvParams p = same3x3();
+        INDArray x = randn(50, in), w = randn(51, 0.1, 32, 16, 3, 3), gy = randn(52, 2, 32, 14, 14);
+        check().assertParity("no-bias conv2d", backend().conv2d(x, w, null, p), reference().conv2d(x, w, null, p));
+        INDArray[] g = backend().conv2dBackwardWeights(x, gy, w.shape(), false, p);
+        assertNull(g[1]);
+        check().assertParity("no-bias conv2dBackwardWeights W", g[0], reference().conv2dBackwardWeights(x, gy, w.shape(), false, p)[0]);
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    @Test
+    public void poolVggMax() {
+        check().pool("max 2x2/2 [2,64,224,224]", new long[]{2, 64, 224, 224}, PoolingType.MAX, ConvParams.of(2, 2, 2, 2, 0, 0), 60);
+    }
+
+    @Test
+    public void poolVariants() {
+        check().pool("max 3x3/2 pad(0,0,1,1) [2,16,28,28]", new long[]{2, 16, 28, 28}, PoolingType.MAX,
+                new ConvParams(3, 3, 2, 2, 0, 0, 1, 1, 1, 1, 1), 61);
+        check().pool("avg 3x3/1 pad1 (excl. padding) [2,32,28,28]", new long[]{2, 32, 28, 28}, PoolingType.AVG, ConvParams.of(3, 3, 1, 1, 1, 1), 62);
+        check().pool("avg 2x2/2 [2,64,56,56]", new long[]{2, 64, 56, 56}, PoolingType.AVG, ConvParams.of(2, 2, 2, 2, 0, 0), 63);
+        check().pool("avg global 7x7 [2,512,7,7]", new long[]{2, 512, 7, 7}, PoolingType.AVG, ConvParams.of(7, 7, 1, 1, 0, 0), 64);
+        // odd size: the last row/column is dropped, so the native row-folding shortcut must not apply
+        check().pool("max 2x2/2 [2,8,15,15]", new long[]{2, 8, 15, 15}, PoolingType.MAX, ConvParams.of(2, 2, 2, 2, 0, 0), 66);
+        check().pool("avg 3x3/3 pad(0,1,0,1) [1,4,12,10]", new long[]{1, 4, 12, 10}, PoolingType.AVG,
+                new ConvParams(3, 3, 3, 3, 0, 1, 0, 1, 1, 1, 1), 67);
+        // padding as wide as the window: windows of padding only (oneDNN and cuDNN reject these; the backends'
+        // own code handles them)
+        check().pool("avg 2x2/1 pad2 [1,3,5,5]", new long[]{1, 3, 5, 5}, PoolingType.AVG, ConvParams.of(2, 2, 1, 1, 2, 2), 68);
+        check().pool("max 3x3/2 pad(1,1,1,1) [2,64,112,112]", new long[]{2, 64, 112, 112}, PoolingType.MAX, ConvParams.of(3, 3, 2, 2, 1, 1), 65);
+    }
+
+    // ---------------------------------------------------------------- batch normalization
+
+    @Test
+    public void batchNorm4d() { check().batchNorm(new long[]{4, 32, 28, 28}, 70); }
+
+    @Test
+    public void batchNorm2d() { check().batchNorm(new long[]{8, 16}, 80); }
+
+    // ---------------------------------------------------------------- activations
+
+    @Test
+    public void activations() {
+        INDArray x = randn(90, 4.0, 4, 32, 28, 28);   // scale 4 so RELU6 saturates and sigmoid/tanh reach their tails
+        for (Activation f : Activation.values()) {
+            if (f != Activation.SOFTMAX) check().activation(f, x, 91);
+        }
+        check().activation(Activation.SOFTMAX, randn(92, 3.0, 16, 1000), 93);
+        check().activation(Activation.SOFTMAX, randn(94, 3.0, 2, 10), 95);
+    }
+
+    // ---------------------------------------------------------------- dispatch and validation
+
+    @Test
+    public void doubleArraysMatchReferenceExactly() {
+        INDArray x = randn(100, 2, 4, 9, 9).castTo(DataType.DOUBLE), w = randn(101, 0.1, 6, 4, 3, 3).castTo(DataType.DOUBLE);
+        INDArray y = backend().conv2d(x, w, null, same3x3());
+        assertEquals(DataType.DOUBLE, y.dataType());
+        assertTrue(y.equalsWithEps(reference().conv2d(x, w, null, same3x3()), 0));
+    }
+
+    @Test
+    public void viewsAreReadAtTheirOffset() {
+        INDArray batch = randn(110, 4, 8, 10, 10), w = randn(111, 0.1, 8, 8, 3, 3);
+        INDArray second = batch.get(org.pydl4j.nd.NDArrayIndex.interval(2, 4));
+        check().assertParity("view conv2d", backend().conv2d(second, w, null, same3x3()),
+                reference().conv2d(second.dup(), w, null, same3x3()));
+    }
+
+    @Test
+    public void shapesAreValidatedBeforeNativeCalls() {
+        Backend b = backend();
+        INDArray x = randn(120, 2, 3, 8, 8), w = randn(121, 4, 5, 3, 3);
+        expectIllegalArgument("[4, 5, 3, 3]", () -> b.conv2d(x, w, null, same3x3()));
+        expectIllegalArgument("[6, 64]", () -> b.conv2d(x.reshape(6, 64), w, null, same3x3()));
+        INDArray w3 = randn(122, 4, 3, 3, 3);
+        expectIllegalArgument("bias", () -> b.conv2d(x, w3, randn(123, 5), same3x3()));
+        expectIllegalArgument("gradOut", () -> b.conv2dBackwardData(randn(124, 2, 4, 7, 7), w3, x.shape(), same3x3()));
+        expectIllegalArgument("gemm", () -> b.gemm(randn(125, 3, 4), false, randn(126, 5, 6), false, Nd4j.zeros(DataType.FLOAT, 3, 6), 1, 0));
+        expectIllegalArgument("softmax", () -> b.activate(Activation.SOFTMAX, x));
+        expectIllegalArgument("gamma", () -> b.batchNormTraining(x, randn(127, 4), randn(128, 3), 1e-5));
+        expectIllegalArgument("larger than padded input", () -> b.pool2d(x, PoolingType.MAX, ConvParams.of(9, 9, 1, 1, 0, 0)));
+    }
+}
