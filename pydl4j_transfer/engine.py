@@ -303,6 +303,7 @@ class Helper:
             raise EngineError(f"featurize: the frozen part meets the classifier at {len(out)} vertices "
                               f"{list(self.helper.getBoundary())}; pick a single feature_extractor vertex")
         features = jvm.to_numpy(out[0], copy=True)
+        _close_results(out, keep=x)
         self._feature_shape = tuple(features.shape[1:])
         return features.reshape(features.shape[0], -1)
 
@@ -322,9 +323,13 @@ class Helper:
 
     def fit(self, features: np.ndarray, labels_onehot: np.ndarray) -> float:
         """One update of the unfrozen part on a featurized minibatch; returns the minibatch loss."""
-        ds = self._DataSet(jvm.to_indarray(self._unflatten(features), dtype=np.float32),
-                           jvm.to_indarray(labels_onehot, dtype=np.float32))
-        self.helper.fitFeaturized(ds)
+        x = jvm.to_indarray(self._unflatten(features), dtype=np.float32)
+        y = jvm.to_indarray(labels_onehot, dtype=np.float32)
+        try:
+            self.helper.fitFeaturized(self._DataSet(x, y))
+        finally:
+            x.close()   # copies made for this step: their memory goes back to the pool now
+            y.close()
         return float(self.helper.unfrozenGraph().score())
 
     def predict(self, features: np.ndarray, batch: int = 1024) -> np.ndarray:
@@ -332,14 +337,30 @@ class Helper:
         outs = []
         for start in range(0, len(features), batch):
             chunk = jvm.to_indarray(self._unflatten(features[start:start + batch]), dtype=np.float32)
-            outs.append(jvm.to_numpy(self.helper.outputFromFeaturized(chunk), copy=True))
+            try:
+                out = self.helper.outputFromFeaturized(chunk)
+                outs.append(jvm.to_numpy(out, copy=True))
+                _close_results([out], keep=chunk)
+            finally:
+                chunk.close()
         return np.concatenate(outs) if outs else np.zeros((0, 0), np.float32)
 
 
 def output(graph, images: np.ndarray) -> np.ndarray:
     """Full-graph class probabilities for preprocessed NCHW images."""
     x = jvm.to_indarray(np.ascontiguousarray(images, dtype=np.float32), copy=None)
-    return jvm.to_numpy(graph.outputSingle(x), copy=True)
+    out = graph.outputSingle(x)
+    result = jvm.to_numpy(out, copy=True)
+    _close_results([out], keep=x)
+    return result
+
+
+def _close_results(arrays, keep) -> None:
+    """Closes Java results once copied into numpy, so their off-heap memory is reused at once instead of at the
+    JVM's next garbage collection; an array sharing memory with ``keep`` (the input itself) is left open."""
+    for a in arrays:
+        if a is not None and not a.sharesMemoryWith(keep):
+            a.close()
 
 
 def param_counts(graph) -> dict:

@@ -263,8 +263,10 @@ def to_numpy(array, *, copy: bool = False) -> np.ndarray:
         return np.empty(shape, dtype=dtype)   # no memory to share
     # JPype exposes a direct ByteBuffer through the buffer protocol; np.frombuffer keeps that Python object (and so
     # the Java buffer, which references the memory's owner) as the base of the result.
-    out = np.frombuffer(array.buffer(), dtype=dtype).reshape(shape)
-    return out.copy() if copy else out
+    if copy:
+        return np.frombuffer(array.buffer(), dtype=dtype).reshape(shape).copy()
+    # exportBuffer: closing the INDArray later never recycles or frees memory this view reads (the collector does)
+    return np.frombuffer(array.exportBuffer(), dtype=dtype).reshape(shape)
 
 
 def to_indarray(data, *, dtype=None, copy: bool | None = True):

@@ -40,6 +40,8 @@ public final class INDArray implements AutoCloseable {
         this.type = type;
         this.shape = shape.clone();
         this.storage = storage.retain();
+        MemoryScope scope = storage.scope;
+        if (scope != null) scope.track(this);
     }
 
     // ---------------------------------------------------------------- memory
@@ -99,6 +101,17 @@ public final class INDArray implements AutoCloseable {
     public ByteBuffer buffer() {
         checkOpen();
         return data.duplicate().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * The direct buffer for a holder outside the engine (a numpy view): its memory is never recycled or freed
+     * explicitly from now on, only by the garbage collector once that buffer is unreachable, so closing the array
+     * cannot pull memory from under the holder.
+     */
+    public ByteBuffer exportBuffer() {
+        checkOpen();
+        storage.markExported();
+        return buffer();
     }
 
     /** The data as a float view; only for FLOAT arrays. */
@@ -379,9 +392,32 @@ public final class INDArray implements AutoCloseable {
     }
 
     /** True if any element is NaN or infinite. */
-    public boolean hasNonFinite() {
-        for (int i = 0; i < length; i++) if (!Double.isFinite(getDoubleLinear(i))) return true;
-        return false;
+    public boolean hasNonFinite() { return firstNonFinite() >= 0; }
+
+    /** The linear (C-order) position of the first NaN or infinite element, or -1 when all are finite. */
+    public int firstNonFinite() {
+        if (type == DataType.FLOAT) {
+            FloatBuffer f = floatBuffer();
+            for (int i = 0; i < length; i++) {
+                // exponent bits all ones: NaN or infinity
+                if ((Float.floatToRawIntBits(f.get(i)) & 0x7f800000) == 0x7f800000) return i;
+            }
+        } else {
+            DoubleBuffer d = doubleBuffer();
+            for (int i = 0; i < length; i++) {
+                if ((Double.doubleToRawLongBits(d.get(i)) & 0x7ff0000000000000L) == 0x7ff0000000000000L) return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The per-dimension index of linear (C-order) position i. */
+    public long[] ind2subC(long i) {
+        long[] idx = new long[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] > 0) { idx[d] = i % shape[d]; i /= shape[d]; }
+        }
+        return idx;
     }
 
     // ---------------------------------------------------------------- comparison and printing

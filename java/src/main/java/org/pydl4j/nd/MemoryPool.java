@@ -145,7 +145,7 @@ public final class MemoryPool {
     }
 
     /** Frees a block now when the JDK allows it, otherwise leaves it to the garbage collector. */
-    private static void free(Storage s) {
+    static void free(Storage s) {
         if (INVOKE_CLEANER == null || s.raw == null) return;
         try {
             INVOKE_CLEANER.invoke(UNSAFE, s.raw);

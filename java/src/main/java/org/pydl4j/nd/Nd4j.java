@@ -39,9 +39,15 @@ public final class Nd4j {
     public static INDArray createUninitialized(DataType type, long... shape) {
         long bytes = (long) Shapes.length(shape) * type.width();
         if (bytes > Integer.MAX_VALUE - 1024) {
-            throw new IllegalArgumentException("array of shape " + Arrays.toString(shape) + " (" + bytes + " bytes) exceeds 2 GiB");
+            throw new IllegalArgumentException("array of shape " + Arrays.toString(shape) + " (" + ArrayAllocationException.bytes(bytes)
+                    + ") exceeds the 2 GiB limit of one array; use a smaller batch size");
         }
-        Storage s = MemoryPool.acquire((int) bytes);
+        Storage s;
+        try {
+            s = MemoryPool.acquire((int) bytes);
+        } catch (ArrayAllocationException e) {
+            throw e.withArray("an array of shape " + Arrays.toString(shape) + " (" + type + ")");
+        }
         return new INDArray(s, s.view((int) bytes), type, shape);
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.MemoryScope;
 import org.pydl4j.nd.NDArrayIndex;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.dataset.DataSet;
@@ -360,7 +361,9 @@ public class ComputationGraph implements Model {
 
     /** Network outputs; train enables dropout and batch statistics. */
     public INDArray[] output(boolean train, INDArray... input) {
-        Map<String, INDArray> acts = forward(prepareInputs(input, "output"), train, !train);
+        INDArray[] x = prepareInputs(input, "output");
+        checkFinite(x, "output", "input", configuration.getNetworkInputs());
+        Map<String, INDArray> acts = forward(x, train, !train);
         clearCaches();
         List<String> outs = configuration.getNetworkOutputs();
         INDArray[] res = new INDArray[outs.size()];
@@ -462,7 +465,7 @@ public class ComputationGraph implements Model {
 
     protected void computeGradientAndScore(INDArray[] in, INDArray[] lab, boolean wantInputGradients) {
         Map<String, INDArray> acts = forward(in, true, false);
-        for (TrainingListener l : listeners) l.onForwardPass(this, acts);
+        if (!listeners.isEmpty()) MemoryScope.outside(() -> { for (TrainingListener l : listeners) l.onForwardPass(this, acts); });
         double s = scoreOutputs(lab);
         flatGradients.assign(0);
 
@@ -510,16 +513,29 @@ public class ComputationGraph implements Model {
             }
         }
         score = s + l2Score();
-        for (TrainingListener l : listeners) l.onGradientCalculation(this);
-        for (TrainingListener l : listeners) l.onBackwardPass(this);
+        if (!listeners.isEmpty()) {
+            MemoryScope.outside(() -> {
+                for (TrainingListener l : listeners) l.onGradientCalculation(this);
+                for (TrainingListener l : listeners) l.onBackwardPass(this);
+            });
+        }
     }
 
     // ---------------------------------------------------------------- fitting
 
-    private static void checkFinite(INDArray[] arrays, String kind, List<String> names) {
+    /**
+     * Rejects NaN and infinite values (one tight pass over each array), naming the array and the first bad position:
+     * a NaN would otherwise spread silently (through training into every parameter; at inference ReLU and max
+     * pooling turn it into plausible-looking probabilities).
+     */
+    private static void checkFinite(INDArray[] arrays, String what, String kind, List<String> names) {
         for (int i = 0; i < arrays.length; i++) {
-            if (arrays[i] != null && arrays[i].hasNonFinite()) {
-                throw new IllegalArgumentException("fit: " + kind + " for '" + names.get(i) + "' contain NaN or infinite values");
+            if (arrays[i] == null) continue;
+            int bad = arrays[i].firstNonFinite();
+            if (bad >= 0) {
+                double v = arrays[i].getDoubleLinear(bad);
+                throw new IllegalArgumentException(what + ": " + kind + " '" + names.get(i) + "' of shape " + Arrays.toString(arrays[i].shape())
+                        + " holds " + v + " at " + Arrays.toString(arrays[i].ind2subC(bad)) + " (the first NaN or infinite value)");
             }
         }
     }
@@ -533,19 +549,24 @@ public class ComputationGraph implements Model {
     /** One training step on a minibatch. */
     public void fit(INDArray[] in, INDArray[] lab) {
         checkInit();
-        INDArray[] x = prepareInputs(in, "fit");
-        INDArray[] y = prepareLabels(lab, "fit");
-        checkFinite(x, "input features", configuration.getNetworkInputs());
-        checkFinite(y, "labels", configuration.getNetworkOutputs());
-        for (int i = 0; i < y.length; i++) {
-            if (y[i].size(0) != x[0].size(0)) {
-                throw new IllegalArgumentException("fit: " + x[0].size(0) + " examples but " + y[i].size(0) + " label rows for output '"
-                        + configuration.getNetworkOutputs().get(i) + "'");
+        // every array this step allocates (casts, activations, gradients, temporaries) goes back to the memory pool
+        // when the step ends, so that training runs in constant memory
+        try (MemoryScope step = MemoryScope.open()) {
+            INDArray[] x = prepareInputs(in, "fit");
+            INDArray[] y = prepareLabels(lab, "fit");
+            checkFinite(x, "fit", "input features", configuration.getNetworkInputs());
+            checkFinite(y, "fit", "labels", configuration.getNetworkOutputs());
+            for (int i = 0; i < y.length; i++) {
+                if (y[i].size(0) != x[0].size(0)) {
+                    throw new IllegalArgumentException("fit: " + x[0].size(0) + " examples but " + y[i].size(0) + " label rows for output '"
+                            + configuration.getNetworkOutputs().get(i) + "'");
+                }
             }
+            computeGradientAndScore(x, y, false);
+            updater.update(getIterationCount(), getEpochCount());
+        } finally {
+            clearCaches();   // no layer keeps a handle on the step's closed arrays
         }
-        computeGradientAndScore(x, y, false);
-        updater.update(getIterationCount(), getEpochCount());
-        clearCaches();
         for (TrainingListener l : listeners) l.iterationDone(this, getIterationCount(), getEpochCount());
         configuration.setIterationCount(getIterationCount() + 1);
     }
@@ -582,12 +603,14 @@ public class ComputationGraph implements Model {
      */
     public double score(INDArray[] features, INDArray[] labelArrays, boolean training) {
         checkInit();
-        INDArray[] x = prepareInputs(features, "score");
-        INDArray[] y = prepareLabels(labelArrays, "score");
-        forward(x, training, false);
-        double s = scoreOutputs(y) + l2Score();
-        clearCaches();
-        return s;
+        try (MemoryScope scope = MemoryScope.open()) {
+            INDArray[] x = prepareInputs(features, "score");
+            INDArray[] y = prepareLabels(labelArrays, "score");
+            forward(x, training, false);
+            return scoreOutputs(y) + l2Score();
+        } finally {
+            clearCaches();
+        }
     }
 
     // ---------------------------------------------------------------- misc
