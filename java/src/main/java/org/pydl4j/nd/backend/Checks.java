@@ -78,4 +78,80 @@ public final class Checks {
         sameType("activateBackward", x, y, gradOut);
         if (f == Activation.SOFTMAX) rank(x, 2, "softmax input");
     }
+
+    // ---------------------------------------------------------------- per-op argument checks, shared by every backend
+
+    /** Any dimension of size zero (native kernels leave such arrays to the reference loops). */
+    public static boolean empty(long[] shape) {
+        for (long d : shape) if (d == 0) return true;
+        return false;
+    }
+
+    /** conv2d / conv2dFused: geometry, bias length and one data type. */
+    public static ConvGeometry conv2d(String op, INDArray input, INDArray weight, INDArray bias, ConvParams p) {
+        ConvGeometry g = ConvGeometry.conv(shapeOf(input, op + " input"), shapeOf(weight, op + " weight"), p);
+        if (bias != null && bias.length() != g.outC) {
+            throw new IllegalArgumentException(op + ": bias of length " + bias.length() + " for " + g.outC
+                    + " output channels (weights " + Arrays.toString(weight.shape()) + ")");
+        }
+        sameType(op, input, weight, bias);
+        return g;
+    }
+
+    public static ConvGeometry conv2dBackwardData(INDArray gradOut, INDArray weight, long[] inputShape, ConvParams p) {
+        ConvGeometry g = ConvGeometry.conv(inputShape, shapeOf(weight, "conv2dBackwardData weight"), p);
+        shape(gradOut, g.outShape(), "conv2dBackwardData gradOut");
+        sameType("conv2dBackwardData", gradOut, weight);
+        return g;
+    }
+
+    public static ConvGeometry conv2dBackwardWeights(INDArray input, INDArray gradOut, long[] weightShape, ConvParams p) {
+        ConvGeometry g = ConvGeometry.conv(shapeOf(input, "conv2dBackwardWeights input"), weightShape, p);
+        shape(gradOut, g.outShape(), "conv2dBackwardWeights gradOut");
+        sameType("conv2dBackwardWeights", input, gradOut);
+        return g;
+    }
+
+    /** pool2d, or pool2dBackward when gradOut is given. */
+    public static ConvGeometry pool2d(String op, INDArray input, INDArray gradOut, PoolingType type, ConvParams p) {
+        ConvGeometry g = ConvGeometry.pool(shapeOf(input, op + " input"), p);
+        if (type == null) throw new IllegalArgumentException(op + ": pooling type is null");
+        if (gradOut != null) {
+            shape(gradOut, g.outShape(), op + " gradOut");
+            sameType(op, input, gradOut);
+        }
+        return g;
+    }
+
+    public static BatchNormShape batchNormTraining(INDArray input, INDArray gamma, INDArray beta, double eps) {
+        BatchNormShape d = BatchNormShape.of(input, gamma, beta);
+        eps(eps);
+        return d;
+    }
+
+    public static BatchNormShape batchNormInference(INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var, double eps) {
+        BatchNormShape d = BatchNormShape.of(input, gamma, beta);
+        statistics(d, mean, var);
+        sameType("batchNormInference", input, mean, var);
+        eps(eps);
+        return d;
+    }
+
+    public static BatchNormShape batchNormBackward(INDArray input, INDArray gradOut, INDArray gamma, INDArray mean, INDArray var, double eps) {
+        BatchNormShape d = BatchNormShape.of(input, gamma, gamma);
+        shape(gradOut, input.shape(), "batchNormBackward gradOut");
+        statistics(d, mean, var);
+        sameType("batchNormBackward", input, gradOut, gamma, mean, var);
+        eps(eps);
+        return d;
+    }
+
+    private static void statistics(BatchNormShape d, INDArray mean, INDArray var) {
+        length(mean, d.c, "batchNorm mean");
+        length(var, d.c, "batchNorm var");
+    }
+
+    private static void eps(double eps) {
+        if (!(eps > 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("batch norm eps must be positive and finite, got " + eps);
+    }
 }

@@ -148,11 +148,6 @@ public final class CudaBackend implements Backend {
 
     private static boolean isFloat(INDArray a) { return a.dataType() == DataType.FLOAT; }
 
-    private static boolean empty(long[] shape) {
-        for (long d : shape) if (d == 0) return true;
-        return false;
-    }
-
     // ---------------------------------------------------------------- gemm
 
     @Override
@@ -177,13 +172,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public INDArray conv2d(INDArray input, INDArray weight, INDArray bias, ConvParams p) {
-        ConvGeometry g = ConvGeometry.conv(input.shape(), weight.shape(), p);
-        if (bias != null && bias.length() != g.outC) {
-            throw new IllegalArgumentException("conv2d: bias of length " + bias.length() + " for " + g.outC
-                    + " output channels (weights " + Arrays.toString(weight.shape()) + ")");
-        }
-        Checks.sameType("conv2d", input, weight, bias);
-        if (!isFloat(input) || empty(input.shape()) || empty(g.outShape())) return reference.conv2d(input, weight, bias, p);
+        ConvGeometry g = Checks.conv2d("conv2d", input, weight, bias, p);
+        if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) return reference.conv2d(input, weight, bias, p);
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
         CudaNative.convForward(handle.get(), input.buffer(), weight.buffer(), bias == null ? null : bias.buffer(), out.buffer(),
                 geometry(g, p, p.groups));
@@ -192,10 +182,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public INDArray conv2dBackwardData(INDArray gradOut, INDArray weight, long[] inputShape, ConvParams p) {
-        ConvGeometry g = ConvGeometry.conv(inputShape, weight.shape(), p);
-        Checks.shape(gradOut, g.outShape(), "conv2dBackwardData gradOut");
-        Checks.sameType("conv2dBackwardData", gradOut, weight);
-        if (!isFloat(gradOut) || empty(inputShape) || empty(g.outShape())) {
+        ConvGeometry g = Checks.conv2dBackwardData(gradOut, weight, inputShape, p);
+        if (!isFloat(gradOut) || Checks.empty(inputShape) || Checks.empty(g.outShape())) {
             return reference.conv2dBackwardData(gradOut, weight, inputShape, p);
         }
         INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, inputShape.clone());
@@ -205,10 +193,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public INDArray[] conv2dBackwardWeights(INDArray input, INDArray gradOut, long[] weightShape, boolean withBias, ConvParams p) {
-        ConvGeometry g = ConvGeometry.conv(input.shape(), weightShape, p);
-        Checks.shape(gradOut, g.outShape(), "conv2dBackwardWeights gradOut");
-        Checks.sameType("conv2dBackwardWeights", input, gradOut);
-        if (!isFloat(input) || empty(input.shape()) || empty(g.outShape())) {
+        ConvGeometry g = Checks.conv2dBackwardWeights(input, gradOut, weightShape, p);
+        if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) {
             return reference.conv2dBackwardWeights(input, gradOut, weightShape, withBias, p);
         }
         INDArray gw = Nd4j.createUninitialized(DataType.FLOAT, weightShape.clone());
@@ -222,9 +208,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public INDArray pool2d(INDArray input, PoolingType type, ConvParams p) {
-        ConvGeometry g = ConvGeometry.pool(input.shape(), p);
-        if (type == null) throw new IllegalArgumentException("pool2d: pooling type is null");
-        if (!isFloat(input) || empty(input.shape()) || empty(g.outShape())) return reference.pool2d(input, type, p);
+        ConvGeometry g = Checks.pool2d("pool2d", input, null, type, p);
+        if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) return reference.pool2d(input, type, p);
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
         CudaNative.poolForward(handle.get(), type == PoolingType.MAX, input.buffer(), out.buffer(), geometry(g, p, 1));
         return out;
@@ -232,11 +217,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public INDArray pool2dBackward(INDArray input, INDArray gradOut, PoolingType type, ConvParams p) {
-        ConvGeometry g = ConvGeometry.pool(input.shape(), p);
-        Checks.shape(gradOut, g.outShape(), "pool2dBackward gradOut");
-        Checks.sameType("pool2dBackward", input, gradOut);
-        if (type == null) throw new IllegalArgumentException("pool2dBackward: pooling type is null");
-        if (!isFloat(input) || empty(input.shape()) || empty(g.outShape())) return reference.pool2dBackward(input, gradOut, type, p);
+        ConvGeometry g = Checks.pool2d("pool2dBackward", input, gradOut, type, p);
+        if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) return reference.pool2dBackward(input, gradOut, type, p);
         INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
         CudaNative.poolBackward(handle.get(), type == PoolingType.MAX, input.buffer(), gradOut.buffer(), gx.buffer(), geometry(g, p, 1));
         return gx;
@@ -244,14 +226,9 @@ public final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- batch normalization
 
-    private static void checkEps(double eps) {
-        if (!(eps > 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("batch norm eps must be positive and finite, got " + eps);
-    }
-
     @Override
     public INDArray[] batchNormTraining(INDArray input, INDArray gamma, INDArray beta, double eps) {
-        BatchNormShape d = BatchNormShape.of(input, gamma, beta);
-        checkEps(eps);
+        BatchNormShape d = Checks.batchNormTraining(input, gamma, beta, eps);
         // m == 1: one value per channel, variance 0; cuDNN's unbiased running variance would divide by m - 1 = 0.
         if (!isFloat(input) || d.m <= 1 || d.c == 0) return reference.batchNormTraining(input, gamma, beta, eps);
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
@@ -263,11 +240,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public INDArray batchNormInference(INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var, double eps) {
-        BatchNormShape d = BatchNormShape.of(input, gamma, beta);
-        Checks.length(mean, d.c, "batchNorm mean");
-        Checks.length(var, d.c, "batchNorm var");
-        Checks.sameType("batchNormInference", input, mean, var);
-        checkEps(eps);
+        BatchNormShape d = Checks.batchNormInference(input, gamma, beta, mean, var, eps);
         if (!isFloat(input) || d.m == 0 || d.c == 0) return reference.batchNormInference(input, gamma, beta, mean, var, eps);
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
         CudaNative.batchNormForward(handle.get(), false, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(),
@@ -277,12 +250,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public INDArray[] batchNormBackward(INDArray input, INDArray gradOut, INDArray gamma, INDArray mean, INDArray var, double eps) {
-        BatchNormShape d = BatchNormShape.of(input, gamma, gamma);
-        Checks.shape(gradOut, input.shape(), "batchNormBackward gradOut");
-        Checks.length(mean, d.c, "batchNorm mean");
-        Checks.length(var, d.c, "batchNorm var");
-        Checks.sameType("batchNormBackward", input, gradOut, gamma, mean, var);
-        checkEps(eps);
+        BatchNormShape d = Checks.batchNormBackward(input, gradOut, gamma, mean, var, eps);
         if (!isFloat(input) || d.m == 0 || d.c == 0) return reference.batchNormBackward(input, gradOut, gamma, mean, var, eps);
         INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
         INDArray gGamma = Nd4j.createUninitialized(DataType.FLOAT, d.c), gBeta = Nd4j.createUninitialized(DataType.FLOAT, d.c);

@@ -49,11 +49,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray conv2d(INDArray input, INDArray weight, INDArray bias, ConvParams p) {
-        ConvGeometry g = ConvGeometry.conv(Checks.shapeOf(input, "conv2d input"), Checks.shapeOf(weight, "conv2d weight"), p);
-        if (bias != null && bias.length() != g.outC) {
-            throw new IllegalArgumentException("conv2d: bias of length " + bias.length() + " for " + g.outC + " output channels");
-        }
-        Checks.sameType("conv2d", input, weight, bias);
+        ConvGeometry g = Checks.conv2d("conv2d", input, weight, bias, p);
         double[] x = input.toDoubleVector(), w = weight.toDoubleVector();
         double[] y = new double[g.n * g.outC * g.outH * g.outW];
         for (int n = 0; n < g.n; n++) {
@@ -87,9 +83,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray conv2dBackwardData(INDArray gradOut, INDArray weight, long[] inputShape, ConvParams p) {
-        ConvGeometry g = ConvGeometry.conv(inputShape, Checks.shapeOf(weight, "conv2dBackwardData weight"), p);
-        Checks.shape(gradOut, g.outShape(), "conv2dBackwardData gradOut");
-        Checks.sameType("conv2dBackwardData", gradOut, weight);
+        ConvGeometry g = Checks.conv2dBackwardData(gradOut, weight, inputShape, p);
         double[] gy = gradOut.toDoubleVector(), w = weight.toDoubleVector();
         double[] gx = new double[g.n * g.inC * g.inH * g.inW];
         for (int n = 0; n < g.n; n++) {
@@ -120,9 +114,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray[] conv2dBackwardWeights(INDArray input, INDArray gradOut, long[] weightShape, boolean withBias, ConvParams p) {
-        ConvGeometry g = ConvGeometry.conv(Checks.shapeOf(input, "conv2dBackwardWeights input"), weightShape, p);
-        Checks.shape(gradOut, g.outShape(), "conv2dBackwardWeights gradOut");
-        Checks.sameType("conv2dBackwardWeights", input, gradOut);
+        ConvGeometry g = Checks.conv2dBackwardWeights(input, gradOut, weightShape, p);
         double[] x = input.toDoubleVector(), gy = gradOut.toDoubleVector();
         double[] gw = new double[g.outC * g.inPerGroup * p.kH * p.kW];
         double[] gb = new double[g.outC];
@@ -159,7 +151,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray pool2d(INDArray input, PoolingType type, ConvParams p) {
-        ConvGeometry g = ConvGeometry.pool(Checks.shapeOf(input, "pooling input"), p);
+        ConvGeometry g = Checks.pool2d("pool2d", input, null, type, p);
         double[] x = input.toDoubleVector();
         double[] y = new double[g.n * g.inC * g.outH * g.outW];
         for (int nc = 0; nc < g.n * g.inC; nc++) {
@@ -187,9 +179,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray pool2dBackward(INDArray input, INDArray gradOut, PoolingType type, ConvParams p) {
-        ConvGeometry g = ConvGeometry.pool(Checks.shapeOf(input, "pooling input"), p);
-        Checks.shape(gradOut, new long[]{g.n, g.inC, g.outH, g.outW}, "pool2dBackward gradOut");
-        Checks.sameType("pool2dBackward", input, gradOut);
+        ConvGeometry g = Checks.pool2d("pool2dBackward", input, gradOut, type, p);
         double[] x = input.toDoubleVector(), gy = gradOut.toDoubleVector();
         double[] gx = new double[x.length];
         for (int nc = 0; nc < g.n * g.inC; nc++) {
@@ -234,7 +224,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray[] batchNormTraining(INDArray input, INDArray gamma, INDArray beta, double eps) {
-        BatchNormShape d = BatchNormShape.of(input, gamma, beta);
+        BatchNormShape d = Checks.batchNormTraining(input, gamma, beta, eps);
         double[] x = input.toDoubleVector();
         double[] mean = new double[d.c], var = new double[d.c];
         for (int c = 0; c < d.c; c++) {
@@ -252,9 +242,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray batchNormInference(INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var, double eps) {
-        BatchNormShape d = BatchNormShape.of(input, gamma, beta);
-        Checks.length(mean, d.c, "batchNorm mean");
-        Checks.length(var, d.c, "batchNorm var");
+        BatchNormShape d = Checks.batchNormInference(input, gamma, beta, mean, var, eps);
         return normalize(input, gamma, beta, mean.toDoubleVector(), var.toDoubleVector(), eps, d);
     }
 
@@ -275,8 +263,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray[] batchNormBackward(INDArray input, INDArray gradOut, INDArray gamma, INDArray mean, INDArray var, double eps) {
-        BatchNormShape d = BatchNormShape.of(input, gamma, gamma);
-        Checks.shape(gradOut, input.shape(), "batchNormBackward gradOut");
+        BatchNormShape d = Checks.batchNormBackward(input, gradOut, gamma, mean, var, eps);
         double[] x = input.toDoubleVector(), gy = gradOut.toDoubleVector(), ga = gamma.toDoubleVector();
         double[] mu = mean.toDoubleVector(), va = var.toDoubleVector();
         double[] gx = new double[x.length], gGamma = new double[d.c], gBeta = new double[d.c];
