@@ -10,6 +10,10 @@
 
 namespace pydl4j_jni {
 
+// Activation codes of every native library, as org.pydl4j.nd.backend.NativeActivation (Java) numbers them;
+// IDENTITY only for fused ops.
+enum ActivationKind { ACT_IDENTITY = -1, ACT_RELU = 0, ACT_RELU6 = 1, ACT_SIGMOID = 2, ACT_TANH = 3, ACT_LEAKYRELU = 4 };
+
 // Address of a Java direct buffer; throws std::invalid_argument if the buffer is null or not direct.
 float* address(JNIEnv* env, jobject buffer, const char* what);
 // Same, but a null buffer gives nullptr (optional arguments such as bias).

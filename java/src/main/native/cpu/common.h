@@ -96,8 +96,13 @@ void finish_out(const Reorder& r, memory produced, float* user);
 
 memory plain(const memory::desc& md, float* ptr);
 
-// Activation codes shared with CpuNative.java (eltwiseForward, convForwardFused); IDENTITY only for fused ops.
-enum ActivationKind { ACT_IDENTITY = -1, ACT_RELU = 0, ACT_RELU6 = 1, ACT_SIGMOID = 2, ACT_TANH = 3, ACT_LEAKYRELU = 4 };
+using pydl4j_jni::ActivationKind;
+using pydl4j_jni::ACT_IDENTITY;
+using pydl4j_jni::ACT_RELU;
+using pydl4j_jni::ACT_RELU6;
+using pydl4j_jni::ACT_SIGMOID;
+using pydl4j_jni::ACT_TANH;
+using pydl4j_jni::ACT_LEAKYRELU;
 
 // The oneDNN eltwise algorithm of an activation code (not IDENTITY); backward_from_dst: derivative from y.
 struct EltwiseAlg {

@@ -66,16 +66,15 @@ void bn_backward(Context& ctx, int n, int c, int s, float eps, const float* x, c
     ctx.sync();
 }
 
-// Codes shared with CudaNative.java.
-enum Kind { RELU = 0, RELU6 = 1, SIGMOID = 2, TANH = 3, LEAKYRELU = 4 };
+using namespace pydl4j_jni;   // ActivationKind codes, shared with the cpu library and NativeActivation.java
 constexpr float kLeakySlope = 0.01f;
 
 void set_activation(ActivationDesc& a, int kind) {
     switch (kind) {
-        case RELU: CK(cudnnSetActivationDescriptor, a.d, CUDNN_ACTIVATION_RELU, CUDNN_NOT_PROPAGATE_NAN, 0.0); return;
-        case RELU6: CK(cudnnSetActivationDescriptor, a.d, CUDNN_ACTIVATION_CLIPPED_RELU, CUDNN_NOT_PROPAGATE_NAN, 6.0); return;
-        case SIGMOID: CK(cudnnSetActivationDescriptor, a.d, CUDNN_ACTIVATION_SIGMOID, CUDNN_NOT_PROPAGATE_NAN, 0.0); return;
-        case TANH: CK(cudnnSetActivationDescriptor, a.d, CUDNN_ACTIVATION_TANH, CUDNN_NOT_PROPAGATE_NAN, 0.0); return;
+        case ACT_RELU: CK(cudnnSetActivationDescriptor, a.d, CUDNN_ACTIVATION_RELU, CUDNN_NOT_PROPAGATE_NAN, 0.0); return;
+        case ACT_RELU6: CK(cudnnSetActivationDescriptor, a.d, CUDNN_ACTIVATION_CLIPPED_RELU, CUDNN_NOT_PROPAGATE_NAN, 6.0); return;
+        case ACT_SIGMOID: CK(cudnnSetActivationDescriptor, a.d, CUDNN_ACTIVATION_SIGMOID, CUDNN_NOT_PROPAGATE_NAN, 0.0); return;
+        case ACT_TANH: CK(cudnnSetActivationDescriptor, a.d, CUDNN_ACTIVATION_TANH, CUDNN_NOT_PROPAGATE_NAN, 0.0); return;
         default: throw NativeError("unknown activation code " + std::to_string(kind));
     }
 }
@@ -83,7 +82,7 @@ void set_activation(ActivationDesc& a, int kind) {
 void act_forward(Context& ctx, int kind, int len, const float* x, float* y) {
     DeviceBuffer dx = ctx.upload(x, len, "input");
     DeviceBuffer dy(ctx.alloc, size_t(len) * sizeof(float));
-    if (kind == LEAKYRELU) {
+    if (kind == ACT_LEAKYRELU) {
         launch_leaky_relu_forward(ctx.stream, dx.f(), dy.f(), len, kLeakySlope);
     } else {
         ActivationDesc a;
@@ -100,7 +99,7 @@ void act_forward(Context& ctx, int kind, int len, const float* x, float* y) {
 void act_backward(Context& ctx, int kind, int len, const float* x, const float* y, const float* gy, float* gx) {
     DeviceBuffer dx = ctx.upload(x, len, "input"), dgy = ctx.upload(gy, len, "gradOut");
     DeviceBuffer dgx(ctx.alloc, size_t(len) * sizeof(float));
-    if (kind == LEAKYRELU) {
+    if (kind == ACT_LEAKYRELU) {
         launch_leaky_relu_backward(ctx.stream, dx.f(), dgy.f(), dgx.f(), len, kLeakySlope);
     } else {
         DeviceBuffer dy = ctx.upload(y, len, "output");

@@ -8,6 +8,7 @@ import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nd.backend.BatchNormShape;
 import org.pydl4j.nd.backend.Checks;
+import org.pydl4j.nd.backend.NativeActivation;
 import org.pydl4j.nd.backend.ConvGeometry;
 import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nd.backend.InferenceProgram;
@@ -90,7 +91,7 @@ public final class CpuBackend implements Backend {
         if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) return Backend.super.conv2dFused(input, weight, bias, p, act);
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
         CpuNative.convForwardFused(input.buffer(), weight.buffer(), bias == null ? null : bias.buffer(), out.buffer(),
-                geometry(g, p, p.groups), act == Activation.IDENTITY ? CpuNative.IDENTITY : code(act));
+                geometry(g, p, p.groups), NativeActivation.code(act));
         return out;
     }
 
@@ -185,19 +186,6 @@ public final class CpuBackend implements Backend {
 
     // ---------------------------------------------------------------- activations
 
-    static int activationCode(Activation f) { return code(f); }
-
-    private static int code(Activation f) {
-        switch (f) {
-            case RELU: return CpuNative.RELU;
-            case RELU6: return CpuNative.RELU6;
-            case SIGMOID: return CpuNative.SIGMOID;
-            case TANH: return CpuNative.TANH;
-            case LEAKYRELU: return CpuNative.LEAKYRELU;
-            default: throw new IllegalArgumentException("no elementwise kernel for " + f);
-        }
-    }
-
     @Override
     public INDArray activate(Activation f, INDArray x) {
         Checks.activate(f, x);
@@ -207,7 +195,7 @@ public final class CpuBackend implements Backend {
         if (f == Activation.SOFTMAX) {
             CpuNative.softmaxForward(x.buffer(), y.buffer(), (int) x.size(0), (int) x.size(1));
         } else {
-            CpuNative.eltwiseForward(code(f), x.buffer(), y.buffer(), (int) x.length());
+            CpuNative.eltwiseForward(NativeActivation.code(f), x.buffer(), y.buffer(), (int) x.length());
         }
         return y;
     }
@@ -221,7 +209,7 @@ public final class CpuBackend implements Backend {
         if (f == Activation.SOFTMAX) {
             CpuNative.softmaxBackward(y.buffer(), gradOut.buffer(), gx.buffer(), (int) x.size(0), (int) x.size(1));
         } else {
-            CpuNative.eltwiseBackward(code(f), x.buffer(), y.buffer(), gradOut.buffer(), gx.buffer(), (int) x.length());
+            CpuNative.eltwiseBackward(NativeActivation.code(f), x.buffer(), y.buffer(), gradOut.buffer(), gx.buffer(), (int) x.length());
         }
         return gx;
     }

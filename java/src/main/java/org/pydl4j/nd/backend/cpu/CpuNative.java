@@ -10,10 +10,7 @@ import java.nio.ByteBuffer;
 final class CpuNative {
     private CpuNative() {}
 
-    /** Activation codes understood by eltwiseForward/eltwiseBackward (eltwise.cpp). */
-    static final int RELU = 0, RELU6 = 1, SIGMOID = 2, TANH = 3, LEAKYRELU = 4;
-    /** Only for convForwardFused: no activation. */
-    static final int IDENTITY = -1;
+    // Activation arguments are org.pydl4j.nd.backend.NativeActivation codes.
 
     static native String version();
 

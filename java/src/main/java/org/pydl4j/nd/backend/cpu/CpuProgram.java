@@ -1,5 +1,7 @@
 package org.pydl4j.nd.backend.cpu;
 
+import org.pydl4j.nd.backend.NativeActivation;
+
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -62,7 +64,7 @@ final class CpuProgram implements InferenceProgram {
             out[p++] = n.op.ordinal();   // CONV 0, POOL 1, ADD 2, ACTIVATION 3 as in program.cpp
             out[p++] = n.in0;
             out[p++] = n.in1;
-            out[p++] = n.activation == null || n.activation == org.pydl4j.nd.activations.Activation.IDENTITY ? CpuNative.IDENTITY : CpuBackend.activationCode(n.activation);
+            out[p++] = n.activation == null ? NativeActivation.IDENTITY : NativeActivation.code(n.activation);
             out[p++] = n.flag ? 1 : 0;
             int[] geo;
             long[] in = spec.shape(n.in0);

@@ -12,6 +12,7 @@ import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nd.backend.BatchNormShape;
 import org.pydl4j.nd.backend.Checks;
+import org.pydl4j.nd.backend.NativeActivation;
 import org.pydl4j.nd.backend.ConvGeometry;
 import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nd.backend.NativeLoader;
@@ -261,17 +262,6 @@ public final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- activations
 
-    private static int code(Activation f) {
-        switch (f) {
-            case RELU: return CudaNative.RELU;
-            case RELU6: return CudaNative.RELU6;
-            case SIGMOID: return CudaNative.SIGMOID;
-            case TANH: return CudaNative.TANH;
-            case LEAKYRELU: return CudaNative.LEAKYRELU;
-            default: throw new IllegalArgumentException("no elementwise kernel for " + f);
-        }
-    }
-
     @Override
     public INDArray activate(Activation f, INDArray x) {
         Checks.activate(f, x);
@@ -281,7 +271,7 @@ public final class CudaBackend implements Backend {
         if (f == Activation.SOFTMAX) {
             CudaNative.softmaxForward(handle.get(), x.buffer(), y.buffer(), (int) x.size(0), (int) x.size(1));
         } else {
-            CudaNative.activationForward(handle.get(), code(f), x.buffer(), y.buffer(), (int) x.length());
+            CudaNative.activationForward(handle.get(), NativeActivation.code(f), x.buffer(), y.buffer(), (int) x.length());
         }
         return y;
     }
@@ -295,7 +285,7 @@ public final class CudaBackend implements Backend {
         if (f == Activation.SOFTMAX) {
             CudaNative.softmaxBackward(handle.get(), y.buffer(), gradOut.buffer(), gx.buffer(), (int) x.size(0), (int) x.size(1));
         } else {
-            CudaNative.activationBackward(handle.get(), code(f), x.buffer(), y.buffer(), gradOut.buffer(), gx.buffer(), (int) x.length());
+            CudaNative.activationBackward(handle.get(), NativeActivation.code(f), x.buffer(), y.buffer(), gradOut.buffer(), gx.buffer(), (int) x.length());
         }
         return gx;
     }

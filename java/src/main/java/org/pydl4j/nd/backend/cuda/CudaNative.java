@@ -11,8 +11,7 @@ import java.nio.ByteBuffer;
 final class CudaNative {
     private CudaNative() {}
 
-    /** Activation codes understood by activationForward/activationBackward (norm_act.cu). */
-    static final int RELU = 0, RELU6 = 1, SIGMOID = 2, TANH = 3, LEAKYRELU = 4;
+    // Activation arguments are org.pydl4j.nd.backend.NativeActivation codes.
 
     /** cuDNN, cuBLAS, CUDA runtime and driver versions; needs no GPU. */
     static native String version();
