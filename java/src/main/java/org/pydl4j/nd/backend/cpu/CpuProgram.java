@@ -1,5 +1,6 @@
 package org.pydl4j.nd.backend.cpu;
 
+import org.pydl4j.nd.backend.JniBackend;
 import org.pydl4j.nd.backend.NativeActivation;
 
 import java.lang.ref.Cleaner;
@@ -69,8 +70,8 @@ final class CpuProgram implements InferenceProgram {
             int[] geo;
             long[] in = spec.shape(n.in0);
             switch (n.op) {
-                case CONV: geo = CpuBackend.geometry(ConvGeometry.conv(in, n.weightShape, n.params), n.params, n.params.groups); break;
-                case POOL: geo = CpuBackend.geometry(ConvGeometry.pool(in, n.params), n.params, 1); break;
+                case CONV: geo = JniBackend.geometry(ConvGeometry.conv(in, n.weightShape, n.params), n.params, n.params.groups); break;
+                case POOL: geo = JniBackend.geometry(ConvGeometry.pool(in, n.params), n.params, 1); break;
                 default: geo = new int[18];
             }
             System.arraycopy(geo, 0, out, p, 18);

@@ -3,20 +3,13 @@ package org.pydl4j.nd.backend.cuda;
 import java.io.File;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
-import org.pydl4j.nd.Nd4j;
-import org.pydl4j.nd.activations.Activation;
-import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nd.backend.BatchNormShape;
 import org.pydl4j.nd.backend.Checks;
-import org.pydl4j.nd.backend.NativeActivation;
 import org.pydl4j.nd.backend.ConvGeometry;
-import org.pydl4j.nd.backend.ConvParams;
+import org.pydl4j.nd.backend.JniBackend;
 import org.pydl4j.nd.backend.NativeLoader;
-import org.pydl4j.nd.backend.PoolingType;
 import org.pydl4j.nd.backend.reference.ReferenceBackend;
 
 /**
@@ -41,13 +34,12 @@ import org.pydl4j.nd.backend.reference.ReferenceBackend;
  * {@code -Dpydl4j.cuda.libdir} / {@code PYDL4J_CUDA_LIBDIR} (path-separated), which are loaded first. At run
  * time an NVIDIA driver for CUDA 13 (libcuda.so.1) and a GPU must be visible.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends JniBackend {
     private static final String LIBRARY = "pydl4j_cuda";
     /** Loaded in this order from the user's directories: each one's dependencies come before it. */
     private static final String[] DEPENDENCIES = {"libcublasLt.so.13", "libcublas.so.13", "libcudnn.so.9"};
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final ReferenceBackend reference = new ReferenceBackend();
     private final String version;
     private final String deviceName;
     private final Handle handle;
@@ -147,146 +139,74 @@ public final class CudaBackend implements Backend {
     /** Frees the stream, handles and cached device memory now; later calls throw IllegalStateException. */
     public void close() { handle.run(); }
 
-    private static boolean isFloat(INDArray a) { return a.dataType() == DataType.FLOAT; }
-
-    // ---------------------------------------------------------------- gemm
+    // ---------------------------------------------------------------- kernels (JniBackend does checks and fallbacks)
 
     @Override
-    public void gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
-        long[] mnk = Checks.gemm(a, transA, b, transB, c);
-        long m = mnk[0], n = mnk[1], k = mnk[2];
-        if (!isFloat(a) || m == 0 || n == 0 || k == 0) {
-            reference.gemm(a, transA, b, transB, c, alpha, beta);
-            return;
-        }
-        CudaNative.gemm(handle.get(), a.buffer(), transA, b.buffer(), transB, c.buffer(), (int) m, (int) n, (int) k,
-                (float) alpha, (float) beta);
-    }
-
-    // ---------------------------------------------------------------- convolution
-
-    /** The int[] geometry of CudaNative (common.h read_geometry). */
-    private static int[] geometry(ConvGeometry g, ConvParams p, int groups) {
-        return new int[]{g.n, g.inC, g.inH, g.inW, g.outC, g.outH, g.outW, p.kH, p.kW, p.sH, p.sW,
-                p.padTop, p.padLeft, p.padBottom, p.padRight, p.dH, p.dW, groups};
+    protected void nativeGemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, int m, int n, int k, float alpha, float beta) {
+        CudaNative.gemm(handle.get(), a.buffer(), transA, b.buffer(), transB, c.buffer(), m, n, k, alpha, beta);
     }
 
     @Override
-    public INDArray conv2d(INDArray input, INDArray weight, INDArray bias, ConvParams p) {
-        ConvGeometry g = Checks.conv2d("conv2d", input, weight, bias, p);
-        if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) return reference.conv2d(input, weight, bias, p);
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
-        CudaNative.convForward(handle.get(), input.buffer(), weight.buffer(), bias == null ? null : bias.buffer(), out.buffer(),
-                geometry(g, p, p.groups));
-        return out;
+    protected void nativeConv(INDArray input, INDArray weight, INDArray bias, INDArray out, int[] geometry) {
+        CudaNative.convForward(handle.get(), input.buffer(), weight.buffer(), bias == null ? null : bias.buffer(), out.buffer(), geometry);
     }
 
     @Override
-    public INDArray conv2dBackwardData(INDArray gradOut, INDArray weight, long[] inputShape, ConvParams p) {
-        ConvGeometry g = Checks.conv2dBackwardData(gradOut, weight, inputShape, p);
-        if (!isFloat(gradOut) || Checks.empty(inputShape) || Checks.empty(g.outShape())) {
-            return reference.conv2dBackwardData(gradOut, weight, inputShape, p);
-        }
-        INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, inputShape.clone());
-        CudaNative.convBackwardData(handle.get(), gradOut.buffer(), weight.buffer(), gx.buffer(), geometry(g, p, p.groups));
-        return gx;
+    protected void nativeConvBackwardData(INDArray gradOut, INDArray weight, INDArray gradIn, int[] geometry) {
+        CudaNative.convBackwardData(handle.get(), gradOut.buffer(), weight.buffer(), gradIn.buffer(), geometry);
     }
 
     @Override
-    public INDArray[] conv2dBackwardWeights(INDArray input, INDArray gradOut, long[] weightShape, boolean withBias, ConvParams p) {
-        ConvGeometry g = Checks.conv2dBackwardWeights(input, gradOut, weightShape, p);
-        if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) {
-            return reference.conv2dBackwardWeights(input, gradOut, weightShape, withBias, p);
-        }
-        INDArray gw = Nd4j.createUninitialized(DataType.FLOAT, weightShape.clone());
-        INDArray gb = withBias ? Nd4j.createUninitialized(DataType.FLOAT, g.outC) : null;
-        CudaNative.convBackwardWeights(handle.get(), input.buffer(), gradOut.buffer(), gw.buffer(), gb == null ? null : gb.buffer(),
-                geometry(g, p, p.groups));
-        return new INDArray[]{gw, gb};
-    }
-
-    // ---------------------------------------------------------------- pooling
-
-    @Override
-    public INDArray pool2d(INDArray input, PoolingType type, ConvParams p) {
-        ConvGeometry g = Checks.pool2d("pool2d", input, null, type, p);
-        if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) return reference.pool2d(input, type, p);
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
-        CudaNative.poolForward(handle.get(), type == PoolingType.MAX, input.buffer(), out.buffer(), geometry(g, p, 1));
-        return out;
+    protected void nativeConvBackwardWeights(INDArray input, INDArray gradOut, INDArray gradW, INDArray gradB, int[] geometry) {
+        CudaNative.convBackwardWeights(handle.get(), input.buffer(), gradOut.buffer(), gradW.buffer(),
+                gradB == null ? null : gradB.buffer(), geometry);
     }
 
     @Override
-    public INDArray pool2dBackward(INDArray input, INDArray gradOut, PoolingType type, ConvParams p) {
-        ConvGeometry g = Checks.pool2d("pool2dBackward", input, gradOut, type, p);
-        if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) return reference.pool2dBackward(input, gradOut, type, p);
-        INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
-        CudaNative.poolBackward(handle.get(), type == PoolingType.MAX, input.buffer(), gradOut.buffer(), gx.buffer(), geometry(g, p, 1));
-        return gx;
-    }
-
-    // ---------------------------------------------------------------- batch normalization
-
-    @Override
-    public INDArray[] batchNormTraining(INDArray input, INDArray gamma, INDArray beta, double eps) {
-        BatchNormShape d = Checks.batchNormTraining(input, gamma, beta, eps);
-        // m == 1: one value per channel, variance 0; cuDNN's unbiased running variance would divide by m - 1 = 0.
-        if (!isFloat(input) || d.m <= 1 || d.c == 0) return reference.batchNormTraining(input, gamma, beta, eps);
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
-        INDArray mean = Nd4j.createUninitialized(DataType.FLOAT, d.c), var = Nd4j.createUninitialized(DataType.FLOAT, d.c);
-        CudaNative.batchNormForward(handle.get(), true, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(),
-                y.buffer(), d.n, d.c, d.s, (float) eps);
-        return new INDArray[]{y, mean, var};
+    protected void nativePool(boolean max, INDArray input, INDArray out, int[] geometry) {
+        CudaNative.poolForward(handle.get(), max, input.buffer(), out.buffer(), geometry);
     }
 
     @Override
-    public INDArray batchNormInference(INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var, double eps) {
-        BatchNormShape d = Checks.batchNormInference(input, gamma, beta, mean, var, eps);
-        if (!isFloat(input) || d.m == 0 || d.c == 0) return reference.batchNormInference(input, gamma, beta, mean, var, eps);
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
-        CudaNative.batchNormForward(handle.get(), false, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(),
-                y.buffer(), d.n, d.c, d.s, (float) eps);
-        return y;
+    protected void nativePoolBackward(boolean max, INDArray input, INDArray gradOut, INDArray gradIn, int[] geometry) {
+        CudaNative.poolBackward(handle.get(), max, input.buffer(), gradOut.buffer(), gradIn.buffer(), geometry);
+    }
+
+    /** m == 1: one value per channel, variance 0; cuDNN's unbiased running variance would divide by m - 1 = 0. */
+    @Override
+    protected boolean batchNormTrainingSupported(BatchNormShape d) { return d.m > 1 && d.c > 0; }
+
+    @Override
+    protected void nativeBatchNorm(boolean training, INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var,
+                                   INDArray out, BatchNormShape d, float eps) {
+        CudaNative.batchNormForward(handle.get(), training, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(),
+                out.buffer(), d.n, d.c, d.s, eps);
     }
 
     @Override
-    public INDArray[] batchNormBackward(INDArray input, INDArray gradOut, INDArray gamma, INDArray mean, INDArray var, double eps) {
-        BatchNormShape d = Checks.batchNormBackward(input, gradOut, gamma, mean, var, eps);
-        if (!isFloat(input) || d.m == 0 || d.c == 0) return reference.batchNormBackward(input, gradOut, gamma, mean, var, eps);
-        INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
-        INDArray gGamma = Nd4j.createUninitialized(DataType.FLOAT, d.c), gBeta = Nd4j.createUninitialized(DataType.FLOAT, d.c);
+    protected void nativeBatchNormBackward(INDArray input, INDArray gradOut, INDArray gamma, INDArray mean, INDArray var,
+                                           INDArray gradIn, INDArray gradGamma, INDArray gradBeta, BatchNormShape d, float eps) {
         CudaNative.batchNormBackward(handle.get(), input.buffer(), gradOut.buffer(), gamma.buffer(), mean.buffer(), var.buffer(),
-                gx.buffer(), gGamma.buffer(), gBeta.buffer(), d.n, d.c, d.s, (float) eps);
-        return new INDArray[]{gx, gGamma, gBeta};
-    }
-
-    // ---------------------------------------------------------------- activations
-
-    @Override
-    public INDArray activate(Activation f, INDArray x) {
-        Checks.activate(f, x);
-        if (!isFloat(x) || x.length() == 0) return reference.activate(f, x);
-        if (f == Activation.IDENTITY) return x.dup();
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-        if (f == Activation.SOFTMAX) {
-            CudaNative.softmaxForward(handle.get(), x.buffer(), y.buffer(), (int) x.size(0), (int) x.size(1));
-        } else {
-            CudaNative.activationForward(handle.get(), NativeActivation.code(f), x.buffer(), y.buffer(), (int) x.length());
-        }
-        return y;
+                gradIn.buffer(), gradGamma.buffer(), gradBeta.buffer(), d.n, d.c, d.s, eps);
     }
 
     @Override
-    public INDArray activateBackward(Activation f, INDArray x, INDArray y, INDArray gradOut) {
-        Checks.activateBackward(f, x, y, gradOut);
-        if (!isFloat(x) || x.length() == 0) return reference.activateBackward(f, x, y, gradOut);
-        if (f == Activation.IDENTITY) return gradOut.dup();
-        INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-        if (f == Activation.SOFTMAX) {
-            CudaNative.softmaxBackward(handle.get(), y.buffer(), gradOut.buffer(), gx.buffer(), (int) x.size(0), (int) x.size(1));
-        } else {
-            CudaNative.activationBackward(handle.get(), NativeActivation.code(f), x.buffer(), y.buffer(), gradOut.buffer(), gx.buffer(), (int) x.length());
-        }
-        return gx;
+    protected void nativeSoftmax(INDArray x, INDArray y, int rows, int cols) {
+        CudaNative.softmaxForward(handle.get(), x.buffer(), y.buffer(), rows, cols);
+    }
+
+    @Override
+    protected void nativeSoftmaxBackward(INDArray y, INDArray gradOut, INDArray gradIn, int rows, int cols) {
+        CudaNative.softmaxBackward(handle.get(), y.buffer(), gradOut.buffer(), gradIn.buffer(), rows, cols);
+    }
+
+    @Override
+    protected void nativeActivation(int code, INDArray x, INDArray y, int length) {
+        CudaNative.activationForward(handle.get(), code, x.buffer(), y.buffer(), length);
+    }
+
+    @Override
+    protected void nativeActivationBackward(int code, INDArray x, INDArray y, INDArray gradOut, INDArray gradIn, int length) {
+        CudaNative.activationBackward(handle.get(), code, x.buffer(), y.buffer(), gradOut.buffer(), gradIn.buffer(), length);
     }
 }
