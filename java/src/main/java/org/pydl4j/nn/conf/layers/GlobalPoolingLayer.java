@@ -20,8 +20,7 @@ public class GlobalPoolingLayer extends NoParamLayer {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType t) {
-        if (t.getType() != InputType.Type.CNN) throw new IllegalArgumentException(nameForErrors() + ": expects convolutional input, got " + t);
-        return InputType.feedForward(((InputType.InputTypeConvolutional) t).getChannels());
+        return InputType.feedForward(convolutionalInput(t).getChannels());
     }
 
     @Override

@@ -117,4 +117,17 @@ public abstract class Layer implements Cloneable {
             return self();
         }
     }
+
+    /** t as convolutional input; any other input type is an error naming this layer. */
+    protected InputType.InputTypeConvolutional convolutionalInput(InputType t) {
+        if (t.getType() != InputType.Type.CNN) throw new IllegalArgumentException(nameForErrors() + ": expects convolutional input, got " + t);
+        return (InputType.InputTypeConvolutional) t;
+    }
+
+    /** Flat image input ({@code InputType.convolutionalFlat}) is reshaped to NCHW in front of an image layer. */
+    protected static InputPreProcessor flatImagePreProcessor(InputType t) {
+        if (t.getType() != InputType.Type.CNNFlat) return null;
+        InputType.InputTypeConvolutionalFlat f = (InputType.InputTypeConvolutionalFlat) t;
+        return new org.pydl4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor(f.getHeight(), f.getWidth(), f.getDepth());
+    }
 }

@@ -56,18 +56,11 @@ public class SubsamplingLayer extends NoParamLayer {
     }
 
     @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType t) {
-        if (t.getType() == InputType.Type.CNNFlat) {
-            InputType.InputTypeConvolutionalFlat f = (InputType.InputTypeConvolutionalFlat) t;
-            return new FeedForwardToCnnPreProcessor(f.getHeight(), f.getWidth(), f.getDepth());
-        }
-        return null;
-    }
+    public InputPreProcessor getPreProcessorForInputType(InputType t) { return flatImagePreProcessor(t); }
 
     @Override
     public InputType getOutputType(int layerIndex, InputType t) {
-        if (t.getType() != InputType.Type.CNN) throw new IllegalArgumentException(nameForErrors() + ": expects convolutional input, got " + t);
-        InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) t;
+        InputType.InputTypeConvolutional c = convolutionalInput(t);
         ConvParams p = convParams(c.getHeight(), c.getWidth());
         return InputType.convolutional(p.outH(c.getHeight()), p.outW(c.getWidth()), c.getChannels());
     }

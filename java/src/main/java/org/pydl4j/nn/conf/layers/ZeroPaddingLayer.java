@@ -24,8 +24,7 @@ public class ZeroPaddingLayer extends NoParamLayer {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType t) {
-        if (t.getType() != InputType.Type.CNN) throw new IllegalArgumentException(nameForErrors() + ": expects convolutional input, got " + t);
-        InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) t;
+        InputType.InputTypeConvolutional c = convolutionalInput(t);
         return InputType.convolutional(c.getHeight() + padding[0] + padding[1], c.getWidth() + padding[2] + padding[3], c.getChannels());
     }
 
