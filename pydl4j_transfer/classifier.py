@@ -98,7 +98,7 @@ class Classifier:
         With ``use_cache`` the frozen part's features come from the feature cache (same key as training) and
         only the classifier runs on them; without it, every image goes through the full graph.
         """
-        folder = scan_image_folder(data, on_empty="warn")
+        folder = scan_image_folder(data, on_empty="warn", min_classes=1)
         unknown = [name for name in folder.label_names if name not in self.meta.labels]
         if unknown:
             raise ValueError(f"evaluate: class folder(s) {', '.join(repr(u) for u in unknown)} in {data} are not "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -68,6 +69,19 @@ def test_evaluate_json(run_dir, capsys):
     assert report["n_images"] == 40
     assert np.array(report["confusion_matrix"]).sum() == 40
     assert 0 <= report["accuracy"] <= 1
+
+
+def test_evaluate_a_folder_of_a_single_class(run_dir, tmp_path, capsys):
+    """Evaluating images of one training class only: every image counts, all in that class's row."""
+    out, data = run_dir
+    only = tmp_path / "only_roses"
+    shutil.copytree(data / "roses", only / "roses")
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(out / "model.zip"), "--data", str(only), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n_images"] == 8
+    matrix = np.array(report["confusion_matrix"])
+    assert matrix.sum() == 8 and matrix[report["labels"].index("roses")].sum() == 8
 
 
 def test_evaluate_unknown_class_folder_is_a_usage_error(run_dir, tmp_path, capsys):

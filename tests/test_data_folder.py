@@ -135,3 +135,24 @@ def test_subset_keeps_label_names(tmp_path):
     assert [p.name for p in sub.paths] == ["c.jpg", "a.jpg"]
     assert sub.labels == (1, 0)
     assert sub.label_names == ("cat", "dog")
+
+
+def test_class_folder_linking_to_another_class_does_not_steal_its_images(tmp_path):
+    """'a_link' -> 'z_real' sorts first, but the images keep the label of the folder they really live in."""
+    touch(tmp_path / "z_real" / "x.jpg")
+    touch(tmp_path / "m_other" / "y.jpg")
+    os.symlink(tmp_path / "z_real", tmp_path / "a_link")
+    with pytest.warns(EmptyClassWarning, match="a_link"):
+        folder = scan_image_folder(tmp_path, on_empty="warn")
+    assert folder.label_names == ("m_other", "z_real")
+    assert folder.class_counts() == {"m_other": 1, "z_real": 1}
+
+
+def test_one_class_is_enough_when_asked(tmp_path):
+    """Evaluating a trained model on images of a single class is legitimate: min_classes=1."""
+    touch(tmp_path / "cat" / "a.jpg")
+    folder = scan_image_folder(tmp_path, min_classes=1)
+    assert folder.label_names == ("cat",)
+    (tmp_path / "cat" / "a.jpg").unlink()
+    with pytest.raises(ImageFolderError, match="at least one class folder with images"):
+        scan_image_folder(tmp_path, min_classes=1, on_empty="warn")

@@ -62,12 +62,14 @@ def is_image_file(name: str) -> bool:
     return not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
 
 
-def scan_image_folder(root: str | os.PathLike, *, on_empty: str = "error") -> ImageFolder:
+def scan_image_folder(root: str | os.PathLike, *, on_empty: str = "error", min_classes: int = 2) -> ImageFolder:
     """List the images of ``root`` (one sub-folder per class).
 
     ``on_empty`` chooses what an empty class folder does: ``"error"`` raises :class:`ImageFolderError`,
     ``"warn"`` emits an :class:`EmptyClassWarning` and leaves that class out of the labels.
-    At least two non-empty classes are required.
+    At least ``min_classes`` non-empty classes are required (2 to train a classifier; 1 to evaluate one).
+    A class folder that is a symbolic link to another class folder is visited after the real ones, so every image
+    keeps the label of the folder it really lives in.
     """
     if on_empty not in ON_EMPTY_CHOICES:
         raise ValueError(f"scan_image_folder: on_empty must be one of {ON_EMPTY_CHOICES}, got {on_empty!r}")
@@ -87,10 +89,12 @@ def scan_image_folder(root: str | os.PathLike, *, on_empty: str = "error") -> Im
                                "images in their own sub-folder (e.g. flowers/daisy/*.jpg)")
 
     visited: set[str] = {os.path.realpath(root_path)}
+    collected = {entry.name: _collect_images(Path(entry.path), visited)
+                 for entry in sorted(class_dirs, key=lambda entry: (entry.is_symlink(), entry.name))}
     per_class: list[tuple[str, list[Path]]] = []
     empty: list[str] = []
     for class_dir in class_dirs:
-        files = _collect_images(Path(class_dir.path), visited)
+        files = collected[class_dir.name]
         if files:
             per_class.append((class_dir.name, files))
             continue
@@ -101,10 +105,10 @@ def scan_image_folder(root: str | os.PathLike, *, on_empty: str = "error") -> Im
         warnings.warn(message + "; the class is left out", EmptyClassWarning, stacklevel=2)
         empty.append(class_dir.name)
 
-    if len(per_class) < 2:
+    if len(per_class) < min_classes:
         found = ", ".join(repr(name) for name, _ in per_class) or "none"
         raise ImageFolderError(f"image folder {str(root_path)!r} has {len(per_class)} non-empty class folder(s) "
-                               f"({found}); classification needs at least 2 classes")
+                               f"({found}); {'classification needs at least 2 classes' if min_classes > 1 else 'it needs at least one class folder with images'}")
 
     paths: list[Path] = []
     labels: list[int] = []
