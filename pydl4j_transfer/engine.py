@@ -279,12 +279,9 @@ class Helper:
         self._feature_shape: tuple[int, ...] | None = None
         cls = jvm.java_class("org.pydl4j.nn.transferlearning.TransferLearningHelper")
         try:
-            if feature_vertex is None:
-                # JPype prefers the (graph, String...) overload with no names; call the one-argument constructor.
-                graph_class = jvm.java_class("org.pydl4j.nn.graph.ComputationGraph")
-                self.helper = cls.class_.getConstructor(graph_class.class_).newInstance(graph)
-            else:
-                self.helper = cls(graph, jpype.JArray(jpype.JString)([feature_vertex]))
+            # no names: the graph's own frozen layers (the varargs constructor treats an empty list so)
+            names = [] if feature_vertex is None else [feature_vertex]
+            self.helper = cls(graph, jpype.JArray(jpype.JString)(names))
         except jpype.JException as e:
             raise EngineError(f"TransferLearningHelper: {e.getMessage()}") from None
         self._DataSet = jvm.java_class("org.pydl4j.nd.dataset.DataSet")

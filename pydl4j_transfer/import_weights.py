@@ -23,7 +23,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import numpy as np
 
 from .data.feature_cache import pydl4j_home
 from .weights import (efficientnet_lite_from_torch, efficientnet_lite_pth, read_keras_h5, read_safetensors_metadata,
@@ -97,7 +96,7 @@ def _import_efficientnet_lite(name: str, file, target: Path) -> Path:
             raise ImportWeightsError(f"import-weights {name}: --file {str(source)!r} does not exist")
         verify_sha256(source, EFFICIENTNET_LITE_SHA256[name])
     state = read_torch_state_dict(source)
-    params = _engine_layout(name, efficientnet_lite_from_torch(state, name, source=str(source)))
+    params = efficientnet_lite_from_torch(state, name, source=str(source))
     _write(target, params, {"model": name, "source": source.name, "source_sha256": EFFICIENTNET_LITE_SHA256[name],
                             "format": "pydl4j-paramtable"})
     return target
@@ -116,7 +115,7 @@ def _import_vgg(name: str, file, target: Path, cache_dir) -> Path:
         other = "vgg16" if top else "vgg16_notop"
         raise ImportWeightsError(f"import-weights {name}: {source} holds {'the full' if top else 'the no-top'} "
                                  f"VGG-16 weights; import it as `{other}`")
-    params = _engine_layout(name, vgg16_from_keras(layers, source=str(source)))
+    params = vgg16_from_keras(layers, source=str(source))
     _write(target, params, {"model": name, "source": source.name, "source_sha256": sha256_file(source),
                             "format": "pydl4j-paramtable"})
     return target
@@ -140,29 +139,6 @@ def _fetch_keras_h5(name: str, cache_dir) -> Path:
                                       f"{name} --file FILE.h5`.")))
     except jpype.JException as e:
         raise ImportWeightsError(str(e.getMessage())) from None
-
-
-def engine_param_shapes(model: str) -> dict[str, tuple[int, ...]]:
-    """``{vertex}_{param}`` -> shape of the zoo graph's parameters (1000 ImageNet classes), read from the engine."""
-    from . import jvm
-
-    graph = jvm.java_class("org.pydl4j.zoo.Zoo").model(model, 1000).init()
-    table = jvm.java_class("org.pydl4j.zoo.ParamTables").extract(graph)
-    return {str(k): tuple(int(d) for d in table.get(k).shape()) for k in table.keySet()}
-
-
-def _engine_layout(model: str, params):
-    """Reshape mapped tensors to the engine's layouts where only the rank differs (DL4J keeps biases and batch-norm
-    vectors as ``[1, n]`` rows while the mapping yields ``[n]``); other mismatches are left for the engine to
-    report by name."""
-    shapes = engine_param_shapes(model)
-    out = type(params)()
-    for key, array in params.items():
-        shape = shapes.get(key)
-        if shape is not None and tuple(array.shape) != shape and int(np.prod(shape)) == array.size:
-            array = np.ascontiguousarray(array.reshape(shape))
-        out[key] = array
-    return out
 
 
 def _java_cache(cache_dir):

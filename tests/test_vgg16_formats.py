@@ -43,12 +43,9 @@ def vgg(jvm, tmp_path_factory):
 
     VGG16 = jvm.java_class("org.pydl4j.zoo.model.VGG16")
     model = VGG16.builder().inputShape(jpype.JArray(jpype.JInt)([3, SIZE, SIZE])).numClasses(CLASSES).build()
-    ParamTables = jvm.java_class("org.pydl4j.zoo.ParamTables")
-    engine_shapes = {str(k): tuple(v.shape()) for k, v in ParamTables.extract(model.init()).items()}
     cache = tmp / "models"
     cache.mkdir()
-    write_safetensors(cache / "vgg16_imagenet.safetensors",
-                      {k: np.ascontiguousarray(v.reshape(engine_shapes[k])) for k, v in params.items()})
+    write_safetensors(cache / "vgg16_imagenet.safetensors", params)   # biases as [n]; the engine holds [1, n]
     System = jvm.java_class("java.lang.System")
     Paths = jvm.java_class("java.nio.file.Paths")
     cache_obj = jvm.java_class("org.pydl4j.zoo.PretrainedCache")(Paths.get(str(cache)), System.err)

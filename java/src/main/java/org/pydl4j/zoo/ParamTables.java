@@ -28,6 +28,16 @@ public final class ParamTables {
     }
 
     /**
+     * Equal shapes, or equal once size-1 dimensions are dropped: files written by other tools keep biases and
+     * batch-norm vectors as [n] where the engine holds DL4J's [1, n] rows; the values line up the same way.
+     */
+    static boolean sameLayout(long[] a, long[] b) {
+        return Arrays.equals(a, b) || Arrays.equals(squeeze(a), squeeze(b));
+    }
+
+    private static long[] squeeze(long[] shape) { return Arrays.stream(shape).filter(d -> d != 1).toArray(); }
+
+    /**
      * Copies every tensor into the graph. All problems are collected first and reported together — missing,
      * unexpected and mis-shaped tensors by name — and nothing is copied unless all match.
      */
@@ -37,7 +47,7 @@ public final class ParamTables {
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
             INDArray t = tensors.get(e.getKey());
             if (t == null) missing.add(e.getKey());
-            else if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+            else if (!sameLayout(t.shape(), e.getValue().shape())) {
                 misShaped.add(e.getKey() + " " + Arrays.toString(t.shape()) + " (expected " + Arrays.toString(e.getValue().shape()) + ")");
             }
         }

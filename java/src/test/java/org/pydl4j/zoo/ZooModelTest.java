@@ -56,6 +56,11 @@ public class ZooModelTest {
                 .cache(new PretrainedCache(dir, null)).initPretrained();
         assertEquals(source.params(), loaded.params());
 
+        // vectors written as [n] by other tools fit the engine's [1, n] rows
+        params.put("fc_b", params.get("fc_b").dup().reshape(3));
+        SafeTensors.write(dir.resolve("efficientnet-lite0_imagenet.safetensors"), params, null);
+        assertEquals(source.params(), model.cache(new PretrainedCache(dir, null)).initPretrained().params());
+
         params.remove("fc_b");
         params.put("stem_conv_W", Nd4j.zeros(1, 2, 3));
         params.put("extra_W", Nd4j.zeros(1));

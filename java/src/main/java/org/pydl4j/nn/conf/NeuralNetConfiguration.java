@@ -49,6 +49,14 @@ public class NeuralNetConfiguration {
     public void setDropOut(Double d) { this.dropOut = d; }
     public void setConvolutionMode(ConvolutionMode m) { this.convolutionMode = m; }
 
+    /** DL4J's dropOut value is the RETAIN probability, in (0, 1]; anything else is an error saying so. */
+    public static double checkRetainProbability(double retainProbability) {
+        if (retainProbability <= 0 || retainProbability > 1) {
+            throw new IllegalArgumentException("dropOut is the retain probability, in (0, 1]; got " + retainProbability);
+        }
+        return retainProbability;
+    }
+
     /** Fills the settings a layer left unset from these defaults (recursing into wrappers such as FrozenLayer). */
     public void configureLayer(Layer l) { l.applyGlobalConfiguration(this); }
 
@@ -88,10 +96,7 @@ public class NeuralNetConfiguration {
         public Builder l2Bias(double l2Bias) { c.l2Bias = l2Bias; return this; }
         /** Dropout for every layer's input: the RETAIN probability (inverted dropout, training only), as DL4J. */
         public Builder dropOut(double retainProbability) {
-            if (retainProbability <= 0 || retainProbability > 1) {
-                throw new IllegalArgumentException("dropOut is the retain probability, in (0, 1]; got " + retainProbability);
-            }
-            c.dropOut = retainProbability;
+            c.dropOut = NeuralNetConfiguration.checkRetainProbability(retainProbability);
             return this;
         }
         public Builder convolutionMode(ConvolutionMode m) { c.convolutionMode = m; return this; }

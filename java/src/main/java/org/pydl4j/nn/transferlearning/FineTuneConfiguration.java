@@ -132,10 +132,7 @@ public class FineTuneConfiguration {
 
         /** Dropout on each unfrozen layer's input: the RETAIN probability, in (0, 1] (DL4J semantics). */
         public Builder dropOut(double retainProbability) {
-            if (retainProbability <= 0 || retainProbability > 1) {
-                throw new IllegalArgumentException("dropOut is the retain probability, in (0, 1]; got " + retainProbability);
-            }
-            c.dropOut = retainProbability;
+            c.dropOut = NeuralNetConfiguration.checkRetainProbability(retainProbability);
             return this;
         }
 

@@ -110,10 +110,7 @@ public abstract class Layer implements Cloneable {
 
         /** Dropout on this layer's input: the RETAIN probability (DL4J semantics), inverted, training only. */
         public T dropOut(double retainProbability) {
-            if (retainProbability <= 0 || retainProbability > 1) {
-                throw new IllegalArgumentException("dropOut is the retain probability, in (0, 1]; got " + retainProbability);
-            }
-            this.dropOut = retainProbability;
+            this.dropOut = NeuralNetConfiguration.checkRetainProbability(retainProbability);
             return self();
         }
     }
