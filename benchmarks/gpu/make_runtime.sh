@@ -2,7 +2,8 @@
 # Builds what a GPU machine without Java needs to run the cuda parity suite and the VGG-16 feature-extractor
 # benchmark, small enough to carry (the device tool carries at most 64 MiB):
 #   build/jre          a jlink'd Java runtime (modules below; java.desktop is ImageIO for the image pipeline)
-#   build/gpu-kit/     classes.jar (main + test classes), junit4 + hamcrest jars, libpydl4j_cuda.so
+#   build/gpu-kit/     classes.jar (main + test classes), junit4 + hamcrest jars, libpydl4j_cuda.so, and
+#                      wheels/ (JPype for the Python benchmark)
 # Run from the repository root after `gradle --offline jar` (or the javac commands of docs/DEVELOPING.md) and
 # with build/native/linux-x86_64/libpydl4j_cuda.so built (compileNativeCuda). Prints the sizes.
 set -euo pipefail
@@ -29,4 +30,13 @@ if [ -f "$LIB" ]; then
 else
     echo "make_runtime.sh: warning: $LIB not built (run compileNativeCuda with nvcc and build/cuda-deps)"
 fi
+# JPype wheels for the Python side (benchmarks/featurize.py --backend cuda): the GPU machine has Python, numpy and
+# PyTorch but no JPype and no network. One wheel per likely CPython version (~0.5 MB each).
+JPYPE_VERSION=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("JPype1"))' 2>/dev/null || echo 1.5.2)
+mkdir -p "$KIT/wheels"
+for py in 3.10 3.11 3.12 3.13; do
+    .venv/bin/python -m pip download --quiet --no-deps --only-binary=:all: --python-version "$py" \
+        --platform manylinux2014_x86_64 --dest "$KIT/wheels" "JPype1==$JPYPE_VERSION" \
+        || echo "make_runtime.sh: warning: no JPype1 $JPYPE_VERSION wheel for Python $py"
+done
 echo "make_runtime.sh: $OUT_JRE $(du -sh "$OUT_JRE" | cut -f1), $KIT $(du -sh "$KIT" | cut -f1)"

@@ -73,7 +73,8 @@ void* DeviceAllocator::allocate(size_t bytes) {
     if (e != cudaSuccess) {
         cudaGetLastError();
         throw NativeError(std::string("cudaMalloc: ") + cudaGetErrorName(e) + ": " + cudaGetErrorString(e) + " (requested "
-                          + std::to_string(b) + " bytes; " + std::to_string(live_bytes_) + " bytes in use by this backend)");
+                          + std::to_string(bytes) + " bytes, bucket " + std::to_string(b) + "; " + std::to_string(live_bytes_)
+                          + " bytes in use by this backend)");
     }
     ++malloc_calls_;
     live_.emplace(p, b);
@@ -81,14 +82,15 @@ void* DeviceAllocator::allocate(size_t bytes) {
     return p;
 }
 
-void DeviceAllocator::release(void* p) {
+bool DeviceAllocator::release(void* p) {
     auto it = live_.find(p);
-    if (it == live_.end()) return;  // not ours: never happens, but never free foreign memory
+    if (it == live_.end()) return false;  // not ours, or already released: never free foreign memory
     size_t b = it->second;
     live_.erase(it);
     live_bytes_ -= b;
     free_[b].push_back(p);
     cached_bytes_ += b;
+    return true;
 }
 
 void DeviceAllocator::empty_cache() {
@@ -100,9 +102,11 @@ void DeviceAllocator::empty_cache() {
     cached_bytes_ = 0;
 }
 
-DeviceAllocator::~DeviceAllocator() {
+void DeviceAllocator::free_all() {
     empty_cache();
     for (auto& kv : live_) cudaFree(kv.first);
+    live_.clear();
+    live_bytes_ = 0;
 }
 
 // ---------------------------------------------------------------- context
@@ -127,31 +131,15 @@ Context::Context(int dev, bool tf32) : device(dev), allow_tf32(tf32) {
 
 Context::~Context() {
     cudaSetDevice(device);
-    cudaStreamSynchronize(stream);
+    cudaStreamSynchronize(stream);  // errors at teardown are ignored: destructors never throw
     conv_plans.clear();
     cublasDestroy(cublas);
     cudnnDestroy(cudnn);
-    alloc.empty_cache();
+    alloc.free_all();  // every block Java did not free yet, and the cache
     cudaStreamDestroy(stream);
 }
 
 void Context::activate() const { CK(cudaSetDevice, device); }
-
-DeviceBuffer Context::upload(const float* host, size_t count, const char* what) {
-    DeviceBuffer d(alloc, count * sizeof(float));
-    if (count > 0) {
-        try {
-            CK(cudaMemcpyAsync, d.get(), host, count * sizeof(float), cudaMemcpyHostToDevice, stream);
-        } catch (const NativeError& e) {
-            throw NativeError(std::string(e.what()) + " (uploading " + what + ")");
-        }
-    }
-    return d;
-}
-
-void Context::download(float* host, const DeviceBuffer& dev, size_t count) {
-    if (count > 0) CK(cudaMemcpyAsync, host, dev.get(), count * sizeof(float), cudaMemcpyDeviceToHost, stream);
-}
 
 void Context::sync() { CK(cudaStreamSynchronize, stream); }
 
@@ -220,18 +208,16 @@ JNIEXPORT jlong JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_create(JNIEnv
 }
 
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_destroy(JNIEnv*, jclass, jlong handle) {
-    delete reinterpret_cast<Context*>(handle);  // destructors never throw; errors at teardown are ignored
+    delete reinterpret_cast<Context*>(handle);  // Java never calls into this context again
 }
 
 JNIEXPORT jlongArray JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_allocatorStats(JNIEnv* env, jclass, jlong handle) {
     jlong v[4] = {0, 0, 0, 0};
-    guarded(env, "allocatorStats", [&] {
-        Context* ctx = context(handle);
-        std::lock_guard<std::mutex> lock(ctx->mu);
-        v[0] = static_cast<jlong>(ctx->alloc.live_bytes());
-        v[1] = static_cast<jlong>(ctx->alloc.cached_bytes());
-        v[2] = static_cast<jlong>(ctx->alloc.malloc_calls());
-        v[3] = static_cast<jlong>(ctx->conv_plans.size());
+    with_context(env, handle, "allocatorStats", [&](Context& ctx) {
+        v[0] = static_cast<jlong>(ctx.alloc.live_bytes());
+        v[1] = static_cast<jlong>(ctx.alloc.cached_bytes());
+        v[2] = static_cast<jlong>(ctx.alloc.malloc_calls());
+        v[3] = static_cast<jlong>(ctx.conv_plans.size());
     });
     if (env->ExceptionCheck()) return nullptr;
     jlongArray out = env->NewLongArray(4);

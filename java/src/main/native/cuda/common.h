@@ -1,10 +1,14 @@
 // Shared helpers of libpydl4j_cuda: the per-backend context (device, stream, cuDNN and cuBLAS handles, caching
 // device allocator, convolution plans), checked calls that turn every CUDA/cuDNN/cuBLAS error into a C++
 // exception naming the API, and the C++-exception -> Java-exception bridge. Java validates every shape before
-// calling in, so the native side trusts sizes and only guards against library errors.
+// calling in, so the native side trusts sizes and only guards against library errors and null addresses.
 //
-// Data flow of this first version: Java arrays live in host (direct ByteBuffer) memory, so every op copies its
-// inputs host->device, runs on the context's stream and copies the results device->host before returning.
+// Data flow: arrays live on the device. Java holds device addresses (jlong) of blocks from the context's caching
+// allocator (malloc/free in memory.cu) and moves host data only through upload/download. Every op takes device
+// addresses, enqueues its kernels on the context's single stream and returns without waiting; download and
+// synchronize wait, and are where an asynchronous fault of an earlier kernel is reported. Because all work of a
+// context is on one stream, a block freed (or a scratch buffer released) while queued work still reads it can be
+// handed out again at once: whatever the next owner enqueues runs after that work.
 #pragma once
 
 #include <jni.h>
@@ -49,13 +53,16 @@ inline void check(cublasStatus_t s, const char* api) { if (s != CUBLAS_STATUS_SU
 // for requests of the same bucket, so a network's fixed shapes stop calling cudaMalloc after the first batch.
 // Buckets: powers of two up to 1 MiB (512 B minimum), multiples of 1 MiB above. All use is on one stream, so a
 // block returned to the list may be reused by the next op without synchronizing. On cudaMalloc failure the
-// cached blocks are released and the allocation retried once.
+// cached blocks are released and the allocation retried once. Not thread-safe by itself: every caller holds the
+// owning Context's `mu` (the JNI entry points lock it; Java's free may come from a Cleaner thread).
 class DeviceAllocator {
 public:
-    ~DeviceAllocator();
+    ~DeviceAllocator() { free_all(); }
     void* allocate(size_t bytes);
-    void release(void* p);
+    // Returns a block handed out by allocate to its free list; false (and nothing done) for any other address.
+    bool release(void* p);
     void empty_cache();  // cudaFree every cached (not live) block
+    void free_all();     // cudaFree every block, live and cached; only when no queued work can use them
     size_t live_bytes() const { return live_bytes_; }
     size_t cached_bytes() const { return cached_bytes_; }
     size_t malloc_calls() const { return malloc_calls_; }
@@ -158,7 +165,8 @@ struct ConvPlan {
     size_t fwd_ws = 0, bwd_data_ws = 0, bwd_filter_ws = 0;
 };
 
-// One per CudaBackend instance: everything runs on `stream`, serialized by `mu`.
+// One per CudaBackend instance: everything runs on `stream`, serialized by `mu` (which also guards `alloc` and
+// `conv_plans`).
 struct Context {
     int device = 0;
     bool allow_tf32 = false;
@@ -170,20 +178,26 @@ struct Context {
     std::unordered_map<std::string, std::unique_ptr<ConvPlan>> conv_plans;  // algorithm choice per shape
 
     Context(int device, bool allow_tf32);
+    // Waits for the stream, then frees every device block (live or cached), the handles and the stream.
     ~Context();
     // Makes this context's device current for the calling thread (JNI calls come from any Java thread).
     void activate() const;
-    // Host -> device copy into a fresh buffer; device -> host copy of a result; wait for the stream.
-    DeviceBuffer upload(const float* host, size_t count, const char* what);
-    void download(float* host, const DeviceBuffer& dev, size_t count);
+    // Waits for everything enqueued on the stream; throws the fault of an earlier kernel, if any.
     void sync();
 };
 
 Context* context(jlong handle);
 
+// A device address from Java (a malloc'd block plus a byte offset). Throws for 0 (a missing array would otherwise
+// fault a kernel asynchronously and poison the whole CUDA context); the _or_null form is for optional arguments.
+inline float* device_ptr(jlong address, const char* what) {
+    if (address == 0) throw NativeError(std::string(what) + ": null device address");
+    return reinterpret_cast<float*>(address);
+}
+inline float* device_ptr_or_null(jlong address) { return reinterpret_cast<float*>(address); }
+
 // Direct-buffer addresses (native/common/jni_util.h); throw std::invalid_argument for a null or heap buffer.
 using pydl4j_jni::address;
-using pydl4j_jni::address_or_null;
 
 // Throws a Java IllegalStateException "cuda backend <op>: <message>"; call only from a catch block.
 inline void throw_java(JNIEnv* env, const char* op, const char* message) {
@@ -197,7 +211,19 @@ void guarded(JNIEnv* env, const char* op, F body) {
     pydl4j_jni::guarded(env, "cuda backend", op, body);
 }
 
-// Small kernels (kernels.cu). All take the context's stream.
+// The frame of every entry point that uses a context: guarded, under the context's mutex, with its device
+// current on the calling thread; body(Context&) enqueues the work.
+template <typename F>
+void with_context(JNIEnv* env, jlong handle, const char* op, F body) {
+    guarded(env, op, [&] {
+        Context* ctx = context(handle);
+        std::lock_guard<std::mutex> lock(ctx->mu);
+        ctx->activate();
+        body(*ctx);
+    });
+}
+
+// Small kernels (kernels.cu). All take the context's stream; lengths of 0 launch nothing.
 void launch_pad(cudaStream_t s, const float* x, float* xp, int nc, int h, int w, int pt, int pl, int hp, int wp, float fill);
 void launch_crop(cudaStream_t s, const float* xp, float* x, int nc, int h, int w, int pt, int pl, int hp, int wp);
 void launch_pool_forward(cudaStream_t s, bool max, const float* x, float* y, const Geometry& g);
@@ -206,5 +232,11 @@ void launch_leaky_relu_forward(cudaStream_t s, const float* x, float* y, size_t 
 void launch_leaky_relu_backward(cudaStream_t s, const float* x, const float* gy, float* gx, size_t n, float slope);
 void launch_scale(cudaStream_t s, float* x, size_t n, float factor);
 void launch_inv_std(cudaStream_t s, const float* var, float* inv_std, size_t n, float eps);
+// Elementwise and updater kernels (see CudaNative.java): y = a + b (b broadcast over rows of length cols when
+// row_broadcast; y may be a), y += alpha x, Adam and Nesterov momentum steps in place.
+void launch_add(cudaStream_t s, const float* a, const float* b, float* y, size_t n, size_t cols, bool row_broadcast);
+void launch_axpy(cudaStream_t s, float alpha, const float* x, float* y, size_t n);
+void launch_adam_step(cudaStream_t s, float* g, float* m, float* v, size_t n, float b1, float b2, float eps, float alphat);
+void launch_nesterovs_step(cudaStream_t s, float* g, float* v, size_t n, float mu, float lr);
 
 }  // namespace pydl4j_cuda

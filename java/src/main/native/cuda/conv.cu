@@ -1,7 +1,8 @@
 // Convolution forward, backward data, backward filter (+ bias) with cuDNN. Algorithms are chosen once per shape
 // with cudnnFind*Algorithm (benchmarks every algorithm) and cached in the context's ConvPlan. Groups (depthwise)
 // and dilation are cuDNN descriptor settings; asymmetric padding (TF SAME) is not, so such inputs are padded
-// explicitly into a device scratch copy and cuDNN runs with zero padding (backward data then crops).
+// explicitly into a device scratch copy and cuDNN runs with zero padding (backward data then crops). Inputs and
+// outputs are the caller's device arrays; workspaces and padded copies come from the context's allocator.
 #include "common.h"
 
 #include <algorithm>
@@ -90,78 +91,54 @@ void choose_backward_filter(Context& ctx, ConvPlan& p, const Geometry& g) {
     p.have_bwd_filter = true;
 }
 
-size_t input_count(const Geometry& g) { return size_t(g.n) * g.c * g.h * g.w; }
-size_t output_count(const Geometry& g) { return size_t(g.n) * g.o * g.oh * g.ow; }
-size_t weight_count(const Geometry& g) { return size_t(g.o) * (g.c / g.groups) * g.kh * g.kw; }
+size_t padded_input_count(const ConvPlan& p, const Geometry& g) { return size_t(g.n) * g.c * p.in_h * p.in_w; }
 
-// The input as cuDNN sees it: the uploaded buffer itself, or its explicitly zero-padded copy.
-DeviceBuffer padded_input(Context& ctx, const ConvPlan& p, const Geometry& g, DeviceBuffer&& x) {
-    if (!p.explicit_pad) return std::move(x);
-    DeviceBuffer xp(ctx.alloc, size_t(g.n) * g.c * p.in_h * p.in_w * sizeof(float));
-    launch_pad(ctx.stream, x.f(), xp.f(), g.n * g.c, g.h, g.w, g.pt, g.pl, p.in_h, p.in_w, 0.f);
-    return xp;
+// The input as cuDNN sees it: x itself, or its explicitly zero-padded copy in scratch.
+const float* padded_input(Context& ctx, const ConvPlan& p, const Geometry& g, const float* x, DeviceBuffer& scratch) {
+    if (!p.explicit_pad) return x;
+    scratch = DeviceBuffer(ctx.alloc, padded_input_count(p, g) * sizeof(float));
+    launch_pad(ctx.stream, x, scratch.f(), g.n * g.c, g.h, g.w, g.pt, g.pl, p.in_h, p.in_w, 0.f);
+    return scratch.f();
 }
 
 void conv_forward(Context& ctx, const Geometry& g, const float* x, const float* w, const float* bias, float* y) {
     ConvPlan& p = plan_for(ctx, g);
     choose_forward(ctx, p, g);
-    DeviceBuffer dx = padded_input(ctx, p, g, ctx.upload(x, input_count(g), "input"));
-    DeviceBuffer dw = ctx.upload(w, weight_count(g), "weight");
-    DeviceBuffer dy(ctx.alloc, output_count(g) * sizeof(float));
+    DeviceBuffer padded;
+    const float* px = padded_input(ctx, p, g, x, padded);
     DeviceBuffer ws(ctx.alloc, p.fwd_ws);
     const float one = 1.f, zero = 0.f;
     CK(cudnnSetConvolutionMathType, p.conv.d, p.fwd_math);
-    CK(cudnnConvolutionForward, ctx.cudnn, &one, p.x.d, dx.get(), p.w.d, dw.get(), p.conv.d, p.fwd_algo, ws.get(), p.fwd_ws,
-       &zero, p.y.d, dy.get());
-    if (bias != nullptr) {
-        DeviceBuffer db = ctx.upload(bias, g.o, "bias");
-        CK(cudnnAddTensor, ctx.cudnn, &one, p.bias.d, db.get(), &one, p.y.d, dy.get());
-    }
-    ctx.download(y, dy, output_count(g));
-    ctx.sync();
+    CK(cudnnConvolutionForward, ctx.cudnn, &one, p.x.d, px, p.w.d, w, p.conv.d, p.fwd_algo, ws.get(), p.fwd_ws, &zero, p.y.d, y);
+    if (bias != nullptr) CK(cudnnAddTensor, ctx.cudnn, &one, p.bias.d, bias, &one, p.y.d, y);
 }
 
 void conv_backward_data(Context& ctx, const Geometry& g, const float* gy, const float* w, float* gx) {
     ConvPlan& p = plan_for(ctx, g);
     choose_backward_data(ctx, p, g);
-    DeviceBuffer dgy = ctx.upload(gy, output_count(g), "gradOut");
-    DeviceBuffer dw = ctx.upload(w, weight_count(g), "weight");
-    DeviceBuffer dgx(ctx.alloc, size_t(g.n) * g.c * p.in_h * p.in_w * sizeof(float));
+    // With explicit padding cuDNN writes the gradient of the padded input, which is then cropped into gx.
+    DeviceBuffer padded;
+    if (p.explicit_pad) padded = DeviceBuffer(ctx.alloc, padded_input_count(p, g) * sizeof(float));
+    float* pgx = p.explicit_pad ? padded.f() : gx;
     DeviceBuffer ws(ctx.alloc, p.bwd_data_ws);
     const float one = 1.f, zero = 0.f;
     CK(cudnnSetConvolutionMathType, p.conv.d, p.bwd_data_math);
-    CK(cudnnConvolutionBackwardData, ctx.cudnn, &one, p.w.d, dw.get(), p.y.d, dgy.get(), p.conv.d, p.bwd_data_algo, ws.get(),
-       p.bwd_data_ws, &zero, p.x.d, dgx.get());
-    if (p.explicit_pad) {
-        DeviceBuffer cropped(ctx.alloc, input_count(g) * sizeof(float));
-        launch_crop(ctx.stream, dgx.f(), cropped.f(), g.n * g.c, g.h, g.w, g.pt, g.pl, p.in_h, p.in_w);
-        ctx.download(gx, cropped, input_count(g));
-        ctx.sync();
-    } else {
-        ctx.download(gx, dgx, input_count(g));
-        ctx.sync();
-    }
+    CK(cudnnConvolutionBackwardData, ctx.cudnn, &one, p.w.d, w, p.y.d, gy, p.conv.d, p.bwd_data_algo, ws.get(), p.bwd_data_ws,
+       &zero, p.x.d, pgx);
+    if (p.explicit_pad) launch_crop(ctx.stream, pgx, gx, g.n * g.c, g.h, g.w, g.pt, g.pl, p.in_h, p.in_w);
 }
 
 void conv_backward_weights(Context& ctx, const Geometry& g, const float* x, const float* gy, float* gw, float* gb) {
     ConvPlan& p = plan_for(ctx, g);
     choose_backward_filter(ctx, p, g);
-    DeviceBuffer dx = padded_input(ctx, p, g, ctx.upload(x, input_count(g), "input"));
-    DeviceBuffer dgy = ctx.upload(gy, output_count(g), "gradOut");
-    DeviceBuffer dgw(ctx.alloc, weight_count(g) * sizeof(float));
+    DeviceBuffer padded;
+    const float* px = padded_input(ctx, p, g, x, padded);
     DeviceBuffer ws(ctx.alloc, p.bwd_filter_ws);
     const float one = 1.f, zero = 0.f;
     CK(cudnnSetConvolutionMathType, p.conv.d, p.bwd_filter_math);
-    CK(cudnnConvolutionBackwardFilter, ctx.cudnn, &one, p.x.d, dx.get(), p.y.d, dgy.get(), p.conv.d, p.bwd_filter_algo, ws.get(),
-       p.bwd_filter_ws, &zero, p.w.d, dgw.get());
-    ctx.download(gw, dgw, weight_count(g));
-    DeviceBuffer dgb;
-    if (gb != nullptr) {
-        dgb = DeviceBuffer(ctx.alloc, size_t(g.o) * sizeof(float));
-        CK(cudnnConvolutionBackwardBias, ctx.cudnn, &one, p.y.d, dgy.get(), &zero, p.bias.d, dgb.get());
-        ctx.download(gb, dgb, g.o);
-    }
-    ctx.sync();
+    CK(cudnnConvolutionBackwardFilter, ctx.cudnn, &one, p.x.d, px, p.y.d, gy, p.conv.d, p.bwd_filter_algo, ws.get(),
+       p.bwd_filter_ws, &zero, p.w.d, gw);
+    if (gb != nullptr) CK(cudnnConvolutionBackwardBias, ctx.cudnn, &one, p.y.d, gy, &zero, p.bias.d, gb);
 }
 
 }  // namespace
@@ -172,40 +149,26 @@ using namespace pydl4j_cuda;
 extern "C" {
 
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_convForward(
-        JNIEnv* env, jclass, jlong handle, jobject x, jobject w, jobject bias, jobject y, jintArray geometry) {
-    guarded(env, "conv2d", [&] {
-        Context* ctx = context(handle);
-        Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *pw = address(env, w, "weight"), *py = address(env, y, "output");
-        float* pb = address_or_null(env, bias, "bias");
-        std::lock_guard<std::mutex> lock(ctx->mu);
-        ctx->activate();
-        conv_forward(*ctx, g, px, pw, pb, py);
+        JNIEnv* env, jclass, jlong handle, jlong x, jlong w, jlong bias, jlong y, jintArray geometry) {
+    with_context(env, handle, "conv2d", [&](Context& ctx) {
+        conv_forward(ctx, read_geometry(env, geometry), device_ptr(x, "input"), device_ptr(w, "weight"), device_ptr_or_null(bias),
+                     device_ptr(y, "output"));
     });
 }
 
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_convBackwardData(
-        JNIEnv* env, jclass, jlong handle, jobject gy, jobject w, jobject gx, jintArray geometry) {
-    guarded(env, "conv2dBackwardData", [&] {
-        Context* ctx = context(handle);
-        Geometry g = read_geometry(env, geometry);
-        float *pgy = address(env, gy, "gradOut"), *pw = address(env, w, "weight"), *pgx = address(env, gx, "gradInput");
-        std::lock_guard<std::mutex> lock(ctx->mu);
-        ctx->activate();
-        conv_backward_data(*ctx, g, pgy, pw, pgx);
+        JNIEnv* env, jclass, jlong handle, jlong gy, jlong w, jlong gx, jintArray geometry) {
+    with_context(env, handle, "conv2dBackwardData", [&](Context& ctx) {
+        conv_backward_data(ctx, read_geometry(env, geometry), device_ptr(gy, "gradOut"), device_ptr(w, "weight"),
+                           device_ptr(gx, "gradInput"));
     });
 }
 
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_convBackwardWeights(
-        JNIEnv* env, jclass, jlong handle, jobject x, jobject gy, jobject gw, jobject gb, jintArray geometry) {
-    guarded(env, "conv2dBackwardWeights", [&] {
-        Context* ctx = context(handle);
-        Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut"), *pgw = address(env, gw, "gradWeight");
-        float* pgb = address_or_null(env, gb, "gradBias");
-        std::lock_guard<std::mutex> lock(ctx->mu);
-        ctx->activate();
-        conv_backward_weights(*ctx, g, px, pgy, pgw, pgb);
+        JNIEnv* env, jclass, jlong handle, jlong x, jlong gy, jlong gw, jlong gb, jintArray geometry) {
+    with_context(env, handle, "conv2dBackwardWeights", [&](Context& ctx) {
+        conv_backward_weights(ctx, read_geometry(env, geometry), device_ptr(x, "input"), device_ptr(gy, "gradOut"),
+                              device_ptr(gw, "gradWeight"), device_ptr_or_null(gb));
     });
 }
 

@@ -1,6 +1,7 @@
 // Our own small CUDA kernels: explicit padding/cropping (asymmetric convolution padding), general pooling
 // (asymmetric padding, dilation, windows of padding only: what cuDNN pooling cannot express), leaky ReLU,
-// and per-channel helpers of batch normalization.
+// per-channel helpers of batch normalization, and the elementwise and updater kernels of elementwise.cu.
+// One thread per element in grid-stride loops; float math throughout.
 #include "common.h"
 
 #include <cfloat>
@@ -129,6 +130,38 @@ __global__ void inv_std_kernel(const float* var, float* inv_std, size_t n, float
     GRID_STRIDE(i, n) { inv_std[i] = rsqrtf(var[i] + eps); }
 }
 
+// b is [n] or, when row_broadcast, one row of cols added to every row. Each element is read before it is
+// written by the same thread, so y may be a.
+__global__ void add_kernel(const float* a, const float* b, float* y, size_t n, size_t cols, bool row_broadcast) {
+    GRID_STRIDE(i, n) { y[i] = a[i] + b[row_broadcast ? i % cols : i]; }
+}
+
+__global__ void axpy_kernel(float alpha, const float* x, float* y, size_t n) {
+    GRID_STRIDE(i, n) { y[i] += alpha * x[i]; }
+}
+
+// Adam (DL4J's AdamUpdater): the gradient is replaced by the update; alphat carries the bias corrections.
+__global__ void adam_step_kernel(float* g, float* m, float* v, size_t n, float b1, float b2, float eps, float alphat) {
+    GRID_STRIDE(i, n) {
+        float gi = g[i];
+        float mi = b1 * m[i] + (1.f - b1) * gi;
+        float vi = b2 * v[i] + (1.f - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        g[i] = alphat * mi / (sqrtf(vi) + eps);
+    }
+}
+
+// Nesterov momentum (DL4J's NesterovsUpdater): v' = mu v - lr g; the update is mu v - (1 + mu) v'.
+__global__ void nesterovs_step_kernel(float* g, float* v, size_t n, float mu, float lr) {
+    GRID_STRIDE(i, n) {
+        float prev = v[i];
+        float next = mu * prev - lr * g[i];
+        v[i] = next;
+        g[i] = mu * prev - (1.f + mu) * next;
+    }
+}
+
 PoolArgs pool_args(const Geometry& g) {
     return PoolArgs{g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw};
 }
@@ -186,6 +219,30 @@ void launch_inv_std(cudaStream_t s, const float* var, float* inv_std, size_t n, 
     if (n == 0) return;
     inv_std_kernel<<<blocks_for(n), kThreads, 0, s>>>(var, inv_std, n, eps);
     CK_LAUNCH("inv_std_kernel");
+}
+
+void launch_add(cudaStream_t s, const float* a, const float* b, float* y, size_t n, size_t cols, bool row_broadcast) {
+    if (n == 0) return;
+    add_kernel<<<blocks_for(n), kThreads, 0, s>>>(a, b, y, n, cols, row_broadcast);
+    CK_LAUNCH("add_kernel");
+}
+
+void launch_axpy(cudaStream_t s, float alpha, const float* x, float* y, size_t n) {
+    if (n == 0) return;
+    axpy_kernel<<<blocks_for(n), kThreads, 0, s>>>(alpha, x, y, n);
+    CK_LAUNCH("axpy_kernel");
+}
+
+void launch_adam_step(cudaStream_t s, float* g, float* m, float* v, size_t n, float b1, float b2, float eps, float alphat) {
+    if (n == 0) return;
+    adam_step_kernel<<<blocks_for(n), kThreads, 0, s>>>(g, m, v, n, b1, b2, eps, alphat);
+    CK_LAUNCH("adam_step_kernel");
+}
+
+void launch_nesterovs_step(cudaStream_t s, float* g, float* v, size_t n, float mu, float lr) {
+    if (n == 0) return;
+    nesterovs_step_kernel<<<blocks_for(n), kThreads, 0, s>>>(g, v, n, mu, lr);
+    CK_LAUNCH("nesterovs_step_kernel");
 }
 
 }  // namespace pydl4j_cuda

@@ -29,40 +29,29 @@ struct CudnnPool {
     }
 };
 
-size_t in_count(const Geometry& g) { return size_t(g.n) * g.c * g.h * g.w; }
 size_t out_count(const Geometry& g) { return size_t(g.n) * g.c * g.oh * g.ow; }
 
 void pool_forward(Context& ctx, const Geometry& g, bool max, const float* x, float* y) {
-    DeviceBuffer dx = ctx.upload(x, in_count(g), "input");
-    DeviceBuffer dy(ctx.alloc, out_count(g) * sizeof(float));
     if (cudnn_can_pool(g)) {
         CudnnPool d(g, max, false);
         const float one = 1.f, zero = 0.f;
-        CK(cudnnPoolingForward, ctx.cudnn, d.pool.d, &one, d.x.d, dx.get(), &zero, d.y.d, dy.get());
+        CK(cudnnPoolingForward, ctx.cudnn, d.pool.d, &one, d.x.d, x, &zero, d.y.d, y);
     } else {
-        launch_pool_forward(ctx.stream, max, dx.f(), dy.f(), g);
+        launch_pool_forward(ctx.stream, max, x, y, g);
     }
-    ctx.download(y, dy, out_count(g));
-    ctx.sync();
 }
 
 void pool_backward(Context& ctx, const Geometry& g, bool max, const float* x, const float* gy, float* gx) {
-    DeviceBuffer dx = ctx.upload(x, in_count(g), "input");
-    DeviceBuffer dgy = ctx.upload(gy, out_count(g), "gradOut");
-    DeviceBuffer dgx(ctx.alloc, in_count(g) * sizeof(float));
     if (cudnn_can_pool(g)) {
         CudnnPool d(g, max, true);
         const float one = 1.f, zero = 0.f;
-        // cuDNN's backward wants the forward output y as well: recompute it (inputs live on the host).
-        DeviceBuffer dy(ctx.alloc, out_count(g) * sizeof(float));
-        CK(cudnnPoolingForward, ctx.cudnn, d.pool.d, &one, d.x.d, dx.get(), &zero, d.y.d, dy.get());
-        CK(cudnnPoolingBackward, ctx.cudnn, d.pool.d, &one, d.y.d, dy.get(), d.y.d, dgy.get(), d.x.d, dx.get(), &zero, d.x.d,
-           dgx.get());
+        // cuDNN's backward wants the forward output y as well, which the caller does not pass: recompute it.
+        DeviceBuffer y(ctx.alloc, out_count(g) * sizeof(float));
+        CK(cudnnPoolingForward, ctx.cudnn, d.pool.d, &one, d.x.d, x, &zero, d.y.d, y.get());
+        CK(cudnnPoolingBackward, ctx.cudnn, d.pool.d, &one, d.y.d, y.get(), d.y.d, gy, d.x.d, x, &zero, d.x.d, gx);
     } else {
-        launch_pool_backward(ctx.stream, max, dx.f(), dgy.f(), dgx.f(), g);
+        launch_pool_backward(ctx.stream, max, x, gy, gx, g);
     }
-    ctx.download(gx, dgx, in_count(g));
-    ctx.sync();
 }
 
 }  // namespace
@@ -73,26 +62,17 @@ using namespace pydl4j_cuda;
 extern "C" {
 
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_poolForward(
-        JNIEnv* env, jclass, jlong handle, jboolean max, jobject x, jobject y, jintArray geometry) {
-    guarded(env, "pool2d", [&] {
-        Context* ctx = context(handle);
-        Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *py = address(env, y, "output");
-        std::lock_guard<std::mutex> lock(ctx->mu);
-        ctx->activate();
-        pool_forward(*ctx, g, max, px, py);
+        JNIEnv* env, jclass, jlong handle, jboolean max, jlong x, jlong y, jintArray geometry) {
+    with_context(env, handle, "pool2d", [&](Context& ctx) {
+        pool_forward(ctx, read_geometry(env, geometry), max, device_ptr(x, "input"), device_ptr(y, "output"));
     });
 }
 
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_poolBackward(
-        JNIEnv* env, jclass, jlong handle, jboolean max, jobject x, jobject gy, jobject gx, jintArray geometry) {
-    guarded(env, "pool2dBackward", [&] {
-        Context* ctx = context(handle);
-        Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut"), *pgx = address(env, gx, "gradInput");
-        std::lock_guard<std::mutex> lock(ctx->mu);
-        ctx->activate();
-        pool_backward(*ctx, g, max, px, pgy, pgx);
+        JNIEnv* env, jclass, jlong handle, jboolean max, jlong x, jlong gy, jlong gx, jintArray geometry) {
+    with_context(env, handle, "pool2dBackward", [&](Context& ctx) {
+        pool_backward(ctx, read_geometry(env, geometry), max, device_ptr(x, "input"), device_ptr(gy, "gradOut"),
+                      device_ptr(gx, "gradInput"));
     });
 }
 

@@ -22,7 +22,7 @@ public class ArrayAllocationException extends IllegalStateException {
     /** Bytes the failed allocation asked for. */
     public long getRequestedBytes() { return requestedBytes; }
 
-    /** The direct-memory limit in bytes (-XX:MaxDirectMemorySize, or its default, the heap limit). */
+    /** The direct-memory limit in bytes (-XX:MaxDirectMemorySize, or its default, the heap limit); -1 for device memory. */
     public long getLimitBytes() { return limitBytes; }
 
     /** For a direct buffer of bytes bytes that the JVM refused (cause: its OutOfMemoryError); what: the array. */
@@ -32,6 +32,12 @@ public class ArrayAllocationException extends IllegalStateException {
                 + ": direct memory limit " + bytes(limit) + (used >= 0 ? ", " + bytes(used) + " in use" : "")
                 + ". Use a smaller batch size, or raise the limit (JVM option -XX:MaxDirectMemorySize, "
                 + "PYDL4J_DIRECT_MEMORY from Python)", bytes, limit, cause);
+    }
+
+    /** For device memory a device backend could not allocate (cause: the device's own error). */
+    static ArrayAllocationException device(long bytes, String device, RuntimeException cause) {
+        return new ArrayAllocationException("cannot allocate " + bytes(bytes) + " on " + device + ": " + cause.getMessage()
+                + ". Use a smaller batch size", bytes, -1, cause);
     }
 
     /** The same failure, naming the array's shape and type. */

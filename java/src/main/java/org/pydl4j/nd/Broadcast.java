@@ -26,7 +26,7 @@ final class Broadcast {
         }
         int n = (int) out.length();
         if (Arrays.equals(a.shape(), b.shape()) && a.dataType() == DataType.FLOAT) {
-            FloatBuffer x = a.floatBuffer(), y = b.floatBuffer(), z = out.floatBuffer();
+            FloatBuffer x = a.floatBufferForRead(), y = b.floatBufferForRead(), z = out.floatBuffer();
             for (int i = 0; i < n; i++) z.put(i, (float) f.applyAsDouble(x.get(i), y.get(i)));
             return out;
         }

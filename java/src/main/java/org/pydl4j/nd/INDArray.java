@@ -20,6 +20,11 @@ import java.util.function.DoubleUnaryOperator;
  * {@link MemoryPool}). Closing is optional: memory of arrays never closed is freed by the garbage collector. A
  * closed handle refuses access, and buffers obtained earlier from it ({@link #buffer()}, numpy views) must no
  * longer be used; views that are still open stay valid.
+ *
+ * <p>Device backends (cuda) keep a copy of the memory on their {@link Device} and run ops there; host access through
+ * this class (element access, {@link #buffer()}, numpy) first copies newer device values back, and host writes make
+ * the device copy stale, so values cross only when the other side needs them. {@link #location()} tells where the
+ * newest values are.
  */
 public final class INDArray implements AutoCloseable {
     private final ByteBuffer data;   // native byte order, position 0, exactly length * width bytes
@@ -27,10 +32,11 @@ public final class INDArray implements AutoCloseable {
     private final long[] shape;
     private final int length;
     private final Storage storage;   // the block this handle holds one reference on
+    private final int offset;        // byte offset of data in the block
     private volatile boolean closed;
 
-    /** A new handle on storage (takes a reference) whose memory is data. */
-    INDArray(Storage storage, ByteBuffer data, DataType type, long[] shape) {
+    /** A new handle on storage (takes a reference) whose memory is data, starting offset bytes into the block. */
+    INDArray(Storage storage, ByteBuffer data, int offset, DataType type, long[] shape) {
         this.length = Shapes.length(shape);
         if (data.capacity() != (long) length * type.width()) {
             throw new IllegalArgumentException("buffer of " + data.capacity() + " bytes does not hold shape "
@@ -39,6 +45,7 @@ public final class INDArray implements AutoCloseable {
         this.data = data.order(ByteOrder.nativeOrder());
         this.type = type;
         this.shape = shape.clone();
+        this.offset = offset;
         this.storage = storage.retain();
         MemoryScope scope = storage.scope;
         if (scope != null) scope.track(this);
@@ -62,6 +69,29 @@ public final class INDArray implements AutoCloseable {
 
     /** True after {@link #close()}. */
     public boolean isClosed() { return closed; }
+
+    // ---------------------------------------------------------------- device copies (device backends)
+
+    /**
+     * For device backends: the address of this array's first element on device, with the device copy made current
+     * for the access (see {@link DeviceAccess}). After an op with a writing access, call {@link #afterDeviceWrite}.
+     */
+    public long deviceAddress(Device device, DeviceAccess access) {
+        checkOpen();
+        return storage.deviceAddress(device, access, offset, length * type.width());
+    }
+
+    /** For device backends, after an op wrote this array: keeps memory an outside holder (numpy) sees current. */
+    public void afterDeviceWrite() { storage.afterDeviceWrite(); }
+
+    /**
+     * A number that changes whenever this array's memory (shared with its views) may have been written, through
+     * the host or by a device op: derived values (folded weights) cached with it are current while it is unchanged.
+     */
+    public long writeCount() { return storage.writes; }
+
+    /** Where this array's newest values are: HOST, DEVICE or EVERYWHERE. */
+    public Location location() { return storage.location(); }
 
     /** True if this array and other are handles on the same memory (one is a view of the other, or both of a third). */
     public boolean sharesMemoryWith(INDArray other) { return other != null && other.storage == storage; }
@@ -97,9 +127,20 @@ public final class INDArray implements AutoCloseable {
 
     // ---------------------------------------------------------------- raw access (backends, JNI, numpy)
 
-    /** The direct buffer behind this array (shared, native byte order). */
+    /**
+     * The direct buffer behind this array (shared, native byte order), for reading and writing: newer device values
+     * are copied in first, and the device copy counts as stale afterwards.
+     */
     public ByteBuffer buffer() {
         checkOpen();
+        storage.hostWrites();
+        return data.duplicate().order(ByteOrder.nativeOrder());
+    }
+
+    /** The direct buffer behind this array for reading only (a device copy stays current); never write through it. */
+    public ByteBuffer bufferForRead() {
+        checkOpen();
+        storage.hostReads();
         return data.duplicate().order(ByteOrder.nativeOrder());
     }
 
@@ -109,15 +150,21 @@ public final class INDArray implements AutoCloseable {
      * cannot pull memory from under the holder.
      */
     public ByteBuffer exportBuffer() {
-        checkOpen();
+        ByteBuffer b = buffer();
         storage.markExported();
-        return buffer();
+        return b;
     }
 
     /** The data as a float view; only for FLOAT arrays. */
     public FloatBuffer floatBuffer() {
         requireType(DataType.FLOAT);
         return buffer().asFloatBuffer();
+    }
+
+    /** The data as a float view for reading only (see {@link #bufferForRead}); only for FLOAT arrays. */
+    public FloatBuffer floatBufferForRead() {
+        requireType(DataType.FLOAT);
+        return bufferForRead().asFloatBuffer();
     }
 
     /** The data as a double view; only for DOUBLE arrays. */
@@ -133,12 +180,14 @@ public final class INDArray implements AutoCloseable {
     /** Element at linear (C-order) position i. */
     public double getDoubleLinear(int i) {
         if (closed) checkOpen();
+        storage.hostReads();
         return type == DataType.FLOAT ? data.getFloat(i << 2) : data.getDouble(i << 3);
     }
 
     /** Sets the element at linear (C-order) position i. */
     public void putLinear(int i, double v) {
         if (closed) checkOpen();
+        storage.hostWrites();
         if (type == DataType.FLOAT) data.putFloat(i << 2, (float) v); else data.putDouble(i << 3, v);
     }
 
@@ -197,7 +246,7 @@ public final class INDArray implements AutoCloseable {
             throw new IllegalArgumentException("assign: shape " + Arrays.toString(other.shape) + " into " + Arrays.toString(shape));
         }
         if (other.type == type) {
-            buffer().put(other.buffer());
+            buffer().put(other.bufferForRead());
         } else {
             for (int i = 0; i < length; i++) putLinear(i, other.getDoubleLinear(i));
         }
@@ -234,7 +283,7 @@ public final class INDArray implements AutoCloseable {
             throw new IllegalArgumentException("reshape: cannot view shape " + Arrays.toString(shape) + " as " + Arrays.toString(newShape));
         }
         checkOpen();
-        return new INDArray(storage, data, type, s);
+        return new INDArray(storage, data, offset, type, s);
     }
 
     public INDArray reshape(int... newShape) { return reshape(Arrays.stream(newShape).asLongStream().toArray()); }
@@ -296,13 +345,15 @@ public final class INDArray implements AutoCloseable {
             throw new IndexOutOfBoundsException("get: [" + from + ", " + to + ") out of dimension 0 of size " + shape[0]);
         }
         long rowLen = shape[0] == 0 ? 0 : length / shape[0];
-        ByteBuffer view = buffer();   // checks that this handle is open
-        view.position((int) (from * rowLen * type.width()));
+        checkOpen();
+        ByteBuffer view = data.duplicate();
+        int start = (int) (from * rowLen * type.width());
+        view.position(start);
         view.limit((int) (to * rowLen * type.width()));
         long[] s = shape.clone();
         s[0] = to - from;
         if (point) s = Arrays.copyOfRange(shape, 1, shape.length);
-        return new INDArray(storage, view.slice().order(ByteOrder.nativeOrder()), type, s);
+        return new INDArray(storage, view.slice().order(ByteOrder.nativeOrder()), offset + start, type, s);
     }
 
     /** Row i of a matrix (or slice i along dimension 0), as a view. */
@@ -346,7 +397,7 @@ public final class INDArray implements AutoCloseable {
     public INDArray map(DoubleUnaryOperator f, boolean inPlace) {
         INDArray out = inPlace ? this : Nd4j.createUninitialized(type, shape);
         if (type == DataType.FLOAT) {
-            FloatBuffer src = floatBuffer(), dst = out.floatBuffer();
+            FloatBuffer src = floatBufferForRead(), dst = out.floatBuffer();
             for (int i = 0; i < length; i++) dst.put(i, (float) f.applyAsDouble(src.get(i)));
         } else {
             for (int i = 0; i < length; i++) out.putLinear(i, f.applyAsDouble(getDoubleLinear(i)));
@@ -397,13 +448,14 @@ public final class INDArray implements AutoCloseable {
     /** The linear (C-order) position of the first NaN or infinite element, or -1 when all are finite. */
     public int firstNonFinite() {
         if (type == DataType.FLOAT) {
-            FloatBuffer f = floatBuffer();
+            FloatBuffer f = floatBufferForRead();
             for (int i = 0; i < length; i++) {
                 // exponent bits all ones: NaN or infinity
                 if ((Float.floatToRawIntBits(f.get(i)) & 0x7f800000) == 0x7f800000) return i;
             }
         } else {
-            DoubleBuffer d = doubleBuffer();
+            requireType(DataType.DOUBLE);
+            DoubleBuffer d = bufferForRead().asDoubleBuffer();
             for (int i = 0; i < length; i++) {
                 if ((Double.doubleToRawLongBits(d.get(i)) & 0x7ff0000000000000L) == 0x7ff0000000000000L) return i;
             }

@@ -48,7 +48,7 @@ public final class Nd4j {
         } catch (ArrayAllocationException e) {
             throw e.withArray("an array of shape " + Arrays.toString(shape) + " (" + type + ")");
         }
-        return new INDArray(s, s.view((int) bytes), type, shape);
+        return new INDArray(s, s.view((int) bytes), 0, type, shape);
     }
 
     /**
@@ -58,7 +58,7 @@ public final class Nd4j {
     public static INDArray wrap(ByteBuffer direct, DataType type, long... shape) {
         if (!direct.isDirect()) throw new IllegalArgumentException("wrap: buffer must be direct");
         Storage s = Storage.foreign(direct);
-        return new INDArray(s, s.aligned, type, shape);
+        return new INDArray(s, s.aligned, 0, type, shape);
     }
 
     public static INDArray zeros(long... shape) { return createUninitialized(defaultType, shape).assign(0); }

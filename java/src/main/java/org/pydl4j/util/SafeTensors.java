@@ -165,7 +165,7 @@ public final class SafeTensors {
             head.flip();
             while (head.hasRemaining()) ch.write(head);
             for (INDArray a : tensors.values()) {
-                ByteBuffer data = a.buffer().order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer data = a.bufferForRead().order(ByteOrder.LITTLE_ENDIAN);
                 if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) throw new IOException("big-endian hosts are not supported");
                 while (data.hasRemaining()) ch.write(data);
             }

@@ -170,6 +170,21 @@ public class InferenceFusionTest {
         }
     }
 
+    /** Folded batch-norm weights are kept between batches, but never once a parameter they came from changed. */
+    @Test
+    public void foldedWeightsFollowParameterChanges() {
+        ComputationGraph g = net(DataType.FLOAT);
+        INDArray x = input(DataType.FLOAT, 13);
+        g.outputSingle(x).close();
+        g.getLayer("stem_bn").getParam("var").putScalar(0, 3.0);         // a statistic, through the host
+        g.getLayer("exp_conv").getParam("W").muli(0.5);                   // a weight, in place
+        g.getLayer("proj_bn").setParam("gamma", g.getLayer("proj_bn").getParam("gamma").mul(-1.0));
+        assertClose("after changing parameters", g.feedForward(x, false).get("out"), g.outputSingle(x));
+        INDArray p = g.params().dup().muli(0.9);
+        g.setParams(p);                                                     // the whole flat array
+        assertClose("after setParams", g.feedForward(x, false).get("out"), g.outputSingle(x));
+    }
+
     @Test
     public void trainingAfterInferenceIsUnchanged() {
         // two identical networks; one runs (fused) inference between its training steps

@@ -6,7 +6,8 @@ import org.pydl4j.nd.activations.Activation;
 /**
  * The compute kernels the layers need. One interface, several implementations: {@code reference} (plain Java, the
  * oracle; FLOAT and DOUBLE), {@code cpu} (oneDNN/OpenBLAS over JNI; FLOAT), {@code cuda}. Elementwise arithmetic,
- * reductions, losses and updaters are not here: they live once in Java, on {@link INDArray}.
+ * reductions and losses are not here: they live once in Java, on {@link INDArray}; the few elementwise ops a network
+ * runs every step (bias and residual additions, updater steps) are, so that device backends keep them on the device.
  *
  * <p>Layouts: images are NCHW, convolution weights OIHW with I = inChannels / groups, 2-d arrays row-major.
  * Every method validates shapes (in Java, before any native call) and throws IllegalArgumentException naming the
@@ -88,4 +89,59 @@ public interface Backend {
 
     /** dL/dx given x, y = f(x) and dL/dy. */
     INDArray activateBackward(Activation f, INDArray x, INDArray y, INDArray gradOut);
+
+    // ---------------------------------------------------------------- elementwise ops and updater steps
+    // The defaults run on the host, element by element in double precision (the reference arithmetic); device
+    // backends override them to run where their arrays live.
+
+    /** Copies src's values into dst (equal lengths and types; shapes may differ). */
+    default void copy(INDArray src, INDArray dst) {
+        Checks.sameLength("copy", dst, src);
+        dst.assign(src);
+    }
+
+    /** a + b as a new array: b has a's shape, or is a row ([C] or [1, C]) added to every row of a 2-d a [N, C]. */
+    default INDArray add(INDArray a, INDArray b) {
+        boolean row = Checks.add(a, b);
+        return a.add(row ? b.reshape(1, b.length()) : b);
+    }
+
+    /** y += alpha * x, element by element (equal lengths; shapes may differ). */
+    default void axpy(double alpha, INDArray x, INDArray y) {
+        Checks.sameLength("axpy", y, x);
+        for (int i = 0; i < y.length(); i++) y.putLinear(i, y.getDoubleLinear(i) + alpha * x.getDoubleLinear(i));
+    }
+
+    /** x *= factor, in place. */
+    default void scale(INDArray x, double factor) {
+        Checks.sameLength("scale", x);
+        x.muli(factor);
+    }
+
+    /**
+     * One Adam step in place over equal-length g, m, v: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, and g becomes
+     * the update alphat * m / (sqrt(v) + eps).
+     */
+    default void adamStep(INDArray g, INDArray m, INDArray v, double b1, double b2, double eps, double alphat) {
+        Checks.sameLength("adamStep", g, m, v);
+        for (int i = 0; i < g.length(); i++) {
+            double gi = g.getDoubleLinear(i);
+            double mi = b1 * m.getDoubleLinear(i) + (1 - b1) * gi;
+            double vi = b2 * v.getDoubleLinear(i) + (1 - b2) * gi * gi;
+            m.putLinear(i, mi);
+            v.putLinear(i, vi);
+            g.putLinear(i, alphat * mi / (Math.sqrt(vi) + eps));
+        }
+    }
+
+    /** One Nesterov-momentum step in place: v' = mu v - lr g; g becomes the update mu v - (1 + mu) v'; v = v'. */
+    default void nesterovsStep(INDArray g, INDArray v, double mu, double lr) {
+        Checks.sameLength("nesterovsStep", g, v);
+        for (int i = 0; i < g.length(); i++) {
+            double vPrev = v.getDoubleLinear(i);
+            double vNew = mu * vPrev - lr * g.getDoubleLinear(i);
+            v.putLinear(i, vNew);
+            g.putLinear(i, mu * vPrev - (1 + mu) * vNew);
+        }
+    }
 }

@@ -38,6 +38,13 @@ public final class Backends {
         return current;
     }
 
+    /** Makes an existing backend instance current (for example a CudaBackend on a chosen device). */
+    public static synchronized Backend use(Backend backend) {
+        if (backend == null) throw new IllegalArgumentException("backend is null");
+        current = backend;
+        return backend;
+    }
+
     /** Loads a backend by name without making it current. */
     public static Backend load(String name) {
         String key = name == null ? "" : name.trim().toLowerCase();

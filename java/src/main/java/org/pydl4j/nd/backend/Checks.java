@@ -35,6 +35,32 @@ public final class Checks {
         }
     }
 
+    /** Non-null arrays of one data type and one length (the first one's). */
+    public static void sameLength(String op, INDArray... arrays) {
+        for (int i = 0; i < arrays.length; i++) {
+            if (arrays[i] == null) throw new IllegalArgumentException(op + ": argument " + i + " is null");
+            if (arrays[i].length() != arrays[0].length()) {
+                throw new IllegalArgumentException(op + ": argument " + i + " has " + arrays[i].length() + " elements, argument 0 has "
+                        + arrays[0].length() + " (shapes " + Arrays.toString(arrays[i].shape()) + " and " + Arrays.toString(arrays[0].shape()) + ")");
+            }
+        }
+        sameType(op, arrays);
+    }
+
+    /** For add(a, b): true when b is a row added to every row of a 2-d a, false when b has a's shape. */
+    public static boolean add(INDArray a, INDArray b) {
+        shapeOf(a, "add: a");
+        shapeOf(b, "add: b");
+        sameType("add", a, b);
+        if (Arrays.equals(a.shape(), b.shape())) return false;
+        boolean row = a.rank() == 2 && b.length() == a.size(1) && (b.rank() == 1 || (b.rank() == 2 && b.size(0) == 1));
+        if (!row) {
+            throw new IllegalArgumentException("add: b of shape " + Arrays.toString(b.shape()) + " is neither a's shape "
+                    + Arrays.toString(a.shape()) + " nor a row of it");
+        }
+        return true;
+    }
+
     /** All non-null arrays share one data type. */
     public static void sameType(String op, INDArray... arrays) {
         INDArray first = null;

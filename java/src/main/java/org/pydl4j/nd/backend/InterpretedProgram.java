@@ -4,7 +4,7 @@ import java.util.List;
 import org.pydl4j.nd.INDArray;
 
 /**
- * Runs a {@link ProgramSpec} op by op on a backend's single ops (conv2dFused, pool2d, activate, INDArray add),
+ * Runs a {@link ProgramSpec} op by op on a backend's single ops (conv2dFused, pool2d, activate, add),
  * releasing each intermediate after its last use. The default compilation of every backend, and the oracle the
  * cpu backend's native programs are tested against.
  */
@@ -39,7 +39,7 @@ public final class InterpretedProgram implements InferenceProgram {
             switch (n.op) {
                 case CONV: values[ni + k] = backend.conv2dFused(x, weights[k], n.flag ? biases[k] : null, n.params, n.activation); break;
                 case POOL: values[ni + k] = backend.pool2d(x, n.flag ? PoolingType.MAX : PoolingType.AVG, n.params); break;
-                case ADD: values[ni + k] = x.add(values[n.in1]); break;
+                case ADD: values[ni + k] = backend.add(x, values[n.in1]); break;
                 case ACTIVATION: values[ni + k] = backend.activate(n.activation, x); break;
                 default: throw new IllegalStateException("unknown op " + n.op);
             }
@@ -64,7 +64,7 @@ public final class InterpretedProgram implements InferenceProgram {
         spec.checkOutputs(outputs);
         INDArray[] out = run(inputs, weights, biases);
         for (int i = 0; i < out.length; i++) {
-            outputs[i].assign(out[i]);
+            backend.copy(out[i], outputs[i]);
             out[i].close();
         }
     }

@@ -2,6 +2,7 @@ package org.pydl4j.nd.learning;
 
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.NDArrayIndex;
+import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.learning.config.Adam;
 
 /** Adam over a state view holding m (first half) then v (second half); see {@link Adam} for the rule. */
@@ -33,13 +34,6 @@ public class AdamUpdater implements GradientUpdater {
         double beta1t = Math.pow(b1, iteration + 1), beta2t = Math.pow(b2, iteration + 1);
         double alphat = lr * Math.sqrt(1 - beta2t) / (1 - beta1t);
         if (Double.isNaN(alphat) || alphat == 0.0) alphat = 1e-8;
-        for (int i = 0; i < gradient.length(); i++) {
-            double g = gradient.getDoubleLinear(i);
-            double mi = b1 * m.getDoubleLinear(i) + (1 - b1) * g;
-            double vi = b2 * v.getDoubleLinear(i) + (1 - b2) * g * g;
-            m.putLinear(i, mi);
-            v.putLinear(i, vi);
-            gradient.putLinear(i, alphat * mi / (Math.sqrt(vi) + eps));
-        }
+        Nd4j.getBackend().adamStep(gradient, m, v, b1, b2, eps, alphat);
     }
 }

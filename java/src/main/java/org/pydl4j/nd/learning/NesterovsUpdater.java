@@ -1,6 +1,7 @@
 package org.pydl4j.nd.learning;
 
 import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.learning.config.Nesterovs;
 
 /** Nesterov momentum over a velocity view v: v' = mu*v - lr*g; update = mu*v - (1+mu)*v'. */
@@ -23,11 +24,6 @@ public class NesterovsUpdater implements GradientUpdater {
             throw new IllegalArgumentException("Nesterovs state holds " + v.length() + " values for a gradient of " + gradient.length());
         }
         double mu = config.getMomentum(), lr = config.getLearningRate(iteration, epoch);
-        for (int i = 0; i < gradient.length(); i++) {
-            double vPrev = v.getDoubleLinear(i);
-            double vNew = mu * vPrev - lr * gradient.getDoubleLinear(i);
-            v.putLinear(i, vNew);
-            gradient.putLinear(i, mu * vPrev - (1 + mu) * vNew);
-        }
+        Nd4j.getBackend().nesterovsStep(gradient, v, mu, lr);
     }
 }

@@ -1,6 +1,7 @@
 package org.pydl4j.nd.learning;
 
 import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.learning.config.Sgd;
 
 /** update = lr * gradient. */
@@ -14,6 +15,6 @@ public class SgdUpdater implements GradientUpdater {
 
     @Override
     public void applyUpdater(INDArray gradient, int iteration, int epoch) {
-        gradient.muli(config.getLearningRate(iteration, epoch));
+        Nd4j.getBackend().scale(gradient, config.getLearningRate(iteration, epoch));
     }
 }

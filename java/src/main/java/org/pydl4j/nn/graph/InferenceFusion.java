@@ -64,10 +64,35 @@ final class InferenceFusion {
         Activation act = Activation.IDENTITY;
         Layer layer;                // POOL / GLOBAL_POOL: the runtime layer
 
+        // Batch-norm-folded weights and bias, kept while the arrays they came from are unchanged, so they are not
+        // rebuilt (and, on a device backend, not uploaded again) for every batch.
+        private INDArray[] folded;
+        private INDArray[] foldedFrom;
+        private long[] foldedWrites;
+
         Item(Kind kind, String name, List<String> inputs) {
             this.kind = kind;
             this.name = name;
             this.inputs = inputs;
+        }
+
+        synchronized INDArray[] folded(DataType type, java.util.function.Supplier<INDArray[]> fold, INDArray... from) {
+            if (folded != null && folded[0].dataType() == type && current(from)) return folded;
+            if (folded != null) for (INDArray a : folded) if (a != null) a.close();
+            folded = fold.get();
+            foldedFrom = from;
+            foldedWrites = new long[from.length];
+            for (int i = 0; i < from.length; i++) foldedWrites[i] = from[i] == null ? 0 : from[i].writeCount();
+            return folded;
+        }
+
+        private boolean current(INDArray[] from) {
+            if (from.length != foldedFrom.length) return false;
+            for (int i = 0; i < from.length; i++) {
+                if (from[i] != foldedFrom[i]) return false;
+                if (from[i] != null && (from[i].isClosed() || from[i].writeCount() != foldedWrites[i])) return false;
+            }
+            return true;
         }
     }
 
@@ -437,7 +462,6 @@ final class InferenceFusion {
         perSlice = (n + slices - 1) / slices;   // even slices
         int nodes = spec.nodes().size();
         INDArray[] weights = new INDArray[nodes], biases = new INDArray[nodes];
-        List<INDArray> temporary = new ArrayList<>();
         List<String> names = new ArrayList<>(outputNames);
         Set<String> pools = new HashSet<>(globalPools);
         Map<String, String> aliasOf = new LinkedHashMap<>(aliases);
@@ -447,19 +471,17 @@ final class InferenceFusion {
             for (int k = 0; k < nodes; k++) {
                 Item it = items[k];
                 if (it.kind == Kind.CONV) {
-                    INDArray[] wb = it.conv.inferenceWeights(it.bn);
+                    INDArray[] wb = it.bn == null ? it.conv.inferenceWeights(null)
+                            : it.folded(it.conv.getParam("W").dataType(), () -> it.conv.inferenceWeights(it.bn), it.conv.getParam("W"), it.conv.paramTable().get("b"),
+                                        it.bn.getParam("gamma"), it.bn.getParam("beta"), it.bn.getParam("mean"), it.bn.getParam("var"));
                     weights[k] = wb[0];
                     biases[k] = wb[1];
-                    if (it.bn != null) {
-                        temporary.add(wb[0]);
-                        temporary.add(wb[1]);
-                    }
                 } else if (it.kind == Kind.BN) {
-                    INDArray[] sb = scaleShift(it.bn, type);
+                    DataType t = type;
+                    INDArray[] sb = it.folded(t, () -> scaleShift(it.bn, t),
+                            it.bn.getParam("gamma"), it.bn.getParam("beta"), it.bn.getParam("mean"), it.bn.getParam("var"));
                     weights[k] = sb[0];
                     biases[k] = sb[1];
-                    temporary.add(sb[0]);
-                    temporary.add(sb[1]);
                 }
             }
             for (int i = 0; i < outs.length; i++) outs[i] = Nd4j.createUninitialized(type, spec.shape(spec.outputs().get(i)));
@@ -482,8 +504,6 @@ final class InferenceFusion {
         } catch (RuntimeException e) {
             for (INDArray o : outs) if (o != null) o.close();
             throw e;
-        } finally {
-            for (INDArray t : temporary) t.close();
         }
         Map<String, INDArray> made = new LinkedHashMap<>();
         for (int i = 0; i < outs.length; i++) {

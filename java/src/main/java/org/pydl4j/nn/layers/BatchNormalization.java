@@ -59,8 +59,10 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
         Backend be = Nd4j.getBackend();
         INDArray d = be.activateBackward(layerConf.getActivationFn(), bnOut, output, epsilon);
         INDArray[] g = be.batchNormBackward(input, d, vec("gamma"), batchMean, batchVar, layerConf.getEps());
-        gradients.get("gamma").assign(g[1]);
-        gradients.get("beta").assign(g[2]);
+        be.copy(g[1], gradients.get("gamma"));   // on the backend: stays on a device
+        be.copy(g[2], gradients.get("beta"));
+        g[1].close();
+        g[2].close();
         gradients.get("mean").assign(0);
         gradients.get("var").assign(0);
         double decay = layerConf.getDecay();

@@ -65,7 +65,7 @@ public class ConvolutionLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.Co
         DataType t = w.dataType();
         int per = (int) (w.length() / outC);
         INDArray wf = Nd4j.createUninitialized(t, w.shape()), bf = Nd4j.createUninitialized(t, outC);
-        java.nio.FloatBuffer src = t == DataType.FLOAT ? w.floatBuffer() : null, dst = t == DataType.FLOAT ? wf.floatBuffer() : null;
+        java.nio.FloatBuffer src = t == DataType.FLOAT ? w.floatBufferForRead() : null, dst = t == DataType.FLOAT ? wf.floatBuffer() : null;
         for (int o = 0; o < outC; o++) {
             double s = gamma.getDoubleLinear(o) / Math.sqrt(var.getDoubleLinear(o) + eps);
             double b0 = b == null ? 0 : b.getDoubleLinear(o);
@@ -87,8 +87,12 @@ public class ConvolutionLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.Co
         if (!gradients.isEmpty()) {
             INDArray w = params.get("W");
             INDArray[] g = be.conv2dBackwardWeights(input, dz, w.shape(), layerConf.hasBias(), convParams);
-            gradients.get("W").assign(g[0]);
-            if (layerConf.hasBias()) gradients.get("b").assign(g[1]);
+            be.copy(g[0], gradients.get("W"));   // on the backend: stays on a device
+            g[0].close();
+            if (layerConf.hasBias()) {
+                be.copy(g[1], gradients.get("b"));
+                g[1].close();
+            }
         }
         if (!needInputGradient) return null;
         return be.conv2dBackwardData(dz, params.get("W"), input.shape(), convParams);

@@ -24,10 +24,13 @@ public class DenseLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.DenseLay
     protected INDArray preOutput(INDArray x) {
         INDArray w = params.get("W");
         if (x.dataType() != w.dataType()) throw new IllegalArgumentException(describe() + ": input is " + x.dataType() + ", parameters " + w.dataType());
-        INDArray z = Nd4j.zeros(x.dataType(), x.size(0), layerConf.getNOut());
-        Nd4j.getBackend().gemm(x, false, w, false, z, 1.0, 0.0);
-        if (layerConf.hasBias()) z.addi(params.get("b"));
-        return z;
+        Backend be = Nd4j.getBackend();
+        INDArray z = Nd4j.createUninitialized(x.dataType(), x.size(0), layerConf.getNOut());
+        be.gemm(x, false, w, false, z, 1.0, 0.0);
+        if (!layerConf.hasBias()) return z;
+        INDArray zb = be.add(z, params.get("b"));
+        z.close();
+        return zb;
     }
 
     @Override
@@ -48,10 +51,14 @@ public class DenseLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.DenseLay
         Backend be = Nd4j.getBackend();
         if (!gradients.isEmpty()) {
             be.gemm(input, true, dz, false, gradients.get("W"), 1.0, 0.0);
-            if (layerConf.hasBias()) gradients.get("b").assign(dz.sum(0));
+            if (layerConf.hasBias()) {   // column sums as a product with ones, so it runs where dz lives
+                INDArray ones = Nd4j.ones(dz.dataType(), 1, dz.size(0)), gb = gradients.get("b");
+                be.gemm(ones, false, dz, false, gb.reshape(1, gb.length()), 1.0, 0.0);
+                ones.close();
+            }
         }
         if (!needInputGradient) return null;
-        INDArray dx = Nd4j.zeros(dz.dataType(), dz.size(0), layerConf.getNIn());
+        INDArray dx = Nd4j.createUninitialized(dz.dataType(), dz.size(0), layerConf.getNIn());
         be.gemm(dz, false, params.get("W"), true, dx, 1.0, 0.0);
         return dx;
     }

@@ -87,7 +87,7 @@ public class ComputationGraphUpdater {
         for (Block b : blocks) {
             INDArray g = gradients.get(NDArrayIndex.interval(b.offset, b.offset + b.length));
             b.updater.applyUpdater(g, iteration, epoch);
-            params.get(NDArrayIndex.interval(b.offset, b.offset + b.length)).subi(g);
+            Nd4j.getBackend().axpy(-1, g, params.get(NDArrayIndex.interval(b.offset, b.offset + b.length)));
         }
     }
 }

@@ -294,7 +294,7 @@ public final class Nd4jBinary {
         int n = (int) a.length();
         byte[] bytes = new byte[Math.min(n, chunk) * width];
         ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
-        ByteBuffer src = a.buffer();   // native order; bulk-copied through a big-endian view
+        ByteBuffer src = a.bufferForRead();   // native order; bulk-copied through a big-endian view
         for (int done = 0; done < n; ) {
             int k = Math.min(chunk, n - done);
             bb.clear();

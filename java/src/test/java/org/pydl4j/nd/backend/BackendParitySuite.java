@@ -139,6 +139,43 @@ public abstract class BackendParitySuite {
         check().activation(Activation.SOFTMAX, randn(94, 3.0, 2, 10), 95);
     }
 
+    // ---------------------------------------------------------------- elementwise ops and updater steps
+
+    @Test
+    public void addSameShapeAndRowBroadcast() {
+        INDArray a = randn(130, 2, 16, 14, 14), b = randn(131, 2, 16, 14, 14);
+        check().assertParity("add residual [2,16,14,14]", backend().add(a, b), reference().add(a, b));
+        INDArray z = randn(132, 8, 4096), bias = randn(133, 1, 4096);
+        check().assertParity("add bias [8,4096]+[1,4096]", backend().add(z, bias), reference().add(z, bias));
+        check().assertParity("add bias [8,4096]+[4096]", backend().add(z, bias.reshape(4096)), reference().add(z, bias.reshape(4096)));
+        expectIllegalArgument("neither", () -> backend().add(z, randn(134, 1, 4095)));
+    }
+
+    /** Updater steps on views at offsets into one state array, as ComputationGraphUpdater lays them out. */
+    @Test
+    public void updaterStepsMatchReference() {
+        int n = 3000;
+        INDArray[] got = updaterRun(backend(), n), want = updaterRun(reference(), n);
+        String[] names = {"adam update", "adam m", "adam v", "nesterovs update", "nesterovs v", "sgd update", "params after axpy"};
+        for (int i = 0; i < got.length; i++) check().assertParity(names[i], got[i], want[i]);
+        expectIllegalArgument("elements", () -> backend().axpy(1, randn(135, 5), randn(136, 6)));
+    }
+
+    private static INDArray[] updaterRun(Backend be, int n) {
+        INDArray state = randn(140, 0.1, 3 * n).muli(randn(141, 3 * n));   // m, v (v must be >= 0), velocity
+        for (int i = n; i < 2 * n; i++) state.putLinear(i, Math.abs(state.getDoubleLinear(i)));
+        INDArray m = state.get(org.pydl4j.nd.NDArrayIndex.interval(0, n)), v = state.get(org.pydl4j.nd.NDArrayIndex.interval(n, 2 * n));
+        INDArray vel = state.get(org.pydl4j.nd.NDArrayIndex.interval(2 * n, 3 * n));
+        INDArray g1 = randn(142, n), g2 = randn(143, n), g3 = randn(144, n), params = randn(145, 1, n);
+        for (int step = 0; step < 3; step++) {   // repeated steps: the device copies are reused between them
+            be.adamStep(g1, m, v, 0.9, 0.999, 1e-8, 1e-3);
+            be.nesterovsStep(g2, vel, 0.9, 0.01);
+            be.scale(g3, 0.5);
+            be.axpy(-1, g1, params);
+        }
+        return new INDArray[]{g1, m, v, g2, vel, g3, params};
+    }
+
     // ---------------------------------------------------------------- dispatch and validation
 
     @Test

@@ -16,11 +16,16 @@ import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.Location;
 import org.pydl4j.nd.backend.cuda.CudaBackend;
+import org.pydl4j.nn.graph.ComputationGraph;
+import org.pydl4j.nn.transferlearning.ZooTransferTest;
+import org.pydl4j.zoo.model.VGG16;
 
 /**
  * The shared {@link BackendParitySuite} (the cpu suite's ops and shapes) against the cuda backend, tolerance 1e-3
- * (max|cuda - ref| / max|ref|), plus what only cuda has (dilated pooling, the caching allocator). Needs a GPU: without a visible GPU/driver each test is skipped with the reason printed. When a GPU is
+ * (max|cuda - ref| / max|ref|), plus what only cuda has (dilated pooling, the caching allocator, arrays kept on the GPU,
+ * the DL4J lesson's recipe trained on the GPU). Needs a GPU: without a visible GPU/driver each test is skipped with the reason printed. When a GPU is
  * visible (/dev/nvidiactl or /proc/driver/nvidia) the backend must load, or the tests fail.
  * {@link CudaBackendLoadTest} covers loading on every machine.
  */
@@ -84,18 +89,55 @@ public class CudaParityTest extends BackendParitySuite {
     @Test
     public void batchNormSingleValuePerChannel() { check.batchNorm(new long[]{1, 8}, 85); }
 
-    // ---------------------------------------------------------------- allocator
+    // ---------------------------------------------------------------- allocator and residency
 
     @Test
     public void cachingAllocatorAndPlansAreReused() {
         INDArray x = randn(130, 2, 16, 32, 32), w = randn(131, 0.1, 24, 16, 3, 3);
-        cuda.conv2d(x, w, null, same3x3());
+        cuda.conv2d(x, w, null, same3x3()).close();
         long[] before = cuda.allocatorStats();
-        for (int i = 0; i < 3; i++) cuda.conv2d(x, w, null, same3x3());
+        for (int i = 0; i < 3; i++) cuda.conv2d(x, w, null, same3x3()).close();
         long[] after = cuda.allocatorStats();
         assertEquals("repeated same-shape ops must not call cudaMalloc again", before[2], after[2]);
         assertEquals("one convolution plan per shape", before[3], after[3]);
-        assertEquals("every buffer is back in the free lists between ops", 0, after[0]);
+        assertEquals("closed results give their device memory back; x and w stay resident", before[0], after[0]);
         assertTrue(after[1] > 0);
+    }
+
+    /** After the first batch, a network's forward pass uploads only its input and downloads only what is read. */
+    @Test
+    public void featurizingKeepsActivationsOnTheGpu() {
+        ComputationGraph net = VGG16.builder().inputShape(new int[]{3, 32, 32}).build().init();
+        INDArray x1 = ParityCheck.uniform(14, 0, 1, 2, 3, 32, 32), x2 = ParityCheck.uniform(15, 0, 1, 2, 3, 32, 32);
+        Backend previous = Backends.current();
+        try {
+            INDArray want = net.outputSingle(x2).dup();   // the previous (cpu or reference) backend
+            Backends.use(cuda);
+            net.outputSingle(x1).close();
+            long[] s0 = cuda.device().transferStats();
+            INDArray got = net.outputSingle(x2);
+            long[] s1 = cuda.device().transferStats();
+            assertEquals("uploads: only the input", s0[0] + 1, s1[0]);
+            assertEquals("downloads before reading", s0[2], s1[2]);
+            assertEquals(Location.DEVICE, got.location());
+            check.assertParity("VGG-16 32x32 output on cuda", got, want);
+        } finally {
+            Backends.use(previous);
+        }
+    }
+
+    /** The DL4J lesson's recipe trains on cuda and gives the host backend's losses. */
+    @Test
+    public void lessonRecipeTrainsOnCuda() {
+        Backend previous = Backends.current();
+        try {
+            double[] host = ZooTransferTest.runLessonRecipe();
+            Backends.use(cuda);
+            double[] gpu = ZooTransferTest.runLessonRecipe();
+            assertEquals("loss before", host[0], gpu[0], 1e-3 * Math.abs(host[0]));
+            assertEquals("loss after", host[1], gpu[1], 1e-3 * Math.abs(host[0]));
+        } finally {
+            Backends.use(previous);
+        }
     }
 }

@@ -70,7 +70,13 @@ public class ZooTransferTest {
     }
 
     @Test
-    public void dl4jLessonRecipeOnVgg16() {
+    public void dl4jLessonRecipeOnVgg16() { runLessonRecipe(); }
+
+    /**
+     * The recipe on the current backend (other backends' suites call this after selecting theirs): asserts that the
+     * loss falls, frozen layers keep their parameters and the outputs are distributions; returns {loss before, after}.
+     */
+    public static double[] runLessonRecipe() {
         long t0 = System.nanoTime();
         int numClasses = 5;
         long seed = 12345;
@@ -116,6 +122,7 @@ public class ZooTransferTest {
         for (int i = 0; i < 5; i++) assertEquals(1.0, out.getRow(i).sum().getDouble(0), 1e-4);
         System.out.printf("VGG-16 32x32 recipe on %s: loss %.5f -> %.5f, %.1f s%n", Nd4j.getBackend().getClass().getSimpleName(),
                 before, after, (System.nanoTime() - t0) / 1e9);
+        return new double[]{before, after};
     }
 
     @Test

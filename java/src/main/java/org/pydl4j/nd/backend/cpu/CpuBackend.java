@@ -45,22 +45,22 @@ public final class CpuBackend extends JniBackend {
 
     @Override
     protected void nativeGemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, int m, int n, int k, float alpha, float beta) {
-        CpuNative.gemm(a.buffer(), transA, b.buffer(), transB, c.buffer(), m, n, k, alpha, beta);
+        CpuNative.gemm(a.bufferForRead(), transA, b.bufferForRead(), transB, c.buffer(), m, n, k, alpha, beta);
     }
 
     @Override
     protected void nativeConv(INDArray input, INDArray weight, INDArray bias, INDArray out, int[] geometry) {
-        CpuNative.convForward(input.buffer(), weight.buffer(), bias == null ? null : bias.buffer(), out.buffer(), geometry);
+        CpuNative.convForward(input.bufferForRead(), weight.bufferForRead(), bias == null ? null : bias.bufferForRead(), out.buffer(), geometry);
     }
 
     @Override
     protected void nativeConvBackwardData(INDArray gradOut, INDArray weight, INDArray gradIn, int[] geometry) {
-        CpuNative.convBackwardData(gradOut.buffer(), weight.buffer(), gradIn.buffer(), geometry);
+        CpuNative.convBackwardData(gradOut.bufferForRead(), weight.bufferForRead(), gradIn.buffer(), geometry);
     }
 
     @Override
     protected void nativeConvBackwardWeights(INDArray input, INDArray gradOut, INDArray gradW, INDArray gradB, int[] geometry) {
-        CpuNative.convBackwardWeights(input.buffer(), gradOut.buffer(), gradW.buffer(), gradB == null ? null : gradB.buffer(), geometry);
+        CpuNative.convBackwardWeights(input.bufferForRead(), gradOut.bufferForRead(), gradW.buffer(), gradB == null ? null : gradB.buffer(), geometry);
     }
 
     /**
@@ -68,53 +68,56 @@ public final class CpuBackend extends JniBackend {
      * (0/0 for average pooling), the reference defines it, and no real network does it: leave it to the reference.
      */
     @Override
-    protected boolean poolSupported(ConvParams p) {
+    protected boolean poolSupported(ConvParams p) { return oneDnnPools(p); }
+
+    /** oneDNN rejects pooling whose padding reaches a whole (dilated) window; those go to the reference. */
+    static boolean oneDnnPools(ConvParams p) {
         int effH = (p.kH - 1) * p.dH + 1, effW = (p.kW - 1) * p.dW + 1;
         return !(p.padTop >= effH || p.padBottom >= effH || p.padLeft >= effW || p.padRight >= effW);
     }
 
     @Override
     protected void nativePool(boolean max, INDArray input, INDArray out, int[] geometry) {
-        CpuNative.poolForward(max, input.buffer(), out.buffer(), geometry);
+        CpuNative.poolForward(max, input.bufferForRead(), out.buffer(), geometry);
     }
 
     @Override
     protected void nativePoolBackward(boolean max, INDArray input, INDArray gradOut, INDArray gradIn, int[] geometry) {
-        CpuNative.poolBackward(max, input.buffer(), gradOut.buffer(), gradIn.buffer(), geometry);
+        CpuNative.poolBackward(max, input.bufferForRead(), gradOut.bufferForRead(), gradIn.buffer(), geometry);
     }
 
     @Override
     protected void nativeBatchNorm(boolean training, INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var,
                                    INDArray out, BatchNormShape d, float eps) {
-        CpuNative.batchNormForward(training, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(), out.buffer(),
+        CpuNative.batchNormForward(training, input.bufferForRead(), gamma.bufferForRead(), beta.bufferForRead(), training ? mean.buffer() : mean.bufferForRead(), training ? var.buffer() : var.bufferForRead(), out.buffer(),
                 d.n, d.c, d.s, eps);
     }
 
     @Override
     protected void nativeBatchNormBackward(INDArray input, INDArray gradOut, INDArray gamma, INDArray mean, INDArray var,
                                            INDArray gradIn, INDArray gradGamma, INDArray gradBeta, BatchNormShape d, float eps) {
-        CpuNative.batchNormBackward(input.buffer(), gradOut.buffer(), gamma.buffer(), mean.buffer(), var.buffer(),
+        CpuNative.batchNormBackward(input.bufferForRead(), gradOut.bufferForRead(), gamma.bufferForRead(), mean.bufferForRead(), var.bufferForRead(),
                 gradIn.buffer(), gradGamma.buffer(), gradBeta.buffer(), d.n, d.c, d.s, eps);
     }
 
     @Override
     protected void nativeSoftmax(INDArray x, INDArray y, int rows, int cols) {
-        CpuNative.softmaxForward(x.buffer(), y.buffer(), rows, cols);
+        CpuNative.softmaxForward(x.bufferForRead(), y.buffer(), rows, cols);
     }
 
     @Override
     protected void nativeSoftmaxBackward(INDArray y, INDArray gradOut, INDArray gradIn, int rows, int cols) {
-        CpuNative.softmaxBackward(y.buffer(), gradOut.buffer(), gradIn.buffer(), rows, cols);
+        CpuNative.softmaxBackward(y.bufferForRead(), gradOut.bufferForRead(), gradIn.buffer(), rows, cols);
     }
 
     @Override
     protected void nativeActivation(int code, INDArray x, INDArray y, int length) {
-        CpuNative.eltwiseForward(code, x.buffer(), y.buffer(), length);
+        CpuNative.eltwiseForward(code, x.bufferForRead(), y.buffer(), length);
     }
 
     @Override
     protected void nativeActivationBackward(int code, INDArray x, INDArray y, INDArray gradOut, INDArray gradIn, int length) {
-        CpuNative.eltwiseBackward(code, x.buffer(), y.buffer(), gradOut.buffer(), gradIn.buffer(), length);
+        CpuNative.eltwiseBackward(code, x.bufferForRead(), y.bufferForRead(), gradOut.bufferForRead(), gradIn.buffer(), length);
     }
 
     // ---------------------------------------------------------------- cpu only: fused convolution, compiled inference
@@ -132,7 +135,7 @@ public final class CpuBackend extends JniBackend {
         ConvGeometry g = Checks.conv2d("conv2dFused", input, weight, bias, p);
         if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) return super.conv2dFused(input, weight, bias, p, act);
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
-        CpuNative.convForwardFused(input.buffer(), weight.buffer(), bias == null ? null : bias.buffer(), out.buffer(),
+        CpuNative.convForwardFused(input.bufferForRead(), weight.bufferForRead(), bias == null ? null : bias.bufferForRead(), out.buffer(),
                 geometry(g, p, p.groups), NativeActivation.code(act));
         return out;
     }

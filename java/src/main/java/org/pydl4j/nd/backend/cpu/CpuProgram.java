@@ -101,11 +101,11 @@ final class CpuProgram implements InferenceProgram {
         spec.checkOutputs(result);
         List<ProgramSpec.Node> nodes = spec.nodes();
         ByteBuffer[] in = new ByteBuffer[inputs.length], w = new ByteBuffer[nodes.size()], b = new ByteBuffer[nodes.size()];
-        for (int i = 0; i < inputs.length; i++) in[i] = inputs[i].buffer();
+        for (int i = 0; i < inputs.length; i++) in[i] = inputs[i].bufferForRead();
         for (int k = 0; k < nodes.size(); k++) {
             if (nodes.get(k).op != ProgramSpec.Op.CONV) continue;
-            w[k] = weights[k].buffer();
-            if (nodes.get(k).flag) b[k] = biases[k].buffer();
+            w[k] = weights[k].bufferForRead();
+            if (nodes.get(k).flag) b[k] = biases[k].bufferForRead();
         }
         ByteBuffer[] o = new ByteBuffer[result.length];
         for (int i = 0; i < result.length; i++) o[i] = result[i].buffer();

@@ -39,7 +39,11 @@ public final class VggConvStackBench {
         INDArray out = forward(backend, x, weights, biases);
         System.out.printf("warm-up: %.2f s, output %s%n", (System.nanoTime() - t0) / 1e9, java.util.Arrays.toString(out.shape()));
         long start = System.nanoTime();
-        for (int it = 0; it < iterations; it++) forward(backend, x, weights, biases);
+        for (int it = 0; it < iterations; it++) {
+            INDArray y = forward(backend, x, weights, biases);
+            y.getDouble(0);   // device backends queue their ops: a batch ends when its output is on the host
+            y.close();
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         double perBatch = seconds / iterations;
         double gflop = 2.0 * 15.35e9 * batch / 1e9;   // VGG-16 convolutions: ~15.35 GMAC per 224x224 image
@@ -51,7 +55,16 @@ public final class VggConvStackBench {
         ConvParams conv = ConvParams.of(3, 3, 1, 1, 1, 1), pool = ConvParams.of(2, 2, 2, 2, 0, 0);
         INDArray h = x;
         for (int i = 0; i < CONFIG.length; i++) {
-            h = CONFIG[i] == 0 ? b.pool2d(h, PoolingType.MAX, pool) : b.activate(Activation.RELU, b.conv2d(h, weights[i], biases[i], conv));
+            INDArray next;
+            if (CONFIG[i] == 0) {
+                next = b.pool2d(h, PoolingType.MAX, pool);
+            } else {
+                INDArray z = b.conv2d(h, weights[i], biases[i], conv);
+                next = b.activate(Activation.RELU, z);
+                z.close();
+            }
+            if (h != x) h.close();   // give memory back at once (device memory is not watched by the garbage collector)
+            h = next;
         }
         return h;
     }

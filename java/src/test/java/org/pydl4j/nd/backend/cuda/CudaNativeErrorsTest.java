@@ -11,8 +11,9 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
- * Native failures (cuDNN rejecting a descriptor, heap buffers, a closed context) must surface as Java exceptions
- * naming the op and the API, never crash the JVM. Needs a GPU; skipped with the reason printed when none is visible.
+ * Native failures (cuDNN rejecting a descriptor, heap buffers, unknown device addresses, a closed context) must
+ * surface as Java exceptions naming the op and the API, never crash the JVM. Needs a GPU; skipped with the reason
+ * printed when none is visible.
  */
 public class CudaNativeErrorsTest {
     private static long ctx;
@@ -38,48 +39,74 @@ public class CudaNativeErrorsTest {
     }
 
     @Test
-    public void heapBufferIsRejected() {
-        ByteBuffer heap = ByteBuffer.allocate(64);
+    public void heapBufferUploadIsRejected() {
+        long device = CudaNative.malloc(ctx, 64);
         try {
-            CudaNative.gemm(ctx, heap, false, heap, false, heap, 2, 2, 2, 1f, 0f);
+            CudaNative.upload(ctx, ByteBuffer.allocate(64), device, 64);
             fail("expected IllegalStateException");
         } catch (IllegalStateException e) {
-            assertTrue(e.getMessage(), e.getMessage().startsWith("cuda backend gemm") && e.getMessage().contains("direct"));
+            assertTrue(e.getMessage(), e.getMessage().startsWith("cuda backend upload") && e.getMessage().contains("direct"));
+        } finally {
+            CudaNative.free(ctx, device);
+        }
+    }
+
+    @Test
+    public void freeOfUnknownAddressIsRejected() {
+        long device = CudaNative.malloc(ctx, 64);
+        try {
+            CudaNative.free(ctx, device + 4);  // not the start of a block
+            fail("expected IllegalStateException");
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("cuda backend free") && e.getMessage().contains("not a live block"));
+        }
+        CudaNative.free(ctx, device);
+        try {
+            CudaNative.free(ctx, device);  // twice
+            fail("expected IllegalStateException");
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("cuda backend free"));
         }
     }
 
     @Test
     public void cudnnErrorBecomesIllegalStateException() {
-        ByteBuffer x = ByteBuffer.allocateDirect(4 * 16), y = ByteBuffer.allocateDirect(4 * 81);
-        // a 9x9 output is inconsistent with a 4x4 input and 2x2/2 pooling: the geometry check names it
-        int[] bad = {1, 1, 4, 4, 1, 9, 9, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1};
+        long x = CudaNative.malloc(ctx, 4 * 16), y = CudaNative.malloc(ctx, 4 * 81);
         try {
-            CudaNative.poolForward(ctx, true, x, y, bad);
-            fail("expected IllegalStateException");
-        } catch (IllegalStateException e) {
-            assertTrue(e.getMessage(), e.getMessage().startsWith("cuda backend pool2d"));
-        }
-        // a filter with zero output channels: cuDNN itself refuses the descriptor
-        int[] zero = {1, 1, 4, 4, 0, 2, 2, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1};
-        try {
-            CudaNative.convForward(ctx, x, x, null, y, zero);
-            fail("expected IllegalStateException");
-        } catch (IllegalStateException e) {
-            assertTrue(e.getMessage(), e.getMessage().startsWith("cuda backend conv2d: cudnn"));
-        }
-        try {
-            CudaNative.poolForward(ctx, true, x, y, new int[]{1, 2, 3});
-            fail("expected IllegalStateException");
-        } catch (IllegalStateException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("geometry"));
+            // a 9x9 output is inconsistent with a 4x4 input and 2x2/2 pooling: the geometry check names it
+            int[] bad = {1, 1, 4, 4, 1, 9, 9, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1};
+            try {
+                CudaNative.poolForward(ctx, true, x, y, bad);
+                fail("expected IllegalStateException");
+            } catch (IllegalStateException e) {
+                assertTrue(e.getMessage(), e.getMessage().startsWith("cuda backend pool2d"));
+            }
+            // a filter with zero output channels: cuDNN itself refuses the descriptor
+            int[] zero = {1, 1, 4, 4, 0, 2, 2, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1};
+            try {
+                CudaNative.convForward(ctx, x, x, 0, y, zero);
+                fail("expected IllegalStateException");
+            } catch (IllegalStateException e) {
+                assertTrue(e.getMessage(), e.getMessage().startsWith("cuda backend conv2d: cudnn"));
+            }
+            try {
+                CudaNative.poolForward(ctx, true, x, y, new int[]{1, 2, 3});
+                fail("expected IllegalStateException");
+            } catch (IllegalStateException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("geometry"));
+            }
+            // the context is still usable after the failures
+            CudaNative.synchronize(ctx);
+        } finally {
+            CudaNative.free(ctx, x);
+            CudaNative.free(ctx, y);
         }
     }
 
     @Test
     public void closedContextIsRejected() {
-        ByteBuffer x = ByteBuffer.allocateDirect(16);
         try {
-            CudaNative.activationForward(0, 0, x, x, 4);
+            CudaNative.activationForward(0, 0, 0, 0, 4);
             fail("expected IllegalStateException");
         } catch (IllegalStateException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("closed"));

@@ -27,6 +27,16 @@ public class ElementWiseVertex extends GraphVertex {
             throw new IllegalArgumentException("vertex '" + name + "': Subtract needs exactly 2 inputs, got " + in.length);
         }
         this.inputs = in;
+        if (op == org.pydl4j.nn.conf.graph.ElementWiseVertex.Op.Add && in.length >= 2) {   // on the backend (device-resident)
+            org.pydl4j.nd.backend.Backend be = org.pydl4j.nd.Nd4j.getBackend();
+            INDArray sum = be.add(in[0], in[1]);
+            for (int i = 2; i < in.length; i++) {
+                INDArray next = be.add(sum, in[i]);
+                sum.close();
+                sum = next;
+            }
+            return sum;
+        }
         INDArray out = in[0].dup();
         switch (op) {
             case Add: for (int i = 1; i < in.length; i++) out.addi(in[i]); break;
