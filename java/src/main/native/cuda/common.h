@@ -231,6 +231,7 @@ void launch_pool_backward(cudaStream_t s, bool max, const float* x, const float*
 void launch_leaky_relu_forward(cudaStream_t s, const float* x, float* y, size_t n, float slope);
 void launch_leaky_relu_backward(cudaStream_t s, const float* x, const float* gy, float* gx, size_t n, float slope);
 void launch_scale(cudaStream_t s, float* x, size_t n, float factor);
+void launch_fill(cudaStream_t s, float* x, size_t n, float value);
 void launch_inv_std(cudaStream_t s, const float* var, float* inv_std, size_t n, float eps);
 // Elementwise and updater kernels (see CudaNative.java): y = a + b (b broadcast over rows of length cols when
 // row_broadcast; y may be a), y += alpha x, Adam and Nesterov momentum steps in place.

@@ -40,6 +40,13 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_scale(
     });
 }
 
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_fill(
+        JNIEnv* env, jclass, jlong handle, jlong x, jfloat value, jint length) {
+    with_context(env, handle, "fill", [&](Context& ctx) {
+        launch_fill(ctx.stream, device_ptr(x, "x"), count_of(length, "length"), value);
+    });
+}
+
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cuda_CudaNative_adamStep(
         JNIEnv* env, jclass, jlong handle, jlong g, jlong m, jlong v, jint length, jfloat b1, jfloat b2, jfloat eps,
         jfloat alphat) {

@@ -215,6 +215,16 @@ void launch_scale(cudaStream_t s, float* x, size_t n, float factor) {
     CK_LAUNCH("scale_kernel");
 }
 
+__global__ void fill_kernel(float* x, size_t n, float value) {
+    GRID_STRIDE(i, n) { x[i] = value; }
+}
+
+void launch_fill(cudaStream_t s, float* x, size_t n, float value) {
+    if (n == 0) return;
+    fill_kernel<<<blocks_for(n), kThreads, 0, s>>>(x, n, value);
+    CK_LAUNCH("fill_kernel");
+}
+
 void launch_inv_std(cudaStream_t s, const float* var, float* inv_std, size_t n, float eps) {
     if (n == 0) return;
     inv_std_kernel<<<blocks_for(n), kThreads, 0, s>>>(var, inv_std, n, eps);

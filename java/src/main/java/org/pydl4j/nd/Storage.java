@@ -42,7 +42,7 @@ final class Storage {
     /** Host code wrote the memory after the device copy was last refreshed; guarded by this. */
     private boolean deviceStale;
     /** Counts writes that may have changed the memory (host or device); guarded by this for device writes. */
-    volatile long writes;
+    long writes;   // plain: bumped on every host element write, so no fence; readers are on the writing thread
     /** Nothing was written since allocation: the contents are unspecified on both sides, so nothing needs copying. */
     private volatile boolean blank;
 

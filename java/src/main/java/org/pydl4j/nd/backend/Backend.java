@@ -100,6 +100,14 @@ public interface Backend {
         dst.assign(src);
     }
 
+    /** A copy of a, made where a lives (a device backend copies on the device). */
+    default INDArray dup(INDArray a) {
+        Checks.shapeOf(a, "dup: a");
+        INDArray out = org.pydl4j.nd.Nd4j.createUninitialized(a.dataType(), a.shape());
+        copy(a, out);
+        return out;
+    }
+
     /** a + b as a new array: b has a's shape, or is a row ([C] or [1, C]) added to every row of a 2-d a [N, C]. */
     default INDArray add(INDArray a, INDArray b) {
         boolean row = Checks.add(a, b);
@@ -110,6 +118,12 @@ public interface Backend {
     default void axpy(double alpha, INDArray x, INDArray y) {
         Checks.sameLength("axpy", y, x);
         for (int i = 0; i < y.length(); i++) y.putLinear(i, y.getDoubleLinear(i) + alpha * x.getDoubleLinear(i));
+    }
+
+    /** Every element of x becomes value. */
+    default void fill(INDArray x, double value) {
+        Checks.sameLength("fill", x);
+        x.assign(value);
     }
 
     /** x *= factor, in place. */

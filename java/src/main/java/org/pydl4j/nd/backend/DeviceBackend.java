@@ -70,6 +70,8 @@ public abstract class DeviceBackend extends JniBackend {
 
     protected abstract void kScale(long x, float factor, int length);
 
+    protected abstract void kFill(long x, float value, int length);
+
     protected abstract void kAdamStep(long g, long m, long v, int length, float b1, float b2, float eps, float alphat);
 
     protected abstract void kNesterovsStep(long g, long v, int length, float mu, float lr);
@@ -192,6 +194,14 @@ public abstract class DeviceBackend extends JniBackend {
         Checks.sameLength("scale", x);
         if (!onDevice(x)) { super.scale(x, factor); return; }
         kScale(inOut(x), (float) factor, (int) x.length());
+        written(x);
+    }
+
+    @Override
+    public void fill(INDArray x, double value) {
+        Checks.sameLength("fill", x);
+        if (!onDevice(x)) { super.fill(x, value); return; }
+        kFill(out(x), (float) value, (int) x.length());
         written(x);
     }
 

@@ -421,18 +421,23 @@ public class ComputationGraph implements Model {
         return s;
     }
 
+    /** p . p as a [1, n] x [n, 1] product on the backend, so only one number leaves a device. */
+    private static double sumOfSquares(INDArray p) {
+        INDArray row = p.reshape(1, p.length()), out = Nd4j.createUninitialized(p.dataType(), 1, 1);
+        Nd4j.getBackend().gemm(row, false, row, true, out, 1.0, 0.0);
+        double ss = out.getDoubleLinear(0);
+        out.close();
+        row.close();
+        return ss;
+    }
+
     private double l2Score() {
         double s = 0;
         for (Layer l : layers) {
             if (l.isFrozen()) continue;
             for (Map.Entry<String, INDArray> e : l.paramTable().entrySet()) {
                 double c = l.layerConf().getL2ByParam(e.getKey());
-                if (c > 0) {
-                    double ss = 0;
-                    INDArray p = e.getValue();
-                    for (int k = 0; k < p.length(); k++) { double v = p.getDoubleLinear(k); ss += v * v; }
-                    s += 0.5 * c * ss;
-                }
+                if (c > 0) s += 0.5 * c * sumOfSquares(e.getValue());
             }
         }
         return s;
@@ -467,7 +472,7 @@ public class ComputationGraph implements Model {
         Map<String, INDArray> acts = forward(in, true, false);
         if (!listeners.isEmpty()) MemoryScope.outside(() -> { for (TrainingListener l : listeners) l.onForwardPass(this, acts); });
         double s = scoreOutputs(lab);
-        flatGradients.assign(0);
+        Nd4j.getBackend().fill(flatGradients, 0);   // where the gradients live (a device, or the host)
 
         Map<String, Boolean> reach = new HashMap<>();
         for (String name : topologicalOrder) {
@@ -502,14 +507,14 @@ public class ComputationGraph implements Model {
             for (int i = 0; i < need.length; i++) need[i] = reach.get(srcNames.get(i));
             INDArray[] g = v.doBackward(e, need);
             for (int i = 0; i < need.length; i++) {
-                if (need[i] && g[i] != null) eps.merge(srcNames.get(i), g[i], INDArray::add);
+                if (need[i] && g[i] != null) eps.merge(srcNames.get(i), g[i], (a, b) -> Nd4j.getBackend().add(a, b));
             }
         }
         for (Layer l : layers) {
             if (l.isFrozen()) continue;
             for (Map.Entry<String, INDArray> p : l.paramTable().entrySet()) {
                 double c = l.layerConf().getL2ByParam(p.getKey());
-                if (c > 0) l.gradientTable().get(p.getKey()).addi(p.getValue().mul(c));
+                if (c > 0) Nd4j.getBackend().axpy(c, p.getValue(), l.gradientTable().get(p.getKey()));
             }
         }
         score = s + l2Score();

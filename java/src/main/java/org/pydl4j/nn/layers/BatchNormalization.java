@@ -63,14 +63,15 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
         be.copy(g[2], gradients.get("beta"));
         g[1].close();
         g[2].close();
-        gradients.get("mean").assign(0);
-        gradients.get("var").assign(0);
+        be.fill(gradients.get("mean"), 0);
+        be.fill(gradients.get("var"), 0);
+        // running statistics: s = decay * s + (1 - decay) * batch, where the parameters live (a device, or the host)
         double decay = layerConf.getDecay();
         INDArray mean = vec("mean"), var = vec("var");
-        for (int i = 0; i < mean.length(); i++) {
-            mean.putLinear(i, decay * mean.getDoubleLinear(i) + (1 - decay) * batchMean.getDoubleLinear(i));
-            var.putLinear(i, decay * var.getDoubleLinear(i) + (1 - decay) * batchVar.getDoubleLinear(i));
-        }
+        be.scale(mean, decay);
+        be.axpy(1 - decay, batchMean, mean);
+        be.scale(var, decay);
+        be.axpy(1 - decay, batchVar, var);
         return needInputGradient ? g[0] : null;
     }
 

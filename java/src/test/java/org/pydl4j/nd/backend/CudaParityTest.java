@@ -20,6 +20,8 @@ import org.pydl4j.nd.Location;
 import org.pydl4j.nd.backend.cuda.CudaBackend;
 import org.pydl4j.nn.graph.ComputationGraph;
 import org.pydl4j.nn.transferlearning.ZooTransferTest;
+import org.pydl4j.nd.backend.cpu.DeviceResidencyTest;
+import org.pydl4j.zoo.model.EfficientNetLite;
 import org.pydl4j.zoo.model.VGG16;
 
 /**
@@ -121,6 +123,21 @@ public class CudaParityTest extends BackendParitySuite {
             assertEquals("downloads before reading", s0[2], s1[2]);
             assertEquals(Location.DEVICE, got.location());
             check.assertParity("VGG-16 32x32 output on cuda", got, want);
+        } finally {
+            Backends.use(previous);
+        }
+    }
+
+    /** Training steps of EfficientNet-Lite0 keep parameters, gradients and updater state on the GPU. */
+    @Test
+    public void trainingStepsStayOnTheGpu() {
+        Backend previous = Backends.current();
+        try {
+            Backends.use(cuda);
+            ComputationGraph net = EfficientNetLite.builder(0).resolution(64).numClasses(5).build().init();
+            long[] perStep = DeviceResidencyTest.stepTransfers(net, DeviceResidencyTest.smallBatch(64), cuda.device());
+            assertTrue("bytes up per step: " + perStep[1], perStep[1] < 1024);
+            assertTrue("bytes down per step: " + perStep[3], perStep[3] < 1024);
         } finally {
             Backends.use(previous);
         }

@@ -267,6 +267,9 @@ public final class CudaBackend extends DeviceBackend {
     protected void kScale(long x, float factor, int length) { CudaNative.scale(handle.get(), x, factor, length); }
 
     @Override
+    protected void kFill(long x, float value, int length) { CudaNative.fill(handle.get(), x, value, length); }
+
+    @Override
     protected void kAdamStep(long g, long m, long v, int length, float b1, float b2, float eps, float alphat) {
         CudaNative.adamStep(handle.get(), g, m, v, length, b1, b2, eps, alphat);
     }

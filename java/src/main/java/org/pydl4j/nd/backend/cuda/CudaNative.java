@@ -102,6 +102,9 @@ final class CudaNative {
     /** x *= factor over length floats. */
     static native void scale(long ctx, long x, float factor, int length);
 
+    /** x = value over length floats. */
+    static native void fill(long ctx, long x, float value, int length);
+
     /** Adam in place: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; g = alphat m / (sqrt(v) + eps). */
     static native void adamStep(long ctx, long g, long m, long v, int length, float b1, float b2, float eps, float alphat);
 

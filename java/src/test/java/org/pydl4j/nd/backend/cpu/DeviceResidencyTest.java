@@ -19,6 +19,7 @@ import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nd.backend.Backends;
 import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nd.backend.ParityCheck;
+import org.pydl4j.nd.dataset.DataSet;
 import org.pydl4j.nn.graph.ComputationGraph;
 import org.pydl4j.nn.transferlearning.ZooTransferTest;
 import org.pydl4j.zoo.model.EfficientNetLite;
@@ -216,6 +217,52 @@ public class DeviceResidencyTest {
             new ParityCheck(dev, 1e-4).assertParity("network output", got, want);
             assertEquals("reading the output downloads it once", down + 1, downloads());
         }
+    }
+
+    /**
+     * Whole training steps (forward, backward, batch-norm statistics, Adam) of EfficientNet-Lite0: after the first,
+     * a step moves only the labels and the loss's few numbers, and gives the cpu backend's scores.
+     */
+    @Test
+    public void trainingStepsKeepParametersGradientsAndStateOnTheDevice() {
+        DataSet ds = smallBatch(64);
+        Backends.use(cpu);
+        double[] want = trainScores(EfficientNetLite.builder(0).resolution(64).numClasses(5).build().init(), ds, 3);
+        Backends.use(dev);
+        ComputationGraph net = EfficientNetLite.builder(0).resolution(64).numClasses(5).build().init();
+        long[] perStep = stepTransfers(net, ds, dev.device());
+        assertTrue("bytes up per step: " + perStep[1], perStep[1] < 1024);
+        assertTrue("bytes down per step: " + perStep[3], perStep[3] < 1024);
+        double[] got = trainScores(EfficientNetLite.builder(0).resolution(64).numClasses(5).build().init(), ds, 3);
+        assertArrayEquals(want, got, 1e-4 * Math.abs(want[0]));
+    }
+
+    /** 4 images of size x size and one-hot labels over 5 classes. */
+    public static DataSet smallBatch(int size) {
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 5);
+        for (int i = 0; i < 4; i++) y.putScalar(i, i % 5, 1.0);
+        return new DataSet(ParityCheck.uniform(17, 0, 1, 4, 3, size, size), y);
+    }
+
+    private static double[] trainScores(ComputationGraph net, DataSet ds, int steps) {
+        double[] scores = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            net.fit(ds);
+            scores[i] = net.score();
+        }
+        return scores;
+    }
+
+    /** {uploads, bytes up, downloads, bytes down} of one training step after two warm-up steps. */
+    public static long[] stepTransfers(ComputationGraph net, DataSet ds, org.pydl4j.nd.Device device) {
+        net.fit(ds);
+        net.fit(ds);
+        long[] before = device.transferStats();
+        net.fit(ds);
+        long[] after = device.transferStats();
+        long[] d = new long[4];
+        for (int i = 0; i < 4; i++) d[i] = after[i] - before[i];
+        return d;
     }
 
     /** The DL4J lesson's recipe through the device path gives the cpu backend's losses. */

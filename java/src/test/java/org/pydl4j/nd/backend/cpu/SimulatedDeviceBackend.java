@@ -127,6 +127,12 @@ public final class SimulatedDeviceBackend extends DeviceBackend {
     }
 
     @Override
+    protected void kFill(long x, float value, int length) {
+        FloatBuffer fx = floats(x, length);
+        for (int i = 0; i < length; i++) fx.put(i, value);
+    }
+
+    @Override
     protected void kAdamStep(long g, long m, long v, int length, float b1, float b2, float eps, float alphat) {
         FloatBuffer fg = floats(g, length), fm = floats(m, length), fv = floats(v, length);
         for (int i = 0; i < length; i++) {

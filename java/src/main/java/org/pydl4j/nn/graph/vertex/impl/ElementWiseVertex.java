@@ -55,7 +55,7 @@ public class ElementWiseVertex extends GraphVertex {
         for (int i = 0; i < inputs.length; i++) {
             if (!need[i]) continue;
             switch (op) {
-                case Add: g[i] = eps.dup(); break;
+                case Add: g[i] = org.pydl4j.nd.Nd4j.getBackend().dup(eps); break;
                 case Average: g[i] = eps.div(inputs.length); break;
                 case Subtract: g[i] = i == 0 ? eps.dup() : eps.neg(); break;
                 case Product: {
