@@ -227,14 +227,21 @@ public class DeviceResidencyTest {
     public void trainingStepsKeepParametersGradientsAndStateOnTheDevice() {
         DataSet ds = smallBatch(64);
         Backends.use(cpu);
-        double[] want = trainScores(EfficientNetLite.builder(0).resolution(64).numClasses(5).build().init(), ds, 3);
+        ComputationGraph onCpu = EfficientNetLite.builder(0).resolution(64).numClasses(5).build().init();
+        double[] want = trainScores(onCpu, ds, 3);
         Backends.use(dev);
         ComputationGraph net = EfficientNetLite.builder(0).resolution(64).numClasses(5).build().init();
         long[] perStep = stepTransfers(net, ds, dev.device());
         assertTrue("bytes up per step: " + perStep[1], perStep[1] < 1024);
         assertTrue("bytes down per step: " + perStep[3], perStep[3] < 1024);
-        double[] got = trainScores(EfficientNetLite.builder(0).resolution(64).numClasses(5).build().init(), ds, 3);
+        ComputationGraph onDevice = EfficientNetLite.builder(0).resolution(64).numClasses(5).build().init();
+        double[] got = trainScores(onDevice, ds, 3);
         assertArrayEquals(want, got, 1e-4 * Math.abs(want[0]));
+        // the trained parameters, brought back from the device by host code, score the same on the cpu backend
+        // (Adam turns noise-level gradient differences into +-lr steps, so the two runs' parameters are not compared)
+        double onTheDevice = onDevice.score(ds);
+        Backends.use(cpu);
+        assertEquals(onTheDevice, onDevice.score(ds), 1e-5 * Math.abs(onTheDevice));
     }
 
     /** 4 images of size x size and one-hot labels over 5 classes. */
