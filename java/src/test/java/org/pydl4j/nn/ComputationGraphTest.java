@@ -292,4 +292,20 @@ public class ComputationGraphTest {
         conv.init();
         expectError(() -> conv.outputSingle(rand(1, 2, 1, 4, 4)), "conv", "nIn=3", "1 channels");
     }
+
+    /** Gradients and updater state are made when training starts: inference-only graphs never hold them. */
+    @Test
+    public void inferenceOnlyGraphsHoldNoGradientsOrUpdaterState() {
+        ComputationGraph g = org.pydl4j.zoo.model.VGG16.builder().inputShape(new int[]{3, 32, 32}).build().init();
+        INDArray x = Nd4j.rand(new long[]{2, 3, 32, 32});
+        g.outputSingle(x).close();
+        for (org.pydl4j.nn.api.Layer l : g.getLayers()) assertTrue(l.getName() + " has no gradient arrays yet", l.gradientTable().isEmpty());
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 2, 1000);
+        y.putScalar(0, 1, 1.0);
+        y.putScalar(1, 7, 1.0);
+        g.fit(new DataSet(x, y));
+        assertFalse("training made them", g.getLayer("fc1").gradientTable().isEmpty());
+        assertEquals(g.numParams(), g.gradient().gradient().length());
+        assertTrue(g.getUpdater().getStateViewArray().length() > 0);
+    }
 }

@@ -101,16 +101,32 @@ public class ComputationGraph implements Model {
             dataType = Nd4j.defaultFloatingPointType();
             flatParams = Nd4j.zeros(dataType, total);
         }
-        flatGradients = Nd4j.zeros(dataType, total);
         long seed = configuration.getDefaultConfiguration().getSeed();
         for (int i = 0; i < layers.size(); i++) {
             AbstractLayer<?> base = base(layers.get(i));
             long off = layerOffsets[i], n = layers.get(i).layerConf().numParams();
-            base.setParamViews(flatParams.get(NDArrayIndex.interval(off, off + n)), flatGradients.get(NDArrayIndex.interval(off, off + n)));
+            base.setParamViews(flatParams.get(NDArrayIndex.interval(off, off + n)), null);
             if (parameters == null) base.initParams(new Random(seed * 1_000_003L + 7919L * i + layers.get(i).getName().hashCode()));
         }
-        updater = new ComputationGraphUpdater(layers, layerOffsets, flatParams, flatGradients);
         initCalled = true;
+    }
+
+    /**
+     * The gradient array and the updater (with its state), made on first use: a graph that only runs inference
+     * (featurizing with a zoo model) never holds them, which for VGG-16 is twice its parameters' size or more.
+     * Made outside any MemoryScope, since they live as long as the network.
+     */
+    private void ensureTrainingState() {
+        checkInit();
+        if (updater != null) return;
+        MemoryScope.outside(() -> {
+            flatGradients = Nd4j.zeros(flatParams.dataType(), flatParams.length());
+            for (int i = 0; i < layers.size(); i++) {
+                long off = layerOffsets[i], n = layers.get(i).layerConf().numParams();
+                base(layers.get(i)).setGradientView(flatGradients.get(NDArrayIndex.interval(off, off + n)));
+            }
+            updater = new ComputationGraphUpdater(layers, layerOffsets, flatParams, flatGradients);
+        });
     }
 
     private static AbstractLayer<?> base(Layer l) {
@@ -219,18 +235,18 @@ public class ComputationGraph implements Model {
     /** Number of parameters that training changes (not frozen, not running statistics). */
     public long numTrainableParams() {
         long n = 0;
-        for (ComputationGraphUpdater.Block b : updater.getBlocks()) n += b.length;
+        for (ComputationGraphUpdater.Block b : getUpdater().getBlocks()) n += b.length;
         return n;
     }
 
     public ComputationGraphUpdater getUpdater() {
-        checkInit();
+        ensureTrainingState();
         return updater;
     }
 
     /** The gradients of the last computeGradientAndScore / fit step. */
     public Gradient gradient() {
-        checkInit();
+        ensureTrainingState();
         DefaultGradient g = new DefaultGradient(flatGradients.reshape(1, flatGradients.length()));
         for (Layer l : layers) for (Map.Entry<String, INDArray> e : l.gradientTable().entrySet()) g.setGradientFor(l.getName() + "_" + e.getKey(), e.getValue());
         return g;
@@ -472,6 +488,7 @@ public class ComputationGraph implements Model {
         Map<String, INDArray> acts = forward(in, true, false);
         if (!listeners.isEmpty()) MemoryScope.outside(() -> { for (TrainingListener l : listeners) l.onForwardPass(this, acts); });
         double s = scoreOutputs(lab);
+        ensureTrainingState();
         Nd4j.getBackend().fill(flatGradients, 0);   // where the gradients live (a device, or the host)
 
         Map<String, Boolean> reach = new HashMap<>();
@@ -568,7 +585,7 @@ public class ComputationGraph implements Model {
                 }
             }
             computeGradientAndScore(x, y, false);
-            updater.update(getIterationCount(), getEpochCount());
+            getUpdater().update(getIterationCount(), getEpochCount());
         } finally {
             clearCaches();   // no layer keeps a handle on the step's closed arrays
         }
@@ -626,7 +643,7 @@ public class ComputationGraph implements Model {
         checkInit();
         ComputationGraph g = new ComputationGraph(configuration.clone());
         g.init(flatParams, true);
-        g.getUpdater().setStateViewArray(updater.getStateViewArray());
+        g.getUpdater().setStateViewArray(getUpdater().getStateViewArray());
         return g;
     }
 

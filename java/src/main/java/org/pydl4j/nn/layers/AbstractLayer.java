@@ -49,17 +49,25 @@ public abstract class AbstractLayer<C extends org.pydl4j.nn.conf.layers.Layer> i
             throw new IllegalArgumentException("layer '" + getName() + "' has " + n + " parameters, got a view of " + (paramsView == null ? 0 : paramsView.length()));
         }
         params.clear();
-        gradients.clear();
         paramsFlat = paramsView;
+        slice(paramsView, params);
+        setGradientView(gradientsView);
+    }
+
+    /** Attaches a flat view (length numParams) of the network's gradients, or none (null: not trained yet). */
+    public void setGradientView(INDArray gradientsView) {
+        gradients.clear();
         gradientsFlat = gradientsView;
-        long off = 0;
+        if (gradientsView != null) slice(gradientsView, gradients);
+    }
+
+    /** Cuts a flat view into one shaped view per parameter key. */
+    private void slice(INDArray flat, Map<String, INDArray> into) {
+        long n = layerConf.numParams(), off = 0;
         for (Map.Entry<String, long[]> e : layerConf.paramShapes().entrySet()) {
             long len = 1;
             for (long d : e.getValue()) len *= d;
-            params.put(e.getKey(), paramsView.reshape(n).get(NDArrayIndex.interval(off, off + len)).reshape(e.getValue()));
-            if (gradientsView != null) {
-                gradients.put(e.getKey(), gradientsView.reshape(n).get(NDArrayIndex.interval(off, off + len)).reshape(e.getValue()));
-            }
+            into.put(e.getKey(), flat.reshape(n).get(NDArrayIndex.interval(off, off + len)).reshape(e.getValue()));
             off += len;
         }
     }

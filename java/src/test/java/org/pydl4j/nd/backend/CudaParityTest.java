@@ -106,15 +106,24 @@ public class CudaParityTest extends BackendParitySuite {
         assertTrue(after[1] > 0);
     }
 
+    /** Runs body with cuda as the current backend, restoring the previous one afterwards. */
+    private static void onCuda(Runnable body) {
+        Backend previous = Backends.current();
+        try {
+            Backends.use(cuda);
+            body.run();
+        } finally {
+            Backends.use(previous);
+        }
+    }
+
     /** After the first batch, a network's forward pass uploads only its input and downloads only what is read. */
     @Test
     public void featurizingKeepsActivationsOnTheGpu() {
         ComputationGraph net = VGG16.builder().inputShape(new int[]{3, 32, 32}).build().init();
         INDArray x1 = ParityCheck.uniform(14, 0, 1, 2, 3, 32, 32), x2 = ParityCheck.uniform(15, 0, 1, 2, 3, 32, 32);
-        Backend previous = Backends.current();
-        try {
-            INDArray want = net.outputSingle(x2).dup();   // the previous (cpu or reference) backend
-            Backends.use(cuda);
+        INDArray want = net.outputSingle(x2).dup();   // the current (cpu or reference) backend
+        onCuda(() -> {
             net.outputSingle(x1).close();
             long[] s0 = cuda.device().transferStats();
             INDArray got = net.outputSingle(x2);
@@ -123,38 +132,27 @@ public class CudaParityTest extends BackendParitySuite {
             assertEquals("downloads before reading", s0[2], s1[2]);
             assertEquals(Location.DEVICE, got.location());
             check.assertParity("VGG-16 32x32 output on cuda", got, want);
-        } finally {
-            Backends.use(previous);
-        }
+        });
     }
 
     /** Training steps of EfficientNet-Lite0 keep parameters, gradients and updater state on the GPU. */
     @Test
     public void trainingStepsStayOnTheGpu() {
-        Backend previous = Backends.current();
-        try {
-            Backends.use(cuda);
+        onCuda(() -> {
             ComputationGraph net = EfficientNetLite.builder(0).resolution(64).numClasses(5).build().init();
             long[] perStep = DeviceResidencyTest.stepTransfers(net, DeviceResidencyTest.smallBatch(64), cuda.device());
             assertTrue("bytes up per step: " + perStep[1], perStep[1] < 1024);
             assertTrue("bytes down per step: " + perStep[3], perStep[3] < 1024);
-        } finally {
-            Backends.use(previous);
-        }
+        });
     }
 
     /** The DL4J lesson's recipe trains on cuda and gives the host backend's losses. */
     @Test
     public void lessonRecipeTrainsOnCuda() {
-        Backend previous = Backends.current();
-        try {
-            double[] host = ZooTransferTest.runLessonRecipe();
-            Backends.use(cuda);
-            double[] gpu = ZooTransferTest.runLessonRecipe();
-            assertEquals("loss before", host[0], gpu[0], 1e-3 * Math.abs(host[0]));
-            assertEquals("loss after", host[1], gpu[1], 1e-3 * Math.abs(host[0]));
-        } finally {
-            Backends.use(previous);
-        }
+        double[] host = ZooTransferTest.runLessonRecipe();
+        double[][] gpu = new double[1][];
+        onCuda(() -> gpu[0] = ZooTransferTest.runLessonRecipe());
+        assertEquals("loss before", host[0], gpu[0][0], 1e-3 * Math.abs(host[0]));
+        assertEquals("loss after", host[1], gpu[0][1], 1e-3 * Math.abs(host[0]));
     }
 }
