@@ -253,6 +253,10 @@ def to_numpy(array, *, copy: bool = False) -> np.ndarray:
     By default a zero-copy view of the INDArray's off-heap memory: writes on either side are seen by the other.
     The view keeps the Java buffer (and so the memory) alive for as long as it or any view of it exists.
     ``copy=True`` returns an independent copy.
+
+    On a device backend (cuda) a view makes the array's memory shared with numpy for good: the engine then re-reads
+    it from host memory before every device op and writes it back after every device write. Use ``copy=True`` for
+    arrays that stay in use on the device (parameters during training).
     """
     _ensure_started()
     if not isinstance(array, _cls("org.pydl4j.nd.INDArray")):
@@ -263,8 +267,8 @@ def to_numpy(array, *, copy: bool = False) -> np.ndarray:
         return np.empty(shape, dtype=dtype)   # no memory to share
     # JPype exposes a direct ByteBuffer through the buffer protocol; np.frombuffer keeps that Python object (and so
     # the Java buffer, which references the memory's owner) as the base of the result.
-    if copy:
-        return np.frombuffer(array.buffer(), dtype=dtype).reshape(shape).copy()
+    if copy:   # read-only access: on a device backend the array's device copy stays current
+        return np.frombuffer(array.bufferForRead(), dtype=dtype).reshape(shape).copy()
     # exportBuffer: closing the INDArray later never recycles or frees memory this view reads (the collector does)
     return np.frombuffer(array.exportBuffer(), dtype=dtype).reshape(shape)
 
@@ -319,8 +323,10 @@ def to_indarray(data, *, dtype=None, copy: bool | None = True):
             )
 
     out = _cls("org.pydl4j.nd.Nd4j").createUninitialized(data_type, shape)
-    if arr.size:
-        np.copyto(to_numpy(out), arr, casting="unsafe")
+    if arr.size:   # a temporary view for the copy, not an export: the new array stays the engine's alone
+        view = np.frombuffer(out.buffer(), dtype=target).reshape(arr.shape)
+        np.copyto(view, arr, casting="unsafe")
+        del view
     return out
 
 

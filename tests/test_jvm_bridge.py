@@ -103,6 +103,16 @@ def test_default_copy_is_independent(jvm):
     assert x[0, 1] == 1.0
 
 
+def test_copies_out_are_reads(jvm):
+    # to_numpy(copy=True) only reads: on a device backend the array's device copy must stay current (a write access
+    # would make the engine upload the array again before its next device op)
+    ia = jvm.to_indarray(np.arange(6, dtype=np.float32))
+    writes = ia.writeCount()
+    back = jvm.to_numpy(ia, copy=True)
+    assert ia.writeCount() == writes
+    assert back.tolist() == [0, 1, 2, 3, 4, 5]
+
+
 @pytest.mark.parametrize(
     "make",
     [
