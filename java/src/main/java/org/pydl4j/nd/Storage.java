@@ -34,13 +34,13 @@ final class Storage {
 
     /** Bytes in use from the start of the block (what crosses to and from a device). */
     private int usedBytes;
-    /** The device copy, or null; guarded by this. */
-    private Device.Mirror mirror;
+    /** The device copy, or null; written under this lock, read without it on the host access paths. */
+    private volatile Device.Mirror mirror;
     private Cleaner.Cleanable mirrorCleanup;
     /** A device op wrote the memory after the host copy was last refreshed. */
     volatile boolean hostStale;
-    /** Host code wrote the memory after the device copy was last refreshed; guarded by this. */
-    private boolean deviceStale;
+    /** Host code wrote the memory after the device copy was last refreshed; written under this lock. */
+    private volatile boolean deviceStale;
     /** Counts writes that may have changed the memory (host or device); guarded by this for device writes. */
     long writes;   // plain: bumped on every host element write, so no fence; readers are on the writing thread
     /** Nothing was written since allocation: the contents are unspecified on both sides, so nothing needs copying. */
@@ -105,7 +105,7 @@ final class Storage {
     /** Before host code writes (or hands the memory out for writing): the device copy becomes stale. */
     void hostWrites() {
         writes++;
-        if (hostStale || mirror != null) markHostWrite();
+        if (hostStale || (mirror != null && !deviceStale)) markHostWrite();   // once per change of side, not per element
         else if (blank) blank = false;
     }
 
