@@ -59,17 +59,24 @@ void set_activation(ActivationDesc& a, int kind) {
     }
 }
 
+// cuDNN's descriptors of an elementwise activation over len floats (one 1x1xlen tensor).
+struct ActivationOp {
+    ActivationDesc a;
+    TensorDesc t;
+    ActivationOp(int kind, int len) {
+        set_activation(a, kind);
+        t.set(1, 1, 1, len);
+    }
+};
+
 void act_forward(Context& ctx, int kind, int len, const float* x, float* y) {
     if (kind == ACT_LEAKYRELU) {
         launch_leaky_relu_forward(ctx.stream, x, y, len, kLeakySlope);
         return;
     }
-    ActivationDesc a;
-    set_activation(a, kind);
-    TensorDesc t;
-    t.set(1, 1, 1, len);
+    ActivationOp op(kind, len);
     const float one = 1.f, zero = 0.f;
-    CK(cudnnActivationForward, ctx.cudnn, a.d, &one, t.d, x, &zero, t.d, y);
+    CK(cudnnActivationForward, ctx.cudnn, op.a.d, &one, op.t.d, x, &zero, op.t.d, y);
 }
 
 void act_backward(Context& ctx, int kind, int len, const float* x, const float* y, const float* gy, float* gx) {
@@ -77,12 +84,9 @@ void act_backward(Context& ctx, int kind, int len, const float* x, const float* 
         launch_leaky_relu_backward(ctx.stream, x, gy, gx, len, kLeakySlope);
         return;
     }
-    ActivationDesc a;
-    set_activation(a, kind);
-    TensorDesc t;
-    t.set(1, 1, 1, len);
+    ActivationOp op(kind, len);
     const float one = 1.f, zero = 0.f;
-    CK(cudnnActivationBackward, ctx.cudnn, a.d, &one, t.d, y, t.d, gy, t.d, x, &zero, t.d, gx);
+    CK(cudnnActivationBackward, ctx.cudnn, op.a.d, &one, op.t.d, y, op.t.d, gy, op.t.d, x, &zero, op.t.d, gx);
 }
 
 // Softmax along dimension 1 of a [rows, cols] matrix: cols is cuDNN's channel dimension.

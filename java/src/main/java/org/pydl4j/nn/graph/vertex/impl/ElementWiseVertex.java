@@ -27,9 +27,9 @@ public class ElementWiseVertex extends GraphVertex {
             throw new IllegalArgumentException("vertex '" + name + "': Subtract needs exactly 2 inputs, got " + in.length);
         }
         this.inputs = in;
-        if (op == org.pydl4j.nn.conf.graph.ElementWiseVertex.Op.Add && in.length >= 2) {   // on the backend (device-resident)
+        if (op == org.pydl4j.nn.conf.graph.ElementWiseVertex.Op.Add) {   // on the backend (stays on a device)
             org.pydl4j.nd.backend.Backend be = org.pydl4j.nd.Nd4j.getBackend();
-            INDArray sum = be.add(in[0], in[1]);
+            INDArray sum = in.length == 1 ? be.dup(in[0]) : be.add(in[0], in[1]);
             for (int i = 2; i < in.length; i++) {
                 INDArray next = be.add(sum, in[i]);
                 sum.close();
@@ -39,7 +39,6 @@ public class ElementWiseVertex extends GraphVertex {
         }
         INDArray out = in[0].dup();
         switch (op) {
-            case Add: for (int i = 1; i < in.length; i++) out.addi(in[i]); break;
             case Average: for (int i = 1; i < in.length; i++) out.addi(in[i]); out.divi(in.length); break;
             case Subtract: out.subi(in[1]); break;
             case Product: for (int i = 1; i < in.length; i++) out.muli(in[i]); break;
