@@ -48,7 +48,11 @@ import org.pydl4j.nn.layers.ZeroPaddingLayer;
  * <li>every activation's memory is given back ({@link INDArray#close}) once its last consumer ran, except the
  * network's inputs and outputs.</li>
  * </ul>
- * Results equal the layer-by-layer pass within float rounding (InferenceFusionTest). Training, feedForward and
+ * Three stages: {@link #plan} (which vertices form segments; fixed for the graph and input ranks), {@link #compile}
+ * (a segment and input shapes to an immutable {@code CompiledSegment}) and the run (leases the segment's program for
+ * the shapes from its {@link ProgramCache} and runs it). Nothing a run uses is mutable shared state, so threads may
+ * run one graph at once (FusedInferenceSafetyTest); evicted or replaced programs are closed only after their last
+ * run. Results equal the layer-by-layer pass within float rounding (InferenceFusionTest). Training, feedForward and
  * gradient checks never come here. System property {@code pydl4j.inference.fuse=false} turns it off.
  */
 final class InferenceFusion {
@@ -64,11 +68,10 @@ final class InferenceFusion {
         Activation act = Activation.IDENTITY;
         Layer layer;                // POOL / GLOBAL_POOL: the runtime layer
 
-        // Batch-norm-folded weights and bias, kept while the arrays they came from are unchanged, so they are not
-        // rebuilt (and, on a device backend, not uploaded again) for every batch.
-        private INDArray[] folded;
-        private INDArray[] foldedFrom;
-        private long[] foldedWrites;
+        // Batch-norm-folded weights and bias with the parameter arrays (and their write counts) they came from, kept
+        // while those are unchanged so they are not rebuilt (and, on a device backend, not uploaded again) for every
+        // batch. Replaced whole, never modified: a run that took one keeps valid arrays even if another thread refolds.
+        private Folded folded;
 
         Item(Kind kind, String name, List<String> inputs) {
             this.kind = kind;
@@ -77,21 +80,28 @@ final class InferenceFusion {
         }
 
         synchronized INDArray[] folded(DataType type, java.util.function.Supplier<INDArray[]> fold, INDArray... from) {
-            if (folded != null && folded[0].dataType() == type && current(from)) return folded;
-            if (folded != null) for (INDArray a : folded) if (a != null) a.close();
-            folded = fold.get();
-            foldedFrom = from;
-            foldedWrites = new long[from.length];
-            for (int i = 0; i < from.length; i++) foldedWrites[i] = from[i] == null ? 0 : from[i].writeCount();
-            return folded;
+            Folded f = folded;
+            if (f != null && f.arrays[0].dataType() == type && f.current(from)) return f.arrays;
+            // made outside any MemoryScope of the caller: a scope must not close what this cache keeps. Replaced
+            // arrays are left to the garbage collector (a concurrent run may still read them), never closed here.
+            INDArray[][] made = new INDArray[1][];
+            org.pydl4j.nd.MemoryScope.outside(() -> made[0] = fold.get());
+            long[] writes = new long[from.length];
+            for (int i = 0; i < from.length; i++) writes[i] = from[i] == null ? 0 : from[i].writeCount();
+            folded = new Folded(made[0], from.clone(), writes);
+            return made[0];
         }
+    }
 
-        private boolean current(INDArray[] from) {
-            if (from.length != foldedFrom.length) return false;
-            for (int i = 0; i < from.length; i++) {
-                if (from[i] != foldedFrom[i]) return false;
-                if (from[i] != null && (from[i].isClosed() || from[i].writeCount() != foldedWrites[i])) return false;
+    /** Folded arrays and the parameter arrays (with write counts) they were computed from. */
+    private record Folded(INDArray[] arrays, INDArray[] from, long[] writes) {
+        boolean current(INDArray[] now) {
+            if (now.length != from.length) return false;
+            for (int i = 0; i < now.length; i++) {
+                if (now[i] != from[i]) return false;
+                if (now[i] != null && (now[i].isClosed() || now[i].writeCount() != writes[i])) return false;
             }
+            for (INDArray a : arrays) if (a != null && a.isClosed()) return false;
             return true;
         }
     }
@@ -102,7 +112,7 @@ final class InferenceFusion {
         final List<Item> items = new ArrayList<>();
         final List<String> reads = new ArrayList<>();     // external activations the step reads (distinct)
         final List<String> produces = new ArrayList<>();  // activations the step leaves for later steps / outputs
-        final Map<List<Long>, InferenceProgram> programs = new LinkedHashMap<>();
+        final ProgramCache programs = new ProgramCache();
 
         Step(String vertex) { this.vertex = vertex; }
     }
@@ -351,8 +361,12 @@ final class InferenceFusion {
 
     // ---------------------------------------------------------------- running
 
-    /** The network outputs (by vertex name) for inputs already prepared by the graph. */
-    synchronized Map<String, INDArray> run(INDArray[] in) {
+    /**
+     * The network outputs (by vertex name) for inputs already prepared by the graph. Threads may call this at the
+     * same time: segments use only immutable compiled values and leased programs; vertices run by themselves keep
+     * state in their runtime layers, so they run one thread at a time (under the graph's vertex map).
+     */
+    Map<String, INDArray> run(INDArray[] in) {
         Map<String, INDArray> acts = new LinkedHashMap<>();
         Map<INDArray, Integer> holders = new IdentityHashMap<>();
         Set<INDArray> keep = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -372,10 +386,12 @@ final class InferenceFusion {
                     INDArray[] src = new INDArray[srcNames.size()];
                     for (int i = 0; i < src.length; i++) src[i] = acts.get(srcNames.get(i));
                     INDArray out;
-                    try {
-                        out = v.doForward(src, false);
-                    } finally {
-                        v.clear();
+                    synchronized (vertices) {
+                        try {
+                            out = v.doForward(src, false);
+                        } finally {
+                            v.clear();
+                        }
                     }
                     made = Collections.singletonMap(s.vertex, out);
                 } else {
@@ -420,24 +436,34 @@ final class InferenceFusion {
         }
     }
 
-    /** The compiled program of a segment for inputs of these shapes (cached: the last four shapes). */
-    private InferenceProgram program(Step s, Backend backend, INDArray[] inputs, DataType type) {
+    /**
+     * What a segment compiles to for inputs of given shapes: the program spec, the item each node comes from, and
+     * which activations the outputs are (global poolings are flattened to [N, C]; aliases are activations that are
+     * the same array as an input or another output). An immutable value, made by {@link #compile}.
+     */
+    private record CompiledSegment(ProgramSpec spec, List<Item> itemOfNode, List<String> outputNames, Set<String> globalPools,
+                                   Map<String, String> aliases) {
+        CompiledSegment {
+            itemOfNode = List.copyOf(itemOfNode);
+            outputNames = List.copyOf(outputNames);
+            globalPools = Set.copyOf(globalPools);
+            aliases = Collections.unmodifiableMap(new LinkedHashMap<>(aliases));
+        }
+    }
+
+    /** The leased program of a segment for inputs of these shapes (compiled on a miss; see {@link ProgramCache}). */
+    private ProgramCache.Lease program(Step s, Backend backend, INDArray[] inputs, DataType type) {
         List<Long> key = new ArrayList<>();
         for (INDArray a : inputs) for (long d : a.shape()) key.add(d);
         key.add((long) System.identityHashCode(backend));
         key.add((long) type.ordinal());
-        synchronized (s.programs) {
-            InferenceProgram program = s.programs.get(key);
-            if (program == null) {
-                program = backend.compile(specFor(s, inputs, type));
-                s.programs.put(key, program);
-                if (s.programs.size() > 4) {   // full slices, the last slice, and the same for a final partial batch
-                    List<Long> eldest = s.programs.keySet().iterator().next();
-                    s.programs.remove(eldest).close();
-                }
-            }
-            return program;
-        }
+        return s.programs.lease(key, () -> backend.compile(compile(s, shapes(inputs), type).spec()));
+    }
+
+    private static List<long[]> shapes(INDArray[] arrays) {
+        List<long[]> out = new ArrayList<>();
+        for (INDArray a : arrays) out.add(a.shape());
+        return out;
     }
 
     /** Runs a segment (in slices of the batch when it is large); returns the activations it leaves. */
@@ -455,21 +481,19 @@ final class InferenceFusion {
             type = inputs[i].dataType();
         }
         Backend backend = Nd4j.getBackend();
-        ProgramSpec spec = specFor(s, inputs, type);   // shapes of the whole batch; also fills itemOfNode, outputNames
+        CompiledSegment whole = compile(s, shapes(inputs), type);   // shapes of the whole batch
+        ProgramSpec spec = whole.spec();
         long n = inputs[0].size(0);
         long perSlice = Math.max(1, Math.min(n, sliceBytes() / Math.max(1, spec.peakBytesPerImage())));
         long slices = (n + perSlice - 1) / perSlice;
         perSlice = (n + slices - 1) / slices;   // even slices
         int nodes = spec.nodes().size();
         INDArray[] weights = new INDArray[nodes], biases = new INDArray[nodes];
-        List<String> names = new ArrayList<>(outputNames);
-        Set<String> pools = new HashSet<>(globalPools);
-        Map<String, String> aliasOf = new LinkedHashMap<>(aliases);
-        Item[] items = itemOfNode;
+        List<String> names = whole.outputNames();
         INDArray[] outs = new INDArray[names.size()];
         try {
             for (int k = 0; k < nodes; k++) {
-                Item it = items[k];
+                Item it = whole.itemOfNode().get(k);
                 if (it.kind == Kind.CONV) {
                     INDArray[] wb = it.bn == null ? it.conv.inferenceWeights(null)
                             : it.folded(it.conv.getParam("W").dataType(), () -> it.conv.inferenceWeights(it.bn), it.conv.getParam("W"), it.conv.paramTable().get("b"),
@@ -486,7 +510,9 @@ final class InferenceFusion {
             }
             for (int i = 0; i < outs.length; i++) outs[i] = Nd4j.createUninitialized(type, spec.shape(spec.outputs().get(i)));
             if (slices == 1) {
-                program(s, backend, inputs, type).runInto(inputs, weights, biases, outs);
+                try (ProgramCache.Lease lease = program(s, backend, inputs, type)) {
+                    lease.program().runInto(inputs, weights, biases, outs);
+                }
             } else {
                 for (long from = 0; from < n; from += perSlice) {
                     org.pydl4j.nd.INDArrayIndex range = org.pydl4j.nd.NDArrayIndex.interval(from, Math.min(n, from + perSlice));
@@ -494,7 +520,9 @@ final class InferenceFusion {
                     try {
                         for (int i = 0; i < in.length; i++) in[i] = inputs[i].get(range);
                         for (int i = 0; i < out.length; i++) out[i] = outs[i].get(range);
-                        program(s, backend, in, type).runInto(in, weights, biases, out);
+                        try (ProgramCache.Lease lease = program(s, backend, in, type)) {
+                            lease.program().runInto(in, weights, biases, out);
+                        }
                     } finally {
                         for (INDArray a : in) if (a != null) a.close();
                         for (INDArray a : out) if (a != null) a.close();
@@ -508,35 +536,30 @@ final class InferenceFusion {
         Map<String, INDArray> made = new LinkedHashMap<>();
         for (int i = 0; i < outs.length; i++) {
             INDArray o = outs[i];
-            if (pools.contains(names.get(i))) {   // [N, C, 1, 1] -> [N, C], as GlobalPoolingLayer
+            if (whole.globalPools().contains(names.get(i))) {   // [N, C, 1, 1] -> [N, C], as GlobalPoolingLayer
                 INDArray flat = o.reshape(o.size(0), o.size(1));
                 o.close();
                 o = flat;
             }
             made.put(names.get(i), o);
         }
-        for (Map.Entry<String, String> a : aliasOf.entrySet()) made.put(a.getKey(), made.containsKey(a.getValue()) ? made.get(a.getValue()) : acts.get(a.getValue()));
+        for (Map.Entry<String, String> a : whole.aliases().entrySet()) {
+            made.put(a.getKey(), made.containsKey(a.getValue()) ? made.get(a.getValue()) : acts.get(a.getValue()));
+        }
         return made;
     }
 
-    // filled by specFor for the segment being run (segments run one at a time: output() is not reentrant)
-    private Item[] itemOfNode;
-    private final List<String> outputNames = new ArrayList<>();
-    private final Set<String> globalPools = new HashSet<>();
-    private final Map<String, String> aliases = new LinkedHashMap<>();
-
-    /** The program of a segment for these inputs; also records which item each node comes from. */
-    private ProgramSpec specFor(Step s, INDArray[] inputs, DataType type) {
-        List<long[]> shapes = new ArrayList<>();
-        for (INDArray a : inputs) shapes.add(a.shape());
-        ProgramSpec spec = new ProgramSpec(type, shapes);
+    /** Compiles a segment for inputs of these shapes: a pure function of the plan, the layers and the shapes. */
+    private CompiledSegment compile(Step s, List<long[]> inputShapes, DataType type) {
+        ProgramSpec spec = new ProgramSpec(type, inputShapes);
+        int numInputs = inputShapes.size();
         Map<String, Integer> value = new HashMap<>();
-        for (int i = 0; i < inputs.length; i++) value.put(s.reads.get(i), i);
+        for (int i = 0; i < numInputs; i++) value.put(s.reads.get(i), i);
         List<Item> nodeItems = new ArrayList<>();
         Map<Integer, String> outputOf = new HashMap<>();
-        outputNames.clear();
-        globalPools.clear();
-        aliases.clear();
+        List<String> outputNames = new ArrayList<>();
+        Set<String> globalPools = new HashSet<>();
+        Map<String, String> aliases = new LinkedHashMap<>();
         for (Item it : s.items) {
             int x = value.get(it.inputs.get(0));
             long[] xs = spec.shape(x);
@@ -592,7 +615,7 @@ final class InferenceFusion {
                     case ALIAS:
                         value.put(it.name, x);
                         if (s.produces.contains(it.name)) {
-                            if (x < inputs.length) {
+                            if (x < numInputs) {
                                 aliases.put(it.name, s.reads.get(x));        // the same array as an external input
                             } else if (outputOf.containsKey(x)) {
                                 aliases.put(it.name, outputOf.get(x));       // the same array as another output
@@ -618,8 +641,7 @@ final class InferenceFusion {
                 outputOf.put(v, it.name);
             }
         }
-        itemOfNode = nodeItems.toArray(new Item[0]);
-        return spec;
+        return new CompiledSegment(spec, nodeItems, outputNames, globalPools, aliases);
     }
 
     /** Batch norm as a per-channel affine map: weights [C,1,1,1] = gamma / sqrt(var + eps), bias = beta - mean * scale. */
@@ -636,14 +658,9 @@ final class InferenceFusion {
         return new INDArray[]{w, b};
     }
 
-    /** Frees the compiled programs. */
+    /** Frees the compiled programs (those in use when their run ends). */
     void close() {
-        for (Step s : steps) {
-            synchronized (s.programs) {
-                for (InferenceProgram p : s.programs.values()) p.close();
-                s.programs.clear();
-            }
-        }
+        for (Step st : steps) st.programs.close();
     }
 
     @Override
