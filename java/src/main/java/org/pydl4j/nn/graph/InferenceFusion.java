@@ -22,17 +22,17 @@ import org.pydl4j.nd.backend.PoolingType;
 import org.pydl4j.nd.backend.ProgramSpec;
 import org.pydl4j.nn.api.Layer;
 import org.pydl4j.nn.conf.ComputationGraphConfiguration;
+import org.pydl4j.nn.conf.layers.LayerKind;
+import org.pydl4j.nn.conf.layers.LayerKinds;
 import org.pydl4j.nn.graph.vertex.GraphVertex;
 import org.pydl4j.nn.graph.vertex.impl.ElementWiseVertex;
 import org.pydl4j.nn.graph.vertex.impl.LayerVertex;
 import org.pydl4j.nn.layers.ActivationLayer;
 import org.pydl4j.nn.layers.BatchNormalization;
 import org.pydl4j.nn.layers.ConvolutionLayer;
-import org.pydl4j.nn.layers.DropoutLayer;
 import org.pydl4j.nn.layers.FrozenLayer;
 import org.pydl4j.nn.layers.GlobalPoolingLayer;
 import org.pydl4j.nn.layers.SubsamplingLayer;
-import org.pydl4j.nn.layers.ZeroPaddingLayer;
 
 /**
  * The inference forward pass of a ComputationGraph ({@link ComputationGraph#output} when not training):
@@ -154,7 +154,8 @@ final class InferenceFusion {
 
     /** Convolution and subsampling layers (without preprocessor) only take [N, C, H, W] inputs and make 4-d outputs. */
     private static boolean requiresImages(GraphVertex v) {
-        return layer(v, ConvolutionLayer.class) != null || layer(v, SubsamplingLayer.class) != null;
+        LayerKind.Fusion f = fusion(v);
+        return f == LayerKind.Fusion.CONVOLUTION || f == LayerKind.Fusion.POOLING;
     }
 
     /** The vertices whose activations are 4-d [N, C, H, W] for inputs of these ranks. */
@@ -172,9 +173,10 @@ final class InferenceFusion {
             List<String> in = conf.getVertexInputs().get(name);
             boolean allFour = !in.isEmpty() && four.containsAll(in);
             if (!allFour) continue;
-            if (v instanceof ElementWiseVertex || layer(v, BatchNormalization.class) != null || layer(v, ActivationLayer.class) != null
-                    || layer(v, DropoutLayer.class) != null || layer(v, ZeroPaddingLayer.class) != null) {
-                four.add(name);   // shape-preserving (or, for zero padding, still 4-d)
+            LayerKind<?> kind = kind(v);
+            if (v instanceof ElementWiseVertex || kind != null && kind.channels() == LayerKind.Channels.PASSES_THROUGH
+                    && kind.fusion() != LayerKind.Fusion.GLOBAL_POOLING) {
+                four.add(name);   // shape-preserving, or at least still 4-d (padding, pooling)
             }
         }
         return four;
@@ -192,11 +194,34 @@ final class InferenceFusion {
 
     // ---------------------------------------------------------------- planning
 
-    private static <T> T layer(GraphVertex v, Class<T> t) {
+    /** The runtime layer of a layer vertex without preprocessor (frozen layers unwrapped); null otherwise. */
+    private static Layer runtime(GraphVertex v) {
         if (!(v instanceof LayerVertex) || ((LayerVertex) v).getPreProcessor() != null) return null;
         Layer l = v.getLayer();
         while (l instanceof FrozenLayer) l = ((FrozenLayer) l).getInsideLayer();
-        return t.isInstance(l) ? t.cast(l) : null;
+        return l;
+    }
+
+    /** The kind of a layer vertex without preprocessor; null for other vertices and unregistered layers. */
+    private static LayerKind<?> kind(GraphVertex v) {
+        Layer l = runtime(v);
+        return l == null ? null : LayerKinds.find(l.layerConf().getClass());
+    }
+
+    private static LayerKind.Fusion fusion(GraphVertex v) {
+        LayerKind<?> k = kind(v);
+        return k == null ? LayerKind.Fusion.NONE : k.fusion();
+    }
+
+    /** The runtime layer of a vertex whose kind has the given fusion, as the runtime class that fusion needs. */
+    private static <T> T layer(GraphVertex v, LayerKind.Fusion f, Class<T> runtime) {
+        if (v == null || fusion(v) != f) return null;
+        Layer l = runtime(v);
+        if (!runtime.isInstance(l)) {
+            throw new IllegalStateException("layer kind " + kind(v).name() + " declares fusion " + f + " but its runtime layer "
+                    + l.getClass().getName() + " is not a " + runtime.getName());
+        }
+        return runtime.cast(l);
     }
 
     private void build(List<String> order, Set<String> fourD) {
@@ -214,7 +239,7 @@ final class InferenceFusion {
             if (v.isInputVertex() || absorbed.contains(name)) continue;
             List<String> in = inputs.get(name);
             // layers that only take images compile whatever their input: a wrong input fails in the segment's checks
-            boolean images = fourD.containsAll(in) || requiresImages(v) || layer(v, GlobalPoolingLayer.class) != null;
+            boolean images = fourD.containsAll(in) || requiresImages(v) || fusion(v) == LayerKind.Fusion.GLOBAL_POOLING;
             int absorbedBefore = absorbed.size();
             Item item = images ? classify(name, v, in, consumers, inputs, outputs, absorbed) : null;
             if (item != null && (item.kind == Kind.ADD || item.kind == Kind.ALIAS)) {
@@ -278,7 +303,7 @@ final class InferenceFusion {
             if (in.size() != 2 || !"Add".equals(elementWiseOp(name))) return null;
             return new Item(Kind.ADD, name, in);
         }
-        ConvolutionLayer cl = layer(v, ConvolutionLayer.class);
+        ConvolutionLayer cl = layer(v, LayerKind.Fusion.CONVOLUTION, ConvolutionLayer.class);
         if (cl != null) {
             Activation act = cl.layerConf().getActivationFn();
             if (!Backend.isFusable(act)) return null;
@@ -286,7 +311,7 @@ final class InferenceFusion {
             it.conv = cl;
             it.act = act;
             String bnName = act == Activation.IDENTITY ? soleConsumer(name, consumers, inputs, outputs) : null;
-            BatchNormalization bl = bnName == null ? null : layer(vertices.get(bnName), BatchNormalization.class);
+            BatchNormalization bl = bnName == null ? null : layer(vertices.get(bnName), LayerKind.Fusion.BATCH_NORMALIZATION, BatchNormalization.class);
             if (bl != null && Backend.isFusable(bl.layerConf().getActivationFn())) {
                 it.bn = bl;
                 absorbed.add(bnName);
@@ -294,7 +319,7 @@ final class InferenceFusion {
                 String last = bnName;
                 if (a == Activation.IDENTITY) {
                     String next = soleConsumer(bnName, consumers, inputs, outputs);
-                    ActivationLayer al = next == null ? null : layer(vertices.get(next), ActivationLayer.class);
+                    ActivationLayer al = next == null ? null : layer(vertices.get(next), LayerKind.Fusion.ACTIVATION, ActivationLayer.class);
                     if (al != null && Backend.isFusable(al.layerConf().getActivation())) {
                         a = al.layerConf().getActivation();
                         absorbed.add(next);
@@ -306,7 +331,7 @@ final class InferenceFusion {
             }
             return it;
         }
-        BatchNormalization bl = layer(v, BatchNormalization.class);
+        BatchNormalization bl = layer(v, LayerKind.Fusion.BATCH_NORMALIZATION, BatchNormalization.class);
         if (bl != null) {
             if (!Backend.isFusable(bl.layerConf().getActivationFn())) return null;
             Item it = new Item(Kind.BN, name, in);
@@ -314,13 +339,13 @@ final class InferenceFusion {
             it.act = bl.layerConf().getActivationFn();
             return it;
         }
-        SubsamplingLayer sl = layer(v, SubsamplingLayer.class);
+        SubsamplingLayer sl = layer(v, LayerKind.Fusion.POOLING, SubsamplingLayer.class);
         if (sl != null) {
             Item it = new Item(Kind.POOL, name, in);
             it.layer = sl;
             return it;
         }
-        GlobalPoolingLayer gl = layer(v, GlobalPoolingLayer.class);
+        GlobalPoolingLayer gl = layer(v, LayerKind.Fusion.GLOBAL_POOLING, GlobalPoolingLayer.class);
         if (gl != null) {
             org.pydl4j.nn.conf.layers.PoolingType t = gl.layerConf().getPoolingType();
             if (t != org.pydl4j.nn.conf.layers.PoolingType.AVG && t != org.pydl4j.nn.conf.layers.PoolingType.MAX) return null;
@@ -328,7 +353,7 @@ final class InferenceFusion {
             it.layer = gl;
             return it;
         }
-        ActivationLayer al = layer(v, ActivationLayer.class);
+        ActivationLayer al = layer(v, LayerKind.Fusion.ACTIVATION, ActivationLayer.class);
         if (al != null) {
             if (!Backend.isFusable(al.layerConf().getActivation())) return null;
             if (al.layerConf().getActivation() == Activation.IDENTITY) return new Item(Kind.ALIAS, name, in);
@@ -336,7 +361,7 @@ final class InferenceFusion {
             it.act = al.layerConf().getActivation();
             return it;
         }
-        if (layer(v, DropoutLayer.class) != null) return new Item(Kind.ALIAS, name, in);
+        if (fusion(v) == LayerKind.Fusion.IDENTITY) return new Item(Kind.ALIAS, name, in);
         return null;
     }
 
