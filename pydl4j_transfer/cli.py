@@ -155,11 +155,7 @@ def cmd_featurize(args) -> int:
                               preprocess=engine.spec_to_json(spec, info.resize), image_size=info.image_size,
                               weights_checksum=checksum)
         helper = engine.Helper(base, vertex)
-        from .data import CacheKey
-
-        key = CacheKey(model_name=meta.model, weights_checksum=checksum, vertex=vertex,
-                       preprocess_fingerprint=meta.preprocess["fingerprint"] + f"/{meta.preprocess['resize']}",
-                       image_size=meta.image_size)
+        key = engine.feature_cache_key(meta, engine.frozen_digest(base, vertex))
     features, ok, skipped = featurize_files(folder.paths, helper, meta,
                                             cache=None if args.no_cache else FeatureCache(key),
                                             batch_size=args.batch_size, progress=not args.no_progress)
