@@ -69,27 +69,31 @@ def featurize_files(paths: Sequence[str | os.PathLike], helper: engine.Helper, m
                              mode=meta.preprocess.get("resize", "stretch"), workers=workers, augment=augment)
         bar = progress_bar(None, progress, desc=f"featurizing {what}", total=len(misses), unit="img")
         iterator = iter(stream)
-        while True:
-            t0 = time.perf_counter()
-            batch = next(iterator, None)
-            timer.decode += time.perf_counter() - t0
-            if batch is None:
-                break
-            t0 = time.perf_counter()
-            features = helper.featurize(batch.features)
-            timer.featurize += time.perf_counter() - t0
-            positions = [position_of[p] for p in batch.paths]
-            for position, row in zip(positions, features):
-                vectors[position] = row
-            if cache is not None:
-                cache.put_many([hashes[p] for p in positions], features)
-            counts["decoded"] = counts.get("decoded", 0) + len(batch)
-            counts["featurized"] = counts.get("featurized", 0) + len(batch)
+        try:
+            while True:
+                t0 = time.perf_counter()
+                batch = next(iterator, None)
+                timer.decode += time.perf_counter() - t0
+                if batch is None:
+                    break
+                t0 = time.perf_counter()
+                features = helper.featurize(batch.features)
+                timer.featurize += time.perf_counter() - t0
+                positions = [position_of[p] for p in batch.paths]
+                for position, row in zip(positions, features):
+                    vectors[position] = row
+                if cache is not None:
+                    cache.put_many([hashes[p] for p in positions], features)
+                counts["decoded"] = counts.get("decoded", 0) + len(batch)
+                counts["featurized"] = counts.get("featurized", 0) + len(batch)
+                if bar is not None:
+                    bar.update(len(batch))
             if bar is not None:
-                bar.update(len(batch))
-        if bar is not None:
-            bar.update(len(stream.skipped))
-            bar.close()
+                bar.update(len(stream.skipped))
+        finally:        # workers stopped and the bar ended before whatever is said next (an error, an interruption)
+            iterator.close()
+            if bar is not None:
+                bar.close()
         skipped += [{"path": s.path, "reason": s.reason} for s in stream.skipped]
     ok = np.zeros(len(paths), dtype=bool)
     ok[[keep[i] for i in vectors]] = True

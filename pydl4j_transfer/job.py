@@ -278,6 +278,13 @@ class TransferJob:
         history = list(history or [])
         bar = progress_bar(range(start_epoch, self.epochs + 1), self.progress, desc="training epochs", unit="epoch",
                            initial=start_epoch - 1, total=self.epochs)
+        try:
+            return self._epochs(bar, views, x_test, y_test, num_classes, timer, rng, history, identity)
+        finally:        # the bar ends before whatever is said next (an error, an interruption)
+            if hasattr(bar, "close"):
+                bar.close()
+
+    def _epochs(self, bar, views, x_test, y_test, num_classes, timer, rng, history, identity) -> list[dict]:
         for epoch in bar:
             t0 = time.perf_counter()
             x_train, y_train = views[(epoch - 1) % len(views)]

@@ -31,7 +31,7 @@ from typing import Iterator, Sequence
 import numpy as np
 from PIL import Image, ImageOps
 
-from ..shutdown import ignore_in_worker
+from ..shutdown import blocked_for_children, ignore_in_worker
 
 RESIZE_MODES = ("stretch", "center_crop")
 _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
@@ -172,13 +172,15 @@ def decode_many(paths: Sequence[str | os.PathLike], size: int, mode: str = "stre
         return
     window = 2 * workers if window is None else max(1, int(window))
     check_main_guard()
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=ignore_in_worker)
+    with blocked_for_children():
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                                   mp_context=multiprocessing.get_context("spawn"), initializer=ignore_in_worker)
     pending: deque = deque()
     try:
         upcoming = iter(jobs)
         for job in upcoming:
-            pending.append((job, pool.submit(_decode_chunk, job)))
+            with blocked_for_children():          # the pool starts its worker processes in submit
+                pending.append((job, pool.submit(_decode_chunk, job)))
             if len(pending) >= window:
                 break
         while pending:
@@ -191,7 +193,8 @@ def decode_many(paths: Sequence[str | os.PathLike], size: int, mode: str = "stre
                                    "find the file") from error
             following = next(upcoming, None)
             if following is not None:
-                pending.append((following, pool.submit(_decode_chunk, following)))
+                with blocked_for_children():
+                    pending.append((following, pool.submit(_decode_chunk, following)))
             for image, error in results:
                 yield DecodeResult(position, names[position], image, error)
                 position += 1
