@@ -169,12 +169,15 @@ def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_opti
             direct = _check_size("PYDL4J_DIRECT_MEMORY", direct)
             jar = find_jar()
             jvm = find_jvm_library()
-            options = [f"-Xmx{heap}", f"-XX:MaxDirectMemorySize={direct}", "-Djava.awt.headless=true"]
+            # -Xrs: SIGINT/SIGTERM stay with Python (pydl4j_transfer.shutdown stops workers and exits 130/143)
+            # instead of the JVM's handler exiting the process under Python's feet
+            options = [f"-Xmx{heap}", f"-XX:MaxDirectMemorySize={direct}", "-Djava.awt.headless=true", "-Xrs"]
             nd = native_dir()
             if nd is not None:
                 options.append(f"-Dpydl4j.native.dir={nd}")
             options.extend(extra_options)
-            jpype.startJVM(jvm, *options, classpath=[str(jar)], convertStrings=False)
+            # interrupt=False: JPype would take SIGINT for the JVM and Python would never see Ctrl-C
+            jpype.startJVM(jvm, *options, classpath=[str(jar)], convertStrings=False, interrupt=False)
             _OPTIONS[:] = options
         if backend:
             _select_backend(backend, "backend")
