@@ -19,6 +19,7 @@ trains the rest on those features, ``outputFromFeaturized`` predicts from them.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import zipfile
@@ -30,6 +31,7 @@ import numpy as np
 
 from . import jvm
 from .data.atomic import atomic_write
+from .limits import MAX_JSON_ENTRY, EntryTooLargeError, check_image_size, check_labels, read_zip_entry
 from .data.preprocess import PreprocessSpec
 
 #: Entry added to a saved model zip: what ``evaluate``/``predict`` need besides the graph.
@@ -96,6 +98,8 @@ def _zoo_model(name: str, num_classes: int = 1000, image_size: int | None = None
         raise EngineError(f"model={name!r}: {e.getMessage()}; or pass a model file saved by TransferJob.save") \
             from None
     native = int(model.spec().inputShape[1])
+    if image_size is not None:
+        check_image_size(image_size, "image_size")   # before a graph (or a decode) is sized from it
     if image_size is None or int(image_size) == native:
         return model
     if name.lower().startswith("efficientnet-lite"):
@@ -398,12 +402,37 @@ class RunMeta:
             raise EngineError(f"{source}: run format version {data.get('version')} is newer than this package "
                               f"reads ({META_VERSION}); upgrade pydl4j-transfer")
         try:
-            return cls(model=data["model"], labels=list(data["labels"]), feature_vertex=data["feature_vertex"],
+            meta = cls(model=data["model"], labels=list(data["labels"]), feature_vertex=data["feature_vertex"],
                        output_vertex=data["output_vertex"], info=ModelInfo.from_json(data["model_info"]),
-                       preprocess=dict(data["preprocess"]), image_size=int(data["image_size"]),
+                       preprocess=dict(data["preprocess"]), image_size=data["image_size"],
                        weights_checksum=str(data["weights_checksum"]), extra=dict(data.get("extra", {})))
         except (KeyError, TypeError, ValueError) as e:
             raise EngineError(f"{source}: {META_ENTRY} lacks or mangles {e}; save the model again") from None
+        meta.validate(f"{source}: {META_ENTRY}")
+        return meta
+
+    def validate(self, what: str) -> None:
+        """Sizes, labels and preprocessing within sane ranges, before anything is decoded or allocated from them
+        (ModelFileError naming ``what``)."""
+        from .data.decode import RESIZE_MODES
+
+        try:
+            self.image_size = check_image_size(self.image_size, what)
+            check_labels(self.labels, None, what)
+            p = self.preprocess
+            if p.get("resize", "stretch") not in RESIZE_MODES:
+                raise ValueError(f"{what}: resize mode {p.get('resize')!r} is not one of {RESIZE_MODES}")
+            for key in ("mean", "std"):
+                values = p[key]
+                if (not isinstance(values, list) or len(values) != 3
+                        or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)
+                        or key == "std" and not all(v > 0 for v in values)):
+                    raise ValueError(f"{what}: preprocess {key} {values!r:.80} is not three finite numbers"
+                                     + (" above 0" if key == "std" else ""))
+        except (KeyError, TypeError) as e:
+            raise ModelFileError(f"{what}: preprocessing lacks {e}; save the model again") from None
+        except ValueError as e:
+            raise ModelFileError(f"{e}; save the model again") from None
 
     def preprocess_spec(self) -> PreprocessSpec:
         p = self.preprocess
@@ -460,7 +489,9 @@ def read_meta(path: str | os.PathLike) -> RunMeta:
             if META_ENTRY not in archive.namelist():
                 raise ModelFileError(f"{source}: no {META_ENTRY} in the zip, so its labels and preprocessing are "
                                   "unknown; use a model saved by `pydl4j-transfer train` or TransferJob.save")
-            data = json.loads(archive.read(META_ENTRY).decode("utf-8"))
+            data = json.loads(read_zip_entry(archive, META_ENTRY, MAX_JSON_ENTRY, source).decode("utf-8"))
+    except EntryTooLargeError as e:
+        raise ModelFileError(str(e)) from None
     except zipfile.BadZipFile:
         raise ModelFileError(f"{source} is not a zip file; pass RUN_DIR/model.zip written by `train`") from None
     except ValueError as e:

@@ -8,7 +8,7 @@ import pytest
 from pydl4j_transfer import jvm as bridge
 from pydl4j_transfer.import_weights import (ImportWeightsError, converted_path, describe, import_weights,
                                             weights_checksum)
-from pydl4j_transfer.reference.vgg16 import VGG16_CONV
+from pydl4j_transfer.weights.vgg16_arch import VGG16_CONV
 from pydl4j_transfer.weights import WeightFormatError, efficientnet_lite_pth, read_safetensors, write_keras_h5
 from pydl4j_transfer.weights.model_files import EFFICIENTNET_LITE_SHA256
 

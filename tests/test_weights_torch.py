@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from pydl4j_transfer.weights import (WeightFormatError, efficientnet_lite_key_map, efficientnet_lite_pth,
-                                     read_torch_state_dict, sha256_file, write_torch_state_dict)
+                                     read_torch_state_dict, sha256_file)
 from pydl4j_transfer.weights.torch_reader import LEGACY_MAGIC
-from pydl4j_transfer.weights.torch_writer import _OpcodeWriter
+from support.torch_writer import _OpcodeWriter, write_torch_state_dict
 
 
 def _sample():

@@ -7,7 +7,7 @@ Engine parameter keys are ``{vertex}_{param}``, as in DL4J's ``ComputationGraph.
 * VGG-16 from Keras (:func:`vgg16_from_keras`): conv kernels HWIO -> OIHW; dense kernels stay [in, out]; fc1's rows
   are permuted from Keras' (h, w, c) flatten order to the engine's (c, h, w) order.
 * EfficientNet-Lite from PyTorch (:func:`efficientnet_lite_from_torch`, table :func:`efficientnet_lite_key_map`):
-  names follow ``reference.efficientnet_lite_arch``; ``_fc.weight`` [out, in] is transposed to [in, out];
+  names follow ``weights.efficientnet_lite_arch``; ``_fc.weight`` [out, in] is transposed to [in, out];
   ``num_batches_tracked`` buffers are dropped.
 """
 
@@ -18,9 +18,8 @@ from typing import Mapping
 
 import numpy as np
 
-from ..reference.efficientnet_lite_arch import (HEAD_CHANNELS, NUM_CLASSES, STEM_CHANNELS, expand_blocks,
-                                                 variant_table)
-from ..reference.vgg16 import VGG16_CONV, VGG16_DENSE
+from .efficientnet_lite_arch import HEAD_CHANNELS, NUM_CLASSES, STEM_CHANNELS, expand_blocks, variant_table
+from .vgg16_arch import VGG16_CONV, VGG16_DENSE
 
 PARAMS = ("W", "b", "gamma", "beta", "mean", "var")
 _TORCH_BN = (("weight", "gamma"), ("bias", "beta"), ("running_mean", "mean"), ("running_var", "var"))
