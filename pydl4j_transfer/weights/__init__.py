@@ -13,16 +13,16 @@ from .checksum import sha256_file, verify_sha256
 from .errors import WeightFormatError
 from .keras_h5_reader import read_keras_h5, write_keras_h5
 from .mapping import (WeightMappingError, efficientnet_lite_from_torch, efficientnet_lite_key_map,
-                      split_param_key, vgg16_from_keras)
+                      split_param_key, vgg16_from_keras, vgg16_keras_shapes)
 from .model_files import efficientnet_lite_pth
-from .safetensors_reader import read_safetensors, read_safetensors_metadata, write_safetensors
+from .safetensors_reader import read_safetensors, read_safetensors_metadata, write_safetensors, write_safetensors_to
 from .torch_reader import read_torch_state_dict
 
 __all__ = [
     "WeightFormatError", "WeightMappingError", "sha256_file", "verify_sha256",
     "read_torch_state_dict",
-    "read_safetensors", "read_safetensors_metadata", "write_safetensors",
+    "read_safetensors", "read_safetensors_metadata", "write_safetensors", "write_safetensors_to",
     "read_keras_h5", "write_keras_h5",
-    "vgg16_from_keras", "efficientnet_lite_from_torch", "efficientnet_lite_key_map", "split_param_key",
+    "vgg16_from_keras", "vgg16_keras_shapes", "efficientnet_lite_from_torch", "efficientnet_lite_key_map", "split_param_key",
     "efficientnet_lite_pth",
 ]

@@ -52,6 +52,21 @@ def hwc_rows_to_chw(kernel: np.ndarray, height: int, width: int, channels: int) 
                                 .reshape(n_in, n_out))
 
 
+def vgg16_keras_shapes(include_top: bool, input_hw: tuple[int, int] = (224, 224)) -> dict:
+    """Every weight of Keras' VGG-16 file with its exact shape (HWIO kernels, [in, out] dense), from the architecture
+    table: what :func:`~.keras_h5_reader.read_keras_h5` checks a file against before reading any of it."""
+    shapes: dict = {}
+    for name, cin, cout in VGG16_CONV:
+        shapes[name] = {"kernel": (3, 3, cin, cout), "bias": (cout,)}
+    if include_top:
+        channels = VGG16_CONV[-1][2]
+        for name, n_in, n_out, _ in VGG16_DENSE:
+            if name == "fc1":
+                n_in = (input_hw[0] // 32) * (input_hw[1] // 32) * channels
+            shapes[name] = {"kernel": (n_in, n_out), "bias": (n_out,)}
+    return shapes
+
+
 def _keras_layer(layers, name, source):
     if name not in layers:
         raise WeightMappingError(f"{source}: layer {name!r} is missing (found: {', '.join(layers) or 'none'})")

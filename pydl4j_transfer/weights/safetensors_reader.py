@@ -94,6 +94,14 @@ def read_safetensors_metadata(path: str | os.PathLike) -> dict:
 def write_safetensors(path: str | os.PathLike, tensors: Mapping[str, np.ndarray],
                       metadata: Mapping[str, str] | None = None) -> None:
     """Write ``tensors`` (name -> array) as a .safetensors file, in the given order, header padded to 8 bytes."""
+    with open(path, "wb") as f:
+        write_safetensors_to(f, tensors, metadata, name=path)
+
+
+def write_safetensors_to(f, tensors: Mapping[str, np.ndarray], metadata: Mapping[str, str] | None = None, *,
+                         name: str | os.PathLike | None = None) -> None:
+    """:func:`write_safetensors` into an open binary file ``f`` (``name`` for error messages)."""
+    path = name
     header: dict = {}
     if metadata:
         header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
@@ -111,8 +119,7 @@ def write_safetensors(path: str | os.PathLike, tensors: Mapping[str, np.ndarray]
         offset += len(raw)
     text = json.dumps(header, separators=(",", ":")).encode("utf-8")
     text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in arrays:
-            f.write(raw)
+    f.write(struct.pack("<Q", len(text)))
+    f.write(text)
+    for raw in arrays:
+        f.write(raw)

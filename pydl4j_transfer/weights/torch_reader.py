@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..limits import EntryTooLargeError, read_zip_entry
+from .budget import ByteBudget
 from .convert import to_output
 from .errors import WeightFormatError
 
@@ -104,19 +105,6 @@ class _TensorRef:
     size: tuple
     stride: tuple
     extra: dict = field(default_factory=dict)
-
-
-class _Budget:
-    """Counts the bytes a file makes the reader hold and refuses the one that passes ``limit``."""
-
-    def __init__(self, path, limit: int):
-        self.path, self.limit, self.used = path, int(limit), 0
-
-    def take(self, nbytes: int, what: str) -> None:
-        self.used += nbytes
-        if self.used > self.limit:
-            raise WeightFormatError(self.path, f"{what} brings the bytes to hold to {self.used}, above the limit of "
-                                    f"{self.limit}", "the file is corrupt or hostile; pass max_bytes= to allow more")
 
 
 def _check_ints(path, what, values) -> tuple:
@@ -290,7 +278,7 @@ class _RestrictedUnpickler(pickle._Unpickler):
         return self._storage_factory(key, stype, numel, view)
 
 
-def _materialise(path, name, ref: _TensorRef, budget: _Budget) -> np.ndarray:
+def _materialise(path, name, ref: _TensorRef, budget: ByteBudget) -> np.ndarray:
     elements = ref.storage.elements()
     if math.prod(ref.size) > _MAX_TENSOR_ELEMENTS:
         raise WeightFormatError(path, f"tensor {name!r} claims shape {ref.size}", "the file is corrupt")
@@ -328,7 +316,7 @@ def _select_state_dict(path, obj) -> dict:
     return obj
 
 
-def _finish(path, obj, drop_integer: bool, budget: _Budget) -> "collections.OrderedDict[str, np.ndarray]":
+def _finish(path, obj, drop_integer: bool, budget: ByteBudget) -> "collections.OrderedDict[str, np.ndarray]":
     state = _select_state_dict(path, obj)
     out: collections.OrderedDict[str, np.ndarray] = collections.OrderedDict()
     for key, ref in state.items():
@@ -339,7 +327,7 @@ def _finish(path, obj, drop_integer: bool, budget: _Budget) -> "collections.Orde
     return out
 
 
-def _read_zip(path, drop_integer: bool, budget: _Budget):
+def _read_zip(path, drop_integer: bool, budget: ByteBudget):
     try:
         archive = zipfile.ZipFile(path)
     except Exception as e:  # BadZipFile, OSError, EOFError, NotImplementedError, ... on a damaged directory
@@ -355,7 +343,7 @@ def _read_zip(path, drop_integer: bool, budget: _Budget):
                                 "the file is truncated or corrupt") from e
 
 
-def _read_zip_archive(path, archive: zipfile.ZipFile, drop_integer: bool, budget: _Budget):
+def _read_zip_archive(path, archive: zipfile.ZipFile, drop_integer: bool, budget: ByteBudget):
     pkls = [n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
     if len(pkls) != 1:
         raise WeightFormatError(path, "zip file has no single '<folder>/data.pkl'",
@@ -372,7 +360,7 @@ def _read_zip_archive(path, archive: zipfile.ZipFile, drop_integer: bool, budget
         return storages[key]
 
     try:
-        pickled = read_zip_entry(archive, pkls[0], budget.limit - budget.used, path)
+        pickled = read_zip_entry(archive, pkls[0], budget.left, path)
         budget.take(len(pickled), pkls[0])
         obj = _RestrictedUnpickler(io.BytesIO(pickled), path, storage_factory).load()
         for key, storage in storages.items():
@@ -398,7 +386,7 @@ def _read_zip_archive(path, archive: zipfile.ZipFile, drop_integer: bool, budget
     return _finish(path, obj, drop_integer, budget)
 
 
-def _read_legacy(path, drop_integer: bool, budget: _Budget):
+def _read_legacy(path, drop_integer: bool, budget: ByteBudget):
     try:
         return _read_legacy_file(path, drop_integer, budget)
     except WeightFormatError:
@@ -408,7 +396,7 @@ def _read_legacy(path, drop_integer: bool, budget: _Budget):
                                 "the file is truncated or corrupt") from e
 
 
-def _read_legacy_file(path, drop_integer: bool, budget: _Budget):
+def _read_legacy_file(path, drop_integer: bool, budget: ByteBudget):
     file_size = os.path.getsize(path)
     with open(path, "rb") as raw_file:
         f = _BoundedReader(raw_file, file_size)
@@ -490,7 +478,7 @@ def read_torch_state_dict(path: str | os.PathLike, drop_integer: bool = False, *
     At most ``max_bytes`` are held (storages read plus arrays built), counted before each allocation; every zip
     record is inflated only up to the size its storage declares. Float64 values beyond float32's range are refused.
     """
-    budget = _Budget(path, max_bytes)
+    budget = ByteBudget(path, max_bytes)
     if not os.path.isfile(path):
         raise WeightFormatError(path, "file not found", "check the path")
     if zipfile.is_zipfile(path):
