@@ -88,9 +88,9 @@ def test_truncated_and_corrupt_files_name_the_file(tmp_path):
         "malformed": ({"x": {"dtype": "F32"}}, b""),
         "negshape": ({"x": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 0]}}, b""),
     }
-    expected = {"badjson": "invalid JSON", "wrongsize": "invalid shape, data type, or offset", "pastend":
-                "invalid offset for tensor `x`", "dtype": "unsupported dtype 'C64'", "malformed": "missing field `shape`",
-                "negshape": "expected usize"}
+    expected = {"badjson": "invalid JSON", "wrongsize": "invalid shape, data type, or offset",
+                "pastend": "invalid offset for tensor `x`", "dtype": "unsupported dtype 'C64'",
+                "malformed": "missing field `shape`", "negshape": "expected usize"}
     for name, (header, body) in cases.items():
         path = tmp_path / f"{name}.safetensors"
         if isinstance(header, bytes):

@@ -23,6 +23,6 @@ __all__ = [
     "read_torch_state_dict",
     "read_safetensors", "read_safetensors_metadata", "write_safetensors", "write_safetensors_to",
     "read_keras_h5", "write_keras_h5",
-    "vgg16_from_keras", "vgg16_keras_shapes", "efficientnet_lite_from_torch", "efficientnet_lite_key_map", "split_param_key",
-    "efficientnet_lite_pth",
+    "vgg16_from_keras", "vgg16_keras_shapes", "efficientnet_lite_from_torch", "efficientnet_lite_key_map",
+    "split_param_key", "efficientnet_lite_pth",
 ]

@@ -36,7 +36,8 @@ _CODES = {np.dtype(v.str.replace("<", "=")): k for k, v in DTYPES.items() if k n
 
 def _fail(path, error: Exception) -> WeightFormatError:
     # the package's messages say what is wrong ("invalid offset for tensor `b`", "header too large") but not where
-    return WeightFormatError(path, f"not a valid safetensors file: {error}", "the file is truncated, corrupt or hostile")
+    return WeightFormatError(path, f"not a valid safetensors file: {error}",
+                             "the file is truncated, corrupt or hostile")
 
 
 def read_safetensors(path: str | os.PathLike, drop_integer: bool = False, *, max_bytes: int = MAX_WEIGHT_FILE_BYTES
