@@ -170,3 +170,6 @@ def test_absurd_image_sizes_are_refused_before_decoding(tmp_path, jvm, capsys):
     assert decode_image(path, MAX_IMAGE_SIZE // 16).shape == (128, 128, 3)
     assert main(["info", "--model", "efficientnet-lite0", "--image-size", "100000", "--no-progress"]) == 2
     assert "image_size: image size 100000 is outside 1..2048" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:         # train: refused while parsing, before any work
+        main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "run"), "--image-size", "100000"])
+    assert info.value.code == 2 and "from 1 to 2048" in capsys.readouterr().err
