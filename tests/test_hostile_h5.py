@@ -71,6 +71,26 @@ def test_external_storage_on_a_fifo_does_not_hang(tmp_path):
     assert "refused:" in proc.stdout and "external files" in proc.stdout
 
 
+def test_an_external_link_to_a_fifo_does_not_hang(tmp_path):
+    """Checking for a name with ``in`` would open the linked file: the links are inspected without following them."""
+    fifo = tmp_path / "fifo.h5"
+    os.mkfifo(fifo)
+    path = tmp_path / "fifo_link.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["layer_names"] = np.array([b"block1_conv1"])
+        f["model_weights"] = h5py.ExternalLink(str(fifo), "/")
+    code = textwrap.dedent(f"""
+        from pydl4j_transfer.weights import WeightFormatError, read_keras_h5
+        try:
+            read_keras_h5({str(path)!r})
+        except WeightFormatError as e:
+            print("refused:", e)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "refused:" in proc.stdout and "group 'model_weights' is an external link" in proc.stdout
+
+
 def test_virtual_datasets_are_refused(tmp_path):
     source = tmp_path / "source.h5"
     with h5py.File(source, "w") as f:

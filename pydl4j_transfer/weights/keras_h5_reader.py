@@ -53,19 +53,21 @@ _MAX_NAMES = 100_000   # entries of a layer_names / weight_names attribute
 
 
 def _hard_child(path, group, name: str, what: str):
-    """``group[name]`` when it is a hard link inside the file; external links (another file), soft links and
-    user-defined links are refused before they are followed."""
-    import h5py
+    """``group[name]`` when every link on the way is a hard link inside the file. Links are inspected with HDF5's
+    link API, which does not follow them (``name in group`` would open an external link's file, a FIFO included);
+    external links, soft links and user-defined links are refused."""
+    from h5py import h5l
 
     obj = group
     for part in name.split("/"):
-        link = obj.get(part, getlink=True)
-        if link is None:
+        raw = part.encode("utf-8")
+        if not raw or not obj.id.links.exists(raw):
             raise WeightFormatError(path, f"{what} is listed but missing", "the file is corrupt")
-        if not isinstance(link, h5py.HardLink):
-            kind = {h5py.ExternalLink: "an external link to another file", h5py.SoftLink: "a soft link"}.get(
-                type(link), f"a {type(link).__name__}")
-            raise WeightFormatError(path, f"{what} is {kind}", "weight files must hold their own data; refused")
+        kind = obj.id.links.get_info(raw).type
+        if kind != h5l.TYPE_HARD:
+            described = {h5l.TYPE_EXTERNAL: "an external link to another file", h5l.TYPE_SOFT: "a soft link"}.get(
+                kind, "a user-defined link")
+            raise WeightFormatError(path, f"{what} is {described}", "weight files must hold their own data; refused")
         obj = obj[part]
     return obj
 
@@ -119,7 +121,8 @@ def read_keras_h5(path: str | os.PathLike, expected: ShapeTable | None = None, *
     budget = ByteBudget(path, max_bytes)
     with f:
         try:
-            root = _hard_child(path, f, "model_weights", "group 'model_weights'") if "model_weights" in f else f
+            has_model_weights = f.id.links.exists(b"model_weights")   # (does not follow the link)
+            root = _hard_child(path, f, "model_weights", "group 'model_weights'") if has_model_weights else f
             if "layer_names" not in root.attrs:
                 raise WeightFormatError(path, "no 'layer_names' attribute",
                                         "this HDF5 file was not written by Keras' save_weights / model.save")
