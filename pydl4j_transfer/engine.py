@@ -421,7 +421,7 @@ class RunMeta:
 
         try:
             self.image_size = check_image_size(self.image_size, what)
-            check_labels(self.labels, None, what)
+            check_labels(self.labels, what)
             p = self.preprocess
             if p.get("resize", "stretch") not in RESIZE_MODES:
                 raise ValueError(f"{what}: resize mode {p.get('resize')!r} is not one of {RESIZE_MODES}")

@@ -68,8 +68,9 @@ def check_image_size(size, what: str) -> int:
     return value
 
 
-def check_labels(labels, outputs: int | None, what: str) -> list[str]:
-    """Labels as a list of distinct, non-empty strings of sane length; as many as ``outputs`` when given."""
+def check_labels(labels, what: str) -> list[str]:
+    """Labels as a list of distinct, non-empty strings of sane length (their count against the graph's outputs is
+    the classifier's check)."""
     if not isinstance(labels, (list, tuple)) or not all(isinstance(label, str) for label in labels):
         raise ValueError(f"{what}: labels must be a list of strings")
     if not 1 <= len(labels) <= MAX_LABELS:
@@ -79,6 +80,4 @@ def check_labels(labels, outputs: int | None, what: str) -> list[str]:
         raise ValueError(f"{what}: empty or over-long label {bad[0][:40]!r}")
     if len(set(labels)) != len(labels):
         raise ValueError(f"{what}: duplicate labels")
-    if outputs is not None and len(labels) != outputs:
-        raise ValueError(f"{what}: {len(labels)} labels for a model with {outputs} outputs")
     return list(labels)
