@@ -6,7 +6,7 @@
 What is timed: the frozen feature extractor of a transfer job. VGG-16: its convolutional part up to ``block5_pool``
 ([N, 512, 7, 7]); EfficientNet-Lite0: up to the pooled features (``avg_pool``, [N, 1280]). Ours runs through
 ``pydl4j_transfer.jvm`` and DL4J's ``TransferLearningHelper.featurize`` (the path ``TransferJob`` takes); PyTorch
-runs a model built here from the same architecture tables (``pydl4j_transfer.reference``), with the same weights,
+runs a model built here from the same architecture tables (``pydl4j_transfer.weights``), with the same weights,
 in NCHW and in channels_last memory format (the better counts), under ``torch.inference_mode``.
 
 ``--backend cuda`` compares GPU with GPU: PyTorch runs on CUDA with cuDNN autotuning and TF32 off (strict FP32, as
