@@ -515,7 +515,31 @@ def load_model(path: str | os.PathLike):
         graph = jvm.java_class("org.pydl4j.util.ModelSerializer").restoreComputationGraph(str(path), False)
     except jpype.JException as e:
         raise EngineError(f"cannot restore the model in {path}: {e.getMessage()}") from None
+    check_meta_against_graph(graph, meta, f"{path}: {META_ENTRY}")
     return graph, meta
+
+
+def check_meta_against_graph(graph, meta: RunMeta, what: str) -> None:
+    """The run description must fit the graph it travels with: one label per output of the output vertex, and the
+    image size the graph's input was built for (ModelFileError naming ``what``)."""
+    import jpype
+
+    try:
+        weights = graph.getLayer(meta.output_vertex).getParam("W")
+    except jpype.JException:
+        weights = None
+    if weights is None:
+        raise ModelFileError(f"{what}: output vertex {meta.output_vertex!r} is not a layer with weights in the graph")
+    outputs = int(weights.shape()[-1])
+    if len(meta.labels) != outputs:
+        raise ModelFileError(f"{what}: {len(meta.labels)} labels for a graph with {outputs} outputs; save the model "
+                             "again")
+    for input_type in graph.getConfiguration().getNetworkInputTypes():
+        if hasattr(input_type, "getHeight") and (int(input_type.getHeight()), int(input_type.getWidth())) != (
+                meta.image_size, meta.image_size):
+            raise ModelFileError(f"{what}: image_size {meta.image_size}, but the graph takes "
+                                 f"{int(input_type.getHeight())}x{int(input_type.getWidth())} images; save the model "
+                                 "again")
 
 
 def summary(graph) -> str:

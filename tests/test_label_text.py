@@ -3,13 +3,16 @@ does not crash the plots after training, and a label with a newline does not bre
 
 from __future__ import annotations
 
+import json
 import os
+import zipfile
 
 import numpy as np
 import pytest
 
 from job_support import TEST_HOME, small_flowers
 
+from pydl4j_transfer import engine
 from pydl4j_transfer.cli import main
 from pydl4j_transfer.plots import plot_confusion
 from pydl4j_transfer.text import printable
@@ -27,24 +30,53 @@ def test_confusion_plot_draws_any_label(tmp_path):
     assert out.read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.fixture
-def odd_classes(tmp_path):
-    data = small_flowers(tmp_path / "data", per_class=6)
+@pytest.fixture(scope="module")
+def odd_run(tmp_path_factory, jvm):
+    """A run trained through the CLI on folders named ``daisy-\xe9t\xe9`` (latin-1 bytes) and ``red\nroses``."""
+    root = tmp_path_factory.mktemp("odd")
+    data = small_flowers(root / "data", per_class=6)
     os.rename(os.fsencode(data / "daisy"), os.fsencode(data) + b"/daisy-\xe9t\xe9")      # latin-1, not UTF-8
     os.rename(data / "roses", data / "red\nroses")
-    return data
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PYDL4J_HOME", str(TEST_HOME))
+        code = main(["train", "--data", str(data), "--out", str(root / "run"), "--epochs", "2", "--no-progress"])
+    assert code == 0     # before: the confusion plot crashed on the undecodable name (exit 2)
+    return data, root / "run"
 
 
-def test_train_and_predict_with_a_non_utf8_class_and_a_newline_label(odd_classes, tmp_path, jvm, capsys,
-                                                                     monkeypatch):
+def test_train_and_predict_with_a_non_utf8_class_and_a_newline_label(odd_run, capsys, monkeypatch):
     monkeypatch.setenv("PYDL4J_HOME", str(TEST_HOME))
-    out = tmp_path / "run"
-    assert main(["train", "--data", str(odd_classes), "--out", str(out), "--epochs", "2", "--no-progress"]) == 0
+    data, out = odd_run
     assert (out / "confusion.png").is_file() and (out / "curves.png").is_file()
     capsys.readouterr()
-    images = sorted((odd_classes / "red\nroses").iterdir())[:2] + sorted((odd_classes / "tulips").iterdir())[:1]
+    images = sorted((data / "red\nroses").iterdir())[:2] + sorted((data / "tulips").iterdir())[:1]
     assert main(["predict", "--model", str(out / "model.zip"), *map(str, images), "--top-k", "5"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(images)                                   # one line per image
     assert lines[0].startswith(printable(str(images[0])) + ": ")
     assert all("red\\nroses" in line and "daisy-\\xe9t\\xe9" in line for line in lines)
+
+
+def _with_meta(source, target, **changes):
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == engine.META_ENTRY:
+                data = json.dumps(dict(json.loads(data), **changes)).encode()
+            dst.writestr(item, data)
+    return target
+
+
+def test_run_metadata_must_fit_the_graph(odd_run, tmp_path, capsys, monkeypatch):
+    """Issue 13 item 5: metadata validated against the graph: label count vs outputs, image size vs the input."""
+    monkeypatch.setenv("PYDL4J_HOME", str(TEST_HOME))
+    data, out = odd_run
+    meta = json.loads(zipfile.ZipFile(out / "model.zip").read(engine.META_ENTRY))
+    image = str(sorted((data / "tulips").iterdir())[0])
+    fewer = _with_meta(out / "model.zip", tmp_path / "fewer.zip", labels=meta["labels"][:4])
+    capsys.readouterr()
+    assert main(["predict", "--model", str(fewer), image]) == 2
+    assert "fewer.zip: pydl4j_transfer.json: 4 labels for a graph with 5 outputs" in capsys.readouterr().err
+    bigger = _with_meta(out / "model.zip", tmp_path / "bigger.zip", image_size=300)
+    assert main(["predict", "--model", str(bigger), image]) == 2
+    assert "image_size 300, but the graph takes 224x224 images" in capsys.readouterr().err
