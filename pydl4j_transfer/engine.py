@@ -31,7 +31,7 @@ from typing import Sequence
 import numpy as np
 
 from . import jvm
-from .data.atomic import atomic_write
+from .data.atomic import atomic_write, require_free_space
 from .data.temporaries import remove_stale, temp_prefix
 from .jsonio import strict_dumps
 from .limits import MAX_JSON_ENTRY, EntryTooLargeError, check_image_size, check_labels, read_zip_entry
@@ -460,6 +460,9 @@ def save_model(graph, meta: RunMeta, path: str | os.PathLike) -> Path:
     os.close(fd)
     staging = Path(staging_name)
     try:
+        # the engine's writer and the copy below each hold the parameters (float32) at once; a full disk would
+        # otherwise surface as a bare Java IOException
+        require_free_space(target, 2 * 4 * int(graph.numParams()) + (1 << 20))
         try:
             jvm.java_class("org.pydl4j.util.ModelSerializer").writeModel(graph, str(staging), False)
         except jpype.JException as e:

@@ -1,5 +1,7 @@
 """Issue 13 item 11: class names are folder names, which may hold any bytes. A class folder whose name is not UTF-8
-does not crash the plots after training, and a label with a newline does not break ``predict``'s one line per image."""
+does not crash the plots after training, and a label with a newline does not break ``predict``'s one line per image.
+The run trained here also serves the checks that need a real model: its metadata against its graph (item 5) and a
+full run folder (item 13)."""
 
 from __future__ import annotations
 
@@ -80,3 +82,17 @@ def test_run_metadata_must_fit_the_graph(odd_run, tmp_path, capsys, monkeypatch)
     bigger = _with_meta(out / "model.zip", tmp_path / "bigger.zip", image_size=300)
     assert main(["predict", "--model", str(bigger), image]) == 2
     assert "image_size 300, but the graph takes 224x224 images" in capsys.readouterr().err
+
+
+def test_a_full_run_folder_names_the_model_file_and_the_bytes_needed(odd_run, tmp_path, monkeypatch):
+    """Issue 13 item 13 for the engine's own writer: checked before it writes (the Java error would say neither)."""
+    from pydl4j_transfer.data import atomic
+
+    _, out = odd_run
+    graph, meta = engine.load_model(out / "model.zip")
+    monkeypatch.setattr(atomic, "_free_bytes", lambda folder: 1000)
+    target = tmp_path / "run2" / "model.zip"
+    with pytest.raises(atomic.DiskFullError, match=rf"writing {target}: \d+ bytes needed \(checked before "
+                                                   rf"writing, 1000 bytes free in {target.parent}\)"):
+        engine.save_model(graph, meta, target)
+    assert not list(target.parent.iterdir())

@@ -25,12 +25,13 @@ class DiskFullError(OSError):
     An OSError with errno ENOSPC/EDQUOT, so callers that handle those keep working; ``path`` keeps its old content.
     """
 
-    def __init__(self, path: Path, errno_: int, needed: int | None, written: int, free: int | None):
+    def __init__(self, path: Path, errno_: int, needed: int | None, written: int | None, free: int | None):
         self.path, self.needed, self.written, self.free = path, needed, written, free
         need = f"{needed} bytes needed" if needed is not None else f"more than {written} bytes needed"
         room = f"{free} bytes free" if free is not None else "free space unknown"
-        super().__init__(errno_, f"no space left on the device writing {path}: {need} ({written} written when it "
-                         f"filled, {room} in {path.parent}); free some space or write elsewhere", str(path))
+        when = f"{written} written when it filled, " if written is not None else "checked before writing, "
+        super().__init__(errno_, f"no space left on the device writing {path}: {need} ({when}{room} in "
+                         f"{path.parent}); free some space or write elsewhere", str(path))
 
     def __str__(self) -> str:
         return self.strerror
@@ -73,6 +74,15 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None], *, 
 
 
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def require_free_space(path: str | os.PathLike, needed: int) -> None:
+    """Raise :class:`DiskFullError` before a write of about ``needed`` bytes into ``path``'s folder that cannot fit
+    (for writers that fail without saying so, such as the engine's own zip writer)."""
+    target = Path(path)
+    free = _free_bytes(target.parent)
+    if free is not None and free < needed:
+        raise DiskFullError(target, errno.ENOSPC, needed, None, free)
 
 
 def _size(name: str) -> int:
