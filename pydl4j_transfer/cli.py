@@ -120,12 +120,14 @@ def cmd_predict(args) -> int:
     if args.json:
         print(json.dumps(predictions, indent=2))
     else:
+        from .text import printable   # one line per image, whatever bytes a path or label holds
+
         for item in predictions:
             if "error" in item:
-                print(f"{item['path']}: ERROR {item['error']}")
+                print(f"{printable(item['path'])}: ERROR {printable(item['error'])}")
             else:
-                best = ", ".join(f"{p['label']} {p['probability']:.3f}" for p in item["predictions"])
-                print(f"{item['path']}: {best}")
+                best = ", ".join(f"{printable(p['label'])} {p['probability']:.3f}" for p in item["predictions"])
+                print(f"{printable(item['path'])}: {best}")
     return EXIT_OK if all("error" not in p for p in predictions) else EXIT_USAGE   # an unreadable image: bad input
 
 
