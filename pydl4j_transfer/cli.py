@@ -131,6 +131,10 @@ def cmd_featurize(args) -> int:
 
     folder = scan_image_folder(args.data)
     jvm.start_jvm(backend=args.backend)
+    if args.system:   # the engine: backend, Java, jar and where each native library came from
+        print(f"jar: {jvm.find_jar()}")
+        print(jvm.native_report(), end="")
+        return EXIT_OK
     if Path(args.model).suffix == ".zip" or Path(args.model).is_file():
         classifier = Classifier.load(args.model, progress=not args.no_progress)
         meta = classifier.meta
@@ -172,6 +176,10 @@ def cmd_info(args) -> int:
     from . import engine, jvm
 
     jvm.start_jvm(backend=args.backend)
+    if args.system:   # the engine: backend, Java, jar and where each native library came from
+        print(f"jar: {jvm.find_jar()}")
+        print(jvm.native_report(), end="")
+        return EXIT_OK
     if Path(args.model).suffix == ".zip" or Path(args.model).is_file():
         graph, meta = engine.load_model(args.model)
         counts = engine.param_counts(graph)
@@ -322,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--image-size", type=_positive_int, default=None)
     p.add_argument("--num-classes", type=_positive_int, default=5, help="classes of the new head (zoo models)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--system", action="store_true",
+                   help="show the engine instead: backend in use, Java runtime, jar, where each native library was loaded from")
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("import-weights", parents=[common], help="convert ImageNet weights into the cache")
