@@ -12,11 +12,14 @@ Run with the virtualenv's python (setuptools and wheel).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +33,19 @@ def platform_tag(floor_file: Path) -> str:
     return f"manylinux_{m.group(1)}_{m.group(2)}_x86_64"
 
 
+@contextlib.contextmanager
+def quiet(what: str):
+    """setuptools narrates every file it copies: keep it, and show it only when the step fails."""
+    log = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    except BaseException:
+        sys.stderr.write(f"build_dist: {what} failed; setuptools said:\n{log.getvalue()[-6000:]}")
+        raise
+
+
 def build(jar: Path, out: Path, floor_file: Path) -> list[Path]:
     from setuptools import build_meta
 
@@ -39,11 +55,13 @@ def build(jar: Path, out: Path, floor_file: Path) -> list[Path]:
     engine = ROOT / "pydl4j_transfer" / "engine"
     os.chdir(ROOT)
     shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)   # setuptools' staging folder: no stale modules
-    sdist = build_meta.build_sdist(str(out))                      # sources only: before the jar is copied in
+    with quiet("sdist"):
+        sdist = build_meta.build_sdist(str(out))                  # sources only: before the jar is copied in
     engine.mkdir(exist_ok=True)
     try:
         shutil.copyfile(jar, engine / jar.name)
-        wheel = build_meta.build_wheel(str(out))
+        with quiet("wheel"):
+            wheel = build_meta.build_wheel(str(out))
     finally:
         shutil.rmtree(engine, ignore_errors=True)
         shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
