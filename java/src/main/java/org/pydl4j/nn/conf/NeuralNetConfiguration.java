@@ -77,9 +77,14 @@ public class NeuralNetConfiguration {
     @Override
     public String toString() { return toJson(); }
 
+    /** Builds a MultiLayerConfiguration, as DL4J's NeuralNetConfiguration.ListBuilder (see {@link LayerListBuilder}). */
+    public static class ListBuilder extends LayerListBuilder<ListBuilder> {
+        public ListBuilder(Builder global) { super(global); }
+    }
+
     /** Builder of network-wide defaults; {@link #graphBuilder()} starts a ComputationGraph configuration. */
     public static class Builder implements Cloneable {
-        private final NeuralNetConfiguration c = new NeuralNetConfiguration();
+        private NeuralNetConfiguration c = new NeuralNetConfiguration();
 
         public Builder() { c.seed = System.currentTimeMillis(); }
 
@@ -106,13 +111,20 @@ public class NeuralNetConfiguration {
 
         public ComputationGraphConfiguration.GraphBuilder graphBuilder() { return new ComputationGraphConfiguration.GraphBuilder(this); }
 
+        /** Starts a layer stack (a MultiLayerNetwork configuration) with these defaults. */
+        public ListBuilder list() { return new ListBuilder(clone()); }
+
+        /** Starts a layer stack with the given layers at indices 0, 1, ... */
+        public ListBuilder list(Layer... layers) {
+            ListBuilder b = list();
+            for (Layer l : layers) b.layer(l);
+            return b;
+        }
+
         @Override
         public Builder clone() {
             Builder b = new Builder();
-            NeuralNetConfiguration copy = c.clone();
-            b.c.seed = copy.seed; b.c.updater = copy.updater; b.c.weightInit = copy.weightInit; b.c.activation = copy.activation;
-            b.c.biasInit = copy.biasInit; b.c.l2 = copy.l2; b.c.l2Bias = copy.l2Bias; b.c.dropOut = copy.dropOut;
-            b.c.convolutionMode = copy.convolutionMode;
+            b.c = c.clone();
             return b;
         }
     }

