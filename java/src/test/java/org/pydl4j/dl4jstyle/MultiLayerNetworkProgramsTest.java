@@ -121,4 +121,108 @@ public class MultiLayerNetworkProgramsTest {
         String summary = p.get("summary");
         assertTrue(summary, summary.contains("ConvolutionLayer") && summary.contains("OutputLayer"));
     }
+
+    static final String CIFAR = """
+            import org.pydl4j.dl4jstyle.SyntheticData;
+            import org.pydl4j.eval.Evaluation;
+            import org.pydl4j.nd.activations.Activation;
+            import org.pydl4j.nd.dataset.DataSetIterator;
+            import org.pydl4j.nd.learning.config.Adam;
+            import org.pydl4j.nd.lossfunctions.LossFunctions;
+            import org.pydl4j.nn.api.OptimizationAlgorithm;
+            import org.pydl4j.nn.conf.CacheMode;
+            import org.pydl4j.nn.conf.ConvolutionMode;
+            import org.pydl4j.nn.conf.GradientNormalization;
+            import org.pydl4j.nn.conf.MultiLayerConfiguration;
+            import org.pydl4j.nn.conf.NeuralNetConfiguration;
+            import org.pydl4j.nn.conf.WorkspaceMode;
+            import org.pydl4j.nn.conf.inputs.InputType;
+            import org.pydl4j.nn.conf.layers.BatchNormalization;
+            import org.pydl4j.nn.conf.layers.ConvolutionLayer;
+            import org.pydl4j.nn.conf.layers.DenseLayer;
+            import org.pydl4j.nn.conf.layers.OutputLayer;
+            import org.pydl4j.nn.conf.layers.SubsamplingLayer;
+            import org.pydl4j.nn.listeners.ScoreIterationListener;
+            import org.pydl4j.nn.multilayer.MultiLayerNetwork;
+            import org.pydl4j.nn.weights.WeightInit;
+
+            public class Cifar10Classification {
+                private static final int height = 32;
+                private static final int width = 32;
+                private static final int channels = 3;
+                private static final int numLabels = 10;
+                private static final int batchSize = 32;
+                private static final long seed = 123L;
+                private static final int epochs = 4;
+                public static double scoreBefore, scoreAfter, accuracy;
+                public static int[] predicted;
+
+                public static void main(String[] args) throws Exception {
+                    DataSetIterator trainIt = SyntheticData.cifar(batchSize, 320, seed);
+                    DataSetIterator testIt = SyntheticData.cifar(batchSize, 100, seed + 1);
+
+                    MultiLayerNetwork model = createModel();
+                    model.init();
+                    model.setListeners(new ScoreIterationListener(5));
+                    System.out.println(model.summary());
+                    scoreBefore = model.score(testIt.next());
+
+                    model.fit(trainIt, epochs);
+
+                    testIt.reset();
+                    scoreAfter = model.score(testIt.next());
+                    Evaluation eval = model.evaluate(testIt);
+                    System.out.println(eval.stats());
+                    accuracy = eval.accuracy();
+                    testIt.reset();
+                    predicted = model.predict(testIt.next().getFeatures());
+                }
+
+                public static MultiLayerNetwork createModel() {
+                    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                        .seed(seed)
+                        .updater(new Adam(1e-3))
+                        .optimizationAlgo(OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT)
+                        .gradientNormalization(GradientNormalization.RenormalizeL2PerLayer)
+                        .cacheMode(CacheMode.NONE)
+                        .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                        .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                        .cudnnAlgoMode(ConvolutionLayer.AlgoMode.PREFER_FASTEST)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .weightInit(WeightInit.XAVIER)
+                        .l1(1e-5)
+                        .l2(1e-4)
+                        .list()
+                        .layer(new ConvolutionLayer.Builder().kernelSize(3, 3).stride(1, 1).activation(Activation.LEAKYRELU)
+                            .nIn(channels).nOut(16).build())
+                        .layer(new BatchNormalization())
+                        .layer(new SubsamplingLayer.Builder().kernelSize(2, 2).stride(2, 2).poolingType(SubsamplingLayer.PoolingType.MAX).build())
+
+                        .layer(new ConvolutionLayer.Builder().kernelSize(3, 3).stride(1, 1).activation(Activation.LEAKYRELU)
+                            .nOut(16).build())
+                        .layer(new BatchNormalization())
+                        .layer(new SubsamplingLayer.Builder().kernelSize(2, 2).stride(2, 2).poolingType(SubsamplingLayer.PoolingType.MAX).build())
+
+                        .layer(new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build())
+                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
+                            .name("output")
+                            .nOut(numLabels)
+                            .dropOut(0.8)
+                            .activation(Activation.SOFTMAX)
+                            .build())
+                        .setInputType(InputType.convolutional(height, width, channels))
+                        .build();
+                    return new MultiLayerNetwork(conf);
+                }
+            }
+            """;
+
+    @Test
+    public void cifarStyleCnnTrains() throws Exception {
+        Dl4jProgram p = Dl4jProgram.compile(CIFAR).run();
+        double before = p.get("scoreBefore"), after = p.get("scoreAfter"), acc = p.get("accuracy");
+        assertTrue("loss decreases: " + before + " -> " + after, after < 0.8 * before);
+        assertTrue("accuracy above chance (0.1): " + acc, acc > 0.3);
+        assertEquals(32, ((int[]) p.get("predicted")).length);
+    }
 }

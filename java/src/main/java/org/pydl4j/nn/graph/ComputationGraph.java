@@ -34,6 +34,7 @@ import org.pydl4j.nn.layers.FrozenLayer;
 import org.pydl4j.nn.layers.OutputLayer;
 import org.pydl4j.nn.listeners.TrainingListener;
 import org.pydl4j.nn.updater.ComputationGraphUpdater;
+import org.pydl4j.nn.updater.GradientNormalizer;
 import org.pydl4j.util.ModelSerializer;
 
 /**
@@ -454,13 +455,15 @@ public class ComputationGraph implements NeuralNetwork {
         return ss;
     }
 
+    /** 0.5 * l2 * sum(w^2) + l1 * sum|w| over the trainable layers. */
     private double l2Score() {
         double s = 0;
         for (Layer l : layers) {
             if (l.isFrozen()) continue;
             for (Map.Entry<String, INDArray> e : l.paramTable().entrySet()) {
-                double c = l.layerConf().getL2ByParam(e.getKey());
+                double c = l.layerConf().getL2ByParam(e.getKey()), c1 = l.layerConf().getL1ByParam(e.getKey());
                 if (c > 0) s += 0.5 * c * sumOfSquares(e.getValue());
+                if (c1 > 0) s += c1 * e.getValue().map(Math::abs, false).sumNumber().doubleValue();
             }
         }
         return s;
@@ -536,9 +539,11 @@ public class ComputationGraph implements NeuralNetwork {
         }
         for (Layer l : layers) {
             if (l.isFrozen()) continue;
+            GradientNormalizer.apply(l);   // on the loss gradient, before regularization (as DL4J)
             for (Map.Entry<String, INDArray> p : l.paramTable().entrySet()) {
-                double c = l.layerConf().getL2ByParam(p.getKey());
+                double c = l.layerConf().getL2ByParam(p.getKey()), c1 = l.layerConf().getL1ByParam(p.getKey());
                 if (c > 0) Nd4j.getBackend().axpy(c, p.getValue(), l.gradientTable().get(p.getKey()));
+                if (c1 > 0) Nd4j.getBackend().axpy(c1, p.getValue().map(Math::signum, false), l.gradientTable().get(p.getKey()));
             }
         }
         score = s + l2Score();
