@@ -225,4 +225,172 @@ public class MultiLayerNetworkProgramsTest {
         assertTrue("accuracy above chance (0.1): " + acc, acc > 0.3);
         assertEquals(32, ((int[]) p.get("predicted")).length);
     }
+
+    static final String SAVE_LOAD = """
+            import org.pydl4j.nd.activations.Activation;
+            import org.pydl4j.nd.learning.config.Nesterovs;
+            import org.pydl4j.nd.lossfunctions.LossFunctions;
+            import org.pydl4j.nn.conf.MultiLayerConfiguration;
+            import org.pydl4j.nn.conf.NeuralNetConfiguration;
+            import org.pydl4j.nn.conf.layers.DenseLayer;
+            import org.pydl4j.nn.conf.layers.OutputLayer;
+            import org.pydl4j.nn.multilayer.MultiLayerNetwork;
+            import org.pydl4j.nn.weights.WeightInit;
+            import org.pydl4j.util.ModelSerializer;
+
+            import java.io.File;
+
+            public class SaveLoadMultiLayerNetwork {
+                public static boolean paramsEqual, confsEqual, serializerParamsEqual;
+                public static int restoredIterations;
+
+                public static void main(String[] args) throws Exception {
+                    //Define a simple MultiLayerNetwork:
+                    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                        .weightInit(WeightInit.XAVIER)
+                        .updater(new Nesterovs(0.1, 0.9))
+                        .list()
+                        .layer(new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.TANH).build())
+                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(3).nOut(3).build())
+                        .build();
+
+                    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+                    net.init();
+                    net.fit(org.pydl4j.dl4jstyle.SyntheticData.vectors(5, 20, 4, 3, 7));
+
+                    //Save the model
+                    File locationToSave = File.createTempFile("MyMultiLayerNetwork", ".zip");      //Where to save the network. Note: the file is in .zip format - can be opened externally
+                    locationToSave.deleteOnExit();
+                    boolean saveUpdater = true;                                             //Updater: i.e., the state for Momentum, RMSProp, Adagrad etc. Save this if you want to train your network more in the future
+                    net.save(locationToSave, saveUpdater);
+
+                    //Load the model
+                    MultiLayerNetwork restored = MultiLayerNetwork.load(locationToSave, saveUpdater);
+
+                    System.out.println("Saved and loaded parameters are equal:      " + net.params().equals(restored.params()));
+                    System.out.println("Saved and loaded configurations are equal:  " + net.getLayerWiseConfigurations().equals(restored.getLayerWiseConfigurations()));
+                    paramsEqual = net.params().equals(restored.params());
+                    confsEqual = net.getLayerWiseConfigurations().equals(restored.getLayerWiseConfigurations());
+
+                    ModelSerializer.writeModel(net, locationToSave, true);
+                    MultiLayerNetwork viaSerializer = ModelSerializer.restoreMultiLayerNetwork(locationToSave);
+                    serializerParamsEqual = net.params().equals(viaSerializer.params());
+                    restoredIterations = viaSerializer.getIterationCount();
+                }
+            }
+            """;
+
+    @Test
+    public void saveLoadMultiLayerNetwork() throws Exception {
+        Dl4jProgram p = Dl4jProgram.compile(SAVE_LOAD).run();
+        assertTrue((Boolean) p.get("paramsEqual"));
+        assertTrue((Boolean) p.get("confsEqual"));
+        assertTrue((Boolean) p.get("serializerParamsEqual"));
+        assertEquals(4, (int) (Integer) p.get("restoredIterations"));
+    }
+
+    static final String TRANSFER = """
+            import org.pydl4j.nd.INDArray;
+            import org.pydl4j.nd.activations.Activation;
+            import org.pydl4j.nd.dataset.DataSet;
+            import org.pydl4j.nd.dataset.DataSetIterator;
+            import org.pydl4j.nd.learning.config.Nesterovs;
+            import org.pydl4j.nd.learning.config.Sgd;
+            import org.pydl4j.nd.lossfunctions.LossFunctions;
+            import org.pydl4j.nn.conf.MultiLayerConfiguration;
+            import org.pydl4j.nn.conf.NeuralNetConfiguration;
+            import org.pydl4j.nn.conf.layers.DenseLayer;
+            import org.pydl4j.nn.conf.layers.OutputLayer;
+            import org.pydl4j.nn.multilayer.MultiLayerNetwork;
+            import org.pydl4j.nn.transferlearning.FineTuneConfiguration;
+            import org.pydl4j.nn.transferlearning.TransferLearning;
+            import org.pydl4j.nn.transferlearning.TransferLearningHelper;
+            import org.pydl4j.nn.weights.WeightInit;
+
+            public class EditLastLayerOthersFrozen {
+                public static INDArray frozenBefore, frozenAfter, helperFrozenBefore, helperFrozenAfter;
+                public static long replacedNOut, addedNOut, nLayersAfterRemove, unfrozenLayers;
+                public static double helperScoreBefore, helperScoreAfter;
+                public static boolean featurizedOutputMatches;
+
+                public static void main(String[] args) throws Exception {
+                    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                        .seed(12345)
+                        .weightInit(WeightInit.XAVIER)
+                        .updater(new Nesterovs(0.01, 0.9))
+                        .list()
+                        .layer(new DenseLayer.Builder().nIn(6).nOut(8).activation(Activation.RELU).build())
+                        .layer(new DenseLayer.Builder().nIn(8).nOut(8).activation(Activation.RELU).build())
+                        .layer(new DenseLayer.Builder().nIn(8).nOut(4).activation(Activation.RELU).build())
+                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(4).nOut(3).build())
+                        .build();
+                    MultiLayerNetwork oldNet = new MultiLayerNetwork(conf);
+                    oldNet.init();
+
+                    FineTuneConfiguration fineTuneConf = new FineTuneConfiguration.Builder()
+                        .updater(new Sgd(0.1))
+                        .seed(12345)
+                        .build();
+
+                    // freeze layers 0 and 1, change the nOut of layer 2 (and so the nIn of the output layer)
+                    MultiLayerNetwork newNet = new TransferLearning.Builder(oldNet)
+                        .fineTuneConfiguration(fineTuneConf)
+                        .setFeatureExtractor(1)
+                        .nOutReplace(2, 7, WeightInit.XAVIER)
+                        .build();
+                    replacedNOut = ((DenseLayer) newNet.getLayer(2).conf().getLayer()).getNOut();
+                    System.out.println(newNet.summary());
+
+                    DataSetIterator iter = org.pydl4j.dl4jstyle.SyntheticData.vectors(10, 60, 6, 3, 3);
+                    frozenBefore = newNet.getLayer(0).params().dup();
+                    newNet.fit(iter, 2);
+                    frozenAfter = newNet.getLayer(0).params().dup();
+
+                    // replace the output layer: 5 classes instead of 3
+                    MultiLayerNetwork fiveClasses = new TransferLearning.Builder(oldNet)
+                        .fineTuneConfiguration(fineTuneConf)
+                        .setFeatureExtractor(2)
+                        .removeOutputLayer()
+                        .addLayer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
+                            .nIn(4).nOut(5)
+                            .weightInit(WeightInit.XAVIER)
+                            .activation(Activation.SOFTMAX).build())
+                        .build();
+                    addedNOut = ((OutputLayer) fiveClasses.getOutputLayer().conf().getLayer()).getNOut();
+
+                    MultiLayerNetwork shorter = new TransferLearning.Builder(oldNet).removeLayersFromOutput(2)
+                        .addLayer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(5).activation(Activation.SOFTMAX).build())
+                        .build();
+                    nLayersAfterRemove = shorter.getnLayers();
+
+                    // train the unfrozen part on featurized data
+                    TransferLearningHelper transferLearningHelper = new TransferLearningHelper(fiveClasses);
+                    DataSet first = org.pydl4j.dl4jstyle.SyntheticData.vectors(20, 20, 6, 5, 4).next();
+                    DataSet featurized = transferLearningHelper.featurize(first);
+                    MultiLayerNetwork unfrozen = transferLearningHelper.unfrozenMLN();
+                    unfrozenLayers = unfrozen.getnLayers();
+                    helperFrozenBefore = fiveClasses.getLayer(0).params().dup();
+                    helperScoreBefore = unfrozen.score(featurized);
+                    for (int i = 0; i < 30; i++) transferLearningHelper.fitFeaturized(featurized);
+                    helperScoreAfter = unfrozen.score(featurized);
+                    helperFrozenAfter = fiveClasses.getLayer(0).params().dup();
+                    featurizedOutputMatches = transferLearningHelper.outputFromFeaturized(featurized.getFeatures())
+                        .equalsWithEps(fiveClasses.output(first.getFeatures()), 1e-5);
+                }
+            }
+            """;
+
+    @Test
+    public void transferLearningOnAStack() throws Exception {
+        Dl4jProgram p = Dl4jProgram.compile(TRANSFER).run();
+        assertEquals(7L, (long) (Long) p.get("replacedNOut"));
+        assertTrue("frozen layer unchanged by fit", p.<org.pydl4j.nd.INDArray>get("frozenBefore").equals(p.get("frozenAfter")));
+        assertEquals(5L, (long) (Long) p.get("addedNOut"));
+        assertEquals(3L, (long) (Long) p.get("nLayersAfterRemove"));
+        assertEquals("the unfrozen part of fiveClasses is its new output layer", 1L, (long) (Long) p.get("unfrozenLayers"));
+        double before = p.get("helperScoreBefore"), after = p.get("helperScoreAfter");
+        assertTrue("fitFeaturized lowers the loss: " + before + " -> " + after, after < before);
+        assertTrue(p.<org.pydl4j.nd.INDArray>get("helperFrozenBefore").equals(p.get("helperFrozenAfter")));
+        assertTrue("outputFromFeaturized = output of the whole network", (Boolean) p.get("featurizedOutputMatches"));
+    }
 }
