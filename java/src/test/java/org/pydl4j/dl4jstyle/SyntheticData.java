@@ -26,6 +26,11 @@ public final class SyntheticData {
         return iterator(examples, batchSize, seed, 3, 32, 32, false);
     }
 
+    /** CIFAR-like examples of another size (height and width >= 12). */
+    public static DataSetIterator cifar(int batchSize, int examples, long seed, int height, int width) {
+        return iterator(examples, batchSize, seed, 3, height, width, false);
+    }
+
     /** Feed-forward examples for small dense networks: nIn features, nOut classes, class c shifts feature c % nIn. */
     public static DataSetIterator vectors(int batchSize, int examples, int nIn, int nOut, long seed) {
         Random r = new Random(seed);

@@ -56,6 +56,12 @@ public abstract class LayerListBuilder<T extends LayerListBuilder<T>> {
         return self();
     }
 
+    /** Standard only: there are no recurrent layers here, so no truncated BPTT. */
+    public T backpropType(BackpropType type) {
+        if (type != BackpropType.Standard) throw new UnsupportedOperationException("backpropType(" + type + "): only Standard is supported");
+        return self();
+    }
+
     /** Accepted for old DL4J code ({@code .pretrain(false)}); layer-wise pretraining does not exist here. */
     public T pretrain(boolean pretrain) {
         if (pretrain) throw new UnsupportedOperationException("pretrain(true): layer-wise unsupervised pretraining is not supported");
