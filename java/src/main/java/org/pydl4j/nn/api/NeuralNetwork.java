@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.util.List;
 import org.pydl4j.eval.Evaluation;
 import org.pydl4j.eval.IEvaluation;
+import org.pydl4j.eval.IteratorEvaluation;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.dataset.DataSet;
 import org.pydl4j.nd.dataset.DataSetIterator;
 import org.pydl4j.nn.listeners.TrainingListener;
 import org.pydl4j.nn.updater.ComputationGraphUpdater;
+import org.pydl4j.util.ModelSerializer;
 
 /**
  * What ComputationGraph and MultiLayerNetwork share (as DL4J's NeuralNetwork): training, evaluation, counters,
@@ -28,11 +30,23 @@ public interface NeuralNetwork extends Model {
 
     void fit(DataSetIterator iterator, int numEpochs);
 
+    /** The output of a single-output network for one input array; train enables dropout and batch statistics. */
+    INDArray outputSingle(boolean train, INDArray... input);
+
     /** Runs the given evaluations over the iterator (inference mode). */
     @SuppressWarnings("unchecked")
-    <T extends IEvaluation<?>> T[] doEvaluation(DataSetIterator iterator, T... evaluations);
+    default <T extends IEvaluation<?>> T[] doEvaluation(DataSetIterator iterator, T... evaluations) {
+        return IteratorEvaluation.run(iterator, x -> outputSingle(false, x), evaluations);
+    }
 
-    <T extends Evaluation> T evaluate(DataSetIterator iterator);
+    /** Classification accuracy and friends over an iterator (inference mode), classes named by the iterator's labels. */
+    default <T extends Evaluation> T evaluate(DataSetIterator iterator) { return evaluate(iterator, null); }
+
+    /** As {@link #evaluate(DataSetIterator)} with the class names given. */
+    @SuppressWarnings("unchecked")
+    default <T extends Evaluation> T evaluate(DataSetIterator iterator, List<String> labelsList) {
+        return (T) IteratorEvaluation.classification(iterator, labelsList, x -> outputSingle(false, x));
+    }
 
     int getIterationCount();
 
@@ -48,8 +62,11 @@ public interface NeuralNetwork extends Model {
 
     String summary();
 
-    /** Saves as a model zip (atomically), with or without the updater state. */
-    void save(File file, boolean saveUpdater) throws IOException;
+    /** Saves as a model zip (atomically) with the updater state. */
+    default void save(File file) throws IOException { save(file, true); }
+
+    /** Saves as a model zip (atomically), with or without the updater state ({@link ModelSerializer#writeModel}). */
+    default void save(File file, boolean saveUpdater) throws IOException { ModelSerializer.writeModel(this, file, saveUpdater); }
 
     void setListeners(TrainingListener... listeners);
 

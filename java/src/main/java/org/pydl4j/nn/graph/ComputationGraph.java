@@ -11,9 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.pydl4j.eval.Evaluation;
-import org.pydl4j.eval.IEvaluation;
-import org.pydl4j.eval.IteratorEvaluation;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.MemoryScope;
@@ -398,6 +395,7 @@ public class ComputationGraph implements NeuralNetwork {
     /** The single output of a single-output network, inference mode. */
     public INDArray outputSingle(INDArray... input) { return outputSingle(false, input); }
 
+    @Override
     public INDArray outputSingle(boolean train, INDArray... input) {
         if (getNumOutputArrays() != 1) {
             throw new IllegalArgumentException("outputSingle: network has " + getNumOutputArrays() + " outputs " + configuration.getNetworkOutputs());
@@ -648,29 +646,6 @@ public class ComputationGraph implements NeuralNetwork {
     }
 
     // ---------------------------------------------------------------- evaluation and saving
-
-    /** Classification accuracy and friends over an iterator (inference mode), classes named by the iterator's labels. */
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T extends Evaluation> T evaluate(DataSetIterator iterator) { return evaluate(iterator, null); }
-
-    /** As {@link #evaluate(DataSetIterator)} with the class names given. */
-    @SuppressWarnings("unchecked")
-    public <T extends Evaluation> T evaluate(DataSetIterator iterator, List<String> labelsList) {
-        return (T) IteratorEvaluation.classification(iterator, labelsList, x -> outputSingle(false, x));
-    }
-
-    @Override
-    @SafeVarargs
-    public final <T extends IEvaluation<?>> T[] doEvaluation(DataSetIterator iterator, T... evaluations) {
-        return IteratorEvaluation.run(iterator, x -> outputSingle(false, x), evaluations);
-    }
-
-    /** Saves as a model zip with the updater state ({@link ModelSerializer#writeModel}). */
-    public void save(File file) throws IOException { save(file, true); }
-
-    @Override
-    public void save(File file, boolean saveUpdater) throws IOException { ModelSerializer.writeModel(this, file, saveUpdater); }
 
     /** Restores a graph saved by {@link #save} (or by DL4J). */
     public static ComputationGraph load(File file, boolean loadUpdater) throws IOException {

@@ -155,11 +155,7 @@ public class CheckpointListener implements TrainingListener {
     public MultiLayerNetwork loadCheckpointMLN(int checkpointNum) { return loadCheckpointMLN(rootDir, checkpointNum); }
 
     public static MultiLayerNetwork loadCheckpointMLN(File rootDir, int checkpointNum) {
-        try {
-            return ModelSerializer.restoreMultiLayerNetwork(getFileForCheckpoint(rootDir, checkpointNum), true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return load(() -> ModelSerializer.restoreMultiLayerNetwork(getFileForCheckpoint(rootDir, checkpointNum), true));
     }
 
     public static MultiLayerNetwork loadLastCheckpointMLN(File rootDir) { return loadCheckpointMLN(rootDir, last(rootDir)); }
@@ -167,14 +163,21 @@ public class CheckpointListener implements TrainingListener {
     public ComputationGraph loadCheckpointCG(int checkpointNum) { return loadCheckpointCG(rootDir, checkpointNum); }
 
     public static ComputationGraph loadCheckpointCG(File rootDir, int checkpointNum) {
+        return load(() -> ModelSerializer.restoreComputationGraph(getFileForCheckpoint(rootDir, checkpointNum), true));
+    }
+
+    public static ComputationGraph loadLastCheckpointCG(File rootDir) { return loadCheckpointCG(rootDir, last(rootDir)); }
+
+    private interface Restore<T> { T restore() throws IOException; }
+
+    /** DL4J's load methods declare no checked exceptions: an unreadable checkpoint is an UncheckedIOException. */
+    private static <T> T load(Restore<T> r) {
         try {
-            return ModelSerializer.restoreComputationGraph(getFileForCheckpoint(rootDir, checkpointNum), true);
+            return r.restore();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
-
-    public static ComputationGraph loadLastCheckpointCG(File rootDir) { return loadCheckpointCG(rootDir, last(rootDir)); }
 
     private static int last(File rootDir) {
         Checkpoint c = lastCheckpoint(rootDir);

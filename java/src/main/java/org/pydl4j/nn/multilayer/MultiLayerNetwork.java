@@ -8,9 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pydl4j.eval.Evaluation;
-import org.pydl4j.eval.IEvaluation;
-import org.pydl4j.eval.IteratorEvaluation;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.dataset.DataSet;
@@ -199,11 +196,15 @@ public class MultiLayerNetwork implements NeuralNetwork {
     /** The network output in inference mode. */
     public INDArray output(INDArray input) { return output(input, false); }
 
-    /** The network output; train enables dropout and batch statistics. */
-    public INDArray output(INDArray input, boolean train) {
+    /** The output for one input array (a stack has one input and one output), as ComputationGraph's outputSingle. */
+    @Override
+    public INDArray outputSingle(boolean train, INDArray... input) {
         checkInit();
         return graph.outputSingle(train, input);
     }
+
+    /** The network output; train enables dropout and batch statistics. */
+    public INDArray output(INDArray input, boolean train) { return outputSingle(train, input); }
 
     /** The index of the largest output per example. */
     public int[] predict(INDArray input) {
@@ -242,29 +243,10 @@ public class MultiLayerNetwork implements NeuralNetwork {
     // ---------------------------------------------------------------- evaluation, summary, saving
 
     @Override
-    public <T extends Evaluation> T evaluate(DataSetIterator iterator) { return evaluate(iterator, null); }
-
-    @SuppressWarnings("unchecked")
-    public <T extends Evaluation> T evaluate(DataSetIterator iterator, List<String> labelsList) {
-        return (T) IteratorEvaluation.classification(iterator, labelsList, x -> output(x, false));
-    }
-
-    @Override
-    @SafeVarargs
-    public final <T extends IEvaluation<?>> T[] doEvaluation(DataSetIterator iterator, T... evaluations) {
-        return IteratorEvaluation.run(iterator, x -> output(x, false), evaluations);
-    }
-
-    @Override
     public String summary() {
         checkInit();
         return graph.summary();
     }
-
-    public void save(File file) throws IOException { save(file, true); }
-
-    @Override
-    public void save(File file, boolean saveUpdater) throws IOException { ModelSerializer.writeModel(this, file, saveUpdater); }
 
     public static MultiLayerNetwork load(File file, boolean loadUpdater) throws IOException {
         return ModelSerializer.restoreMultiLayerNetwork(file, loadUpdater);

@@ -3,6 +3,7 @@ package org.pydl4j.nn.layers.convolution;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.nn.layers.PreActivationLayer;
 import org.pydl4j.nn.conf.layers.Deconvolution2D;
 
 /**

@@ -4,6 +4,7 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.nn.layers.PreActivationLayer;
 import org.pydl4j.nn.conf.layers.SeparableConvolution2D;
 
 /**

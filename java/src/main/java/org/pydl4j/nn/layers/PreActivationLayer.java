@@ -1,16 +1,16 @@
-package org.pydl4j.nn.layers.convolution;
+package org.pydl4j.nn.layers;
 
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.layers.BaseLayer;
-import org.pydl4j.nn.layers.AbstractLayer;
 
 /** A layer computing z = preOutput(x), y = activation(z): the activation and its backward pass written once. */
-abstract class PreActivationLayer<C extends BaseLayer> extends AbstractLayer<C> {
-    private INDArray preOutput, output;
+public abstract class PreActivationLayer<C extends BaseLayer> extends AbstractLayer<C> {
+    /** z and y of the last forward pass (kept for backprop). */
+    protected INDArray preOutput, output;
 
-    PreActivationLayer(NeuralNetConfiguration conf, int index) { super(conf, index); }
+    protected PreActivationLayer(NeuralNetConfiguration conf, int index) { super(conf, index); }
 
     /** z for input x (parameters are read from {@link #params}). */
     protected abstract INDArray preOutput(INDArray x);
