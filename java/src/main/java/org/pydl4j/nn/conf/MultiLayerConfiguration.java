@@ -8,7 +8,6 @@ import java.util.Map;
 import org.pydl4j.nn.conf.graph.LayerVertex;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.layers.Layer;
-import org.pydl4j.util.json.JsonMapper;
 
 /**
  * The configuration of a MultiLayerNetwork (a stack of layers), as DL4J's MultiLayerConfiguration. It is held as a
@@ -18,8 +17,6 @@ import org.pydl4j.util.json.JsonMapper;
  */
 public class MultiLayerConfiguration implements Cloneable {
     private ComputationGraphConfiguration graph;
-
-    protected MultiLayerConfiguration() {}
 
     /** Wraps a linear graph configuration; anything else is an error naming the vertex that breaks the chain. */
     public MultiLayerConfiguration(ComputationGraphConfiguration linearGraph) {
@@ -98,15 +95,14 @@ public class MultiLayerConfiguration implements Cloneable {
     public int getEpochCount() { return graph.getEpochCount(); }
     public void setEpochCount(int n) { graph.setEpochCount(n); }
 
-    public String toJson() { return JsonMapper.toJson(this); }
+    /** The JSON of the linear graph configuration (written and read by ComputationGraphConfiguration). */
+    public String toJson() { return graph.toJson(); }
 
+    /** Reads {@link #toJson()}; a graph that is not a layer stack is an error naming the vertex that breaks the chain. */
     public static MultiLayerConfiguration fromJson(String json) {
-        MultiLayerConfiguration c = JsonMapper.fromJson(json, MultiLayerConfiguration.class);
-        if (c == null || c.graph == null) throw new IllegalArgumentException("not a MultiLayerConfiguration: no layers");
-        if (c.graph.getNetworkInputTypes() == null) c.graph = ComputationGraphConfiguration.fromJson(c.graph.toJson());
-        c.graph.validate();
-        c.layerNames();
-        return c;
+        ComputationGraphConfiguration g = ComputationGraphConfiguration.fromJson(json);
+        g.validate();
+        return new MultiLayerConfiguration(g);
     }
 
     @Override

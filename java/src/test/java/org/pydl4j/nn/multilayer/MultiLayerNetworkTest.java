@@ -1,0 +1,126 @@
+package org.pydl4j.nn.multilayer;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.lossfunctions.LossFunctions;
+import org.pydl4j.nn.conf.MultiLayerConfiguration;
+import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.nn.conf.layers.ConvolutionLayer;
+import org.pydl4j.nn.conf.layers.DenseLayer;
+import org.pydl4j.nn.conf.layers.OutputLayer;
+import org.pydl4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.pydl4j.nn.graph.ComputationGraph;
+import org.pydl4j.nn.transferlearning.TransferLearning;
+import org.pydl4j.util.ModelSerializer;
+
+/** MultiLayerNetwork semantics beyond the example programs: naming, preprocessors, misuse, file kinds. */
+public class MultiLayerNetworkTest {
+    @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+    private static MultiLayerConfiguration lenetLike() {
+        return new NeuralNetConfiguration.Builder().seed(1).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).build())
+                .layer(new DenseLayer.Builder().nOut(5).name("hidden").build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(6, 6, 1))
+                .build();
+    }
+
+    @Test
+    public void inputTypeGivesPreprocessorsNInAndIndexNames() {
+        MultiLayerConfiguration conf = lenetLike();
+        assertTrue(conf.getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor);
+        assertTrue(conf.getInputPreProcess(1) != null);   // CNN -> dense flattening
+        assertEquals(32, ((DenseLayer) conf.getConf(1).getLayer()).getNIn());   // 2 x 4 x 4
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        assertEquals(List.of("0", "hidden", "2"), net.getLayerNames());
+        assertTrue(net.paramTable().containsKey("1_W"));
+        assertEquals(3, net.getLayers().length);
+        assertEquals(net.numParams(), net.params().length());
+        INDArray out = net.output(Nd4j.rand(new long[]{4, 36}));
+        assertEquals(4, out.rows());
+        assertEquals(3, out.columns());
+        List<INDArray> ff = net.feedForward(Nd4j.rand(new long[]{2, 36}));
+        assertEquals("input + 3 layers", 4, ff.size());
+        ComputationGraph copy = net.toComputationGraph();
+        copy.getLayer("hidden").getParam("W").assign(0);
+        assertTrue("toComputationGraph is a copy", net.getParam("1_W").sumNumber().doubleValue() != 0);
+    }
+
+    @Test
+    public void misuseIsAClearError() {
+        try {
+            new NeuralNetConfiguration.Builder().list().layer(0, new DenseLayer.Builder().nIn(2).nOut(2).build())
+                    .layer(2, new OutputLayer.Builder().nIn(2).nOut(2).build()).build();
+            fail("a gap in the layer indices accepted");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("layer 1 is not set"));
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(lenetLike());
+        try {
+            net.output(Nd4j.rand(new long[]{1, 36}));
+            fail("output before init");
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("init()"));
+        }
+        net.init();
+        try {
+            net.getLayer(3);
+            fail("layer 3 of 3");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("3 layers"));
+        }
+        try {
+            new TransferLearning.Builder(net).setFeatureExtractor(5);
+            fail("feature extractor past the end");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("setFeatureExtractor"));
+        }
+    }
+
+    @Test
+    public void savedKindIsChecked() throws IOException {
+        MultiLayerNetwork net = new MultiLayerNetwork(lenetLike());
+        net.init();
+        File f = tmp.newFile("stack.zip");
+        net.save(f, false);
+        try {
+            ModelSerializer.restoreComputationGraph(f);
+            fail("a stack restored as a graph");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("MultiLayerNetwork") && e.getMessage().contains("stack.zip"));
+        }
+        MultiLayerNetwork back = MultiLayerNetwork.load(f, false);
+        INDArray x = Nd4j.rand(new long[]{3, 36});
+        assertTrue(net.output(x).equals(back.output(x)));
+        assertEquals(net.getLayerWiseConfigurations(), back.getLayerWiseConfigurations());
+    }
+
+    @Test
+    public void nonChainGraphIsNotAStack() {
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
+                .addLayer("a", new DenseLayer.Builder().nIn(2).nOut(2).build(), "in")
+                .addLayer("b", new DenseLayer.Builder().nIn(2).nOut(2).build(), "in")
+                .addLayer("out", new OutputLayer.Builder().nIn(4).nOut(2).build(), "a", "b")
+                .setOutputs("out").build());
+        try {
+            new MultiLayerConfiguration(g.getConfiguration());
+            fail("a branching graph taken as a stack");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("not a layer stack"));
+        }
+    }
+}
