@@ -2,7 +2,9 @@ package org.pydl4j.nn.listeners;
 
 import org.pydl4j.eval.Evaluation;
 import org.pydl4j.eval.IEvaluation;
+import org.pydl4j.nd.dataset.DataSet;
 import org.pydl4j.nd.dataset.DataSetIterator;
+import org.pydl4j.nd.dataset.ListDataSetIterator;
 import org.pydl4j.nn.api.Model;
 import org.pydl4j.nn.api.NeuralNetwork;
 import org.pydl4j.nn.listeners.callbacks.EvaluationCallback;
@@ -36,6 +38,11 @@ public class EvaluativeListener implements TrainingListener {
         this.frequency = frequency;
         this.invocationType = type;
         this.evaluations = evaluations;
+    }
+
+    /** Evaluates on one DataSet. */
+    public EvaluativeListener(DataSet dataSet, int frequency, InvocationType type) {
+        this(new ListDataSetIterator<>(java.util.List.of(dataSet), Math.max(1, dataSet.numExamples())), frequency, type);
     }
 
     public void setCallback(EvaluationCallback callback) { this.callback = callback; }

@@ -206,6 +206,18 @@ public class MultiLayerNetwork implements NeuralNetwork {
     /** The network output; train enables dropout and batch statistics. */
     public INDArray output(INDArray input, boolean train) { return outputSingle(train, input); }
 
+    /** The outputs for every batch of an iterator (reset first when it can be), stacked; inference mode. */
+    public INDArray output(DataSetIterator iterator) { return output(iterator, false); }
+
+    public INDArray output(DataSetIterator iterator, boolean train) {
+        checkInit();
+        if (iterator.resetSupported()) iterator.reset();
+        List<INDArray> outs = new ArrayList<>();
+        while (iterator.hasNext()) outs.add(output(iterator.next().getFeatures(), train));
+        if (outs.isEmpty()) throw new IllegalArgumentException("output: the iterator has no data");
+        return outs.size() == 1 ? outs.get(0) : org.pydl4j.nd.Nd4j.vstack(outs.toArray(new INDArray[0]));
+    }
+
     /** The index of the largest output per example. */
     public int[] predict(INDArray input) {
         INDArray out = output(input, false);

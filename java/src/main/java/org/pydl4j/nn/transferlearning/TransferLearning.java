@@ -431,6 +431,12 @@ public final class TransferLearning {
             return this;
         }
 
+        /** Sets (replaces) the input preprocessor of a layer. */
+        public Builder setInputPreProcessor(int layer, InputPreProcessor processor) {
+            graphBuilder.edited.inputPreProcessor(name("setInputPreProcessor", layer), processor);
+            return this;
+        }
+
         /** Replaces the input type (nIn inference and preprocessors for added layers). */
         public Builder setInputType(InputType type) {
             graphBuilder.setInputTypes(type);

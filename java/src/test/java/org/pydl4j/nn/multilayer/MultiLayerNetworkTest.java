@@ -55,6 +55,9 @@ public class MultiLayerNetworkTest {
         assertEquals(3, out.columns());
         List<INDArray> ff = net.feedForward(Nd4j.rand(new long[]{2, 36}));
         assertEquals("input + 3 layers", 4, ff.size());
+        List<org.pydl4j.nd.dataset.DataSet> batches = List.of(new org.pydl4j.nd.dataset.DataSet(Nd4j.rand(new long[]{5, 36}), Nd4j.zeros(5, 3)));
+        INDArray all = net.output(new org.pydl4j.nd.dataset.ListDataSetIterator<>(batches, 2));
+        assertEquals("three batches stacked", 5, all.rows());
         ComputationGraph copy = net.toComputationGraph();
         copy.getLayer("hidden").getParam("W").assign(0);
         assertTrue("toComputationGraph is a copy", net.getParam("1_W").sumNumber().doubleValue() != 0);
@@ -107,6 +110,28 @@ public class MultiLayerNetworkTest {
         INDArray x = Nd4j.rand(new long[]{3, 36});
         assertTrue(net.output(x).equals(back.output(x)));
         assertEquals(net.getLayerWiseConfigurations(), back.getLayerWiseConfigurations());
+    }
+
+    @Test
+    public void transferBuilderSetsPreprocessorAndEvaluativeListenerTakesADataSet() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(4).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2).activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        MultiLayerNetwork edited = new TransferLearning.Builder(net)
+                .setInputPreProcessor(0, new org.pydl4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor(2, 2, 1)).build();
+        assertEquals("images flattened by the new preprocessor", 3, edited.output(Nd4j.rand(new long[]{3, 1, 2, 2})).size(0));
+        org.pydl4j.nd.dataset.DataSet ds = new org.pydl4j.nd.dataset.DataSet(Nd4j.rand(new long[]{6, 4}), Nd4j.create(new float[]{1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1}, 6, 2));
+        int[] calls = {0};
+        org.pydl4j.nn.listeners.EvaluativeListener l = new org.pydl4j.nn.listeners.EvaluativeListener(ds, 2, org.pydl4j.nn.listeners.InvocationType.ITERATION_END);
+        l.setCallback((listener, model, count, evals) -> {
+            calls[0]++;
+            assertEquals(6, ((org.pydl4j.eval.Evaluation) evals[0]).getNumRowCounter());
+        });
+        net.setListeners(l);
+        for (int i = 0; i < 4; i++) net.fit(ds);
+        assertEquals("every 2nd of 4 iterations", 2, calls[0]);
     }
 
     @Test
