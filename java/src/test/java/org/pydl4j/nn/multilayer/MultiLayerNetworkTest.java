@@ -135,6 +135,27 @@ public class MultiLayerNetworkTest {
     }
 
     @Test
+    public void helperWithFrozenTillTrainsTheGivenNetworkAboveTheCut() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5)
+                .updater(new org.pydl4j.nd.learning.config.Sgd(0.5)).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(6).activation(Activation.TANH).build())
+                .layer(new DenseLayer.Builder().nIn(6).nOut(5).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        org.pydl4j.nn.transferlearning.TransferLearningHelper helper = new org.pydl4j.nn.transferlearning.TransferLearningHelper(net, 1);
+        org.pydl4j.nd.dataset.DataSet ds = new org.pydl4j.nd.dataset.DataSet(Nd4j.rand(new long[]{6, 4}), Nd4j.create(new float[]{1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1}, 6, 2));
+        org.pydl4j.nd.dataset.DataSet featurized = helper.featurize(ds);
+        assertEquals("layer 1's activations", 5, featurized.getFeatures().size(1));
+        INDArray w0 = net.getParam("0_W").dup(), w1 = net.getParam("1_W").dup(), w2 = net.getParam("2_W").dup();
+        for (int i = 0; i < 5; i++) helper.fitFeaturized(featurized);
+        assertTrue(net.getParam("0_W").equals(w0));
+        assertTrue(net.getParam("1_W").equals(w1));
+        assertTrue("the output layer of the given network trained", !net.getParam("2_W").equals(w2));
+        assertEquals(1, helper.unfrozenMLN().getnLayers());
+    }
+
+    @Test
     public void nonChainGraphIsNotAStack() {
         ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
                 .addLayer("a", new DenseLayer.Builder().nIn(2).nOut(2).build(), "in")
