@@ -85,6 +85,18 @@ public class MultiLayerConfiguration implements Cloneable {
 
     public InputPreProcessor getInputPreProcess(int layer) { return getInputPreProcessors().get(layer); }
 
+    /** Replaces every layer's preprocessor (layers not in the map get none), as DL4J's setter; before init. */
+    public void setInputPreProcessors(Map<Integer, InputPreProcessor> processors) {
+        List<String> names = layerNames();
+        for (Integer i : processors.keySet()) {
+            if (i == null || i < 0 || i >= names.size()) throw new IllegalArgumentException("setInputPreProcessors: layer index " + i + " out of range: the network has " + names.size() + " layers");
+        }
+        for (int i = 0; i < names.size(); i++) {
+            InputPreProcessor p = processors.get(i);
+            ((LayerVertex) graph.getVertices().get(names.get(i))).setPreProcessor(p == null ? null : p.clone());
+        }
+    }
+
     /** The input type given with setInputType, or null. */
     public InputType getInputType() { return graph.getNetworkInputTypes().isEmpty() ? null : graph.getNetworkInputTypes().get(0); }
 

@@ -119,6 +119,11 @@ public class MultiLayerNetworkTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2).activation(Activation.SOFTMAX).build())
                 .build());
         net.init();
+        MultiLayerConfiguration c = net.getLayerWiseConfigurations().clone();
+        c.setInputPreProcessors(java.util.Map.of(0, new org.pydl4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor(2, 2, 1)));
+        MultiLayerNetwork withPre = new MultiLayerNetwork(c);
+        withPre.init();
+        assertEquals(3, withPre.output(Nd4j.rand(new long[]{3, 1, 2, 2})).size(0));
         MultiLayerNetwork edited = new TransferLearning.Builder(net)
                 .setInputPreProcessor(0, new org.pydl4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor(2, 2, 1)).build();
         assertEquals("images flattened by the new preprocessor", 3, edited.output(Nd4j.rand(new long[]{3, 1, 2, 2})).size(0));
