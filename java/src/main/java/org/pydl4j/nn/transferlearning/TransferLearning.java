@@ -94,6 +94,21 @@ public final class TransferLearning {
             return this;
         }
 
+        /**
+         * Changes the nIn of a layer (for a new input size) and initializes its parameters with the given scheme; the
+         * layers in front are unchanged (give the new input type with setInputTypes when the layer reads the input).
+         */
+        public GraphBuilder nInReplace(String layerName, int nIn, WeightInit scheme) {
+            String op = "nInReplace('" + layerName + "')";
+            if (nIn < 1) throw new IllegalArgumentException(op + ": nIn must be >= 1, got " + nIn);
+            if (scheme == null) throw new IllegalArgumentException(op + ": weight init scheme must not be null");
+            FeedForwardLayer l = editableFeedForward(op, layerName);
+            l.setNIn(nIn);
+            l.setWeightInit(scheme);
+            reinit.put(layerName, scheme);
+            return this;
+        }
+
         /** Changes nOut of a layer, initializing it and the layers it feeds with the given scheme. */
         public GraphBuilder nOutReplace(String layerName, int nOut, WeightInit scheme) {
             return nOutReplace(layerName, nOut, scheme, scheme);
@@ -408,6 +423,12 @@ public final class TransferLearning {
         /** Changes a layer's nOut (initialized with scheme) and the next layer's nIn (initialized with schemeNext). */
         public Builder nOutReplace(int layerNum, int nOut, WeightInit scheme, WeightInit schemeNext) {
             graphBuilder.nOutReplace(name("nOutReplace", layerNum), nOut, scheme, schemeNext);
+            return this;
+        }
+
+        /** Changes a layer's nIn (initialized with scheme); see {@link GraphBuilder#nInReplace}. */
+        public Builder nInReplace(int layerNum, int nIn, WeightInit scheme) {
+            graphBuilder.nInReplace(name("nInReplace", layerNum), nIn, scheme);
             return this;
         }
 

@@ -127,6 +127,9 @@ public class MultiLayerNetworkTest {
         MultiLayerNetwork edited = new TransferLearning.Builder(net)
                 .setInputPreProcessor(0, new org.pydl4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor(2, 2, 1)).build();
         assertEquals("images flattened by the new preprocessor", 3, edited.output(Nd4j.rand(new long[]{3, 1, 2, 2})).size(0));
+        MultiLayerNetwork wider = new TransferLearning.Builder(net).nInReplace(0, 7, org.pydl4j.nn.weights.WeightInit.XAVIER).build();
+        assertEquals(2, wider.output(Nd4j.rand(new long[]{2, 7})).size(0));
+        assertTrue("layer 1 kept", wider.getParam("1_W").equals(net.getParam("1_W")));
         org.pydl4j.nd.dataset.DataSet ds = new org.pydl4j.nd.dataset.DataSet(Nd4j.rand(new long[]{6, 4}), Nd4j.create(new float[]{1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1}, 6, 2));
         int[] calls = {0};
         org.pydl4j.nn.listeners.EvaluativeListener l = new org.pydl4j.nn.listeners.EvaluativeListener(ds, 2, org.pydl4j.nn.listeners.InvocationType.ITERATION_END);
