@@ -10,7 +10,8 @@ import numpy as np
 
 from . import engine, jvm
 from .data import CacheKey, FeatureCache, decode_many, scan_image_folder
-from .featurize import StepTimer, expand_images, featurize_files, positive_int
+from .featurize import StepTimer, expand_images, featurize_files
+from .job_config import POSITIVE, JobConfigError
 from .metrics import Evaluation
 
 
@@ -75,7 +76,10 @@ class Classifier:
 
     def predict(self, paths, top_k: int = 3) -> list[dict]:
         """Top-``k`` labels of each image (a folder stands for every image below it)."""
-        positive_int("top_k", top_k)
+        try:
+            POSITIVE.check(top_k)
+        except ValueError as e:
+            raise JobConfigError("top_k", str(e)) from None
         files = expand_images(paths)
         probs, ok, skipped = self.probabilities(files)
         k = min(int(top_k), len(self.meta.labels))

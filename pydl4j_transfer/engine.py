@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,6 +31,8 @@ import numpy as np
 
 from . import jvm
 from .data.atomic import atomic_write
+from .data.temporaries import remove_stale, temp_prefix
+from .jsonio import strict_dumps
 from .data.preprocess import PreprocessSpec
 
 #: Entry added to a saved model zip: what ``evaluate``/``predict`` need besides the graph.
@@ -422,13 +425,17 @@ def save_model(graph, meta: RunMeta, path: str | os.PathLike) -> Path:
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.engine.tmp")
+    remove_stale(target.parent)
+    # a name of this process's own: two processes saving into one folder never share a staging file
+    fd, staging_name = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".engine.tmp", dir=target.parent)
+    os.close(fd)
+    staging = Path(staging_name)
     try:
         try:
             jvm.java_class("org.pydl4j.util.ModelSerializer").writeModel(graph, str(staging), False)
         except jpype.JException as e:
             raise EngineError(f"cannot save the model to {target}: {e.getMessage()}") from None
-        payload = json.dumps(meta.to_json(), indent=2, sort_keys=True).encode("utf-8")
+        payload = strict_dumps(meta.to_json(), indent=2, sort_keys=True).encode("utf-8")
 
         def write(handle):
             with zipfile.ZipFile(staging) as src, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as dst:

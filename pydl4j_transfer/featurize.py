@@ -138,11 +138,6 @@ def expand_images(paths) -> list[Path]:
     return out
 
 
-def positive_int(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
 def progress_bar(iterable, enabled: bool, **kwargs):
     if not enabled:
         return iterable if iterable is not None else None
@@ -151,4 +146,4 @@ def progress_bar(iterable, enabled: bool, **kwargs):
     return tqdm(iterable, file=sys.stderr, dynamic_ncols=True, **kwargs)
 
 
-__all__ = ["StepTimer", "dedupe_by_content", "expand_images", "featurize_files", "positive_int", "progress_bar"]
+__all__ = ["StepTimer", "dedupe_by_content", "expand_images", "featurize_files", "progress_bar"]

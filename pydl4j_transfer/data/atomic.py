@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable, BinaryIO
 
+from .temporaries import temp_prefix
+
 TEMP_SUFFIX = ".tmp"
 
 
@@ -25,7 +27,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> 
     target = Path(path)
     folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target), suffix=TEMP_SUFFIX, dir=folder)
     try:
         # mkstemp makes the file private (0600); give it the permissions an ordinary open() would
         os.fchmod(fd, 0o666 & ~_UMASK)

@@ -70,7 +70,7 @@ public final class PretrainedCache {
             Files.deleteIfExists(part);
             throw new PretrainedUnavailableException("cannot download pretrained weights " + src.fileName + " from "
                     + src.url + " (" + e + "). Put the file at " + target + " by hand"
-                    + (src.checksum == null ? "" : " (checksum " + src.checksum + ")") + ", or " + alternatives, e);
+                    + (src.checksum == null ? "" : " (checksum " + src.checksum + ")") + ". " + alternatives, e);
         }
         try {
             verify(src, part);

@@ -91,6 +91,20 @@ public class PretrainedCacheTest {
     }
 
     @Test
+    public void offlineErrorReadsAsSentences() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) { closedPort = s.getLocalPort(); }
+        WeightSource src = new WeightSource("w.zip", "http://127.0.0.1:" + closedPort + "/w.zip", null,
+                WeightSource.Format.DL4J_ZIP);
+        for (String alternatives : new String[] {"Alternatives: import them.", "Or pass the file."}) {
+            String message = assertThrows(PretrainedUnavailableException.class,
+                    () -> new PretrainedCache(dir, null).resolve(src, alternatives)).getMessage();
+            assertFalse(message, message.contains("or Alternatives") || message.contains("or Or"));
+            assertTrue(message, message.endsWith(". " + alternatives));
+        }
+    }
+
+    @Test
     public void checksumAlgorithms() throws IOException {
         Path f = dir.resolve("x");
         Files.write(f, "abc".getBytes(StandardCharsets.UTF_8));
