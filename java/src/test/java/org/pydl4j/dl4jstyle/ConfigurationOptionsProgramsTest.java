@@ -59,6 +59,7 @@ public class ConfigurationOptionsProgramsTest {
                 public static double scoreBefore, scoreAfter, graphScoreBefore, graphScoreAfter;
                 public static int subsamplingBuilders, pathFilters;
                 public static String summary;
+                public static boolean outputMatchesFeedForward;
 
                 public static void main(String[] args) throws Exception {
                     SubsamplingLayer[] pools = {
@@ -132,6 +133,8 @@ public class ConfigurationOptionsProgramsTest {
                     scoreBefore = net.score(small);
                     for (int i = 0; i < 10; i++) net.fit(small);
                     scoreAfter = net.score(small);
+                    java.util.List<org.pydl4j.nd.INDArray> activations = net.feedForward(small.getFeatures(), false);
+                    outputMatchesFeedForward = net.output(small.getFeatures()).equalsWithEps(activations.get(activations.size() - 1), 1e-5);
 
                     Map<String, InputPreProcessor> preProcessors = new HashMap<>();
                     preProcessors.put("dense", new CnnToFeedForwardPreProcessor(16, 16, 2));
@@ -168,6 +171,7 @@ public class ConfigurationOptionsProgramsTest {
         }
         double before = p.get("scoreBefore"), after = p.get("scoreAfter");
         assertTrue("the stack of new layers learns: " + before + " -> " + after, after < 0.9 * before);
+        assertTrue("inference output = layer-by-layer output", (Boolean) p.get("outputMatchesFeedForward"));
         double gb = p.get("graphScoreBefore"), ga = p.get("graphScoreAfter");
         assertTrue("the graph with setInputPreProcessors learns: " + gb + " -> " + ga, ga < gb);
     }

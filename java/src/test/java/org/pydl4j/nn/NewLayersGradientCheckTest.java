@@ -147,6 +147,23 @@ public class NewLayersGradientCheckTest {
     }
 
     @Test
+    public void inferenceOutputMatchesLayerByLayer() {
+        ComputationGraph g = new ComputationGraph(base().graphBuilder().addInputs("in")
+                .addLayer("sep", new SeparableConvolution2D.Builder(2, 2).depthMultiplier(2).nOut(3).build(), "in")
+                .addLayer("lrn", new LocalResponseNormalization(), "sep")
+                .addLayer("dc", new Deconvolution2D.Builder(new int[]{2, 2}, new int[]{2, 2}).nOut(2).build(), "lrn")
+                .addLayer("up", new Upsampling2D.Builder(2).build(), "dc")
+                .addLayer("crop", new Cropping2D(1, 1, 1, 1), "up")
+                .addLayer("s2d", new SpaceToDepthLayer.Builder(2).build(), "crop")
+                .addLayer("pool", new Pooling2D.Builder(SubsamplingLayer.PoolingType.MAX, new int[]{2, 2}, new int[]{2, 2}).build(), "s2d")
+                .addLayer("out", softmaxOut(3), "pool").setOutputs("out").setInputTypes(InputType.convolutional(5, 5, 2)).build());
+        g.init();
+        INDArray x = randn(9, 2, 2, 5, 5);
+        INDArray layerByLayer = g.feedForward(x, false).get("out");
+        assertTrue(g.outputSingle(x).equalsWithEps(layerByLayer, 1e-12));
+    }
+
+    @Test
     public void l1AndL2Gradients() {
         ComputationGraphConfiguration conf = base().l1(0.02).l1Bias(0.01).l2(0.01).graphBuilder().addInputs("in")
                 .addLayer("d1", new DenseLayer.Builder().nOut(5).l1(0.05).build(), "in")
