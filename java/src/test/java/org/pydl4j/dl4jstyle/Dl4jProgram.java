@@ -29,8 +29,9 @@ import javax.tools.ToolProvider;
  */
 final class Dl4jProgram {
     private final Class<?> cls;
+    private final File classDir;
 
-    private Dl4jProgram(Class<?> cls) { this.cls = cls; }
+    private Dl4jProgram(Class<?> cls, File classDir) { this.cls = cls; this.classDir = classDir; }
 
     /** Compiles the program (class name from "public class X") into a fresh folder. */
     static Dl4jProgram compile(String source) throws IOException {
@@ -40,7 +41,6 @@ final class Dl4jProgram {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) fail("no system Java compiler (a JDK is needed to run this test)");
         File out = Files.createTempDirectory("dl4j-program-").toFile();
-        out.deleteOnExit();
         DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
         JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///" + name + ".java"), JavaFileObject.Kind.SOURCE) {
             @Override public CharSequence getCharContent(boolean ignoreEncodingErrors) { return source; }
@@ -58,13 +58,16 @@ final class Dl4jProgram {
         }
         URLClassLoader loader = new URLClassLoader(new URL[]{out.toURI().toURL()}, Dl4jProgram.class.getClassLoader());
         try {
-            return new Dl4jProgram(loader.loadClass(name));
+            return new Dl4jProgram(loader.loadClass(name), out);
         } catch (ClassNotFoundException e) {
             throw new AssertionError("compiled class " + name + " not found", e);
         }
     }
 
-    /** Runs {@code main(String[])}; an exception thrown by the program is rethrown as is. */
+    /**
+     * Runs {@code main(String[])}; an exception thrown by the program is rethrown as is. The compiled classes are
+     * deleted afterwards (every class the program uses is loaded by then).
+     */
     Dl4jProgram run(String... args) throws Exception {
         Method main = cls.getMethod("main", String[].class);
         try {
@@ -72,6 +75,10 @@ final class Dl4jProgram {
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof Exception) throw (Exception) e.getCause();
             throw new AssertionError(e.getCause());
+        } finally {
+            try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(classDir.toPath())) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
         return this;
     }
