@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nn.conf.ConvolutionMode;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
@@ -28,6 +29,17 @@ public class Deconvolution2D extends ConvolutionLayer {
         long out = (in - 1) * s + k - 2L * padding[dim];
         if (out < 1) throw new IllegalArgumentException(nameForErrors() + ": input size " + in + " gives output size " + out);
         return new long[]{out, padding[dim]};
+    }
+
+    /**
+     * The geometry of the convolution this layer is the transpose of: that convolution maps the [outH, outW] output
+     * back to the [inH, inW] input (weights W as OIHW with O = nIn), so the forward pass is its backward-data step.
+     */
+    public ConvParams transposedConvParams(long inH, long inW) {
+        long[] h = outAndPadBefore(inH, 0), w = outAndPadBefore(inW, 1);
+        int padBottom = (int) ((inH - 1) * stride[0] + kernelSize[0] - h[0] - h[1]);
+        int padRight = (int) ((inW - 1) * stride[1] + kernelSize[1] - w[0] - w[1]);
+        return new ConvParams(kernelSize[0], kernelSize[1], stride[0], stride[1], (int) h[1], (int) w[1], padBottom, padRight, 1, 1, 1);
     }
 
     @Override
