@@ -49,8 +49,8 @@ public class MultiLayerNetworkProgramsTest {
                     int nEpochs = 2; // Number of training epochs
                     int seed = 123; //
 
-                    DataSetIterator mnistTrain = SyntheticData.mnist(batchSize, 320, seed);
-                    DataSetIterator mnistTest = SyntheticData.mnist(batchSize, 100, seed + 1);
+                    DataSetIterator mnistTrain = SyntheticData.mnist(batchSize, 160, seed);
+                    DataSetIterator mnistTest = SyntheticData.mnist(batchSize, 64, seed + 1);
 
                     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                         .seed(seed)
@@ -151,15 +151,15 @@ public class MultiLayerNetworkProgramsTest {
                 private static final int width = 32;
                 private static final int channels = 3;
                 private static final int numLabels = 10;
-                private static final int batchSize = 32;
+                private static final int batchSize = 16;
                 private static final long seed = 123L;
                 private static final int epochs = 4;
                 public static double scoreBefore, scoreAfter, accuracy;
                 public static int[] predicted;
 
                 public static void main(String[] args) throws Exception {
-                    DataSetIterator trainIt = SyntheticData.cifar(batchSize, 320, seed);
-                    DataSetIterator testIt = SyntheticData.cifar(batchSize, 100, seed + 1);
+                    DataSetIterator trainIt = SyntheticData.cifar(batchSize, 160, seed);
+                    DataSetIterator testIt = SyntheticData.cifar(batchSize, 64, seed + 1);
 
                     MultiLayerNetwork model = createModel();
                     model.init();
@@ -223,7 +223,7 @@ public class MultiLayerNetworkProgramsTest {
         double before = p.get("scoreBefore"), after = p.get("scoreAfter"), acc = p.get("accuracy");
         assertTrue("loss decreases: " + before + " -> " + after, after < 0.8 * before);
         assertTrue("accuracy above chance (0.1): " + acc, acc > 0.3);
-        assertEquals(32, ((int[]) p.get("predicted")).length);
+        assertEquals(16, ((int[]) p.get("predicted")).length);
     }
 
     static final String SAVE_LOAD = """
