@@ -563,8 +563,13 @@ final class Dl4jConfigReader {
         switch (n) {
             case "LossMCXENT": case "MCXENT": return LossFunctions.LossFunction.MCXENT;
             case "LossNegativeLogLikelihood": case "NegativeLogLikelihood": case "NEGATIVELOGLIKELIHOOD": return LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD;
-            case "LossMSE": case "MSE": case "LossL2": return LossFunctions.LossFunction.MSE;
-            default: throw new IllegalArgumentException("vertex '" + vertex + "': loss function " + n + " is not supported (MCXENT, NEGATIVELOGLIKELIHOOD, MSE are)");
+            case "LossMSE": case "MSE": return LossFunctions.LossFunction.MSE;
+            default:
+                for (LossFunctions.LossFunction lf : LossFunctions.LossFunction.values()) {   // ND4J's enum or impl class name
+                    if (lf.name().equals(n) || lf.getILossFunction().getClass().getSimpleName().equals(n)) return lf;
+                }
+                throw new IllegalArgumentException("vertex '" + vertex + "': loss function " + n + " is not supported (supported: "
+                        + java.util.Arrays.toString(LossFunctions.LossFunction.values()) + ")");
         }
     }
 

@@ -271,12 +271,7 @@ public final class Dl4jZipExporter {
     }
 
     private static Map<String, Object> loss(LossFunctions.LossFunction f) {
-        String n;
-        switch (f) {
-            case MSE: n = "LossMSE"; break;
-            case NEGATIVELOGLIKELIHOOD: n = "LossNegativeLogLikelihood"; break;
-            default: n = "LossMCXENT";
-        }
+        String n = f.getILossFunction().getClass().getSimpleName();   // our impl classes carry ND4J's names
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("@class", "org.nd4j.linalg.lossfunctions.impl." + n);
         m.put("weights", null);
