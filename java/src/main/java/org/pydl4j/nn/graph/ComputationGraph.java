@@ -603,6 +603,31 @@ public class ComputationGraph implements Model {
         configuration.setEpochCount(getEpochCount() + 1);
     }
 
+    /** One training step on a multi-input / multi-output minibatch. */
+    public void fit(org.pydl4j.nd.dataset.MultiDataSet mds) {
+        if (mds.getLabels() == null) throw new IllegalArgumentException("fit: the MultiDataSet has no labels");
+        fit(mds.getFeatures(), mds.getLabels());
+    }
+
+    /** One epoch over a MultiDataSetIterator (reset first when it is exhausted and resettable). */
+    public void fit(org.pydl4j.nd.dataset.MultiDataSetIterator iterator) {
+        checkInit();
+        if (!iterator.hasNext() && iterator.resetSupported()) iterator.reset();
+        for (TrainingListener l : listeners) l.onEpochStart(this);
+        while (iterator.hasNext()) fit(iterator.next());
+        for (TrainingListener l : listeners) l.onEpochEnd(this);
+        configuration.setEpochCount(getEpochCount() + 1);
+    }
+
+    /** numEpochs epochs over a MultiDataSetIterator, resetting it before each. */
+    public void fit(org.pydl4j.nd.dataset.MultiDataSetIterator iterator, int numEpochs) {
+        if (numEpochs > 1 && !iterator.resetSupported()) throw new IllegalArgumentException("fit: " + numEpochs + " epochs need a resettable iterator");
+        for (int e = 0; e < numEpochs; e++) {
+            if (iterator.resetSupported()) iterator.reset();
+            fit(iterator);
+        }
+    }
+
     /** numEpochs epochs, resetting the iterator before each. */
     public void fit(DataSetIterator iterator, int numEpochs) {
         if (numEpochs > 1 && !iterator.resetSupported()) throw new IllegalArgumentException("fit: " + numEpochs + " epochs need a resettable iterator");
