@@ -259,6 +259,9 @@ public class DataUtilitiesTest {
         System.arraycopy(b, 0, h, off, b.length);
     }
 
+    /** A .tar.gz of (name, type, content[, link]) entries, for other tests. */
+    public static byte[] tarGzForTests(Object[][] entries) throws IOException { return tarGz(entries); }
+
     static byte[] tarGz(Object[][] entries) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {

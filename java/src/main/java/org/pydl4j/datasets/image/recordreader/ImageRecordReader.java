@@ -70,6 +70,18 @@ public class ImageRecordReader implements RecordReader {
         this.labelGenerator = labelGenerator;
     }
 
+    /**
+     * As {@link #initialize(InputSplit)}, with every image passed through the transform after decoding and before it
+     * is resized to height x width (DataVec's {@code initialize(split, imageTransform)}); null for none.
+     */
+    public void initialize(InputSplit split, org.pydl4j.datasets.image.transform.ImageTransform imageTransform) {
+        loader.setImageTransform(imageTransform);
+        initialize(split);
+    }
+
+    /** The transform applied to each image (null: none). */
+    public org.pydl4j.datasets.image.transform.ImageTransform getImageTransform() { return loader.getImageTransform(); }
+
     @Override
     public void initialize(InputSplit split) {
         if (split == null) throw new IllegalArgumentException("ImageRecordReader.initialize: split is null");
