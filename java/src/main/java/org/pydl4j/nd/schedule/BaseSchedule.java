@@ -1,12 +1,12 @@
 package org.pydl4j.nd.schedule;
 
-import org.pydl4j.util.json.JsonMapper;
+import org.pydl4j.util.json.JsonValueObject;
 
 /**
  * Shared plumbing of the schedules: the schedule type, equality by configuration (the JSON tree), and argument
  * checks naming the schedule. Fields stay non-final so the JSON mapper can restore them.
  */
-abstract class BaseSchedule implements ISchedule {
+abstract class BaseSchedule extends JsonValueObject implements ISchedule {
     protected ScheduleType scheduleType;
 
     protected BaseSchedule() {}
@@ -31,16 +31,5 @@ abstract class BaseSchedule implements ISchedule {
     }
 
     @Override
-    public ISchedule clone() { return JsonMapper.deepCopy(this); }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && JsonMapper.toJson(o).equals(JsonMapper.toJson(this));
-    }
-
-    @Override
-    public int hashCode() { return JsonMapper.toJson(this).hashCode(); }
-
-    @Override
-    public String toString() { return getClass().getSimpleName() + JsonMapper.toJson(this).replaceAll("\\s+", " "); }
+    public ISchedule clone() { return (ISchedule) jsonCopy(); }
 }

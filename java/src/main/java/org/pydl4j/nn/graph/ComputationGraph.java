@@ -594,14 +594,7 @@ public class ComputationGraph implements Model {
     }
 
     /** One epoch over the iterator (reset first when it is exhausted and resettable). */
-    public void fit(DataSetIterator iterator) {
-        checkInit();
-        if (!iterator.hasNext() && iterator.resetSupported()) iterator.reset();
-        for (TrainingListener l : listeners) l.onEpochStart(this);
-        while (iterator.hasNext()) fit(iterator.next());
-        for (TrainingListener l : listeners) l.onEpochEnd(this);
-        configuration.setEpochCount(getEpochCount() + 1);
-    }
+    public void fit(DataSetIterator iterator) { fit(new org.pydl4j.nd.dataset.MultiDataSetIteratorAdapter(iterator)); }
 
     /** One training step on a multi-input / multi-output minibatch. */
     public void fit(org.pydl4j.nd.dataset.MultiDataSet mds) {
@@ -629,13 +622,7 @@ public class ComputationGraph implements Model {
     }
 
     /** numEpochs epochs, resetting the iterator before each. */
-    public void fit(DataSetIterator iterator, int numEpochs) {
-        if (numEpochs > 1 && !iterator.resetSupported()) throw new IllegalArgumentException("fit: " + numEpochs + " epochs need a resettable iterator");
-        for (int e = 0; e < numEpochs; e++) {
-            if (iterator.resetSupported()) iterator.reset();
-            fit(iterator);
-        }
-    }
+    public void fit(DataSetIterator iterator, int numEpochs) { fit(new org.pydl4j.nd.dataset.MultiDataSetIteratorAdapter(iterator), numEpochs); }
 
     /** Loss (averaged over examples) plus L2 on a data set, inference mode. */
     public double score(DataSet ds) { return score(ds, false); }

@@ -11,8 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -39,17 +37,8 @@ import org.pydl4j.util.ModelSerializer;
 import org.pydl4j.util.serde.Nd4jBinary;
 
 /** ND4J's normalizers: fitted statistics, transform/revert, iterator pre-processing, saving with a model, hostile files. */
-public class NormalizersTest {
+public class NormalizersTest extends org.pydl4j.nd.DoublePrecisionTests {
     @Rule public TemporaryFolder tmp = new TemporaryFolder();
-
-    @BeforeClass
-    public static void setUp() {
-        Nd4j.setBackend("reference");
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterClass
-    public static void tearDown() { Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT); }
 
     /** 40 examples, 3 features with very different scales, 2 classes. */
     private static DataSet data() {

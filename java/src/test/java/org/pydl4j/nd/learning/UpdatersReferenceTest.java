@@ -5,8 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.Test;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
@@ -34,16 +32,7 @@ import org.pydl4j.nn.weights.WeightInit;
  * here from the documented rules (scalar loops in double), defaults as ND4J's, and a DL4J-style network that
  * learns with each.
  */
-public class UpdatersReferenceTest {
-    @BeforeClass
-    public static void setUp() {
-        Nd4j.setBackend("reference");
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterClass
-    public static void tearDown() { Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT); }
-
+public class UpdatersReferenceTest extends org.pydl4j.nd.DoublePrecisionTests {
     private static final double[][] GRADS = {{0.5, -1.5, 2.0}, {0.1, -0.3, -2.5}, {-0.7, 0.0, 1.2}};
 
     private interface Reference { double[] step(double[] g, int t); }

@@ -4,8 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.util.Random;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.Test;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
@@ -23,16 +21,7 @@ import org.pydl4j.nn.weights.WeightInit;
 import org.pydl4j.util.serde.Dl4jZipExporter;
 
 /** ND4J's loss functions: scores against hand-computed values and finite-difference gradient checks (double). */
-public class LossFunctionsTest {
-    @BeforeClass
-    public static void setUp() {
-        Nd4j.setBackend("reference");
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterClass
-    public static void tearDown() { Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT); }
-
+public class LossFunctionsTest extends org.pydl4j.nd.DoublePrecisionTests {
     private static INDArray row(double... v) { return Nd4j.create(v, new long[]{1, v.length}, DataType.DOUBLE); }
 
     private static double score(LossFunction f, INDArray y, INDArray out) {

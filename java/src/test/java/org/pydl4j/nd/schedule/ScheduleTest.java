@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.Test;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
@@ -31,16 +29,7 @@ import org.pydl4j.nn.graph.ComputationGraph;
 import org.pydl4j.nn.weights.WeightInit;
 
 /** ND4J's schedules: values by formula, and the learning rate a real fit uses at every iteration. */
-public class ScheduleTest {
-    @BeforeClass
-    public static void setUp() {
-        Nd4j.setBackend("reference");
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterClass
-    public static void tearDown() { Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT); }
-
+public class ScheduleTest extends org.pydl4j.nd.DoublePrecisionTests {
     @Test
     public void formulas() {
         Map<Integer, Double> m = new HashMap<>();

@@ -5,8 +5,6 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.util.Random;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.Test;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
@@ -31,16 +29,7 @@ import org.pydl4j.nn.conf.layers.OutputLayer;
 import org.pydl4j.nn.graph.ComputationGraph;
 
 /** DL4J's weight-init schemes and distributions, checked statistically on large draws (DL4J's fan formulas). */
-public class WeightInitTest {
-    @BeforeClass
-    public static void setUp() {
-        Nd4j.setBackend("reference");
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterClass
-    public static void tearDown() { Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT); }
-
+public class WeightInitTest extends org.pydl4j.nd.DoublePrecisionTests {
     private static final double TRUNC_VAR = 0.7737413;   // variance of N(0, 1) truncated to [-2, 2]
 
     /** mean, variance, max |x| */

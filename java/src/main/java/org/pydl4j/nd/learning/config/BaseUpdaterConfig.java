@@ -1,26 +1,15 @@
 package org.pydl4j.nd.learning.config;
 
-import org.pydl4j.util.json.JsonMapper;
+import org.pydl4j.util.json.JsonValueObject;
 
 /**
- * Shared plumbing of the updater configurations: copies, equality and text through the configuration JSON (the
- * same tree the network configuration saves), and argument checks naming the updater. Fields stay non-final so
+ * Shared plumbing of the updater configurations: copies, equality and text through the configuration JSON
+ * ({@link JsonValueObject}), and argument checks naming the updater. Fields stay non-final so
  * the JSON mapper can restore them.
  */
-public abstract class BaseUpdaterConfig implements IUpdater {
+public abstract class BaseUpdaterConfig extends JsonValueObject implements IUpdater {
     @Override
-    public IUpdater clone() { return JsonMapper.deepCopy(this); }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && JsonMapper.toJson(o).equals(JsonMapper.toJson(this));
-    }
-
-    @Override
-    public int hashCode() { return JsonMapper.toJson(this).hashCode(); }
-
-    @Override
-    public String toString() { return getClass().getSimpleName() + JsonMapper.toJson(this).replaceAll("\\s+", " "); }
+    public IUpdater clone() { return (IUpdater) jsonCopy(); }
 
     protected final double checkFinite(String name, double v) {
         if (!Double.isFinite(v)) throw new IllegalArgumentException(getClass().getSimpleName() + ": " + name + " must be finite, got " + v);

@@ -1,14 +1,14 @@
 package org.pydl4j.nn.conf.distribution;
 
 import java.util.Random;
-import org.pydl4j.util.json.JsonMapper;
+import org.pydl4j.util.json.JsonValueObject;
 
 /**
  * A distribution to draw initial weights from ({@code WeightInit.DISTRIBUTION} with {@code .dist(...)} or
  * {@code .weightInit(Distribution)}), as DL4J's {@code org.deeplearning4j.nn.conf.distribution.Distribution}.
  * Saved with the configuration (JSON) and compared by value. Fields stay non-final so the JSON mapper can restore them.
  */
-public abstract class Distribution implements Cloneable {
+public abstract class Distribution extends JsonValueObject implements Cloneable {
     /** One value drawn with the given generator. */
     public abstract double sample(Random rng);
 
@@ -23,14 +23,5 @@ public abstract class Distribution implements Cloneable {
     }
 
     @Override
-    public Distribution clone() { return JsonMapper.deepCopy(this); }
-
-    @Override
-    public boolean equals(Object o) { return o != null && o.getClass() == getClass() && JsonMapper.toJson(o).equals(JsonMapper.toJson(this)); }
-
-    @Override
-    public int hashCode() { return JsonMapper.toJson(this).hashCode(); }
-
-    @Override
-    public String toString() { return getClass().getSimpleName() + JsonMapper.toJson(this).replaceAll("\\s+", " "); }
+    public Distribution clone() { return (Distribution) jsonCopy(); }
 }
