@@ -291,11 +291,12 @@ public class BuiltInDatasetsTest {
             assertEquals(d.getFeatures().getDouble(0, 0, 5, 31 - 3), fl.getDouble(0, 0, 5, 3), 0);
             Cifar10DataSetIterator small = new Cifar10DataSetIterator(10, 100, new int[]{16, 16}, DataSetType.TEST, null, 1, fetcher, archive);
             assertArrayEquals(new long[]{4, 3, 16, 16}, small.next().getFeatures().shape());
+            assertArrayEquals(new long[]{4, 3, 32, 32}, new Cifar10DataSetIterator(10, 100, null, DataSetType.TEST, null, 1, fetcher, archive).next().getFeatures().shape());
             assertThrows(IllegalArgumentException.class, () -> new Cifar10DataSetIterator(10, 100, new int[]{32, 32}, DataSetType.VALIDATION, null, 1, fetcher, archive));
             // a file that is not whole records is refused, naming it
             File bad = fetcher.resolve("cifar-10-batches-bin/test_batch.bin").toFile();
             Files.write(bad.toPath(), new byte[Cifar10DataSetIterator.RECORD + 5]);
-            IOException e = assertThrows(IOException.class, () -> new Cifar10DataSetIterator(10, 100, new int[]{32, 32}, DataSetType.TEST, null, 1, fetcher, archive));
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, () -> new Cifar10DataSetIterator(10, 100, new int[]{32, 32}, DataSetType.TEST, null, 1, fetcher, archive));
             assertTrue(e.getMessage(), e.getMessage().contains("test_batch.bin"));
         }
     }

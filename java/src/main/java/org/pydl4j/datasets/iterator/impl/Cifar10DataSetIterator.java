@@ -3,6 +3,7 @@ package org.pydl4j.datasets.iterator.impl;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,23 +37,38 @@ public class Cifar10DataSetIterator extends InMemoryImageIterator {
     private final ImageTransform transform;
     private final NativeImageLoader loader;
 
-    public Cifar10DataSetIterator(int batchSize) throws IOException { this(batchSize, DataSetType.TRAIN); }
+    public Cifar10DataSetIterator(int batchSize) { this(batchSize, DataSetType.TRAIN); }
 
-    public Cifar10DataSetIterator(int batchSize, DataSetType set) throws IOException { this(batchSize, new int[]{SIDE, SIDE}, set, null, 123); }
+    public Cifar10DataSetIterator(int batchSize, DataSetType set) { this(batchSize, null, set, null, 123); }
 
-    /** imgDim is {height, width}. */
-    public Cifar10DataSetIterator(int batchSize, int[] imgDim, DataSetType set, ImageTransform imageTransform, long rngSeed) throws IOException {
+    /** imgDim is {height, width} (null: 32x32). */
+    public Cifar10DataSetIterator(int batchSize, int[] imgDim, DataSetType set) { this(batchSize, imgDim, set, null, 123); }
+
+    public Cifar10DataSetIterator(int batchSize, int[] imgDim, DataSetType set, ImageTransform imageTransform, long rngSeed) {
         this(batchSize, Integer.MAX_VALUE, imgDim, set, imageTransform, rngSeed);
     }
 
-    public Cifar10DataSetIterator(int batchSize, int numExamples, int[] imgDim, DataSetType set, ImageTransform imageTransform, long rngSeed) throws IOException {
+    /** At most numExamples images of the set. */
+    public Cifar10DataSetIterator(int batchSize, int numExamples, int[] imgDim, DataSetType set, ImageTransform imageTransform, long rngSeed) {
         this(batchSize, numExamples, imgDim, set, imageTransform, rngSeed, DatasetFetcher.defaultFor("CIFAR10"), ARCHIVE);
     }
 
-    /** As above with the archive taken from the given fetcher and address (mirrors, tests). */
+    /**
+     * As above with the archive taken from the given fetcher and address (mirrors, tests). As DL4J's constructors,
+     * declares no checked exception: a missing or corrupt file is an {@link UncheckedIOException} whose cause (a
+     * {@link org.pydl4j.datasets.fetchers.DatasetUnavailableException} when offline) names the file.
+     */
     public Cifar10DataSetIterator(int batchSize, int numExamples, int[] imgDim, DataSetType set, ImageTransform imageTransform, long rngSeed,
-                                  DatasetFetcher fetcher, RemoteFile archive) throws IOException {
-        this(read(fetcher, archive, set, numExamples), batchSize, imgDim, set, imageTransform, rngSeed);
+                                  DatasetFetcher fetcher, RemoteFile archive) {
+        this(readUnchecked(fetcher, archive, set, numExamples), batchSize, imgDim == null ? new int[]{SIDE, SIDE} : imgDim, set, imageTransform, rngSeed);
+    }
+
+    private static byte[] readUnchecked(DatasetFetcher fetcher, RemoteFile archive, DataSetType set, int numExamples) {
+        try {
+            return read(fetcher, archive, set, numExamples);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 
     private Cifar10DataSetIterator(byte[] records, int batch, int[] imgDim, DataSetType set, ImageTransform transform, long seed) {
