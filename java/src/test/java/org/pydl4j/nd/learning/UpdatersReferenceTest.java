@@ -184,4 +184,21 @@ public class UpdatersReferenceTest extends org.pydl4j.nd.DoublePrecisionTests {
             assertTrue(u + ": score " + before + " -> " + after, after < 0.7 * before);
         }
     }
+
+    /** The new updaters survive DL4J's model-zip format (export, then import as a DL4J zip). */
+    @Test
+    public void dl4jZipKeepsTheUpdaters() throws Exception {
+        for (IUpdater u : new IUpdater[]{new RmsProp(0.02, 0.9, 1e-7), new AdaGrad(0.3, 1e-5), new AdaDelta(0.9, 1e-5), new AdaMax(0.01),
+                new Nadam(0.03, 0.8, 0.99, 1e-7), new AMSGrad(0.04), new NoOp()}) {
+            ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(u).graphBuilder().addInputs("in")
+                    .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(2).nOut(2).activation(Activation.SOFTMAX).build(), "in")
+                    .setOutputs("out").build();
+            ComputationGraph net = new ComputationGraph(conf);
+            net.init();
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            org.pydl4j.util.serde.Dl4jZipExporter.write(net, bytes, false);
+            ComputationGraph back = org.pydl4j.util.ModelSerializer.restoreComputationGraph(new java.io.ByteArrayInputStream(bytes.toByteArray()), false);
+            assertEquals(u, ((org.pydl4j.nn.conf.layers.BaseLayer) back.getConfiguration().getLayer("out")).getIUpdater());
+        }
+    }
 }
