@@ -104,6 +104,13 @@ public class DataUtilitiesTest {
             it.reset();
         }
         assertThrows(IllegalArgumentException.class, () -> new ExistingMiniBatchDataSetIterator(dir, "../x-%d.bin"));
+        // DataSets already in memory
+        org.pydl4j.nd.dataset.ExistingDataSetIterator existing = new org.pydl4j.nd.dataset.ExistingDataSetIterator(original);
+        int n = 0;
+        while (existing.hasNext()) assertEquals(original.get(n++).getFeatures(), existing.next().getFeatures());
+        existing.reset();
+        assertTrue(existing.hasNext());
+        assertEquals(3, n);
     }
 
     /**
