@@ -3,6 +3,7 @@ package org.pydl4j.nn.conf;
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.learning.config.IUpdater;
 import org.pydl4j.nd.learning.config.Sgd;
+import org.pydl4j.nn.conf.layers.BaseLayer;
 import org.pydl4j.nn.conf.layers.Layer;
 import org.pydl4j.nn.weights.WeightInit;
 import org.pydl4j.util.json.JsonMapper;
@@ -21,6 +22,8 @@ public class NeuralNetConfiguration {
     private double biasInit = 0.0;
     private double l2 = 0.0;
     private double l2Bias = 0.0;
+    private double weightDecay = 0.0;
+    private double weightDecayBias = 0.0;
     private Double dropOut;
     private ConvolutionMode convolutionMode = ConvolutionMode.Truncate;
     private Layer layer;
@@ -34,6 +37,8 @@ public class NeuralNetConfiguration {
     public double getBiasInit() { return biasInit; }
     public double getL2() { return l2; }
     public double getL2Bias() { return l2Bias; }
+    public double getWeightDecay() { return weightDecay; }
+    public double getWeightDecayBias() { return weightDecayBias; }
     public Double getDropOut() { return dropOut; }
     public ConvolutionMode getConvolutionMode() { return convolutionMode; }
     /** The layer configuration (set for a runtime layer's conf()). */
@@ -46,6 +51,8 @@ public class NeuralNetConfiguration {
     public void setBiasInit(double b) { this.biasInit = b; }
     public void setL2(double l2) { this.l2 = l2; }
     public void setL2Bias(double l2Bias) { this.l2Bias = l2Bias; }
+    public void setWeightDecay(double wd) { this.weightDecay = wd; }
+    public void setWeightDecayBias(double wd) { this.weightDecayBias = wd; }
     public void setDropOut(Double d) { this.dropOut = d; }
     public void setConvolutionMode(ConvolutionMode m) { this.convolutionMode = m; }
 
@@ -94,6 +101,10 @@ public class NeuralNetConfiguration {
         public Builder l2(double l2) { c.l2 = l2; return this; }
         /** L2 regularization coefficient on biases. */
         public Builder l2Bias(double l2Bias) { c.l2Bias = l2Bias; return this; }
+        /** Decoupled weight decay on weights, as DL4J's {@code WeightDecay(coeff, applyLR=true)}: after the updater, update += coeff * lr * w. */
+        public Builder weightDecay(double coefficient) { c.weightDecay = BaseLayer.checkWeightDecay(coefficient); return this; }
+        /** Decoupled weight decay on biases. */
+        public Builder weightDecayBias(double coefficient) { c.weightDecayBias = BaseLayer.checkWeightDecay(coefficient); return this; }
         /** Dropout for every layer's input: the RETAIN probability (inverted dropout, training only), as DL4J. */
         public Builder dropOut(double retainProbability) {
             c.dropOut = NeuralNetConfiguration.checkRetainProbability(retainProbability);
@@ -111,7 +122,8 @@ public class NeuralNetConfiguration {
             Builder b = new Builder();
             NeuralNetConfiguration copy = c.clone();
             b.c.seed = copy.seed; b.c.updater = copy.updater; b.c.weightInit = copy.weightInit; b.c.activation = copy.activation;
-            b.c.biasInit = copy.biasInit; b.c.l2 = copy.l2; b.c.l2Bias = copy.l2Bias; b.c.dropOut = copy.dropOut;
+            b.c.biasInit = copy.biasInit; b.c.l2 = copy.l2; b.c.l2Bias = copy.l2Bias; b.c.weightDecay = copy.weightDecay;
+            b.c.weightDecayBias = copy.weightDecayBias; b.c.dropOut = copy.dropOut;
             b.c.convolutionMode = copy.convolutionMode;
             return b;
         }

@@ -13,6 +13,8 @@ public abstract class BaseLayer extends Layer {
     protected IUpdater updater;
     protected Double l2;
     protected Double l2Bias;
+    protected Double weightDecay;
+    protected Double weightDecayBias;
 
     protected BaseLayer() {}
 
@@ -24,6 +26,8 @@ public abstract class BaseLayer extends Layer {
         this.updater = b.updater == null ? null : b.updater.clone();
         this.l2 = b.l2;
         this.l2Bias = b.l2Bias;
+        this.weightDecay = b.weightDecay;
+        this.weightDecayBias = b.weightDecayBias;
     }
 
     public Activation getActivationFn() { return activation; }
@@ -41,6 +45,18 @@ public abstract class BaseLayer extends Layer {
     public void setL2(Double l2) { this.l2 = l2; }
     public Double getL2Bias() { return l2Bias; }
     public void setL2Bias(Double l2Bias) { this.l2Bias = l2Bias; }
+    public Double getWeightDecay() { return weightDecay; }
+    public void setWeightDecay(Double wd) { this.weightDecay = wd == null ? null : checkWeightDecay(wd); }
+    public Double getWeightDecayBias() { return weightDecayBias; }
+    public void setWeightDecayBias(Double wd) { this.weightDecayBias = wd == null ? null : checkWeightDecay(wd); }
+
+    /** A weight decay coefficient: finite and >= 0. */
+    public static double checkWeightDecay(double coefficient) {
+        if (!(coefficient >= 0) || Double.isInfinite(coefficient)) {
+            throw new IllegalArgumentException("weightDecay must be a finite number >= 0, got " + coefficient);
+        }
+        return coefficient;
+    }
 
     /** True when the layer takes the network's default activation if it has none. */
     protected boolean inheritsActivation() { return true; }
@@ -54,12 +70,21 @@ public abstract class BaseLayer extends Layer {
         if (updater == null) updater = g.getUpdater().clone();
         if (l2 == null) l2 = g.getL2();
         if (l2Bias == null) l2Bias = g.getL2Bias();
+        if (weightDecay == null) weightDecay = g.getWeightDecay();
+        if (weightDecayBias == null) weightDecayBias = g.getWeightDecayBias();
     }
 
     @Override
     public double getL2ByParam(String key) {
         if ("b".equals(key)) return l2Bias == null ? 0 : l2Bias;
         if ("W".equals(key)) return l2 == null ? 0 : l2;
+        return 0;
+    }
+
+    @Override
+    public double getWeightDecayByParam(String key) {
+        if ("b".equals(key)) return weightDecayBias == null ? 0 : weightDecayBias;
+        if ("W".equals(key)) return weightDecay == null ? 0 : weightDecay;
         return 0;
     }
 
@@ -73,6 +98,8 @@ public abstract class BaseLayer extends Layer {
         protected IUpdater updater;
         protected Double l2;
         protected Double l2Bias;
+        protected Double weightDecay;
+        protected Double weightDecayBias;
 
         public T activation(Activation a) { this.activation = a; return self(); }
         public T weightInit(WeightInit w) { this.weightInit = w; return self(); }
@@ -80,5 +107,8 @@ public abstract class BaseLayer extends Layer {
         public T updater(IUpdater u) { this.updater = u; return self(); }
         public T l2(double l2) { this.l2 = l2; return self(); }
         public T l2Bias(double l2Bias) { this.l2Bias = l2Bias; return self(); }
+        /** Decoupled weight decay (DL4J's {@code WeightDecay}, applyLR): after the updater, update += coefficient * lr * W. */
+        public T weightDecay(double coefficient) { this.weightDecay = checkWeightDecay(coefficient); return self(); }
+        public T weightDecayBias(double coefficient) { this.weightDecayBias = checkWeightDecay(coefficient); return self(); }
     }
 }
