@@ -66,12 +66,13 @@ def head_weights(seed: int) -> dict[str, np.ndarray]:
 # ---------------------------------------------------------------------------------------------------- ours
 
 
-def ours_graph(weights: dict, setting: str):
+def ours_graph(weights: dict, setting: str, size: int = SIZE):
     import jpype
 
     from pydl4j_transfer import engine, jvm
 
-    zoo = jvm.java_class("org.pydl4j.zoo.model.EfficientNetLite").builder(0).numClasses(1000).build()
+    zoo = jvm.java_class("org.pydl4j.zoo.model.EfficientNetLite").builder(0).numClasses(1000) \
+        .resolution(int(size)).build()
     base = zoo.init()
     for key, value in weights.items():
         if key.startswith("fc_"):
@@ -107,7 +108,7 @@ def run_ours(weights: dict, x: np.ndarray, y: np.ndarray, runs: int, setting: st
 
     t0 = time.perf_counter()
     jvm.start_jvm(backend=backend)
-    graph = ours_graph(weights, setting)
+    graph = ours_graph(weights, setting, x.shape[2])
     weights.clear()
     setup_s = time.perf_counter() - t0
     xb, yb = jvm.to_indarray(x, copy=None), jvm.to_indarray(y, copy=None)
@@ -274,6 +275,7 @@ def agreement(work: Path, setting: str, layout: str) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--size", type=int, default=SIZE, help="image side (224: the model's; smaller for quick checks)")
     ap.add_argument("--backend", default="cpu", help="engine backend: cpu (default) or reference")
     ap.add_argument("--compare", choices=("torch", "none"), default="torch")
     ap.add_argument("--unfrozen", choices=SETTINGS + ("both",), default="both")
@@ -292,11 +294,11 @@ def main(argv=None) -> int:
     weights, source = lite0_weights(args.seed)
     weights.update(head_weights(args.seed))
     rng = np.random.default_rng(args.seed + 1)
-    x = rng.uniform(-1, 1, (args.batch, 3, SIZE, SIZE)).astype(np.float32)
+    x = rng.uniform(-1, 1, (args.batch, 3, args.size, args.size)).astype(np.float32)
     y = np.eye(CLASSES, dtype=np.float32)[rng.integers(0, CLASSES, args.batch)]
     settings = SETTINGS if args.unfrozen == "both" else (args.unfrozen,)
     load_before = os.getloadavg()
-    print(f"efficientnet-lite0 fine-tuning step: batch {args.batch} x 3 x {SIZE} x {SIZE}, {CLASSES} classes, "
+    print(f"efficientnet-lite0 fine-tuning step: batch {args.batch} x 3 x {args.size} x {args.size}, {CLASSES} classes, "
           f"weights {source}, Adam lr {LR}, {args.threads} threads, {args.runs} timed steps after a warm-up; "
           f"load average {load_before[0]:.2f}", flush=True)
     result = {"model": "efficientnet-lite0", "batch": args.batch, "threads": args.threads, "weights": source,

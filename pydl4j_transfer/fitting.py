@@ -78,11 +78,14 @@ def fit_featurized(helper: "engine.Helper", views: Sequence[tuple[np.ndarray, np
                    rng: np.random.Generator, *, progress: bool = True, desc: str = "train", start_epoch: int = 1,
                    history: Sequence[dict] | None = None,
                    on_batch: Callable[[int, int], None] | None = None,
-                   on_epoch: Callable[[int, list[dict]], None] | None = None) -> FitOutcome:
+                   on_epoch: Callable[[int, list[dict]], None] | None = None,
+                   evaluate_train: bool = True) -> FitOutcome:
     """Trains ``helper``'s unfrozen part for up to ``plan.epochs`` epochs; epoch ``e`` trains on view
     ``(e - 1) % len(views)``. Returns the history (one row per epoch: ``lr``, ``minibatch_loss``, ``train_loss``,
     ``train_accuracy``, ``validation_loss``, ``validation_accuracy``), the kept epoch and whether patience ended it.
-    ``on_batch(epoch, batch)`` and ``on_epoch(epoch, history)`` are the job's hooks (fault injection, checkpoints)."""
+    ``on_batch(epoch, batch)`` and ``on_epoch(epoch, history)`` are the job's hooks (fault injection, checkpoints).
+    ``evaluate_train=False`` skips the pass over the training features after each epoch (their loss and accuracy
+    are then left out; ``minibatch_loss`` remains), which saves a forward pass per epoch on large feature maps."""
     graph = helper.helper.unfrozenGraph()
     steps_per_epoch = math.ceil(len(views[0][0]) / plan.batch_size)
     total = steps_per_epoch * plan.epochs
@@ -112,10 +115,11 @@ def fit_featurized(helper: "engine.Helper", views: Sequence[tuple[np.ndarray, np
                 set_learning_rate(graph, lr)
             rows = order[start:start + plan.batch_size]
             losses.append(helper.fit(x_train[rows], targets[rows]))
-        train_probs = helper.predict(views[0][0])
-        row = {"epoch": epoch, "lr": lr, "minibatch_loss": float(np.mean(losses)) if losses else None,
-               "train_loss": cross_entropy(train_probs, views[0][1]),
-               "train_accuracy": float(np.mean(train_probs.argmax(1) == views[0][1]))}
+        row = {"epoch": epoch, "lr": lr, "minibatch_loss": float(np.mean(losses)) if losses else None}
+        if evaluate_train:
+            train_probs = helper.predict(views[0][0])
+            row["train_loss"] = cross_entropy(train_probs, views[0][1])
+            row["train_accuracy"] = float(np.mean(train_probs.argmax(1) == views[0][1]))
         if validation is not None:
             val_probs = helper.predict(validation[0])
             row["validation_loss"] = cross_entropy(val_probs, validation[1])
@@ -127,7 +131,7 @@ def fit_featurized(helper: "engine.Helper", views: Sequence[tuple[np.ndarray, np
         if on_epoch is not None:
             on_epoch(epoch, outcome.history)
         if hasattr(bar, "set_postfix"):
-            shown = {"loss": f"{row['train_loss']:.3f}"}
+            shown = {"loss": f"{row.get('train_loss', row['minibatch_loss']):.3f}"}
             if validation is not None:
                 shown["val_acc"] = f"{row['validation_accuracy']:.3f}"
             bar.set_postfix(**shown)
