@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import engine, jvm
-from .data import CacheKey, FeatureCache, ImageFolder
+from .data import FeatureCache, ImageFolder
 from .data.augment import HorizontalFlip, RandomResizedCrop
 from .featurize import StepTimer, featurize_files
 from .fitting import FitOutcome, FitPlan, balanced_class_weights, fit_featurized
@@ -109,11 +109,14 @@ def run_finetune(ctx: RecipeContext, settings: RecipeSettings) -> RecipeOutcome:
                                                                 "recipe_settings": settings.to_json()})
         return graph, engine.Helper(graph, input_shape=(3, info.image_size, info.image_size)), meta
 
-    def features(helper, meta, subset: ImageFolder, view=None, what="featurize"):
+    frozen = {}
+
+    def features(helper, meta, subset: ImageFolder, view=None, what="images"):
+        # keyed on the frozen parameters as loaded, as the job's features are (engine.frozen_digest)
+        if meta.feature_vertex not in frozen:
+            frozen[meta.feature_vertex] = engine.frozen_digest(helper.graph, meta.feature_vertex)
         tag = meta.feature_vertex if view is None else f"{meta.feature_vertex}+{view.cache_tag}"
-        key = CacheKey(model_name=meta.model, weights_checksum=meta.weights_checksum, vertex=tag,
-                       preprocess_fingerprint=meta.preprocess["fingerprint"] + f"/{meta.preprocess['resize']}",
-                       image_size=meta.image_size)
+        key = engine.feature_cache_key(meta, frozen[meta.feature_vertex], tag)
         x, ok, bad = featurize_files(subset.paths, helper, meta, cache=FeatureCache(key, ctx.cache_dir),
                                      batch_size=ctx.batch_size, workers=ctx.workers, augment=view,
                                      timer=ctx.timer, counts=ctx.counts, progress=ctx.progress, what=what,
@@ -124,8 +127,8 @@ def run_finetune(ctx: RecipeContext, settings: RecipeSettings) -> RecipeOutcome:
     rng = np.random.default_rng(ctx.seed)
     # phase 1: the classifier on pooled features
     graph1, helper1, meta1 = build(info.feature_vertex, settings.head_learning_rate)
-    train1 = features(helper1, meta1, ctx.train, what="train (pooled)")
-    val1 = features(helper1, meta1, ctx.validation, what="validation (pooled)")
+    train1 = features(helper1, meta1, ctx.train, what="training images (pooled)")
+    val1 = features(helper1, meta1, ctx.validation, what="validation images (pooled)")
     phase1 = fit_featurized(helper1, [train1], val1, num_classes,
                             FitPlan(epochs=settings.head_epochs, batch_size=ctx.batch_size,
                                     learning_rate=settings.head_learning_rate, patience=settings.patience + 1),
@@ -138,8 +141,8 @@ def run_finetune(ctx: RecipeContext, settings: RecipeSettings) -> RecipeOutcome:
     for param in ("W", "b"):   # start from phase 1's classifier
         graph2.getLayer(head).setParam(param, graph1.getLayer(head).getParam(param).dup())
     views = [features(helper2, meta2, ctx.train, RandomResizedCrop(ctx.seed, v),
-                      what=f"train view {v + 1}/{settings.views}") for v in range(settings.views)]
-    val2 = features(helper2, meta2, ctx.validation, what="validation")
+                      what=f"training images (view {v + 1}/{settings.views})") for v in range(settings.views)]
+    val2 = features(helper2, meta2, ctx.validation, what="validation images")
     phase2 = fit_featurized(helper2, views, val2, num_classes,
                             FitPlan(epochs=settings.epochs, batch_size=ctx.batch_size,
                                     learning_rate=settings.learning_rate, warmup_epochs=settings.warmup_epochs,
@@ -149,10 +152,10 @@ def run_finetune(ctx: RecipeContext, settings: RecipeSettings) -> RecipeOutcome:
                             evaluate_train=False)
 
     # the test split, once
-    x_test, y_test = features(helper2, meta2, ctx.test, what="test")
+    x_test, y_test = features(helper2, meta2, ctx.test, what="test images")
     probabilities = helper2.predict(x_test)
     if settings.tta:
-        x_flip, y_flip = features(helper2, meta2, ctx.test, HorizontalFlip(), what="test (mirrored)")
+        x_flip, y_flip = features(helper2, meta2, ctx.test, HorizontalFlip(), what="test images (mirrored)")
         if len(y_flip) == len(y_test):
             probabilities = (probabilities + helper2.predict(x_flip)) / 2
     history = [{**row, "phase": 1} for row in phase1.history] + \
