@@ -35,7 +35,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from child_process import run_child  # noqa: E402
 from featurize import lite0_weights, torch_model  # noqa: E402  (the same weights and PyTorch model)
 
 CLASSES = 5
@@ -239,17 +239,8 @@ def child(args) -> None:
 
 
 def spawn(side: str, setting: str, args, work: Path) -> dict:
-    env = dict(os.environ)
-    threads = str(args.threads)
-    env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads)
-    cmd = [sys.executable, __file__, "--child", "--side", side, "--setting", setting, "--work", str(work),
-           "--runs", str(args.runs), "--threads", threads, "--backend", args.backend]
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    for line in p.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
-    sys.stderr.write(p.stdout[-4000:] + p.stderr[-4000:])
-    raise SystemExit(f"finetune.py: the {side} run ({setting}) failed (exit {p.returncode})")
+    return run_child(__file__, ["--side", side, "--setting", setting, "--work", str(work), "--runs", str(args.runs),
+                                "--backend", args.backend], args.threads, f"{side} ({setting})")
 
 
 def summary(name: str, r: dict, batch: int) -> str:
