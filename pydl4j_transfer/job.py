@@ -228,6 +228,8 @@ class TransferJob:
             counts["resumed_from_epoch"] = start_epoch - 1
         history = self._train(views, val, len(labels), timer, rng=rng, start_epoch=start_epoch,
                               history=history, identity=identity)
+        if val is not None and self.refit:
+            self._refit(views, val, len(labels), labels, timer, rng)
 
         t0 = time.perf_counter()   # the test split, once
         probabilities = self._helper.predict(x_test)
@@ -372,6 +374,19 @@ class TransferJob:
         timer.train += time.perf_counter() - t0
         self._kept_epoch = outcome.best_epoch if self.patience else outcome.history[-1]["epoch"]
         return outcome.history
+
+    def _refit(self, views, validation, num_classes: int, labels: list[str], timer: StepTimer, rng) -> None:
+        """A fresh classifier (same seed) trained on training + validation features for the epochs the validation
+        run chose: the validation images were needed to choose, not to be left out of the final model."""
+        t0 = time.perf_counter()
+        self._prepare(num_classes, labels)
+        views = [(np.concatenate([x, validation[0]]), np.concatenate([y, validation[1]])) for x, y in views]
+        plan = fitting.FitPlan(epochs=self._kept_epoch, batch_size=self.batch_size, learning_rate=self.learning_rate,
+                               warmup_epochs=min(self.warmup_epochs, self._kept_epoch),
+                               cosine=self.schedule == "cosine", label_smoothing=self.label_smoothing)
+        fitting.fit_featurized(self._helper, views, None, num_classes, plan, rng, progress=self.progress,
+                               desc="refit on training + validation", evaluate_train=False, keep_best=False)
+        timer.train += time.perf_counter() - t0
 
     # ------------------------------------------------------------------------------------------------ checkpoints
 

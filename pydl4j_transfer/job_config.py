@@ -209,6 +209,10 @@ class JobConfig:
     patience: int = option(0, "stop when the validation loss has not improved for N epochs, keeping the epoch of "
                            "lowest validation loss (0: train every epoch, keep the last)", COUNT, identity=True,
                            saved=True, cli="--patience", metavar="N")
+    refit: bool = option(True, "after training with the validation split held out, train a fresh classifier on "
+                         "training + validation images for the epochs chosen (all, or the kept one with --patience); "
+                         "--no-refit keeps the model trained without the validation images", FLAG, identity=True,
+                         saved=True, cli="--no-refit")
     schedule: str = option("constant", "learning-rate schedule: constant, or cosine decay to 0 over the epochs",
                            choice("constant", "cosine"), identity=True, saved=True, cli="--schedule",
                            metavar="{constant,cosine}")
@@ -338,7 +342,9 @@ def add_cli_options(parser: argparse.ArgumentParser, overrides: dict[str, str] |
         default = defaults()[name]
         text = (overrides or {}).get(name, o.help)
         if o.kind is FLAG:
-            parser.add_argument(o.cli, dest=name, action="store_true", default=None, help=text)
+            # a flag that is on by default is turned off on the command line (--no-...)
+            parser.add_argument(o.cli, dest=name, action="store_false" if default else "store_true", default=None,
+                                help=text)
             continue
         if default is not None:
             text += f" (default {default})"
