@@ -36,7 +36,7 @@ import org.pydl4j.nd.INDArray;
  *
  * <p>Not provided: top-N accuracy, cost arrays, binary decision thresholds, record metadata, time-series masks.
  */
-public class Evaluation {
+public class Evaluation implements IEvaluation<Evaluation> {
     /** A single-number summary, as ND4J's {@code Evaluation.Metric} (macro averages for more than 2 classes). */
     public enum Metric { ACCURACY, F1, PRECISION, RECALL }
 
@@ -94,6 +94,7 @@ public class Evaluation {
      * Adds a batch: {@code labels} one-hot (or any scores whose argmax is the true class) and {@code predictions}
      * the network output, both {@code [examples, classes]}.
      */
+    @Override
     public void eval(INDArray labels, INDArray predictions) {
         if (labels == null || predictions == null) throw new IllegalArgumentException("Evaluation.eval: labels and predictions must not be null");
         long[] ls = asMatrixShape(labels, "labels"), ps = asMatrixShape(predictions, "predictions");
@@ -149,6 +150,7 @@ public class Evaluation {
     }
 
     /** Adds the counts of {@code other} (same number of classes) to this evaluation. */
+    @Override
     public void merge(Evaluation other) {
         if (other == null || other.numClasses < 0) return;
         if (numClasses < 0) {
@@ -163,6 +165,7 @@ public class Evaluation {
     }
 
     /** Forgets all counted examples (the classes and labels stay). */
+    @Override
     public void reset() {
         if (numClasses > 0) confusion = new ConfusionMatrix(numClasses);
         numRowCounter = 0;
@@ -345,6 +348,7 @@ public class Evaluation {
     // ---------------------------------------------------------------- reports
 
     /** The report in DL4J's layout, with warnings, and the confusion matrix for at most 20 classes. */
+    @Override
     public String stats() { return stats(false); }
 
     /** The report; {@code suppressWarnings} leaves out the excluded-class warnings. */

@@ -30,6 +30,7 @@ import org.pydl4j.earlystopping.termination.MaxScoreIterationTerminationConditio
 import org.pydl4j.earlystopping.termination.MaxTimeIterationTerminationCondition;
 import org.pydl4j.earlystopping.termination.ScoreImprovementEpochTerminationCondition;
 import org.pydl4j.earlystopping.trainer.EarlyStoppingGraphTrainer;
+import org.pydl4j.earlystopping.trainer.EarlyStoppingTrainer;
 import org.pydl4j.eval.Evaluation;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
@@ -43,6 +44,7 @@ import org.pydl4j.nn.conf.ComputationGraphConfiguration;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.layers.OutputLayer;
 import org.pydl4j.nn.graph.ComputationGraph;
+import org.pydl4j.nn.multilayer.MultiLayerNetwork;
 import org.pydl4j.nn.weights.WeightInit;
 
 /** Early stopping: patience on a scripted score, keep-best, savers, calculators, iteration conditions. */
@@ -233,5 +235,23 @@ public class EarlyStoppingTest {
     @Test(expected = IllegalStateException.class)
     public void aRunWithoutAHeldOutScoreIsRefused() {
         new EarlyStoppingConfiguration.Builder<ComputationGraph>().epochTerminationConditions(new MaxEpochsTerminationCondition(2)).build();
+    }
+
+    @Test
+    public void multiLayerNetworkStopsOnPatienceAndKeepsTheBest() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7).updater(new Sgd(0.1)).list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3).activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        ScriptedScore scores = new ScriptedScore(3, 2, 2.5, 2.4, 1, 1);
+        EarlyStoppingConfiguration<MultiLayerNetwork> conf = new EarlyStoppingConfiguration.Builder<MultiLayerNetwork>()
+                .epochTerminationConditions(new MaxEpochsTerminationCondition(6), new ScoreImprovementEpochTerminationCondition(2))
+                .scoreCalculator(scores).build();
+        EarlyStoppingResult<MultiLayerNetwork> result = new EarlyStoppingTrainer(conf, net, data(4)).fit();
+        assertEquals(4, result.getTotalEpochs());
+        assertEquals(1, result.getBestModelEpoch());
+        assertArrayEquals(values(scores.seen.get(1)), values(result.getBestModel().params()), 0f);
+        // the real loss calculator works on this kind too
+        assertTrue(new DataSetLossCalculator(data(12), true).calculateScore(net) > 0);
     }
 }
