@@ -116,6 +116,7 @@ SLOW_JAVA := java -Xmx6g -Dpydl4j.native.dir=build/native/linux-x86_64 -cp $(SLO
 test-slow: setup
 	$(GRADLE) $(GRADLE_FLAGS) -q testClasses
 	$(SLOW_JAVA) org.pydl4j.reliability.LessonPatternSlowCheck 200 5 224
+	$(PY) benchmarks/recipe_finetune.py --min-accuracy 0.95
 
 test-java:
 	$(GRADLE) $(GRADLE_FLAGS) test

@@ -36,7 +36,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -305,17 +304,10 @@ def child(args) -> None:
 
 
 def spawn(side: str, args, work: Path) -> dict:
-    env = dict(os.environ)
-    threads = str(args.threads)
-    env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads)
-    cmd = [sys.executable, __file__, "--child", "--side", side, "--work", str(work), "--model", args.model,
-           "--runs", str(args.runs), "--threads", threads, "--backend", args.backend]
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    for line in p.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
-    sys.stderr.write(p.stdout[-4000:] + p.stderr[-4000:])
-    raise SystemExit(f"featurize.py: the {side} run failed (exit {p.returncode})")
+    from child_process import run_child
+
+    return run_child(__file__, ["--side", side, "--work", str(work), "--model", args.model, "--runs", str(args.runs),
+                                "--backend", args.backend], args.threads, side)
 
 
 def summary(name: str, r: dict, batch: int) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from typing import Sequence
 
 import numpy as np
 
-from . import engine, jvm
-from .data import CacheKey, FeatureCache, decode_many, scan_image_folder
+from . import engine, jvm, provenance
+from .data import CacheKey, FeatureCache, decode_many, file_sha1, scan_image_folder
 from .featurize import StepTimer, expand_images, featurize_files
 from .job_config import POSITIVE, JobConfigError
 from .metrics import Evaluation
@@ -98,30 +99,51 @@ class Classifier:
                         "predictions": [{"label": self.meta.labels[j], "probability": float(p[j])} for j in best]})
         return out
 
-    def evaluate(self, data: str | os.PathLike, *, use_cache: bool = True, batch_size: int = 32) -> dict:
+    def evaluate(self, data: str | os.PathLike, *, use_cache: bool = True, batch_size: int = 32,
+                 test_split: bool = False) -> dict:
         """Accuracy and per-class metrics on every image of ``data`` (class folders named as the training labels).
 
         With ``use_cache`` the frozen part's features come from the feature cache (same key as training) and
-        only the classifier runs on them; without it, every image goes through the full graph.
+        only the classifier runs on them; without it, every image goes through the full graph. With
+        ``test_split`` exactly the saved test split of the training run is scored (``data`` is the training data
+        folder; every file must still be there with the same content). Images the model was trained or validated
+        on are counted in ``seen_in_training`` and a warning is printed: such an accuracy is not held out.
         """
-        folder = scan_image_folder(data, on_empty="warn", min_classes=1)
-        unknown = [name for name in folder.label_names if name not in self.meta.labels]
-        if unknown:
-            raise ValueError(f"evaluate: class folder(s) {', '.join(repr(u) for u in unknown)} in {data} are not "
-                             f"classes of the model ({', '.join(self.meta.labels)}); remove or rename them")
-        remap = np.array([self.meta.labels.index(name) for name in folder.label_names], dtype=np.int64)
-        truth = remap[np.asarray(folder.labels, dtype=np.int64)]
+        if test_split:
+            entries = provenance.saved_test_split(self.meta.extra, data)
+            unknown = sorted({label for _, label, _ in entries} - set(self.meta.labels))
+            if unknown:
+                raise ValueError(f"evaluate: the saved test split names classes {unknown} the model lacks")
+            paths = [p for p, _, _ in entries]
+            truth = np.array([self.meta.labels.index(label) for _, label, _ in entries], dtype=np.int64)
+            hashes = [h for _, _, h in entries]
+        else:
+            folder = scan_image_folder(data, on_empty="warn", min_classes=1)
+            unknown = [name for name in folder.label_names if name not in self.meta.labels]
+            if unknown:
+                raise ValueError(f"evaluate: class folder(s) {', '.join(repr(u) for u in unknown)} in {data} are "
+                                 f"not classes of the model ({', '.join(self.meta.labels)}); remove or rename them")
+            remap = np.array([self.meta.labels.index(name) for name in folder.label_names], dtype=np.int64)
+            truth = remap[np.asarray(folder.labels, dtype=np.int64)]
+            paths = list(folder.paths)
+            hashes = [file_sha1(p) for p in paths]
+        seen = provenance.seen_in_training(self.meta.extra, hashes)
+        if seen["train"] or seen["validation"]:
+            print(f"pydl4j-transfer: warning: {seen['train']} of the {len(paths)} images were used for training and "
+                  f"{seen['validation']} for validation of this model; this accuracy is not a held-out estimate",
+                  file=sys.stderr)
         timer = StepTimer()
         counts = {"decoded": 0, "featurized": 0, "cache_hits": 0}
         t0 = time.perf_counter()
         if use_cache:
-            features, ok, skipped = featurize_files(folder.paths, self.helper(), self.meta,
+            features, ok, skipped = featurize_files(paths, self.helper(), self.meta,
                                                     cache=FeatureCache(self.cache_key(), self.cache_dir),
                                                     batch_size=batch_size, workers=self.workers, timer=timer,
-                                                    counts=counts, progress=self.progress, what="images to evaluate")
+                                                    counts=counts, progress=self.progress, what="images to evaluate",
+                                                    hashes=hashes)
             probs = self.helper().predict(features)
         else:
-            probs, ok, skipped = self.probabilities(folder.paths, batch_size)
+            probs, ok, skipped = self.probabilities(paths, batch_size)
             counts["decoded"] = counts["featurized"] = int(ok.sum())
         if not ok.any():
             example = f" (e.g. {skipped[0]['path']}: {skipped[0]['reason']})" if skipped else ""
@@ -131,7 +153,9 @@ class Classifier:
         return {"accuracy": summary["accuracy"], "labels": list(self.meta.labels), "per_class": summary["per_class"],
                 "confusion_matrix": summary["confusion_matrix"], "n_images": int(ok.sum()), "skipped": skipped,
                 "precision": summary["precision"], "recall": summary["recall"], "f1": summary["f1"],
-                "counts": counts, "seconds": round(time.perf_counter() - t0, 3)}
+                "counts": counts, "seconds": round(time.perf_counter() - t0, 3),
+                "seen_in_training": {"train": seen["train"], "validation": seen["validation"]},
+                "test_split": bool(test_split)}
 
 
 __all__ = ["Classifier"]

@@ -60,7 +60,11 @@ def cmd_train(args) -> int:
 def _train_and_write(job, out: Path) -> int:
     result = job.run()
     write_run(job, result, out)
-    print(f"test accuracy: {result.accuracy:.4f} ({result.counts['test']} images, {len(result.labels)} classes)")
+    kept = result.counts.get("kept_epoch")
+    print(f"test accuracy: {result.accuracy:.4f} ({result.counts['test']} images, {len(result.labels)} classes"
+          + (f"; epoch {kept} kept on validation" if kept is not None and job.patience else "") + ")")
+    for row in result.per_class:
+        print(f"  {row['label']:<20} precision {_f(row['precision'])}  recall {_f(row['recall'])}  n={row['count']}")
     print(f"run dir: {out}")
     return EXIT_OK
 
@@ -75,10 +79,12 @@ def run_folder_contents(folder: Path) -> list[str]:
 
 
 def write_run(job, result, out: Path) -> None:
-    """``model.zip``, ``metrics.json``, ``curves.png`` and ``confusion.png`` of a finished job in ``out``."""
+    """``model.zip``, ``metrics.json``, ``curves.png``, ``confusion.png`` and ``misclassified.png`` of a finished
+    job in ``out``."""
+    from .data import decode_image
     from .data.atomic import atomic_write_bytes
     from .jsonio import strict_dumps
-    from .plots import plot_confusion, plot_curves
+    from .plots import plot_confusion, plot_curves, plot_misclassified
 
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -90,9 +96,13 @@ def write_run(job, result, out: Path) -> None:
     plot_curves(result.history, out / "curves.png", title=f"{job.meta.model} -> {len(result.labels)} classes")
     plot_confusion(result.confusion_matrix, result.labels, out / "confusion.png",
                    title=f"test accuracy {result.accuracy:.3f}")
+    shown = [m for m in result.mistakes if Path(m["path"]).is_file()]
+    plot_misclassified([decode_image(m["path"], 160, "center_crop") for m in shown], [m["true"] for m in shown],
+                       [m["predicted"] for m in shown], [m["probability"] for m in shown], out / "misclassified.png",
+                       title="most confident mistakes on the test split")
     from .engine import share_mode
 
-    for name in ("metrics.json", "curves.png", "confusion.png"):
+    for name in ("metrics.json", "curves.png", "confusion.png", "misclassified.png"):
         share_mode(out / name)
 
 
@@ -100,7 +110,7 @@ def cmd_evaluate(args) -> int:
     from .classifier import Classifier
 
     classifier = Classifier.load(args.model, backend=args.backend, progress=not args.no_progress and not args.json)
-    report = classifier.evaluate(args.data, use_cache=not args.no_cache)
+    report = classifier.evaluate(args.data, use_cache=not args.no_cache, test_split=args.test_split)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -279,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True, help="folder with class sub-folders named as the training classes")
     p.add_argument("--json", action="store_true", help="print a JSON report")
     p.add_argument("--no-cache", action="store_true", help="run every image through the full graph")
+    p.add_argument("--test-split", action="store_true",
+                   help="score exactly the test split saved with the model (--data: the training data folder)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("predict", parents=[common], help="top-k classes of images")

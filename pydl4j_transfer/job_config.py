@@ -201,6 +201,40 @@ class JobConfig:
                           cli="--updater", metavar="{" + ",".join(UPDATERS) + "}")
     l2: float = option(0.0, "L2 regularisation coefficient of the trained part (0: none)",
                        real(lambda x: x >= 0, "a finite number >= 0"), identity=True, saved=True, cli="--l2")
+    validation_fraction: float = option(
+        0.2, "fraction of the training part (not of the whole folder) held out for validation: the kept epoch and "
+        "early stopping are chosen on it, the test split is scored once at the end (0: no validation split)",
+        real(lambda x: 0 <= x < 1, "a number in [0, 1) (e.g. 0.2)"), identity=True, saved=True,
+        cli="--validation-fraction", metavar="F")
+    patience: int = option(0, "stop when the validation loss has not improved for N epochs, keeping the epoch of "
+                           "lowest validation loss (0: train every epoch, keep the last)", COUNT, identity=True,
+                           saved=True, cli="--patience", metavar="N")
+    refit: bool = option(True, "after training with the validation split held out, train a fresh classifier on "
+                         "training + validation images for the epochs chosen (all, or the kept one with --patience); "
+                         "--no-refit keeps the model trained without the validation images", FLAG, identity=True,
+                         saved=True, cli="--no-refit")
+    schedule: str = option("constant", "learning-rate schedule: constant, or cosine decay to 0 over the epochs",
+                           choice("constant", "cosine"), identity=True, saved=True, cli="--schedule",
+                           metavar="{constant,cosine}")
+    warmup_epochs: int = option(0, "epochs of linear learning-rate warmup before the schedule", COUNT, identity=True,
+                                saved=True, cli="--warmup-epochs", metavar="N")
+    label_smoothing: float = option(0.0, "spread this much of each one-hot target evenly over the classes",
+                                    real(lambda x: 0 <= x < 1, "a number in [0, 1) (e.g. 0.1)"), identity=True,
+                                    saved=True, cli="--label-smoothing", metavar="EPS")
+    weight_decay: float = option(0.0, "decoupled (AdamW-style) weight decay of the trained weights, as DL4J's "
+                                 "weightDecay: after each update w -= coefficient * lr * w (0: none)",
+                                 real(lambda x: x >= 0, "a finite number >= 0"), identity=True, saved=True,
+                                 cli="--weight-decay", metavar="WD")
+    class_weights: bool = option(False, "weight each class's loss by n / (classes * count) in the training split "
+                                 "(imbalanced folders; DL4J's weighted LossMCXENT)", FLAG, identity=True, saved=True,
+                                 cli="--class-weights")
+    recipe: str | None = option(None, "a documented recipe: finetune = the classifier on cached features, then the "
+                                "last --unfreeze blocks (default 2) on augmented views with warmup + cosine, label "
+                                "smoothing and weight decay, chosen on validation (see README)",
+                                _optional(choice("finetune")), identity=True, saved=True, cli="--recipe",
+                                metavar="{finetune}")
+    tta: bool = option(False, "with --recipe finetune: average the test predictions of each image and its mirror",
+                       FLAG, identity=True, saved=True, cli="--tta")
     checkpoint_every: int = option(0, "write RUN_DIR/checkpoint.zip (atomically) every N epochs and after the last "
                                    "(0: never)", COUNT, cli="--checkpoint-every", metavar="N")
     run_dir: Path | None = option(None, "run folder: model.zip, metrics.json, plots, checkpoint.zip (locked while "
@@ -225,6 +259,22 @@ class JobConfig:
         if self.unfreeze and self.feature_extractor:
             raise JobConfigError("unfreeze", "unfreeze: pass either feature_extractor or unfreeze, not both "
                                  "(unfreeze=N moves the feature vertex N blocks down)")
+        if self.patience and self.validation_fraction == 0:
+            raise JobConfigError("patience", "patience: early stopping watches the validation split; give "
+                                 "validation_fraction > 0")
+        if self.patience and self.checkpoint_every:
+            raise JobConfigError("patience", "patience: early stopping keeps its best epoch in memory, which a "
+                                 "checkpoint does not hold yet; use one or the other")
+        if self.warmup_epochs > self.epochs:
+            raise JobConfigError("warmup_epochs", f"warmup_epochs: {self.warmup_epochs} is more than the "
+                                 f"{self.epochs} epochs")
+        if self.recipe is not None and (self.feature_extractor or self.augment or self.checkpoint_every
+                                        or self.validation_fraction == 0):
+            raise JobConfigError("recipe", "recipe: finetune chooses its own feature vertices and augmentation, "
+                                 "needs a validation split and writes no checkpoints; leave feature_extractor, "
+                                 "augment, checkpoint_every out and validation_fraction > 0")
+        if self.tta and self.recipe is None:
+            raise JobConfigError("tta", "tta: test-time flip averaging is part of --recipe finetune")
         if self.checkpoint_every and self.run_dir is None:
             raise JobConfigError("checkpoint_every", "checkpoint_every needs run_dir, the folder that gets "
                                  "checkpoint.zip")
@@ -292,7 +342,9 @@ def add_cli_options(parser: argparse.ArgumentParser, overrides: dict[str, str] |
         default = defaults()[name]
         text = (overrides or {}).get(name, o.help)
         if o.kind is FLAG:
-            parser.add_argument(o.cli, dest=name, action="store_true", default=None, help=text)
+            # a flag that is on by default is turned off on the command line (--no-...)
+            parser.add_argument(o.cli, dest=name, action="store_false" if default else "store_true", default=None,
+                                help=text)
             continue
         if default is not None:
             text += f" (default {default})"

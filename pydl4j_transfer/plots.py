@@ -20,27 +20,33 @@ from matplotlib.ticker import MaxNLocator
 from .data.atomic import atomic_write_bytes
 from .text import printable
 
-CURVE_KEYS = {"loss": ("train_loss", "test_loss"), "accuracy": ("train_accuracy", "test_accuracy")}
+CURVE_KEYS = {"loss": ("train_loss", "validation_loss", "test_loss"),
+              "accuracy": ("train_accuracy", "validation_accuracy", "test_accuracy")}
+#: Line style per split (test curves appear only in histories of runs made before the validation split).
+STYLES = {"train": "o-", "validation": "s--", "test": "^:"}
 
 
 def plot_curves(history: Mapping[str, Sequence[float]] | Sequence[Mapping[str, float]],
                 path: str | os.PathLike, *, title: str | None = None) -> Path:
-    """Two panels -- loss and accuracy per epoch, train and test -- saved as a PNG at ``path``.
+    """Loss and accuracy per epoch (train, validation; test for old histories) and, when the history has ``lr``,
+    the learning rate, as panels of a PNG at ``path``.
 
-    ``history`` is either a mapping of per-epoch lists (``train_loss``, ``test_loss``, ``train_accuracy``,
-    ``test_accuracy``; missing ones are left out) or a list of per-epoch mappings with those keys (and
-    optionally ``epoch``). ``None``/NaN values are gaps.
+    ``history`` is either a mapping of per-epoch lists (``train_loss``, ``validation_loss``, ``train_accuracy``,
+    ``validation_accuracy``, ``lr``...; missing ones are left out) or a list of per-epoch mappings with those keys
+    (and optionally ``epoch``). ``None``/NaN values are gaps.
     """
     series, epochs = _normalise_history(history)
-    figure = Figure(figsize=(10, 4), dpi=100)
+    rates = _series(history, "lr")
+    panels = len(CURVE_KEYS) + (1 if rates else 0)
+    figure = Figure(figsize=(5 * panels, 4), dpi=100)
     FigureCanvasAgg(figure)
     for column, (panel, keys) in enumerate(CURVE_KEYS.items()):
-        axes = figure.add_subplot(1, 2, column + 1)
+        axes = figure.add_subplot(1, panels, column + 1)
         for key in keys:
             if key in series:
                 values = series[key]
-                style = "o-" if key.startswith("train") else "s--"
-                axes.plot(epochs[:len(values)], values, style, label=key.split("_")[0], markersize=3)
+                split = key.split("_")[0]
+                axes.plot(epochs[:len(values)], values, STYLES[split], label=split, markersize=3)
         axes.set_xlabel("epoch")
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylabel(panel)
@@ -48,10 +54,53 @@ def plot_curves(history: Mapping[str, Sequence[float]] | Sequence[Mapping[str, f
         axes.grid(True, alpha=0.3)
         if axes.lines:
             axes.legend()
+    if rates:
+        axes = figure.add_subplot(1, panels, panels)
+        axes.plot(epochs[:len(rates)], rates, "o-", markersize=3)
+        axes.set_xlabel("epoch")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_ylabel("learning rate")
+        axes.set_title("learning rate (last step of the epoch)")
+        axes.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
+        axes.grid(True, alpha=0.3)
     if title:
         figure.suptitle(printable(title))
     figure.tight_layout()
     return _save(figure, path)
+
+
+def plot_misclassified(images: Sequence[np.ndarray], true_labels: Sequence[str], predicted_labels: Sequence[str],
+                       probabilities: Sequence[float], path: str | os.PathLike, *,
+                       title: str = "Most confident mistakes") -> Path:
+    """A grid of images (uint8 HWC) with their true label, the predicted label and its probability (the most
+    confident mistakes first, as fastai's top losses), saved as a PNG at ``path``. No mistakes: a short note."""
+    n = len(images)
+    if not (len(true_labels) == len(predicted_labels) == len(probabilities) == n):
+        raise ValueError("plot_misclassified: images, labels and probabilities differ in length")
+    columns = max(1, min(4, n))
+    rows = max(1, math.ceil(n / columns))
+    figure = Figure(figsize=(3 * columns, 3.2 * rows + 0.5), dpi=100)
+    FigureCanvasAgg(figure)
+    if n == 0:
+        axes = figure.add_subplot(1, 1, 1)
+        axes.text(0.5, 0.5, "no misclassified test image", ha="center", va="center")
+        axes.axis("off")
+    for i in range(n):
+        axes = figure.add_subplot(rows, columns, i + 1)
+        axes.imshow(np.asarray(images[i]))
+        axes.set_title(f"true {true_labels[i]}\npredicted {predicted_labels[i]} ({probabilities[i]:.2f})",
+                       fontsize=9)
+        axes.axis("off")
+    figure.suptitle(title)
+    figure.tight_layout()
+    return _save(figure, path)
+
+
+def _series(history, key: str) -> list[float]:
+    if isinstance(history, Mapping):
+        return [_number(v) for v in history.get(key, [])]
+    rows = list(history)
+    return [_number(row.get(key)) for row in rows] if any(key in row for row in rows) else []
 
 
 def plot_confusion(matrix, labels: Sequence[str], path: str | os.PathLike, *, title: str = "Confusion matrix") -> Path:

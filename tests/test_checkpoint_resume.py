@@ -32,8 +32,9 @@ from pydl4j_transfer import checkpoint
 from pydl4j_transfer.hooks import TrainingHooks
 
 EPOCHS = 5
+# no validation split: these runs are about checkpoints (18 training images, 5 minibatches per epoch)
 TRAIN_ARGS = ["--epochs", str(EPOCHS), "--batch-size", "4", "--image-size", "64", "--unfreeze", "1",
-              "--workers", "1", "--no-progress"]
+              "--workers", "1", "--no-progress", "--validation-fraction", "0"]
 DEADLINE = 120
 
 
@@ -158,7 +159,7 @@ def _same_as(jvm, baseline: Path, run: Path, exact: bool) -> float:
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-7)
         for row_a, row_b in zip(history_a, history_b):
             assert row_b["train_loss"] == pytest.approx(row_a["train_loss"], rel=1e-4)
-            assert row_b["test_accuracy"] == row_a["test_accuracy"]
+            assert row_b["train_accuracy"] == row_a["train_accuracy"]
     return rel
 
 

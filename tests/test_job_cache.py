@@ -55,9 +55,9 @@ def test_augmented_views_are_cached_separately(jvm, tmp_path):
     cache = tmp_path / "features"
     plain = _job(data, cache, epochs=2).run()
     augmented = _job(data, cache, epochs=2, augment=True).run()
-    n_train, n_test = plain.counts["train"], plain.counts["test"]
-    # test split: cached plain vectors; train split: 3 augmented views, each featurized once
-    assert augmented.counts["cache_hits"] == n_test
+    n_train, n_test, n_val = plain.counts["train"], plain.counts["test"], plain.counts["validation"]
+    # test and validation splits: cached plain vectors; train split: 3 augmented views, each featurized once
+    assert augmented.counts["cache_hits"] == n_test + n_val
     assert augmented.counts["featurized"] == 3 * n_train
     again = _job(data, cache, epochs=2, augment=True).run()
     assert again.counts["featurized"] == 0

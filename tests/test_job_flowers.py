@@ -38,15 +38,18 @@ def test_default_job_reaches_90_percent(flowers_job):
     # the folder holds 3 byte-identical pairs (one of them filed under two classes): dropped before the split
     assert result.counts["duplicates_dropped"] == 4
     assert len(result.skipped) == 4
-    n = result.counts["train"] + result.counts["test"]
-    assert n == 2930 and abs(result.counts["test"] / n - 0.2) < 0.002
-    assert result.accuracy >= 0.90
+    n = result.counts["train"] + result.counts["validation"] + result.counts["test"]
+    assert n == 2930 and result.counts["test"] == 586
+    assert abs(result.counts["validation"] / (n - 586) - 0.2) < 0.002   # carved from the training 80%
+    assert result.accuracy >= 0.92
     matrix = np.array(result.confusion_matrix)
     assert matrix.shape == (5, 5) and matrix.sum() == result.counts["test"]
     assert np.trace(matrix) / matrix.sum() == pytest.approx(result.accuracy)
     assert [row["label"] for row in result.per_class] == result.labels
     assert len(result.history) == job.epochs
-    assert result.history[-1]["test_accuracy"] == pytest.approx(result.accuracy)
+    # the test split is scored once, at the end: no epoch looked at it
+    assert all(not any(key.startswith("test") for key in row) for row in result.history)
+    assert result.history[-1]["validation_accuracy"] >= 0.88
     assert result.history[-1]["train_loss"] < result.history[0]["train_loss"]
     for key in ("decode", "featurize", "train", "evaluate", "total"):
         assert result.timings[key] >= 0
@@ -55,14 +58,22 @@ def test_default_job_reaches_90_percent(flowers_job):
 def test_split_has_no_leakage(flowers_job):
     job, _ = flowers_job
     train = set(map(str, job.train_set.paths))
+    validation = set(map(str, job.validation_set.paths))
     test = set(map(str, job.test_set.paths))
-    assert not train & test
-    assert len(train | test) == 2930
+    assert not train & test and not validation & test and not train & validation
+    assert len(train | validation | test) == 2930
+    # the test split is exactly the two-way split of the same seed (as before the validation split existed)
+    from pydl4j_transfer.data import scan_image_folder, split_folder
+    from pydl4j_transfer.featurize import dedupe_by_content
+
+    _, two_way_test = split_folder(dedupe_by_content(scan_image_folder(job.data))[0], test_fraction=0.2, seed=42)
+    assert two_way_test.paths == job.test_set.paths
+    train = train | validation
     # no image content on both sides either (byte-identical copies were dropped)
     hashes = job._hashes
     assert not {hashes[p] for p in train} & {hashes[p] for p in test}
     for label, name in enumerate(job.train_set.label_names):
-        n_train = sum(1 for x in job.train_set.labels if x == label)
+        n_train = sum(1 for x in job.train_set.labels + job.validation_set.labels if x == label)
         n_test = sum(1 for x in job.test_set.labels if x == label)
         assert abs(n_test / (n_train + n_test) - 0.2) < 0.005, name
 

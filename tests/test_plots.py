@@ -67,3 +67,24 @@ def test_write_is_atomic(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["curves.png"]
+
+
+def test_curves_with_validation_and_learning_rate(tmp_path):
+    history = [{"epoch": e, "train_loss": 1 / e, "validation_loss": 1.2 / e, "train_accuracy": 0.5 + e / 20,
+                "validation_accuracy": 0.45 + e / 20, "lr": 1e-3 * (6 - e) / 5} for e in range(1, 6)]
+    width, height, _ = png_size(plot_curves(history, tmp_path / "curves.png"))
+    assert (width, height) == (1500, 400)   # a third panel: the learning rate
+
+
+def test_misclassified_grid(tmp_path):
+    from pydl4j_transfer.plots import plot_misclassified
+
+    images = [np.full((32, 32, 3), v, np.uint8) for v in (10, 120, 250)]
+    out = plot_misclassified(images, ["daisy", "roses", "tulips"], ["tulips", "daisy", "roses"], [0.9, 0.8, 0.7],
+                             tmp_path / "misclassified.png")
+    width, height, _ = png_size(out)
+    assert width == 900 and height > 300
+    empty = plot_misclassified([], [], [], [], tmp_path / "none.png")
+    assert png_size(empty)[0] > 0
+    with pytest.raises(ValueError, match="differ in length"):
+        plot_misclassified(images, ["a"], ["b"], [0.5], tmp_path / "bad.png")

@@ -63,6 +63,22 @@ def split_folder(folder: ImageFolder, *, test_fraction: float, seed: int) -> tup
     return folder.subset(indices.train), folder.subset(indices.test)
 
 
+#: Added to the seed for carving validation out of the training part, so that the train/test split stays exactly the
+#: two-way split of the same seed (the test split never moves when a validation split is asked for).
+VALIDATION_SEED_OFFSET = 0x5EED
+
+
+def split_folder_three_way(folder: ImageFolder, *, test_fraction: float, validation_fraction: float,
+                           seed: int) -> tuple[ImageFolder, ImageFolder, ImageFolder]:
+    """(train, validation, test): the test split is exactly ``split_folder``'s for the same seed and fraction;
+    validation is a stratified ``validation_fraction`` of the rest (of the training 80%, not of the whole folder),
+    seeded too. Files are split by path; the caller drops byte-identical duplicates first, so each content lies on
+    one side only."""
+    rest, test = split_folder(folder, test_fraction=test_fraction, seed=seed)
+    train, validation = split_folder(rest, test_fraction=validation_fraction, seed=int(seed) + VALIDATION_SEED_OFFSET)
+    return train, validation, test
+
+
 def _test_count(n: int, fraction: float) -> int:
     if n < 2:
         return 0

@@ -37,6 +37,9 @@ import org.pydl4j.nd.INDArray;
  * <p>Not provided: top-N accuracy, cost arrays, binary decision thresholds, record metadata, time-series masks.
  */
 public class Evaluation implements IEvaluation<Evaluation> {
+    /** A single-number summary, as ND4J's {@code Evaluation.Metric} (macro averages for more than 2 classes). */
+    public enum Metric { ACCURACY, F1, PRECISION, RECALL }
+
     /** Above this many classes {@link #stats()} leaves the confusion matrix out (as DL4J). */
     public static final int CONFUSION_PRINT_MAX_CLASSES = 20;
 
@@ -273,6 +276,17 @@ public class Evaluation implements IEvaluation<Evaluation> {
     public double f1() { return binary() ? f1(binaryPositiveClass) : f1(EvaluationAveraging.Macro); }
 
     /** Macro: mean over the classes whose precision is defined. Micro: from summed counts (equals accuracy). */
+    /** The value of one {@link Metric}, as {@code Evaluation.scoreForMetric}. */
+    public double scoreForMetric(Metric metric) {
+        switch (metric) {
+            case ACCURACY: return accuracy();
+            case F1: return f1();
+            case PRECISION: return precision();
+            case RECALL: return recall();
+            default: throw new IllegalArgumentException("unknown metric " + metric);
+        }
+    }
+
     public double precision(EvaluationAveraging averaging) {
         if (numRowCounter == 0) return 0.0;
         if (averaging == EvaluationAveraging.Micro) {

@@ -26,6 +26,8 @@ public class NeuralNetConfiguration {
     private double biasInit = 0.0;
     private double l2 = 0.0;
     private double l2Bias = 0.0;
+    private double weightDecay = 0.0;
+    private double weightDecayBias = 0.0;
     private Double dropOut;
     private ConvolutionMode convolutionMode = ConvolutionMode.Truncate;
     private double l1 = 0.0;
@@ -52,6 +54,8 @@ public class NeuralNetConfiguration {
     public double getBiasInit() { return biasInit; }
     public double getL2() { return l2; }
     public double getL2Bias() { return l2Bias; }
+    public double getWeightDecay() { return weightDecay; }
+    public double getWeightDecayBias() { return weightDecayBias; }
     public Double getDropOut() { return dropOut; }
     public ConvolutionMode getConvolutionMode() { return convolutionMode; }
     public double getL1() { return l1; }
@@ -74,6 +78,8 @@ public class NeuralNetConfiguration {
     public void setBiasInit(double b) { this.biasInit = b; }
     public void setL2(double l2) { this.l2 = l2; }
     public void setL2Bias(double l2Bias) { this.l2Bias = l2Bias; }
+    public void setWeightDecay(double wd) { this.weightDecay = wd; }
+    public void setWeightDecayBias(double wd) { this.weightDecayBias = wd; }
     public void setDropOut(Double d) { this.dropOut = d; }
     public void setConvolutionMode(ConvolutionMode m) { this.convolutionMode = m; }
 
@@ -131,6 +137,10 @@ public class NeuralNetConfiguration {
         public Builder l2(double l2) { c.l2 = l2; return this; }
         /** L2 regularization coefficient on biases. */
         public Builder l2Bias(double l2Bias) { c.l2Bias = l2Bias; return this; }
+        /** Decoupled weight decay on weights, as DL4J's {@code WeightDecay(coeff, applyLR=true)}: after the updater, update += coeff * lr * w. */
+        public Builder weightDecay(double coefficient) { c.weightDecay = BaseLayer.checkWeightDecay(coefficient); return this; }
+        /** Decoupled weight decay on biases. */
+        public Builder weightDecayBias(double coefficient) { c.weightDecayBias = BaseLayer.checkWeightDecay(coefficient); return this; }
         /** Dropout for every layer's input: the RETAIN probability (inverted dropout, training only), as DL4J. */
         public Builder dropOut(double retainProbability) {
             c.dropOut = NeuralNetConfiguration.checkRetainProbability(retainProbability);

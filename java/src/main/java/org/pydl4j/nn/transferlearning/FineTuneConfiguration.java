@@ -28,6 +28,8 @@ public class FineTuneConfiguration {
     private Long seed;
     private Double l2;
     private Double l2Bias;
+    private Double weightDecay;
+    private Double weightDecayBias;
     private Double dropOut;
     private Activation activation;
     private WeightInit weightInit;
@@ -40,6 +42,8 @@ public class FineTuneConfiguration {
     public Long getSeed() { return seed; }
     public Double getL2() { return l2; }
     public Double getL2Bias() { return l2Bias; }
+    public Double getWeightDecay() { return weightDecay; }
+    public Double getWeightDecayBias() { return weightDecayBias; }
     /** Dropout retain probability, or null when not set. */
     public Double getDropOut() { return dropOut; }
     public Activation getActivation() { return activation; }
@@ -59,6 +63,8 @@ public class FineTuneConfiguration {
             if (updater != null) b.setIUpdater(updater.clone());
             if (l2 != null) b.setL2(l2);
             if (l2Bias != null) b.setL2Bias(l2Bias);
+            if (weightDecay != null) b.setWeightDecay(weightDecay);
+            if (weightDecayBias != null) b.setWeightDecayBias(weightDecayBias);
             if (activation != null) b.setActivation(activation);
             if (weightInit != null) b.setWeightInit(weightInit);
             if (biasInit != null) b.setBiasInit(biasInit);
@@ -75,6 +81,8 @@ public class FineTuneConfiguration {
         if (updater != null) b.updater(updater);
         if (l2 != null) b.l2(l2);
         if (l2Bias != null) b.l2Bias(l2Bias);
+        if (weightDecay != null) b.weightDecay(weightDecay);
+        if (weightDecayBias != null) b.weightDecayBias(weightDecayBias);
         if (dropOut != null) b.dropOut(dropOut);
         if (activation != null) b.activation(activation);
         if (weightInit != null) b.weightInit(weightInit);
@@ -93,6 +101,8 @@ public class FineTuneConfiguration {
                 .biasInit(c.getBiasInit())
                 .l2(c.getL2())
                 .l2Bias(c.getL2Bias())
+                .weightDecay(c.getWeightDecay())
+                .weightDecayBias(c.getWeightDecayBias())
                 .convolutionMode(c.getConvolutionMode());
         if (c.getDropOut() != null) b.dropOut(c.getDropOut());
         return b;
@@ -102,7 +112,8 @@ public class FineTuneConfiguration {
     public String toString() {
         StringBuilder sb = new StringBuilder("FineTuneConfiguration(");
         String sep = "";
-        Object[][] fields = {{"updater", updater}, {"seed", seed}, {"l2", l2}, {"l2Bias", l2Bias}, {"dropOut", dropOut},
+        Object[][] fields = {{"updater", updater}, {"seed", seed}, {"l2", l2}, {"l2Bias", l2Bias}, {"weightDecay", weightDecay},
+                {"weightDecayBias", weightDecayBias}, {"dropOut", dropOut},
                 {"activation", activation}, {"weightInit", weightInit}, {"biasInit", biasInit}, {"convolutionMode", convolutionMode}};
         for (Object[] f : fields) {
             if (f[1] != null) {
@@ -129,6 +140,9 @@ public class FineTuneConfiguration {
         public Builder seed(int seed) { return seed((long) seed); }
         public Builder l2(double l2) { c.l2 = l2; return this; }
         public Builder l2Bias(double l2Bias) { c.l2Bias = l2Bias; return this; }
+        /** Decoupled (AdamW-style) weight decay on the unfrozen layers' weights, as DL4J's {@code weightDecay}. */
+        public Builder weightDecay(double coefficient) { c.weightDecay = BaseLayer.checkWeightDecay(coefficient); return this; }
+        public Builder weightDecayBias(double coefficient) { c.weightDecayBias = BaseLayer.checkWeightDecay(coefficient); return this; }
 
         /** Dropout on each unfrozen layer's input: the RETAIN probability, in (0, 1] (DL4J semantics). */
         public Builder dropOut(double retainProbability) {
@@ -144,7 +158,8 @@ public class FineTuneConfiguration {
         public FineTuneConfiguration build() {
             FineTuneConfiguration out = new FineTuneConfiguration();
             out.updater = c.updater == null ? null : c.updater.clone();
-            out.seed = c.seed; out.l2 = c.l2; out.l2Bias = c.l2Bias; out.dropOut = c.dropOut; out.activation = c.activation;
+            out.seed = c.seed; out.l2 = c.l2; out.l2Bias = c.l2Bias; out.weightDecay = c.weightDecay;
+            out.weightDecayBias = c.weightDecayBias; out.dropOut = c.dropOut; out.activation = c.activation;
             out.weightInit = c.weightInit; out.biasInit = c.biasInit; out.convolutionMode = c.convolutionMode;
             return out;
         }

@@ -52,6 +52,24 @@ final class GraphUtil {
         return out;
     }
 
+    /**
+     * The frozen set grown by the non-layer vertices (element-wise, merge, preprocessor) that read only frozen
+     * vertices: they compute a fixed function of frozen activations, so they belong to the frozen part. Without this a
+     * feature extractor set at a residual add ({@code blocks_5_3_add}) would meet the trained part at the add's two
+     * inputs instead of at the add. Layers are never added (a parameter-free layer such as dropout may be random in
+     * training), nor network outputs.
+     */
+    static Set<String> withFixedVertices(Set<String> frozen, ComputationGraphConfiguration conf) {
+        Set<String> out = new LinkedHashSet<>(frozen);
+        for (String v : conf.topologicalOrder()) {
+            GraphVertex gv = conf.getVertices().get(v);
+            if (gv == null || gv instanceof LayerVertex || out.contains(v) || conf.getNetworkOutputs().contains(v)) continue;
+            List<String> ins = conf.getVertexInputs().get(v);
+            if (ins != null && !ins.isEmpty() && out.containsAll(ins)) out.add(v);
+        }
+        return out;
+    }
+
     /** Layer vertex names of a configuration in the order of its parameters (topological order). */
     static List<String> layerOrder(ComputationGraphConfiguration conf) {
         List<String> out = new ArrayList<>();

@@ -22,7 +22,8 @@ import org.pydl4j.nn.multilayer.MultiLayerNetwork;
  * output never changes, so it can be computed once per example ({@link #featurize}) and the rest trained on it
  * ({@link #fitFeaturized}), saving the expensive forward pass through the frozen layers on every epoch.
  *
- * <p>The frozen part is every frozen layer and everything upstream of one; the boundary is the set of vertices (or
+ * <p>The frozen part is every frozen layer, everything upstream of one, and the parameter-free non-layer vertices
+ * (residual adds, merges) that read only the frozen part; the boundary is the set of vertices (or
  * network inputs) of the frozen part that feed the rest. Featurized features are the boundary activations: for
  * the single-boundary case (a feature extractor such as VGG-16's "fc2"), that vertex's output.
  *
@@ -51,14 +52,15 @@ public class TransferLearningHelper {
             throw new IllegalArgumentException("TransferLearningHelper: the graph has no frozen layers; freeze some with "
                     + "TransferLearning.GraphBuilder.setFeatureExtractor or use TransferLearningHelper(graph, frozenOutputAt...)");
         }
-        Set<String> frozen = GraphUtil.withAncestors(frozenLayers, c.getVertexInputs(), c.getNetworkInputs());
-        for (String v : frozen) {
+        Set<String> upstream = GraphUtil.withAncestors(frozenLayers, c.getVertexInputs(), c.getNetworkInputs());
+        for (String v : upstream) {
             GraphVertex gv = c.getVertices().get(v);
             if (gv instanceof LayerVertex && !(((LayerVertex) gv).getLayerConf() instanceof FrozenLayer) && gv.numParams() > 0) {
                 throw new IllegalArgumentException("TransferLearningHelper: layer '" + v + "' has parameters and is not frozen, but a frozen layer "
                         + "takes its output; freeze it too (setFeatureExtractor freezes everything upstream)");
             }
         }
+        Set<String> frozen = GraphUtil.withFixedVertices(upstream, c);
         for (String out : c.getNetworkOutputs()) {
             if (frozen.contains(out)) throw new IllegalArgumentException("TransferLearningHelper: network output '" + out + "' is frozen: nothing to train");
         }

@@ -22,11 +22,15 @@ public class ComputationGraphUpdater {
         public final String layerName, paramKey;
         public final long offset, length, stateOffset, stateLength;
         public final IUpdater config;
+        /** Decoupled weight decay coefficient (0: none). */
+        public final double weightDecay;
         final GradientUpdater updater;
 
-        Block(String layerName, String paramKey, long offset, long length, long stateOffset, long stateLength, IUpdater config, GradientUpdater u) {
+        Block(String layerName, String paramKey, long offset, long length, long stateOffset, long stateLength, IUpdater config,
+              double weightDecay, GradientUpdater u) {
             this.layerName = layerName; this.paramKey = paramKey; this.offset = offset; this.length = length;
-            this.stateOffset = stateOffset; this.stateLength = stateLength; this.config = config; this.updater = u;
+            this.stateOffset = stateOffset; this.stateLength = stateLength; this.config = config; this.weightDecay = weightDecay;
+            this.updater = u;
         }
     }
 
@@ -54,7 +58,7 @@ public class ComputationGraphUpdater {
                     IUpdater u = conf.getUpdaterByParam(e.getKey());
                     if (u == null) throw new IllegalStateException("layer '" + l.getName() + "': no updater for parameter '" + e.getKey() + "'");
                     long s = u.stateSize(len);
-                    pending.add(new Object[]{l.getName(), e.getKey(), off, len, stateSize, s, u});
+                    pending.add(new Object[]{l.getName(), e.getKey(), off, len, stateSize, s, u, conf.getWeightDecayByParam(e.getKey())});
                     stateSize += s;
                 }
                 off += len;
@@ -65,7 +69,7 @@ public class ComputationGraphUpdater {
             long so = (Long) p[4], sl = (Long) p[5];
             IUpdater u = (IUpdater) p[6];
             INDArray view = sl == 0 ? null : state.get(NDArrayIndex.interval(so, so + sl));
-            blocks.add(new Block((String) p[0], (String) p[1], (Long) p[2], (Long) p[3], so, sl, u, u.instantiate(view, true)));
+            blocks.add(new Block((String) p[0], (String) p[1], (Long) p[2], (Long) p[3], so, sl, u, (Double) p[7], u.instantiate(view, true)));
         }
     }
 
@@ -82,12 +86,21 @@ public class ComputationGraphUpdater {
         state.assign(saved);
     }
 
-    /** Turns gradients into updates and subtracts them from the parameters. */
+    /**
+     * Turns gradients into updates and subtracts them from the parameters. Weight decay is decoupled from the
+     * gradient (as DL4J's {@code WeightDecay} with applyLR, i.e. AdamW): after the updater, update += coeff * lr * w,
+     * so Adam's per-parameter scaling never weakens it.
+     */
     public void update(int iteration, int epoch) {
         for (Block b : blocks) {
             INDArray g = gradients.get(NDArrayIndex.interval(b.offset, b.offset + b.length));
+            INDArray w = params.get(NDArrayIndex.interval(b.offset, b.offset + b.length));
             b.updater.applyUpdater(g, iteration, epoch);
-            Nd4j.getBackend().axpy(-1, g, params.get(NDArrayIndex.interval(b.offset, b.offset + b.length)));
+            if (b.weightDecay > 0) {
+                double lr = b.config.hasLearningRate() ? b.config.getLearningRate(iteration, epoch) : 1.0;
+                Nd4j.getBackend().axpy(b.weightDecay * lr, w, g);
+            }
+            Nd4j.getBackend().axpy(-1, g, w);
         }
     }
 }

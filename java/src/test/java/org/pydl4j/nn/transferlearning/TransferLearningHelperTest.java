@@ -23,6 +23,7 @@ import org.pydl4j.nd.learning.config.Sgd;
 import org.pydl4j.nd.lossfunctions.LossFunctions;
 import org.pydl4j.nn.conf.ComputationGraphConfiguration;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.nn.conf.graph.ElementWiseVertex;
 import org.pydl4j.nn.conf.graph.MergeVertex;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.layers.DenseLayer;
@@ -171,5 +172,33 @@ public class TransferLearningHelperTest {
         DataSet probe = data(3, 5, 2, 77);
         assertArrayEquals(whole.outputSingle(probe.getFeatures()).toFloatVector(),
                 helper.outputFromFeaturized(helper.featurize(probe.getFeatures()))[0].toFloatVector(), 1e-6f);
+    }
+
+    /** in -> d1 -> d2; add(d1, d2) -> d3 -> out: frozen up to the residual add, the frozen part meets the rest at the add. */
+    @Test
+    public void aFeatureExtractorAtAResidualAddIsOneBoundary() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(5).updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).activation(Activation.TANH)
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer("d1", new DenseLayer.Builder().nIn(5).nOut(4).build(), "in")
+                .addLayer("d2", new DenseLayer.Builder().nIn(4).nOut(4).build(), "d1")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "d1", "d2")
+                .addLayer("d3", new DenseLayer.Builder().nIn(4).nOut(4).build(), "add")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
+                        .activation(Activation.SOFTMAX).build(), "d3")
+                .setOutputs("out")
+                .setInputTypes(InputType.feedForward(5))
+                .build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        ComputationGraph frozen = new TransferLearning.GraphBuilder(g).setFeatureExtractor("add").build();
+        TransferLearningHelper helper = new TransferLearningHelper(frozen);
+        assertEquals(List.of("add"), helper.getBoundary());
+        assertTrue(helper.isSharingParameters());
+        DataSet ds = data(4, 5, 2, 9);
+        INDArray[] f = helper.featurize(ds.getFeatures());
+        assertEquals(1, f.length);
+        assertArrayEquals(frozen.outputSingle(ds.getFeatures()).toFloatVector(), helper.outputFromFeaturized(f)[0].toFloatVector(), 1e-6f);
     }
 }

@@ -18,6 +18,8 @@ public abstract class BaseLayer extends Layer {
     protected IUpdater updater;
     protected Double l2;
     protected Double l2Bias;
+    protected Double weightDecay;
+    protected Double weightDecayBias;
     protected Double l1;
     protected Double l1Bias;
     protected GradientNormalization gradientNormalization;
@@ -34,6 +36,8 @@ public abstract class BaseLayer extends Layer {
         this.updater = b.updater == null ? null : b.updater.clone();
         this.l2 = b.l2;
         this.l2Bias = b.l2Bias;
+        this.weightDecay = b.weightDecay;
+        this.weightDecayBias = b.weightDecayBias;
         this.l1 = b.l1;
         this.l1Bias = b.l1Bias;
         this.gradientNormalization = b.gradientNormalization;
@@ -63,6 +67,18 @@ public abstract class BaseLayer extends Layer {
     public void setL2(Double l2) { this.l2 = l2; }
     public Double getL2Bias() { return l2Bias; }
     public void setL2Bias(Double l2Bias) { this.l2Bias = l2Bias; }
+    public Double getWeightDecay() { return weightDecay; }
+    public void setWeightDecay(Double wd) { this.weightDecay = wd == null ? null : checkWeightDecay(wd); }
+    public Double getWeightDecayBias() { return weightDecayBias; }
+    public void setWeightDecayBias(Double wd) { this.weightDecayBias = wd == null ? null : checkWeightDecay(wd); }
+
+    /** A weight decay coefficient: finite and >= 0. */
+    public static double checkWeightDecay(double coefficient) {
+        if (!(coefficient >= 0) || Double.isInfinite(coefficient)) {
+            throw new IllegalArgumentException("weightDecay must be a finite number >= 0, got " + coefficient);
+        }
+        return coefficient;
+    }
     public Double getL1() { return l1; }
     public void setL1(Double l1) { this.l1 = l1; }
     public Double getL1Bias() { return l1Bias; }
@@ -85,6 +101,8 @@ public abstract class BaseLayer extends Layer {
         if (updater == null) updater = g.getUpdater().clone();
         if (l2 == null) l2 = g.getL2();
         if (l2Bias == null) l2Bias = g.getL2Bias();
+        if (weightDecay == null) weightDecay = g.getWeightDecay();
+        if (weightDecayBias == null) weightDecayBias = g.getWeightDecayBias();
         if (l1 == null) l1 = g.getL1();
         if (l1Bias == null) l1Bias = g.getL1Bias();
         if (gradientNormalization == null) gradientNormalization = g.getGradientNormalization();
@@ -106,6 +124,13 @@ public abstract class BaseLayer extends Layer {
     }
 
     @Override
+    public double getWeightDecayByParam(String key) {
+        if ("b".equals(key)) return weightDecayBias == null ? 0 : weightDecayBias;
+        if ("W".equals(key)) return weightDecay == null ? 0 : weightDecay;
+        return 0;
+    }
+
+    @Override
     public IUpdater getUpdaterByParam(String key) { return updater; }
 
     public abstract static class Builder<T extends Builder<T>> extends Layer.Builder<T> {
@@ -116,6 +141,8 @@ public abstract class BaseLayer extends Layer {
         protected IUpdater updater;
         protected Double l2;
         protected Double l2Bias;
+        protected Double weightDecay;
+        protected Double weightDecayBias;
         protected Double l1;
         protected Double l1Bias;
         protected GradientNormalization gradientNormalization;
@@ -137,6 +164,9 @@ public abstract class BaseLayer extends Layer {
         public T updater(IUpdater u) { this.updater = u; return self(); }
         public T l2(double l2) { this.l2 = l2; return self(); }
         public T l2Bias(double l2Bias) { this.l2Bias = l2Bias; return self(); }
+        /** Decoupled weight decay (DL4J's {@code WeightDecay}, applyLR): after the updater, update += coefficient * lr * W. */
+        public T weightDecay(double coefficient) { this.weightDecay = checkWeightDecay(coefficient); return self(); }
+        public T weightDecayBias(double coefficient) { this.weightDecayBias = checkWeightDecay(coefficient); return self(); }
     }
 
     /** A regularization coefficient or threshold: finite and >= 0, else an error naming the setting. */

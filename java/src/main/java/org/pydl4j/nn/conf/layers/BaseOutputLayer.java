@@ -6,29 +6,43 @@ import org.pydl4j.nd.lossfunctions.LossFunctions;
 /** A dense layer with a loss function, as DL4J's BaseOutputLayer. */
 public abstract class BaseOutputLayer extends DenseLayer {
     protected LossFunctions.LossFunction lossFunction = LossFunctions.LossFunction.MCXENT;
+    /** A configured loss instance (weighted LossMCXENT), null when the named {@link #lossFunction} is used. */
+    protected ILossFunction lossFn;
 
     protected BaseOutputLayer() {}
 
     protected BaseOutputLayer(Builder<?> b) {
         super(b.dense);
         this.lossFunction = b.lossFunction;
+        this.lossFn = b.lossFn;
     }
 
     public LossFunctions.LossFunction getLossFunction() { return lossFunction; }
     public void setLossFunction(LossFunctions.LossFunction f) { this.lossFunction = f; }
 
-    /** The loss implementation. */
-    public ILossFunction getLossFn() { return lossFunction.getILossFunction(); }
+    /** The loss implementation: the instance given to the builder, else the named loss's. */
+    public ILossFunction getLossFn() { return lossFn != null ? lossFn : lossFunction.getILossFunction(); }
+
+    /** Sets a loss instance such as {@code new LossMCXENT(classWeights)} (null: back to the named loss). */
+    public void setLossFn(ILossFunction lossFn) { this.lossFn = lossFn; }
 
     /**
      * Output layer builders share the dense builder's settings; this generic wrapper keeps DL4J's fluent style.
      */
     public abstract static class Builder<T extends Builder<T>> extends FeedForwardLayer.Builder<T> {
         protected LossFunctions.LossFunction lossFunction = LossFunctions.LossFunction.MCXENT;
+        protected ILossFunction lossFn;
         protected boolean hasBias = true;
         private DenseLayer.Builder dense;
 
-        public T lossFunction(LossFunctions.LossFunction f) { this.lossFunction = f; return self(); }
+        public T lossFunction(LossFunctions.LossFunction f) { this.lossFunction = f; this.lossFn = null; return self(); }
+
+        /** A loss instance, as DL4J's {@code lossFunction(ILossFunction)}: e.g. {@code new LossMCXENT(classWeights)}. */
+        public T lossFunction(ILossFunction f) {
+            if (f == null) throw new IllegalArgumentException("lossFunction: the loss is null");
+            this.lossFn = f;
+            return self();
+        }
         public T hasBias(boolean hasBias) { this.hasBias = hasBias; return self(); }
 
         /** Copies the common settings into a dense builder for the superclass constructor. */

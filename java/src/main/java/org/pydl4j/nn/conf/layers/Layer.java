@@ -56,6 +56,9 @@ public abstract class Layer implements Cloneable {
     /** False for parameters not trained by gradient (batch norm running statistics, frozen layers). */
     public boolean isTrainableParam(String key) { return true; }
 
+    /** Decoupled weight decay coefficient for a parameter (0: none), applied after the updater scaled by the learning rate. */
+    public double getWeightDecayByParam(String key) { return 0; }
+
     /** L2 coefficient for a parameter (0: none). */
     public double getL2ByParam(String key) { return 0; }
 

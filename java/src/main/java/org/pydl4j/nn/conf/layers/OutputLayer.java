@@ -22,6 +22,9 @@ public class OutputLayer extends BaseOutputLayer {
 
         public Builder(LossFunctions.LossFunction lossFunction) { this.lossFunction = lossFunction; }
 
+        /** With a loss instance, e.g. {@code new OutputLayer.Builder(new LossMCXENT(classWeights))}. */
+        public Builder(org.pydl4j.nd.lossfunctions.ILossFunction lossFunction) { lossFunction(lossFunction); }
+
         public OutputLayer build() { return new OutputLayer(this); }
     }
 }

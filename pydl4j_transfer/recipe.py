@@ -1,0 +1,178 @@
+"""The ``finetune`` recipe: staged fine-tuning chosen on the validation split, the test split scored once.
+
+Phase 1 trains a new classifier on the cached pooled features (the default job's features: a second run reads
+them from the cache). Phase 2 unfreezes the last ``unfreeze`` blocks below the pooled features and trains them, with
+the phase-1 classifier as its start, on their cached input maps of ``views`` augmented views of every training
+image (random resized crop, flip, mild colour jitter; view ``e % views`` in epoch ``e``), with a lower learning rate,
+one warmup epoch then cosine decay, label smoothing, decoupled weight decay, optional class weights; the batch-norm
+layers of the frozen part keep their ImageNet statistics (frozen layers run in inference mode). Both phases keep
+the epoch of lowest validation loss and stop on ``patience``. The test split is predicted once at the end (with
+``tta``: the mean of the image and its mirror).
+
+Why cached views and not a fresh crop every epoch: on a 2-core CPU the frozen part's forward pass is most of a
+training step; featurizing a few views once and reusing them through the cache makes phase 2 cost about what the
+default job costs per view.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from . import engine, jvm
+from .data import FeatureCache, ImageFolder
+from .data.augment import HorizontalFlip, RandomResizedCrop
+from .featurize import StepTimer, featurize_files
+from .fitting import FitOutcome, FitPlan, balanced_class_weights, fit_featurized
+
+
+@dataclass(frozen=True)
+class RecipeSettings:
+    """The recipe's knobs (defaults measured on the flowers; see benchmarks/README.md)."""
+
+    unfreeze: int = 2
+    views: int = 3
+    head_epochs: int = 30
+    head_learning_rate: float = 1e-3
+    epochs: int = 8
+    learning_rate: float = 2e-4
+    warmup_epochs: int = 1
+    patience: int = 3
+    label_smoothing: float = 0.1
+    weight_decay: float = 0.05
+    class_weights: bool = False
+    tta: bool = True
+
+    def __post_init__(self):
+        for name in ("unfreeze", "views", "head_epochs", "epochs"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"recipe setting {name} must be a whole number >= 1, got {value!r}")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class RecipeOutcome:
+    graph: object
+    helper: engine.Helper
+    meta: engine.RunMeta
+    history: list[dict]
+    test_probabilities: np.ndarray
+    test_labels: np.ndarray
+    phases: dict = field(default_factory=dict)
+
+
+@dataclass
+class RecipeContext:
+    """What the job hands the recipe: its splits, the content hashes of their files, and where things live."""
+
+    model: str
+    labels: list[str]
+    train: ImageFolder
+    validation: ImageFolder
+    test: ImageFolder
+    hashes: dict[str, str]
+    seed: int
+    batch_size: int
+    image_size: int | None = None
+    cache_dir: os.PathLike | None = None
+    models_dir: os.PathLike | None = None
+    workers: int | None = None
+    progress: bool = True
+    timer: StepTimer = field(default_factory=StepTimer)
+    counts: dict = field(default_factory=dict)
+    skipped: list = field(default_factory=list)
+
+
+def run_finetune(ctx: RecipeContext, settings: RecipeSettings) -> RecipeOutcome:
+    info = engine.model_info(ctx.model, ctx.image_size)
+    if info.output_vertex is None:
+        raise ValueError(f"model={ctx.model!r} has no classifier to replace; the finetune recipe needs a zoo model "
+                         "with its top")
+    base, checksum = engine.pretrained_graph(info.name, ctx.image_size, models_dir=ctx.models_dir)
+    num_classes = len(ctx.labels)
+    weights = balanced_class_weights(ctx.train.labels, num_classes) if settings.class_weights else None
+    spec = info.preprocess_spec()
+
+    def build(vertex: str, lr: float):
+        graph = engine.build_transfer_graph(base, feature_vertex=vertex, output_vertex=info.output_vertex,
+                                            num_classes=num_classes, learning_rate=lr, seed=ctx.seed,
+                                            weight_decay=settings.weight_decay, class_weights=weights)
+        meta = engine.RunMeta(model=info.name, labels=list(ctx.labels), feature_vertex=vertex,
+                              output_vertex=info.output_vertex, info=info,
+                              preprocess=engine.spec_to_json(spec, info.resize), image_size=info.image_size,
+                              weights_checksum=checksum, extra={"recipe": "finetune",
+                                                                "recipe_settings": settings.to_json()})
+        return graph, engine.Helper(graph, input_shape=(3, info.image_size, info.image_size)), meta
+
+    frozen = {}
+
+    def features(helper, meta, subset: ImageFolder, view=None, what="images"):
+        # keyed on the frozen parameters as loaded, as the job's features are (engine.frozen_digest)
+        if meta.feature_vertex not in frozen:
+            frozen[meta.feature_vertex] = engine.frozen_digest(helper.graph, meta.feature_vertex)
+        tag = meta.feature_vertex if view is None else f"{meta.feature_vertex}+{view.cache_tag}"
+        key = engine.feature_cache_key(meta, frozen[meta.feature_vertex], tag)
+        x, ok, bad = featurize_files(subset.paths, helper, meta, cache=FeatureCache(key, ctx.cache_dir),
+                                     batch_size=ctx.batch_size, workers=ctx.workers, augment=view,
+                                     timer=ctx.timer, counts=ctx.counts, progress=ctx.progress, what=what,
+                                     hashes=[ctx.hashes[os.fspath(p)] for p in subset.paths])
+        ctx.skipped.extend(bad)
+        return x, np.asarray(subset.labels, dtype=np.int64)[ok]
+
+    rng = np.random.default_rng(ctx.seed)
+    # phase 1: the classifier on pooled features
+    graph1, helper1, meta1 = build(info.feature_vertex, settings.head_learning_rate)
+    train1 = features(helper1, meta1, ctx.train, what="training images (pooled)")
+    val1 = features(helper1, meta1, ctx.validation, what="validation images (pooled)")
+    phase1 = fit_featurized(helper1, [train1], val1, num_classes,
+                            FitPlan(epochs=settings.head_epochs, batch_size=ctx.batch_size,
+                                    learning_rate=settings.head_learning_rate, patience=settings.patience + 1),
+                            rng, progress=ctx.progress, desc="phase 1 (classifier)")
+
+    # phase 2: the last blocks and the classifier on cached maps of augmented views
+    vertex = engine.unfreeze_boundary(base, info.feature_vertex, settings.unfreeze)
+    graph2, helper2, meta2 = build(vertex, settings.learning_rate)
+    head = info.output_vertex
+    for param in ("W", "b"):   # start from phase 1's classifier
+        graph2.getLayer(head).setParam(param, graph1.getLayer(head).getParam(param).dup())
+    views = [features(helper2, meta2, ctx.train, RandomResizedCrop(ctx.seed, v),
+                      what=f"training images (view {v + 1}/{settings.views})") for v in range(settings.views)]
+    val2 = features(helper2, meta2, ctx.validation, what="validation images")
+    phase2 = fit_featurized(helper2, views, val2, num_classes,
+                            FitPlan(epochs=settings.epochs, batch_size=ctx.batch_size,
+                                    learning_rate=settings.learning_rate, warmup_epochs=settings.warmup_epochs,
+                                    cosine=True, patience=settings.patience,
+                                    label_smoothing=settings.label_smoothing),
+                            rng, progress=ctx.progress, desc=f"phase 2 (last {settings.unfreeze} blocks)",
+                            evaluate_train=False)
+
+    # the test split, once
+    x_test, y_test = features(helper2, meta2, ctx.test, what="test images")
+    probabilities = helper2.predict(x_test)
+    if settings.tta:
+        x_flip, y_flip = features(helper2, meta2, ctx.test, HorizontalFlip(), what="test images (mirrored)")
+        if len(y_flip) == len(y_test):
+            probabilities = (probabilities + helper2.predict(x_flip)) / 2
+    history = [{**row, "phase": 1} for row in phase1.history] + \
+              [{**row, "phase": 2, "epoch": row["epoch"] + len(phase1.history)} for row in phase2.history]
+    meta2.extra["phases"] = _phases(phase1, phase2, vertex)
+    return RecipeOutcome(graph=graph2, helper=helper2, meta=meta2, history=history,
+                         test_probabilities=probabilities, test_labels=y_test, phases=meta2.extra["phases"])
+
+
+def _phases(phase1: FitOutcome, phase2: FitOutcome, vertex: str) -> dict:
+    def describe(outcome: FitOutcome) -> dict:
+        best = next((r for r in outcome.history if r["epoch"] == outcome.best_epoch), {})
+        return {"epochs_run": len(outcome.history), "best_epoch": outcome.best_epoch,
+                "stopped_early": outcome.stopped_early, "validation_loss": best.get("validation_loss"),
+                "validation_accuracy": best.get("validation_accuracy")}
+
+    return {"phase1": describe(phase1), "phase2": {**describe(phase2), "feature_vertex": vertex}}
+
+
+__all__ = ["RecipeContext", "RecipeOutcome", "RecipeSettings", "run_finetune"]

@@ -1,0 +1,100 @@
+"""The job's validation split, early stopping, schedule, the saved split record and the finetune recipe, on a small
+slice of the flowers (64x64 inputs, so that the whole module runs in a minute or two)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from job_support import TEST_HOME, small_flowers
+
+from pydl4j_transfer.classifier import Classifier
+from pydl4j_transfer.job import TransferJob
+from pydl4j_transfer.job_config import JobConfigError
+
+
+def _job(data, cache, **kwargs):
+    return TransferJob(data=data, progress=False, cache_dir=cache, models_dir=TEST_HOME / "models", image_size=64,
+                       **kwargs)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return small_flowers(tmp_path_factory.mktemp("flowers") / "data", per_class=10)
+
+
+def test_validation_drives_training_and_the_test_split_is_scored_once(jvm, data, tmp_path):
+    job = _job(data, tmp_path / "cache", epochs=4)
+    result = job.run()
+    assert result.counts["test"] == 10 and result.counts["validation"] == 10 and result.counts["train"] == 30
+    assert all("validation_accuracy" in row and not any(k.startswith("test") for k in row) for row in result.history)
+    split = job.meta.extra["splits"]
+    assert len(split["train"]) == 30 and len(split["validation"]) == 10 and len(split["test"]) == 10
+    model = job.save(tmp_path / "model.zip")
+    classifier = Classifier.load(model, cache_dir=tmp_path / "cache")
+    again = classifier.evaluate(data, test_split=True)
+    assert again["n_images"] == 10 and again["accuracy"] == pytest.approx(result.accuracy)
+    assert again["seen_in_training"] == {"train": 0, "validation": 0}
+    # the whole folder: 40 of its 50 images were used for training or validation, and evaluate says so
+    everything = classifier.evaluate(data)
+    assert everything["seen_in_training"] == {"train": 30, "validation": 10}
+
+
+def test_saved_test_split_must_be_unchanged(jvm, data, tmp_path):
+    job = _job(data, tmp_path / "cache", epochs=1)
+    job.run()
+    model = job.save(tmp_path / "model.zip")
+    entry = job.meta.extra["splits"]["test"][0]
+    copy = tmp_path / "copy"
+    import shutil
+
+    shutil.copytree(data, copy, symlinks=False)
+    (copy / entry["path"]).write_bytes(b"not the same image")
+    with pytest.raises(ValueError, match="has changed"):
+        Classifier.load(model, cache_dir=tmp_path / "cache").evaluate(copy, test_split=True)
+
+
+def test_patience_stops_early_and_keeps_the_best_epoch(jvm, data, tmp_path):
+    # a large learning rate overfits 30 images within a few epochs: the validation loss turns up
+    job = _job(data, tmp_path / "cache", epochs=40, learning_rate=0.05, patience=2)
+    result = job.run()
+    losses = [row["validation_loss"] for row in result.history]
+    assert len(losses) < 40, "patience was ignored"
+    kept = result.counts["kept_epoch"]
+    assert losses[kept - 1] == min(losses)
+    assert len(losses) == kept + 2   # stopped 2 epochs after the last improvement
+
+
+def test_cosine_schedule_with_warmup_is_followed(jvm, data, tmp_path):
+    result = _job(data, tmp_path / "cache", epochs=4, schedule="cosine", warmup_epochs=1,
+                  learning_rate=1e-3).run()
+    rates = [row["lr"] for row in result.history]
+    assert rates[0] == pytest.approx(1e-3) and rates[-1] == pytest.approx(0.0, abs=1e-12)
+    assert rates[1] > rates[2] > rates[3]
+
+
+def test_bad_combinations_are_refused(tmp_path):
+    with pytest.raises(JobConfigError, match="patience"):
+        TransferJob(data=tmp_path, patience=3, validation_fraction=0)
+    with pytest.raises(JobConfigError, match="recipe"):
+        TransferJob(data=tmp_path, recipe="finetune", augment=True)
+    with pytest.raises(JobConfigError, match="tta"):
+        TransferJob(data=tmp_path, tta=True)
+
+
+def test_finetune_recipe_on_a_subset(jvm, data, tmp_path):
+    """The recipe end to end (its full-size run is `make test-slow`): both phases chosen on validation, the last
+    2 blocks trained from blocks_5_3_add, the test split predicted once with flip averaging."""
+    job = _job(data, tmp_path / "cache", recipe="finetune", tta=True, seed=7)
+    result = job.run()
+    phases = [row["phase"] for row in result.history]
+    assert phases[0] == 1 and phases[-1] == 2 and sorted(phases) == phases
+    assert job.meta.feature_vertex == "blocks_5_3_add"
+    assert all("validation_loss" in row and not any(k.startswith("test") for k in row) for row in result.history)
+    assert job.meta.extra["phases"]["phase2"]["best_epoch"] is not None
+    assert 0.0 <= result.accuracy <= 1.0 and result.counts["test"] == 10
+    # the kept model predicts the test images as the run scored them (full graph, no cache, no flip averaging)
+    model = job.save(tmp_path / "model.zip")
+    report = Classifier.load(model).evaluate(data, test_split=True, use_cache=False)
+    assert report["n_images"] == 10
+    assert abs(report["accuracy"] - result.accuracy) <= 0.2 + 1e-9   # flip averaging may change 2 of 10
