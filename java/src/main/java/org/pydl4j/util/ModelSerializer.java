@@ -46,8 +46,11 @@ public final class ModelSerializer {
     public static final String COEFFICIENTS_BIN = "coefficients.bin";
     public static final String UPDATER_BIN = "updaterState.bin";
     public static final String PYDL4J_JSON = "pydl4j.json";
-    /** Version of the pydl4j model format written by this class. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * 2: configurations name their types with stable names ({@code "@type"}, see util.json.TypeNames); 1: Java
+     * class names ({@code "@class"}). Both are read.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     // ---------------------------------------------------------------- writing
 

@@ -42,6 +42,7 @@ public final class LayerKinds {
         }
         BY_NAME.put(kind.name(), kind);
         BY_CLASS.put(kind.configClass(), kind);
+        org.pydl4j.util.json.TypeNames.register(kind.name(), kind.configClass());   // the saved configuration's type name
         return kind;
     }
 
