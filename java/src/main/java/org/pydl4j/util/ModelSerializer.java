@@ -194,9 +194,10 @@ public final class ModelSerializer {
         if (e == null) throw new IOException(source + ": no " + entry + " in the model zip (entries: " + ModelZips.entryNames(zip) + ")");
         try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
             return Nd4jBinary.read(in, source + ":" + entry, expected, expected);
+        } catch (org.pydl4j.util.serde.ModelFileException ex) {
+            throw ex;   // already names the file
         } catch (IOException ex) {   // ZipException, or an EOFException without message from a damaged entry
-            if (ex.getMessage() != null && ex.getMessage().startsWith(source)) throw ex;
-            throw new IOException(source + ":" + entry + " cannot be read (corrupt zip): " + ex, ex);
+            throw new org.pydl4j.util.serde.ModelFileException(source + ":" + entry, source + ":" + entry + " cannot be read (corrupt zip): " + ex, ex);
         }
     }
 }
