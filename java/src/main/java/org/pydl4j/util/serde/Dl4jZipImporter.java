@@ -52,7 +52,7 @@ public final class Dl4jZipImporter {
             throw new IOException(source + ": no coefficients.bin in the DL4J model zip (entries: " + ModelZips.entryNames(zip) + ")");
         }
         INDArray flat;
-        try (InputStream in = zip.getInputStream(coef)) {
+        try (InputStream in = ModelZips.entryStream(zip, coef, source)) {
             flat = Nd4jBinary.read(new java.io.BufferedInputStream(in, 1 << 16), source + ":coefficients.bin", total, total);
         } catch (ModelFileException e) {
             throw e;   // already names the file
@@ -73,6 +73,7 @@ public final class Dl4jZipImporter {
             Dl4jParams.importLayer(v, flat, off, params);
             off += Dl4jParams.numParams(v);
         }
+        FiniteParams.check(graph, source);
         return graph;
     }
 
