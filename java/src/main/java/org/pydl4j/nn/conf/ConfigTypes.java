@@ -38,6 +38,18 @@ public final class ConfigTypes {
         TypeNames.register("updater.Sgd", Sgd.class);
         TypeNames.register("updater.Nesterovs", Nesterovs.class);
         TypeNames.register("updater.Adam", Adam.class);
+        for (Class<?> u : new Class<?>[]{org.pydl4j.nd.learning.config.AMSGrad.class, org.pydl4j.nd.learning.config.AdaDelta.class,
+                org.pydl4j.nd.learning.config.AdaGrad.class, org.pydl4j.nd.learning.config.AdaMax.class, org.pydl4j.nd.learning.config.Nadam.class,
+                org.pydl4j.nd.learning.config.NoOp.class, org.pydl4j.nd.learning.config.RmsProp.class}) {
+            TypeNames.register("updater." + u.getSimpleName(), u);
+        }
+        for (Class<?> d : new Class<?>[]{org.pydl4j.nn.conf.distribution.BinomialDistribution.class, org.pydl4j.nn.conf.distribution.ConstantDistribution.class,
+                org.pydl4j.nn.conf.distribution.GaussianDistribution.class, org.pydl4j.nn.conf.distribution.LogNormalDistribution.class,
+                org.pydl4j.nn.conf.distribution.NormalDistribution.class, org.pydl4j.nn.conf.distribution.TruncatedNormalDistribution.class,
+                org.pydl4j.nn.conf.distribution.UniformDistribution.class}) {
+            TypeNames.register("distribution." + d.getSimpleName(), d);
+        }
+        TypeNames.register("MultiLayerConfiguration", MultiLayerConfiguration.class);
         LayerKinds.all();   // the layer kinds register their names
     }
 
