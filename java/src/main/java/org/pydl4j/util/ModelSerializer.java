@@ -52,8 +52,11 @@ public final class ModelSerializer {
     public static final String COEFFICIENTS_BIN = "coefficients.bin";
     public static final String UPDATER_BIN = "updaterState.bin";
     public static final String PYDL4J_JSON = "pydl4j.json";
-    /** Version of the pydl4j model format written by this class. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * 2: configurations name their types with stable names ({@code "@type"}, see util.json.TypeNames); 1: Java
+     * class names ({@code "@class"}). Both are read.
+     */
+    public static final int FORMAT_VERSION = 2;
     private static final String CG_TYPE = "ComputationGraph", MLN_TYPE = "MultiLayerNetwork";
 
     // ---------------------------------------------------------------- writing
@@ -273,9 +276,10 @@ public final class ModelSerializer {
         if (e == null) throw new IOException(source + ": no " + entry + " in the model zip (entries: " + ModelZips.entryNames(zip) + ")");
         try (InputStream in = new BufferedInputStream(ModelZips.entryStream(zip, e, source), 1 << 16)) {
             return Nd4jBinary.read(in, source + ":" + entry, expected, expected);
+        } catch (org.pydl4j.util.serde.ModelFileException ex) {
+            throw ex;   // already names the file
         } catch (IOException ex) {   // ZipException, or an EOFException without message from a damaged entry
-            if (ex.getMessage() != null && ex.getMessage().startsWith(source)) throw ex;
-            throw new IOException(source + ":" + entry + " cannot be read (corrupt zip): " + ex, ex);
+            throw new org.pydl4j.util.serde.ModelFileException(source + ":" + entry, source + ":" + entry + " cannot be read (corrupt zip): " + ex, ex);
         }
     }
 }

@@ -330,7 +330,8 @@ public class ModelSerializerTest {
         String meta = new String(entriesOf(f).get("pydl4j.json"), StandardCharsets.UTF_8);
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) org.pydl4j.util.json.Json.parse(meta);
-        assertEquals(1L, m.get("formatVersion"));
+        assertEquals((long) ModelSerializer.FORMAT_VERSION, m.get("formatVersion"));
+        assertEquals(2, ModelSerializer.FORMAT_VERSION);
         assertEquals(1L, m.get("iterationCount"));
         assertEquals("FLOAT", m.get("dataType"));
         assertEquals(g.numParams(), ((Number) m.get("numParams")).longValue());

@@ -171,9 +171,13 @@ public class ComputationGraphConfiguration implements Cloneable {
 
     // ---------------------------------------------------------------- JSON
 
-    public String toJson() { return JsonMapper.toJson(this); }
+    public String toJson() {
+        ConfigTypes.ensureRegistered();
+        return JsonMapper.toJson(this);
+    }
 
     public static ComputationGraphConfiguration fromJson(String json) {
+        ConfigTypes.ensureRegistered();
         ComputationGraphConfiguration c = JsonMapper.fromJson(json, ComputationGraphConfiguration.class);
         if (c.networkInputTypes == null) c.networkInputTypes = new ArrayList<>();
         return c;

@@ -104,9 +104,15 @@ public class NeuralNetConfiguration {
     @Override
     public NeuralNetConfiguration clone() { return JsonMapper.deepCopy(this); }
 
-    public String toJson() { return JsonMapper.toJson(this); }
+    public String toJson() {
+        ConfigTypes.ensureRegistered();
+        return JsonMapper.toJson(this);
+    }
 
-    public static NeuralNetConfiguration fromJson(String json) { return JsonMapper.fromJson(json, NeuralNetConfiguration.class); }
+    public static NeuralNetConfiguration fromJson(String json) {
+        ConfigTypes.ensureRegistered();
+        return JsonMapper.fromJson(json, NeuralNetConfiguration.class);
+    }
 
     @Override
     public String toString() { return toJson(); }

@@ -594,7 +594,7 @@ final class InferenceFusion {
                     case CONV: {
                         long nIn = it.conv.layerConf().getNIn();
                         if (xs[1] != nIn) {
-                            throw new IllegalArgumentException("layer '" + it.conv.getName() + "' (" + it.conv.layerConf().getClass().getSimpleName()
+                            throw new VertexShapeException("layer '" + it.conv.getName() + "' (" + it.conv.layerConf().getClass().getSimpleName()
                                     + "): nIn=" + nIn + " channels but input has shape " + Arrays.toString(xs) + " (" + xs[1] + " channels)");
                         }
                         ConvParams p = it.conv.layerConf().convParams(xs[2], xs[3]);
@@ -607,7 +607,7 @@ final class InferenceFusion {
                     case BN: {
                         long c = xs[1];
                         if (it.bn.getParam("gamma").length() != c) {
-                            throw new IllegalArgumentException("layer '" + it.name + "' (BatchNormalization): nIn=" + it.bn.getParam("gamma").length()
+                            throw new VertexShapeException("layer '" + it.name + "' (BatchNormalization): nIn=" + it.bn.getParam("gamma").length()
                                     + " but input has shape " + Arrays.toString(xs));
                         }
                         v = spec.conv(x, new long[]{c, 1, 1, 1}, true, new ConvParams(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, (int) c), it.act);
@@ -654,10 +654,11 @@ final class InferenceFusion {
                     default:
                         throw new IllegalStateException("unknown item " + it.kind);
                 }
+            } catch (VertexShapeException e) {
+                throw e;   // names the vertex already
             } catch (IllegalArgumentException e) {
                 String who = it.conv != null ? it.conv.getName() : it.name;
-                throw e.getMessage() != null && e.getMessage().contains("'" + who + "'") ? e
-                        : new IllegalArgumentException("vertex '" + who + "': " + e.getMessage(), e);
+                throw new VertexShapeException("vertex '" + who + "': " + e.getMessage(), e);
             }
             value.put(it.name, v);
             if (s.produces.contains(it.name)) {
@@ -667,6 +668,13 @@ final class InferenceFusion {
             }
         }
         return new CompiledSegment(spec, nodeItems, outputNames, globalPools, aliases);
+    }
+
+    /** An input that does not fit a vertex of a segment; the message names the vertex. */
+    static final class VertexShapeException extends IllegalArgumentException {
+        VertexShapeException(String message) { super(message); }
+
+        VertexShapeException(String message, Throwable cause) { super(message, cause); }
     }
 
     /** Batch norm as a per-channel affine map: weights [C,1,1,1] = gamma / sqrt(var + eps), bias = beta - mean * scale. */

@@ -45,7 +45,7 @@ public class ComputationGraphUpdater {
     public ComputationGraphUpdater(List<Layer> layers, long[] offsets, INDArray flatParams, INDArray flatGradients) {
         this.params = flatParams;
         this.gradients = flatGradients;
-        List<Object[]> pending = new ArrayList<>();
+        List<Pending> pending = new ArrayList<>();
         long stateSize = 0;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
@@ -58,20 +58,23 @@ public class ComputationGraphUpdater {
                     IUpdater u = conf.getUpdaterByParam(e.getKey());
                     if (u == null) throw new IllegalStateException("layer '" + l.getName() + "': no updater for parameter '" + e.getKey() + "'");
                     long s = u.stateSize(len);
-                    pending.add(new Object[]{l.getName(), e.getKey(), off, len, stateSize, s, u, conf.getWeightDecayByParam(e.getKey())});
+                    pending.add(new Pending(l.getName(), e.getKey(), off, len, stateSize, s, u, conf.getWeightDecayByParam(e.getKey())));
                     stateSize += s;
                 }
                 off += len;
             }
         }
         state = Nd4j.zeros(flatParams.dataType(), stateSize);
-        for (Object[] p : pending) {
-            long so = (Long) p[4], sl = (Long) p[5];
-            IUpdater u = (IUpdater) p[6];
-            INDArray view = sl == 0 ? null : state.get(NDArrayIndex.interval(so, so + sl));
-            blocks.add(new Block((String) p[0], (String) p[1], (Long) p[2], (Long) p[3], so, sl, u, (Double) p[7], u.instantiate(view, true)));
+        for (Pending p : pending) {
+            INDArray view = p.stateLength() == 0 ? null : state.get(NDArrayIndex.interval(p.stateOffset(), p.stateOffset() + p.stateLength()));
+            blocks.add(new Block(p.layer(), p.param(), p.offset(), p.length(), p.stateOffset(), p.stateLength(), p.updater(), p.weightDecay(),
+                    p.updater().instantiate(view, true)));
         }
     }
+
+    /** A block known before the state array exists (its size is the sum of all blocks' state). */
+    private record Pending(String layer, String param, long offset, long length, long stateOffset, long stateLength, IUpdater updater,
+                           double weightDecay) {}
 
     public List<Block> getBlocks() { return Collections.unmodifiableList(blocks); }
 

@@ -14,13 +14,19 @@ import java.util.Map;
 
 /**
  * Maps configuration objects to JSON trees and back by reflection over their (non-static, non-transient) fields,
- * superclass fields first. Objects carry their class in an {@code "@class"} member so that polymorphic fields
- * (a layer, a vertex, an updater) read back as the right type. Classes need a no-argument constructor (any access).
+ * superclass fields first. Objects carry their stable type name ({@link TypeNames}) in a {@code "@type"} member so
+ * that polymorphic fields (a layer, a vertex, an updater) read back as the right type. Files written before type
+ * names (format 1) carry {@code "@class"} Java class names instead: those are still read, but only for classes
+ * of this library ({@code org.pydl4j.}) that fit the expected type. Classes need a no-argument constructor.
  */
 public final class JsonMapper {
     private JsonMapper() {}
 
+    /** Format 1 (legacy): the Java class name. Read, and written only for a class without a type name. */
     public static final String CLASS_KEY = "@class";
+    /** The stable type name ({@link TypeNames}). */
+    public static final String TYPE_KEY = "@type";
+    private static final String OWN_PACKAGE = "org.pydl4j.";
 
     /** JSON text of an object. */
     public static String toJson(Object o) { return Json.write(toTree(o)); }
@@ -68,7 +74,8 @@ public final class JsonMapper {
             return m;
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put(CLASS_KEY, v.getClass().getName());
+        String type = TypeNames.nameOf(v.getClass());
+        if (type != null) m.put(TYPE_KEY, type); else m.put(CLASS_KEY, v.getClass().getName());
         for (Field f : fields(v.getClass())) {
             try {
                 m.put(f.getName(), toTree(f.get(v)));
@@ -135,7 +142,7 @@ public final class JsonMapper {
             for (Map.Entry<String, Object> e : ((Map<String, Object>) json).entrySet()) out.put(e.getKey(), readValue(e.getValue(), val));
             return out;
         }
-        if (json instanceof Map && ((Map<String, Object>) json).containsKey(CLASS_KEY)) {
+        if (json instanceof Map && (((Map<String, Object>) json).containsKey(TYPE_KEY) || ((Map<String, Object>) json).containsKey(CLASS_KEY))) {
             return readObject((Map<String, Object>) json, raw);
         }
         if (raw == Object.class) {
@@ -147,16 +154,8 @@ public final class JsonMapper {
     }
 
     private static Object readObject(Map<String, Object> m, Class<?> expected) {
-        String name = (String) m.get(CLASS_KEY);
-        Class<?> c;
-        try {
-            c = Class.forName(name);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("unknown class '" + name + "' in JSON", e);
-        }
-        if (!expected.isAssignableFrom(c)) {
-            throw new IllegalArgumentException("JSON class " + name + " is not a " + expected.getName());
-        }
+        Class<?> c = typeOf(m, expected);
+        String name = c.getName();
         Object o;
         try {
             Constructor<?> k = c.getDeclaredConstructor();
@@ -176,6 +175,26 @@ public final class JsonMapper {
             }
         }
         return o;
+    }
+
+    /** The class an object's "@type" (or legacy "@class") names; anything unknown or unexpected is refused. */
+    private static Class<?> typeOf(Map<String, Object> m, Class<?> expected) {
+        Object type = m.get(TYPE_KEY);
+        Class<?> c;
+        if (type != null) {
+            c = TypeNames.classOf(String.valueOf(type));
+            if (c == null) throw new IllegalArgumentException("unknown type '" + type + "' in JSON (a newer library's file, or a layer kind not registered)");
+        } else {
+            String name = String.valueOf(m.get(CLASS_KEY));
+            if (!name.startsWith(OWN_PACKAGE)) throw new IllegalArgumentException("JSON names class '" + name + "', which is not one of this library's");
+            try {
+                c = Class.forName(name, false, JsonMapper.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalArgumentException("unknown class '" + name + "' in JSON", e);
+            }
+        }
+        if (!expected.isAssignableFrom(c)) throw new IllegalArgumentException("JSON type " + (type != null ? type : c.getName()) + " is not a " + expected.getName());
+        return c;
     }
 
     private static double toDouble(Object json) {

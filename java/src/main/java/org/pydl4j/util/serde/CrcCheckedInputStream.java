@@ -13,11 +13,11 @@ import java.util.zip.CRC32;
  */
 public final class CrcCheckedInputStream extends FilterInputStream {
     /** The bytes of an entry do not match its declared CRC-32: the file is damaged. */
-    public static final class CrcMismatchException extends IOException {
+    public static final class CrcMismatchException extends ModelFileException {
         private final String entry;
 
         CrcMismatchException(String entry, long declared, long actual) {
-            super(entry + ": CRC-32 mismatch (declared " + Long.toHexString(declared) + ", content "
+            super(entry, entry + ": CRC-32 mismatch (declared " + Long.toHexString(declared) + ", content "
                     + Long.toHexString(actual) + "): the file is damaged; restore or write it again");
             this.entry = entry;
         }

@@ -54,13 +54,13 @@ final class Dl4jConfigReader {
         try {
             parsed = Json.parse(json);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": configuration.json is not valid JSON: " + e.getMessage(), e);
+            throw new InvalidConfigurationException(source, source + ": configuration.json is not valid JSON: " + e.getMessage(), e);
         }
-        if (!(parsed instanceof Map)) throw new IllegalArgumentException(source + ": configuration.json is not a JSON object");
+        if (!(parsed instanceof Map)) throw new InvalidConfigurationException(source, source + ": configuration.json is not a JSON object", null);
         Map<String, Object> root = map(parsed);
         if (!root.containsKey("vertices") || !root.containsKey("networkInputs")) {
-            throw new IllegalArgumentException(source + ": configuration.json is not a DL4J ComputationGraph configuration"
-                    + (root.containsKey("confs") ? " (it is a MultiLayerNetwork configuration, which is not supported)" : " (no vertices/networkInputs)"));
+            throw new InvalidConfigurationException(source, source + ": configuration.json is not a DL4J ComputationGraph configuration"
+                    + (root.containsKey("confs") ? " (it is a MultiLayerNetwork configuration, which is not supported)" : " (no vertices/networkInputs)"), null);
         }
         Dl4jGraph g = new Dl4jGraph();
         for (Object o : list(root.get("networkInputs"))) g.networkInputs.add(String.valueOf(o));
@@ -84,7 +84,7 @@ final class Dl4jConfigReader {
             try {
                 v = vertex(name, map(e.getValue()));
             } catch (ClassCastException | NullPointerException ex) {
-                throw new IllegalArgumentException(source + ": vertex '" + name + "': malformed configuration (" + ex + ")", ex);
+                throw new InvalidConfigurationException(source, source + ": vertex '" + name + "': malformed configuration (" + ex + ")", ex);
             }
             Object ins = vertexInputs.get(name);
             if (ins != null) for (Object o : list(ins)) v.inputs.add(String.valueOf(o));
@@ -152,7 +152,7 @@ final class Dl4jConfigReader {
 
     private static void markConsumers(Dl4jGraph g, Dl4jGraph.Vertex from, long[] hwc, String source) {
         if (g.networkOutputs.contains(from.name)) {
-            throw new IllegalArgumentException(source + ": vertex '" + from.name + "': a TensorFlow-order flatten feeding a network output is not supported");
+            throw new InvalidConfigurationException(source, source + ": vertex '" + from.name + "': a TensorFlow-order flatten feeding a network output is not supported", null);
         }
         for (Dl4jGraph.Vertex c : g.vertices.values()) {
             if (!c.inputs.contains(from.name)) continue;
@@ -162,8 +162,8 @@ final class Dl4jConfigReader {
             } else if (inner instanceof DenseLayer && (c.preProcessor == null || c.preProcessor instanceof CnnToFeedForwardPreProcessor)) {
                 c.nhwcFlattenedInput = hwc;
             } else {
-                throw new IllegalArgumentException(source + ": vertex '" + c.name + "' (" + c.dl4jClass + ") takes a TensorFlow-order flatten from '"
-                        + from.name + "'; only dense and output layers (possibly behind dropout) are supported there");
+                throw new InvalidConfigurationException(source, source + ": vertex '" + c.name + "' (" + c.dl4jClass + ") takes a TensorFlow-order flatten from '"
+                        + from.name + "'; only dense and output layers (possibly behind dropout) are supported there", null);
             }
         }
     }

@@ -29,9 +29,10 @@ public final class Dl4jZipImporter {
         Dl4jGraph g;
         try {
             g = Dl4jConfigReader.read(json, source);
+        } catch (InvalidConfigurationException e) {
+            throw e;   // already names the file
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(source)) throw e;
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+            throw new InvalidConfigurationException(source, source + ": " + e.getMessage(), e);
         }
         ComputationGraphConfiguration conf;
         try {
@@ -57,8 +58,10 @@ public final class Dl4jZipImporter {
         INDArray flat;
         try (InputStream in = ModelZips.entryStream(zip, coef, source)) {
             flat = Nd4jBinary.read(new java.io.BufferedInputStream(in, 1 << 16), source + ":coefficients.bin", total, total);
+        } catch (ModelFileException e) {
+            throw e;   // already names the file
         } catch (IOException e) {
-            throw e.getMessage() != null && e.getMessage().startsWith(source) ? e : new IOException(source + ":coefficients.bin: " + e.getMessage(), e);
+            throw new ModelFileException(source + ":coefficients.bin", source + ":coefficients.bin: " + e.getMessage(), e);
         }
         long ours = 0;
         for (org.pydl4j.nn.conf.graph.GraphVertex gv : conf.getVertices().values()) ours += gv.numParams();

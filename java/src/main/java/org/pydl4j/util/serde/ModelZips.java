@@ -75,19 +75,20 @@ public final class ModelZips {
     /** A required UTF-8 entry, at most MAX_JSON_BYTES. */
     public static String readText(ZipFile zip, String entry, String source) throws IOException {
         ZipEntry e = zip.getEntry(entry);
-        if (e == null) throw new IOException(source + ": no " + entry + " in the model zip (entries: " + entryNames(zip) + ")");
-        if (e.getSize() > MAX_JSON_BYTES) throw new IOException(source + ":" + entry + " is " + e.getSize() + " bytes, more than the limit of " + MAX_JSON_BYTES);
+        if (e == null) throw new ModelFileException(source, source + ": no " + entry + " in the model zip (entries: " + entryNames(zip) + ")");
+        if (e.getSize() > MAX_JSON_BYTES) throw new ModelFileException(source + ":" + entry, source + ":" + entry + " is " + e.getSize() + " bytes, more than the limit of " + MAX_JSON_BYTES);
         try (InputStream in = entryStream(zip, e, source)) {
             ByteArrayOutputStream bos = new ByteArrayOutputStream();
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {
                 bos.write(buf, 0, n);
-                if (bos.size() > MAX_JSON_BYTES) throw new IOException(source + ":" + entry + " is larger than the limit of " + MAX_JSON_BYTES + " bytes");
+                if (bos.size() > MAX_JSON_BYTES) throw new ModelFileException(source + ":" + entry, source + ":" + entry + " is larger than the limit of " + MAX_JSON_BYTES + " bytes");
             }
             return bos.toString(StandardCharsets.UTF_8);
+        } catch (ModelFileException ex) {
+            throw ex;   // already names the file
         } catch (IOException ex) {   // ZipException, or an EOFException without message from a damaged entry
-            if (ex.getMessage() != null && ex.getMessage().startsWith(source)) throw ex;
-            throw new IOException(source + ":" + entry + " cannot be read (corrupt zip): " + ex, ex);
+            throw new ModelFileException(source + ":" + entry, source + ":" + entry + " cannot be read (corrupt zip): " + ex, ex);
         }
     }
 }

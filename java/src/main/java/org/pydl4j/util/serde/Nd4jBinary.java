@@ -69,7 +69,7 @@ public final class Nd4jBinary {
         try {
             return readArray(dis, source, expectedLength, Math.min(maxElements, Integer.MAX_VALUE));
         } catch (EOFException e) {
-            throw new IOException(source + ": truncated ND4J array (unexpected end of data)", e);
+            throw new ModelFileException(source, source + ": truncated ND4J array (unexpected end of data)", e);
         }
     }
 
@@ -236,7 +236,7 @@ public final class Nd4jBinary {
     }
 
     private static IOException bad(String source, String why) {
-        return new IOException(source + ": invalid ND4J array: " + why);
+        return new ModelFileException(source, source + ": invalid ND4J array: " + why);
     }
 
     // ---------------------------------------------------------------- writing

@@ -81,7 +81,11 @@ public class LayerKindRegistryTest {
 
         File ours = tmp.newFile("scale.zip");
         ModelSerializer.writeModel(g, ours, true);
-        //STABLE-NAMES
+        try (ZipFile z = new ZipFile(ours)) {
+            String json = new String(z.getInputStream(z.getEntry("configuration.json")).readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue("saved under its stable type name:\n" + json, json.contains("\"@type\": \"test.Scale\""));
+            assertFalse("no Java class name in the saved file:\n" + json, json.contains("@class") || json.contains("org.pydl4j"));
+        }
         ComputationGraph back = ModelSerializer.restoreComputationGraph(ours, true);
         assertEquals(g.getConfiguration(), back.getConfiguration());
         assertArrayEquals(expected, back.outputSingle(x).toFloatVector(), 0f);
