@@ -3,6 +3,7 @@
 #   make demo   - set-up, then the demo job
 #   make test   - set-up, then JUnit (gradle) and pytest
 #   make dist   - the wheel (engine jar inside) and sdist in dist/, the Maven repository build/repo
+#   make test-slow - full-size checks too long for make test (the lesson pattern at 224x224, ...)
 #   make clean  - remove build outputs, the venv and the stamps
 # Stamps under .stamps/ (git-ignored) make a repeat run cheap; gradle runs only when Java/native sources or the
 # build files are newer than the jar.
@@ -21,7 +22,7 @@ APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4 g+
 JAR := build/libs/pydl4j-transfer-0.1.0.jar
 JAVA_INPUTS := $(shell find java/src/main -type f 2>/dev/null) build.gradle settings.gradle
 
-.PHONY: setup apt venv pip cuda-deps jar wheelhouse dist demo test test-java test-python clean
+.PHONY: setup apt venv pip cuda-deps jar wheelhouse dist demo test test-java test-python test-slow clean
 
 setup: apt pip cuda-deps jar wheelhouse
 	@echo "setup: ready: $(JAR) ($$(du -h $(JAR) | cut -f1)), $(VENV) ($$(du -sh $(VENV) | cut -f1)), wheelhouse $(WHEELHOUSE) ($$(du -sh $(WHEELHOUSE) | cut -f1))"
@@ -108,6 +109,14 @@ test: setup
 	$(MAKE) --no-print-directory test-java || status=1; \
 	$(MAKE) --no-print-directory test-python || status=1; \
 	exit $$status
+
+# Checks too long for `make test` (full-size models, hundreds of iterations); each check is one recipe line.
+# Classes come from gradle's testClasses; the native library from the jar build.
+SLOW_CP := build/classes/java/main:build/classes/java/test
+SLOW_JAVA := java -Xmx6g -Dpydl4j.native.dir=build/native/linux-x86_64 -cp $(SLOW_CP)
+test-slow: setup
+	$(GRADLE) $(GRADLE_FLAGS) -q testClasses
+	$(SLOW_JAVA) org.pydl4j.reliability.LessonPatternSlowCheck 200 5 224
 
 test-java:
 	$(GRADLE) $(GRADLE_FLAGS) test

