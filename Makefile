@@ -2,6 +2,7 @@
 #   make setup  - system packages, .venv, editable install, the engine jar (idempotent, seconds when done)
 #   make demo   - set-up, then the demo job
 #   make test   - set-up, then JUnit (gradle) and pytest
+#   make dist   - the wheel (engine jar inside) and sdist in dist/, the Maven repository build/repo
 #   make test-slow - full-size checks too long for make test (the lesson pattern at 224x224, ...)
 #   make clean  - remove build outputs, the venv and the stamps
 # Stamps under .stamps/ (git-ignored) make a repeat run cheap; gradle runs only when Java/native sources or the
@@ -126,5 +127,5 @@ test-python:
 
 clean:
 	-$(GRADLE) $(GRADLE_FLAGS) -q clean
-	rm -rf build $(VENV) $(STAMPS) .pytest_cache .hypothesis *.egg-info
+	rm -rf build dist $(VENV) $(STAMPS) .pytest_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -3,7 +3,7 @@
 
     build_dist.py --jar build/libs/pydl4j-transfer-X.jar --out dist [--glibc-floor build/glibc-floor]
 
-The wheel carries native code (inside the jar), so it is tagged for the platform it runs on,
+The wheel carries native code (inside the jar), so it is a platform wheel (Root-Is-Purelib: false) tagged
 ``py3-none-manylinux_<glibc floor>_x86_64``, where the glibc floor is the highest glibc symbol version the bundled
 native libraries need (written by the gradle task bundleNativeCpu). The jar is copied into
 ``pydl4j_transfer/engine/`` only while the wheel builds, so an editable checkout never finds a stale copy there.
@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -46,6 +47,20 @@ def quiet(what: str):
         raise
 
 
+def retag(wheel: Path, tag: str) -> None:
+    """Marks the wheel as platform-specific (Root-Is-Purelib: false, one Tag line) and renames it accordingly;
+    `wheel pack` rewrites RECORD and the file name from the edited WHEEL file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "wheel", "unpack", "-d", tmp, str(wheel)], check=True, capture_output=True)
+        (unpacked,) = Path(tmp).iterdir()
+        (meta,) = unpacked.glob("*.dist-info/WHEEL")
+        lines = [l for l in meta.read_text().splitlines() if l.strip() and not l.startswith(("Tag:", "Root-Is-Purelib:"))]
+        meta.write_text("\n".join(lines + ["Root-Is-Purelib: false", f"Tag: {tag}"]) + "\n")
+        subprocess.run([sys.executable, "-m", "wheel", "pack", "-d", str(wheel.parent), str(unpacked)], check=True,
+                       capture_output=True)
+    wheel.unlink()
+
+
 def build(jar: Path, out: Path, floor_file: Path) -> list[Path]:
     from setuptools import build_meta
 
@@ -66,8 +81,7 @@ def build(jar: Path, out: Path, floor_file: Path) -> list[Path]:
         shutil.rmtree(engine, ignore_errors=True)
         shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
     tag = platform_tag(floor_file)
-    subprocess.run([sys.executable, "-m", "wheel", "tags", "--platform-tag", tag, "--python-tag", "py3",
-                    "--abi-tag", "none", "--remove", str(out / wheel)], check=True, capture_output=True)
+    retag(out / wheel, f"py3-none-{tag}")
     wheels = sorted(out.glob(f"pydl4j_transfer-*-py3-none-{tag}.whl"))
     if len(wheels) != 1:
         sys.exit(f"build_dist: expected one {tag} wheel in {out}, found {[w.name for w in wheels]}")

@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  *
  * <p>Extraction is safe for concurrent JVMs: each writes into its own fresh temporary directory, checks every file's
  * SHA-256 against the list, and renames the directory into place in one step; a JVM that loses the race uses the
- * winner's copy. Symbolic links are never followed into or inside the extraction folder.
+ * winner's copy. Symbolic links are never followed into or inside the extraction folder. When the cache cannot be
+ * written (a read-only home), the bundle goes into a private temporary folder of this process instead.
  */
 public final class NativeLoader {
     private NativeLoader() {}
@@ -101,7 +102,7 @@ public final class NativeLoader {
                 entries = List.of(new Entry(file, sha256(lib), lib.length));
                 list = (entries.get(0).sha256() + " " + lib.length + " " + file + "\n").getBytes(StandardCharsets.UTF_8);
             }
-            Path target = extract(home().resolve("native"), sha256(list).substring(0, 16), entries,
+            Path target = extractOrPrivate(home().resolve("native"), sha256(list).substring(0, 16), entries,
                     f -> NativeLoader.class.getResourceAsStream(folder + f));
             List<Path> out = new ArrayList<>();
             for (Entry e : entries) out.add(target.resolve(e.file()));
@@ -181,6 +182,21 @@ public final class NativeLoader {
                     + "sizes differ); delete it and retry");
         }
         return target;
+    }
+
+    /**
+     * {@link #extract} into the shared cache, or, when that folder cannot be written (a read-only home), into a
+     * fresh private folder under java.io.tmpdir for this process only.
+     */
+    static Path extractOrPrivate(Path base, String key, List<Entry> entries, Source source) throws IOException {
+        try {
+            return extract(base, key, entries, source);
+        } catch (FileSystemException shared) {   // not writable or not a folder (AccessDeniedException, ...)
+            Path own = Files.createTempDirectory("pydl4j-native-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            own.toFile().deleteOnExit();
+            return extract(own, key, entries, source);
+        }
     }
 
     private static void write(Path dst, Entry e, Source source) throws IOException {

@@ -111,6 +111,18 @@ public class NativeLoaderTest {
     }
 
     @Test
+    public void anUnwritableCacheFallsBackToAPrivateFolder() throws Exception {
+        Path home = Files.createTempDirectory("pydl4j-home");
+        Path notAFolder = Files.write(home.resolve("native"), new byte[]{1});   // the cache cannot be created
+        List<NativeLoader.Entry> list = entries(FILES, "libx.so");
+        Path got = NativeLoader.extractOrPrivate(notAFolder, "k", list, from(FILES));
+        assertFalse(got.startsWith(home));
+        assertArrayEquals(FILES.get("libx.so"), Files.readAllBytes(got.resolve("libx.so")));
+        deleteTree(got.getParent());
+        deleteTree(home);
+    }
+
+    @Test
     public void bundleListsWithPathsOrBadHashesAreRefused() {
         for (String bad : new String[]{"0 1 ../libx.so", "zz 1 libx.so", NativeLoader.sha256(new byte[0]) + " 1 sub/libx.so",
                 NativeLoader.sha256(new byte[0]) + " -1 libx.so", ""}) {
