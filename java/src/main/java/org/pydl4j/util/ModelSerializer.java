@@ -26,6 +26,7 @@ import org.pydl4j.util.json.Json;
 import org.pydl4j.util.serde.AtomicFiles;
 import org.pydl4j.util.serde.Dl4jMultiLayerFormat;
 import org.pydl4j.util.serde.Dl4jZipImporter;
+import org.pydl4j.util.serde.FiniteParams;
 import org.pydl4j.util.serde.ModelZips;
 import org.pydl4j.util.serde.Nd4jBinary;
 
@@ -211,6 +212,7 @@ public final class ModelSerializer {
             throw new IOException(source + ":" + COEFFICIENTS_BIN + " holds " + params.dataType() + " values, " + PYDL4J_JSON + " says " + declared);
         }
         net.init(params.reshape(params.length()), false);
+        FiniteParams.check(net instanceof MultiLayerNetwork ? ((MultiLayerNetwork) net).asComputationGraph() : (ComputationGraph) net, source);
         Object it = meta.get("iterationCount"), ep = meta.get("epochCount");
         if (it instanceof Number) net.setIterationCount(((Number) it).intValue());
         if (ep instanceof Number) net.setEpochCount(((Number) ep).intValue());
@@ -245,7 +247,7 @@ public final class ModelSerializer {
     private static INDArray readArray(ZipFile zip, String entry, String source, long expected) throws IOException {
         ZipEntry e = zip.getEntry(entry);
         if (e == null) throw new IOException(source + ": no " + entry + " in the model zip (entries: " + ModelZips.entryNames(zip) + ")");
-        try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(ModelZips.entryStream(zip, e, source), 1 << 16)) {
             return Nd4jBinary.read(in, source + ":" + entry, expected, expected);
         } catch (IOException ex) {   // ZipException, or an EOFException without message from a damaged entry
             if (ex.getMessage() != null && ex.getMessage().startsWith(source)) throw ex;
