@@ -102,6 +102,24 @@ public class Dl4jMultiLayerFormatTest {
     }
 
     @Test
+    public void gradientNormalizationAndL1AreRead() throws IOException {
+        String json = MLN_STYLE.replace("\"hasBias\" : true, \"layerName\" : \"layer1\"",
+                "\"hasBias\" : true, \"layerName\" : \"layer1\", \"gradientNormalization\" : \"ClipL2PerLayer\", \"gradientNormalizationThreshold\" : 2.5, "
+                + "\"regularization\" : [ { \"@class\" : \"org.nd4j.linalg.learning.regularization.L1Regularization\", "
+                + "\"l1\" : { \"@class\" : \"org.nd4j.linalg.schedule.FixedSchedule\", \"value\" : 0.003 } } ]");
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip("gn.zip", json, flat45()));
+        org.pydl4j.nn.conf.layers.DenseLayer d = (org.pydl4j.nn.conf.layers.DenseLayer) net.getLayer(1).conf().getLayer();
+        assertEquals(org.pydl4j.nn.conf.GradientNormalization.ClipL2PerLayer, d.getGradientNormalization());
+        assertEquals(2.5, d.getGradientNormalizationThreshold(), 0);
+        assertEquals(0.003, d.getL1(), 0);
+        File out = new File(tmp.getRoot(), "gn-exported.zip");
+        Dl4jMultiLayerFormat.write(net, out.toPath(), false);
+        org.pydl4j.nn.conf.layers.DenseLayer back = (org.pydl4j.nn.conf.layers.DenseLayer) ModelSerializer.restoreMultiLayerNetwork(out).getLayer(1).conf().getLayer();
+        assertEquals(org.pydl4j.nn.conf.GradientNormalization.ClipL2PerLayer, back.getGradientNormalization());
+        assertEquals(0.003, back.getL1(), 0);
+    }
+
+    @Test
     public void exportWritesDl4jStackJsonAndReadsBack() throws IOException {
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip("mln.zip", MLN_STYLE, flat45()));
         File out = new File(tmp.getRoot(), "exported.zip");
