@@ -68,10 +68,7 @@ final class Dl4jImageLayers {
                 in.convolution(b);
                 return in.base(b).build();
             },
-            (l, out) -> {
-                out.base(l);
-                out.convolution(l);
-            });
+            (l, out) -> Dl4jLayers.CONVOLUTION.write(l, out));
 
     /** Bias, then depthwise W [depthMultiplier, nIn, kH, kW], then pointwise pW [nOut, nIn*depthMultiplier, 1, 1]: as ours. */
     static final Dl4jLayerCodec<SeparableConvolution2D> SEPARABLE_CONVOLUTION_2D = new Dl4jLayers.Codec<>("SeparableConvolution2D", List.of(),
@@ -83,8 +80,7 @@ final class Dl4jImageLayers {
                 return in.base(b).build();
             },
             (l, out) -> {
-                out.base(l);
-                out.convolution(l);
+                Dl4jLayers.CONVOLUTION.write(l, out);
                 out.put("depthMultiplier", l.getDepthMultiplier());
             });
 }
