@@ -161,6 +161,11 @@ public class MultiLayerNetworkTest {
         assertTrue(net.getParam("1_W").equals(w1));
         assertTrue("the output layer of the given network trained", !net.getParam("2_W").equals(w2));
         assertEquals(1, helper.unfrozenMLN().getnLayers());
+        net.setInput(ds.getFeatures());
+        net.setLabels(ds.getLabels());
+        net.computeGradientAndScore();
+        assertEquals(net.score(ds, true), net.score(), 1e-6);
+        assertTrue(net.gradient().gradient().norm2Number().doubleValue() > 0);
     }
 
     @Test
