@@ -114,6 +114,30 @@ public final class ModelSerializer {
         zip.flush();
     }
 
+    /** Writes the model, then adds the normalizer as {@code normalizer.bin} (as DL4J's overload). */
+    public static void writeModel(ComputationGraph graph, File file, boolean saveUpdater,
+                                  org.pydl4j.nd.dataset.preprocessor.DataNormalization normalizer) throws IOException {
+        writeModel(graph, file, saveUpdater);
+        if (normalizer != null) addNormalizerToModel(file, normalizer);
+    }
+
+    /**
+     * Stores the normalizer in the model zip ({@code normalizer.bin}), replacing one stored before; atomic. As DL4J's,
+     * declares no checked exception: an I/O failure is an {@link java.io.UncheckedIOException} naming the file.
+     */
+    public static void addNormalizerToModel(File f, org.pydl4j.nd.dataset.preprocessor.Normalizer<?> normalizer) {
+        try {
+            org.pydl4j.util.serde.NormalizerZipEntry.add(f, normalizer);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(f + ": cannot add the normalizer: " + e.getMessage(), e);
+        }
+    }
+
+    /** The normalizer stored in the model zip, or null when it has none. */
+    public static <T extends org.pydl4j.nd.dataset.preprocessor.Normalizer<?>> T restoreNormalizerFromFile(File file) throws IOException {
+        return org.pydl4j.util.serde.NormalizerZipEntry.restore(file);
+    }
+
     // ---------------------------------------------------------------- reading
 
     public static ComputationGraph restoreComputationGraph(File file) throws IOException { return restoreComputationGraph(file, true); }
@@ -212,7 +236,7 @@ public final class ModelSerializer {
             throw new IOException(source + ":" + COEFFICIENTS_BIN + " holds " + params.dataType() + " values, " + PYDL4J_JSON + " says " + declared);
         }
         net.init(params.reshape(params.length()), false);
-        FiniteParams.check(net instanceof MultiLayerNetwork ? ((MultiLayerNetwork) net).asComputationGraph() : (ComputationGraph) net, source);
+        FiniteParams.check(net.paramTable(), source);
         Object it = meta.get("iterationCount"), ep = meta.get("epochCount");
         if (it instanceof Number) net.setIterationCount(((Number) it).intValue());
         if (ep instanceof Number) net.setEpochCount(((Number) ep).intValue());

@@ -3,6 +3,7 @@ package org.pydl4j.nn.api;
 import java.io.File;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.pydl4j.eval.Evaluation;
 import org.pydl4j.eval.IEvaluation;
 import org.pydl4j.eval.IteratorEvaluation;
@@ -47,6 +48,9 @@ public interface NeuralNetwork extends Model {
     default <T extends Evaluation> T evaluate(DataSetIterator iterator, List<String> labelsList) {
         return (T) IteratorEvaluation.classification(iterator, labelsList, x -> outputSingle(false, x));
     }
+
+    /** Every parameter array by name (views of the flattened parameters). */
+    Map<String, INDArray> paramTable();
 
     int getIterationCount();
 

@@ -6,6 +6,7 @@ import org.pydl4j.nd.learning.config.Sgd;
 import org.pydl4j.nn.api.OptimizationAlgorithm;
 import org.pydl4j.nn.conf.layers.BaseLayer;
 import org.pydl4j.nn.conf.layers.ConvolutionLayer;
+import org.pydl4j.nn.conf.distribution.Distribution;
 import org.pydl4j.nn.conf.layers.Layer;
 import org.pydl4j.nn.weights.WeightInit;
 import org.pydl4j.util.json.JsonMapper;
@@ -20,6 +21,7 @@ public class NeuralNetConfiguration {
     private long seed;
     private IUpdater updater = new Sgd();
     private WeightInit weightInit = WeightInit.XAVIER;
+    private Distribution dist;
     private Activation activation = Activation.SIGMOID;
     private double biasInit = 0.0;
     private double l2 = 0.0;
@@ -43,6 +45,9 @@ public class NeuralNetConfiguration {
     public long getSeed() { return seed; }
     public IUpdater getUpdater() { return updater; }
     public WeightInit getWeightInit() { return weightInit; }
+    /** The distribution of WeightInit.DISTRIBUTION (null otherwise). */
+    public Distribution getDist() { return dist; }
+    public void setDist(Distribution d) { this.dist = d; }
     public Activation getActivation() { return activation; }
     public double getBiasInit() { return biasInit; }
     public double getL2() { return l2; }
@@ -116,6 +121,10 @@ public class NeuralNetConfiguration {
         public Builder seed(int seed) { return seed((long) seed); }
         public Builder updater(IUpdater updater) { c.updater = updater.clone(); return this; }
         public Builder weightInit(WeightInit w) { c.weightInit = w; return this; }
+        /** Weights drawn from the distribution (WeightInit.DISTRIBUTION), as DL4J's weightInit(Distribution). */
+        public Builder weightInit(Distribution d) { c.weightInit = WeightInit.DISTRIBUTION; c.dist = d; return this; }
+        /** Same as {@link #weightInit(Distribution)} (DL4J's older name). */
+        public Builder dist(Distribution d) { return weightInit(d); }
         public Builder activation(Activation a) { c.activation = a; return this; }
         public Builder biasInit(double b) { c.biasInit = b; return this; }
         /** L2 regularization coefficient on weights: gradient += l2 * w, score += 0.5 * l2 * sum(w^2). */

@@ -615,7 +615,16 @@ public class ComputationGraph implements NeuralNetwork {
     }
 
     /** One epoch over the iterator (reset first when it is exhausted and resettable). */
-    public void fit(DataSetIterator iterator) {
+    public void fit(DataSetIterator iterator) { fit(new org.pydl4j.nd.dataset.MultiDataSetIteratorAdapter(iterator)); }
+
+    /** One training step on a multi-input / multi-output minibatch. */
+    public void fit(org.pydl4j.nd.dataset.MultiDataSet mds) {
+        if (mds.getLabels() == null) throw new IllegalArgumentException("fit: the MultiDataSet has no labels");
+        fit(mds.getFeatures(), mds.getLabels());
+    }
+
+    /** One epoch over a MultiDataSetIterator (reset first when it is exhausted and resettable). */
+    public void fit(org.pydl4j.nd.dataset.MultiDataSetIterator iterator) {
         checkInit();
         if (!iterator.hasNext() && iterator.resetSupported()) iterator.reset();
         for (TrainingListener l : listeners) l.onEpochStart(this);
@@ -624,14 +633,17 @@ public class ComputationGraph implements NeuralNetwork {
         configuration.setEpochCount(getEpochCount() + 1);
     }
 
-    /** numEpochs epochs, resetting the iterator before each. */
-    public void fit(DataSetIterator iterator, int numEpochs) {
+    /** numEpochs epochs over a MultiDataSetIterator, resetting it before each. */
+    public void fit(org.pydl4j.nd.dataset.MultiDataSetIterator iterator, int numEpochs) {
         if (numEpochs > 1 && !iterator.resetSupported()) throw new IllegalArgumentException("fit: " + numEpochs + " epochs need a resettable iterator");
         for (int e = 0; e < numEpochs; e++) {
             if (iterator.resetSupported()) iterator.reset();
             fit(iterator);
         }
     }
+
+    /** numEpochs epochs, resetting the iterator before each. */
+    public void fit(DataSetIterator iterator, int numEpochs) { fit(new org.pydl4j.nd.dataset.MultiDataSetIteratorAdapter(iterator), numEpochs); }
 
     /** Loss (averaged over examples) plus L2 on a data set, inference mode. */
     public double score(DataSet ds) { return score(ds, false); }

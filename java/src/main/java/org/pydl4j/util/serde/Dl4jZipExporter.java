@@ -264,18 +264,14 @@ public final class Dl4jZipExporter {
     }
 
     private static Map<String, Object> loss(LossFunctions.LossFunction f) {
-        String n;
-        switch (f) {
-            case MSE: n = "LossMSE"; break;
-            case NEGATIVELOGLIKELIHOOD: n = "LossNegativeLogLikelihood"; break;
-            default: n = "LossMCXENT";
-        }
+        String n = f.getILossFunction().getClass().getSimpleName();   // our impl classes carry ND4J's names
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("@class", "org.nd4j.linalg.lossfunctions.impl." + n);
         m.put("weights", null);
         return m;
     }
 
+    @SuppressWarnings("unchecked")
     private static Map<String, Object> updater(IUpdater u) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (u instanceof Sgd) {
@@ -292,6 +288,13 @@ public final class Dl4jZipExporter {
             m.put("beta1", a.getBeta1());
             m.put("beta2", a.getBeta2());
             m.put("epsilon", a.getEpsilon());
+        } else if (u instanceof org.pydl4j.nd.learning.config.BaseUpdaterConfig) {
+            // the other ND4J updaters: our fields carry ND4J's JSON names (learningRate, rmsDecay, rho, beta1, ...)
+            m.put("@class", "org.nd4j.linalg.learning.config." + u.getClass().getSimpleName());
+            Map<String, Object> tree = (Map<String, Object>) org.pydl4j.util.json.JsonMapper.toTree(u);
+            for (Map.Entry<String, Object> e : tree.entrySet()) {
+                if (e.getValue() instanceof Number) m.put(e.getKey(), e.getValue());
+            }
         } else {
             return null;
         }

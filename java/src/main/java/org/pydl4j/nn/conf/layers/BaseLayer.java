@@ -2,14 +2,18 @@ package org.pydl4j.nn.conf.layers;
 
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.learning.config.IUpdater;
+import java.util.Random;
+import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.conf.GradientNormalization;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.nn.conf.distribution.Distribution;
 import org.pydl4j.nn.weights.WeightInit;
 
 /** A layer with weights: activation, weight init, bias init, updater and L2, as DL4J's BaseLayer. */
 public abstract class BaseLayer extends Layer {
     protected Activation activation;
     protected WeightInit weightInit;
+    protected Distribution dist;
     protected Double biasInit;
     protected IUpdater updater;
     protected Double l2;
@@ -25,6 +29,7 @@ public abstract class BaseLayer extends Layer {
         super(b);
         this.activation = b.activation;
         this.weightInit = b.weightInit;
+        this.dist = b.dist;
         this.biasInit = b.biasInit;
         this.updater = b.updater == null ? null : b.updater.clone();
         this.l2 = b.l2;
@@ -40,6 +45,14 @@ public abstract class BaseLayer extends Layer {
     public void setActivation(Activation a) { this.activation = a; }
     public WeightInit getWeightInit() { return weightInit; }
     public void setWeightInit(WeightInit w) { this.weightInit = w; }
+    /** The distribution of WeightInit.DISTRIBUTION (null otherwise). */
+    public Distribution getDist() { return dist; }
+    public void setDist(Distribution d) { this.dist = d; }
+
+    /** Fills the weights from this layer's scheme (and its distribution for WeightInit.DISTRIBUTION). */
+    protected void initWeights(double fanIn, double fanOut, INDArray weights, Random rng) {
+        weightInit.init(fanIn, fanOut, weights, rng, dist);
+    }
     public Double getBiasInit() { return biasInit; }
     public void setBiasInit(Double b) { this.biasInit = b; }
     public IUpdater getIUpdater() { return updater; }
@@ -67,6 +80,7 @@ public abstract class BaseLayer extends Layer {
         super.applyGlobalConfiguration(g);
         if (activation == null) activation = inheritsActivation() ? g.getActivation() : Activation.IDENTITY;
         if (weightInit == null) weightInit = g.getWeightInit();
+        if (weightInit == WeightInit.DISTRIBUTION && dist == null) dist = g.getDist();
         if (biasInit == null) biasInit = g.getBiasInit();
         if (updater == null) updater = g.getUpdater().clone();
         if (l2 == null) l2 = g.getL2();
@@ -97,6 +111,7 @@ public abstract class BaseLayer extends Layer {
     public abstract static class Builder<T extends Builder<T>> extends Layer.Builder<T> {
         protected Activation activation;
         protected WeightInit weightInit;
+        protected Distribution dist;
         protected Double biasInit;
         protected IUpdater updater;
         protected Double l2;
@@ -114,6 +129,10 @@ public abstract class BaseLayer extends Layer {
         public T gradientNormalizationThreshold(double t) { this.gradientNormalizationThreshold = checkCoefficient("gradientNormalizationThreshold", t); return self(); }
         public T activation(Activation a) { this.activation = a; return self(); }
         public T weightInit(WeightInit w) { this.weightInit = w; return self(); }
+        /** Weights drawn from the distribution (WeightInit.DISTRIBUTION), as DL4J's weightInit(Distribution). */
+        public T weightInit(Distribution d) { this.weightInit = WeightInit.DISTRIBUTION; this.dist = d; return self(); }
+        /** Same as {@link #weightInit(Distribution)} (DL4J's older name). */
+        public T dist(Distribution d) { return weightInit(d); }
         public T biasInit(double b) { this.biasInit = b; return self(); }
         public T updater(IUpdater u) { this.updater = u; return self(); }
         public T l2(double l2) { this.l2 = l2; return self(); }

@@ -110,7 +110,7 @@ public class ConvolutionLayer extends FeedForwardLayer {
         double k = (double) kernelSize[0] * kernelSize[1];
         double fanIn = (nIn / groups()) * k;
         double fanOut = nOut / (double) groups() * k / ((double) stride[0] * stride[1]);
-        weightInit.init(fanIn, fanOut, params.get("W"), rng);
+        initWeights(fanIn, fanOut, params.get("W"), rng);
         if (hasBias) params.get("b").assign(biasInit);
     }
 
