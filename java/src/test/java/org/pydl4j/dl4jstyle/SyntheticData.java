@@ -49,15 +49,20 @@ public final class SyntheticData {
         Random r = new Random(seed);
         List<DataSet> list = new ArrayList<>();
         for (int i = 0; i < examples; i++) {
-            int c = i % 10;
-            float[] x = new float[ch * h * w];
-            for (int k = 0; k < x.length; k++) x[k] = (float) Math.max(0, Math.min(1, 0.15 * r.nextGaussian() + 0.1));
-            int top = 3 + (c % 5) * (h - 10) / 4 + r.nextInt(3) - 1, left = 3 + (c / 5) * (w - 12) + r.nextInt(3) - 1;
-            int channel = c % ch;
-            for (int y = top; y < top + 6; y++) for (int xx = left; xx < left + 6; xx++) x[(channel * h + y) * w + xx] = 1f;
-            list.add(new DataSet(flat ? Nd4j.create(x, 1, ch * h * w) : Nd4j.create(x, 1, ch, h, w), oneHot(c, 10)));
+            float[] x = image(r, i % 10, ch, h, w);
+            list.add(new DataSet(flat ? Nd4j.create(x, 1, ch * h * w) : Nd4j.create(x, 1, ch, h, w), oneHot(i % 10, 10)));
         }
         return labelled(new ListDataSetIterator<>(list, batchSize), 10);
+    }
+
+    /** One image of class c in [0, 1], CHW order: noise, and a bright 6x6 square at a class-specific place. */
+    static float[] image(Random r, int c, int ch, int h, int w) {
+        float[] x = new float[ch * h * w];
+        for (int k = 0; k < x.length; k++) x[k] = (float) Math.max(0, Math.min(1, 0.15 * r.nextGaussian() + 0.1));
+        int top = 3 + (c % 5) * (h - 10) / 4 + r.nextInt(3) - 1, left = 3 + (c / 5) * (w - 12) + r.nextInt(3) - 1;
+        int channel = c % ch;
+        for (int y = top; y < top + 6; y++) for (int xx = left; xx < left + 6; xx++) x[(channel * h + y) * w + xx] = 1f;
+        return x;
     }
 
     private static org.pydl4j.nd.INDArray oneHot(int c, int n) {
