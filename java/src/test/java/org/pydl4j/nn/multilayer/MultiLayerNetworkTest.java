@@ -106,6 +106,10 @@ public class MultiLayerNetworkTest {
         } catch (IllegalArgumentException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("MultiLayerNetwork") && e.getMessage().contains("stack.zip"));
         }
+        org.pydl4j.nd.dataset.preprocessor.NormalizerStandardize norm = new org.pydl4j.nd.dataset.preprocessor.NormalizerStandardize();
+        norm.fit(new org.pydl4j.nd.dataset.DataSet(Nd4j.rand(new long[]{8, 36}), Nd4j.zeros(8, 3)));
+        ModelSerializer.writeModel(net, f, false, norm);
+        assertTrue(ModelSerializer.restoreNormalizerFromFile(f) instanceof org.pydl4j.nd.dataset.preprocessor.NormalizerStandardize);
         MultiLayerNetwork back = MultiLayerNetwork.load(f, false);
         INDArray x = Nd4j.rand(new long[]{3, 36});
         assertTrue(net.output(x).equals(back.output(x)));
