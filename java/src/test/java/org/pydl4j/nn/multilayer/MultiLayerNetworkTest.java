@@ -110,6 +110,7 @@ public class MultiLayerNetworkTest {
         norm.fit(new org.pydl4j.nd.dataset.DataSet(Nd4j.rand(new long[]{8, 36}), Nd4j.zeros(8, 3)));
         ModelSerializer.writeModel(net, f, false, norm);
         assertTrue(ModelSerializer.restoreNormalizerFromFile(f) instanceof org.pydl4j.nd.dataset.preprocessor.NormalizerStandardize);
+        assertTrue(ModelSerializer.restoreMultiLayerNetworkAndNormalizer(f, false).getSecond() instanceof org.pydl4j.nd.dataset.preprocessor.NormalizerStandardize);
         MultiLayerNetwork back = MultiLayerNetwork.load(f, false);
         INDArray x = Nd4j.rand(new long[]{3, 36});
         assertTrue(net.output(x).equals(back.output(x)));
