@@ -118,9 +118,9 @@ public final class ModelSerializer {
     }
 
     /** Writes the model, then adds the normalizer as {@code normalizer.bin} (as DL4J's overload). */
-    public static void writeModel(ComputationGraph graph, File file, boolean saveUpdater,
+    public static void writeModel(Model model, File file, boolean saveUpdater,
                                   org.pydl4j.nd.dataset.preprocessor.DataNormalization normalizer) throws IOException {
-        writeModel(graph, file, saveUpdater);
+        writeModel(model, file, saveUpdater);
         if (normalizer != null) addNormalizerToModel(file, normalizer);
     }
 
@@ -142,6 +142,18 @@ public final class ModelSerializer {
     }
 
     // ---------------------------------------------------------------- reading
+
+    /** The network and the normalizer stored with it (null when none), as DL4J's restoreMultiLayerNetworkAndNormalizer. */
+    public static org.pydl4j.common.primitives.Pair<MultiLayerNetwork, org.pydl4j.nd.dataset.preprocessor.Normalizer<?>> restoreMultiLayerNetworkAndNormalizer(
+            File file, boolean loadUpdater) throws IOException {
+        return new org.pydl4j.common.primitives.Pair<>(restoreMultiLayerNetwork(file, loadUpdater), restoreNormalizerFromFile(file));
+    }
+
+    /** The graph and the normalizer stored with it (null when none), as DL4J's restoreComputationGraphAndNormalizer. */
+    public static org.pydl4j.common.primitives.Pair<ComputationGraph, org.pydl4j.nd.dataset.preprocessor.Normalizer<?>> restoreComputationGraphAndNormalizer(
+            File file, boolean loadUpdater) throws IOException {
+        return new org.pydl4j.common.primitives.Pair<>(restoreComputationGraph(file, loadUpdater), restoreNormalizerFromFile(file));
+    }
 
     public static ComputationGraph restoreComputationGraph(File file) throws IOException { return restoreComputationGraph(file, true); }
 

@@ -9,13 +9,14 @@ import org.junit.Test;
 /**
  * Issue 14 item 1: MultiLayerNetwork programs written as DL4J's examples write them (LeNetMNIST, a CIFAR-10 CNN,
  * SaveLoadMultiLayerNetwork, TransferLearning.Builder / TransferLearningHelper on a stack, ModelSerializer and the
- * DL4J zip format), only the imports changed and the data from {@link SyntheticData}; compiled with javax.tools and
- * run.
+ * DL4J zip format), only the imports changed; LeNet reads MNIST-format files through MnistDataSetIterator
+ * ({@link MnistFormatData}), the CIFAR CNN a CIFAR-10 binary archive through Cifar10DataSetIterator
+ * ({@link CifarFormatData}), the others in-memory data ({@link SyntheticData}); compiled with javax.tools and run.
  */
 public class MultiLayerNetworkProgramsTest {
 
     static final String LENET = """
-            import org.pydl4j.dl4jstyle.SyntheticData;
+            import org.pydl4j.dl4jstyle.MnistFormatData;
             import org.pydl4j.eval.Evaluation;
             import org.pydl4j.nd.activations.Activation;
             import org.pydl4j.nd.dataset.DataSetIterator;
@@ -49,8 +50,8 @@ public class MultiLayerNetworkProgramsTest {
                     int nEpochs = 2; // Number of training epochs
                     int seed = 123; //
 
-                    DataSetIterator mnistTrain = SyntheticData.mnist(batchSize, 160, seed);
-                    DataSetIterator mnistTest = SyntheticData.mnist(batchSize, 64, seed + 1);
+                    DataSetIterator mnistTrain = MnistFormatData.iterator(batchSize, 160, true, 12345);   // MNIST-format files
+                    DataSetIterator mnistTest = MnistFormatData.iterator(batchSize, 64, false, 12345);
 
                     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                         .seed(seed)
@@ -123,7 +124,8 @@ public class MultiLayerNetworkProgramsTest {
     }
 
     static final String CIFAR = """
-            import org.pydl4j.dl4jstyle.SyntheticData;
+            import org.pydl4j.datasets.fetchers.DataSetType;
+            import org.pydl4j.dl4jstyle.CifarFormatData;
             import org.pydl4j.eval.Evaluation;
             import org.pydl4j.nd.activations.Activation;
             import org.pydl4j.nd.dataset.DataSetIterator;
@@ -158,8 +160,8 @@ public class MultiLayerNetworkProgramsTest {
                 public static int[] predicted;
 
                 public static void main(String[] args) throws Exception {
-                    DataSetIterator trainIt = SyntheticData.cifar(batchSize, 160, seed);
-                    DataSetIterator testIt = SyntheticData.cifar(batchSize, 64, seed + 1);
+                    DataSetIterator trainIt = CifarFormatData.iterator(batchSize, 32, DataSetType.TRAIN, seed);   // CIFAR-10 binary format
+                    DataSetIterator testIt = CifarFormatData.iterator(batchSize, 64, DataSetType.TEST, seed);
 
                     MultiLayerNetwork model = createModel();
                     model.init();

@@ -9,26 +9,16 @@ import org.pydl4j.nd.dataset.DataSetIterator;
 import org.pydl4j.nd.dataset.ListDataSetIterator;
 
 /**
- * Small learnable image data in memory for the DL4J-style programs, in the layouts DL4J's iterators give: MNIST-like
- * [n, 784] flattened 28x28 grey images and CIFAR-like [n, 3, 32, 32] colour images, one-hot labels. Class c is a
- * bright square at a class-specific place (colour channel for CIFAR-like), jittered by a pixel and noisy.
+ * Small learnable data in memory for the DL4J-style programs: CIFAR-like [n, 3, h, w] colour images and feature
+ * vectors, one-hot labels; {@link #image} also feeds the MNIST and CIFAR format files. Class c is a bright square at a
+ * class-specific place (colour channel c % channels), jittered by a pixel and noisy.
  */
 public final class SyntheticData {
     private SyntheticData() {}
 
-    /** MNIST-format examples (10 classes), as MnistDataSetIterator(batchSize, train, seed) would give. */
-    public static DataSetIterator mnist(int batchSize, int examples, long seed) {
-        return iterator(examples, batchSize, seed, 1, 28, 28, true);
-    }
-
-    /** CIFAR-format examples (10 classes), [n, 3, 32, 32]. */
-    public static DataSetIterator cifar(int batchSize, int examples, long seed) {
-        return iterator(examples, batchSize, seed, 3, 32, 32, false);
-    }
-
     /** CIFAR-like examples of another size (height and width >= 12). */
     public static DataSetIterator cifar(int batchSize, int examples, long seed, int height, int width) {
-        return iterator(examples, batchSize, seed, 3, height, width, false);
+        return iterator(examples, batchSize, seed, 3, height, width);
     }
 
     /** Feed-forward examples for small dense networks: nIn features, nOut classes, class c shifts feature c % nIn. */
@@ -45,19 +35,24 @@ public final class SyntheticData {
         return labelled(new ListDataSetIterator<>(list, batchSize), nOut);
     }
 
-    private static DataSetIterator iterator(int examples, int batchSize, long seed, int ch, int h, int w, boolean flat) {
+    private static DataSetIterator iterator(int examples, int batchSize, long seed, int ch, int h, int w) {
         Random r = new Random(seed);
         List<DataSet> list = new ArrayList<>();
         for (int i = 0; i < examples; i++) {
-            int c = i % 10;
-            float[] x = new float[ch * h * w];
-            for (int k = 0; k < x.length; k++) x[k] = (float) Math.max(0, Math.min(1, 0.15 * r.nextGaussian() + 0.1));
-            int top = 3 + (c % 5) * (h - 10) / 4 + r.nextInt(3) - 1, left = 3 + (c / 5) * (w - 12) + r.nextInt(3) - 1;
-            int channel = c % ch;
-            for (int y = top; y < top + 6; y++) for (int xx = left; xx < left + 6; xx++) x[(channel * h + y) * w + xx] = 1f;
-            list.add(new DataSet(flat ? Nd4j.create(x, 1, ch * h * w) : Nd4j.create(x, 1, ch, h, w), oneHot(c, 10)));
+            float[] x = image(r, i % 10, ch, h, w);
+            list.add(new DataSet(Nd4j.create(x, 1, ch, h, w), oneHot(i % 10, 10)));
         }
         return labelled(new ListDataSetIterator<>(list, batchSize), 10);
+    }
+
+    /** One image of class c in [0, 1], CHW order: noise, and a bright 6x6 square at a class-specific place. */
+    static float[] image(Random r, int c, int ch, int h, int w) {
+        float[] x = new float[ch * h * w];
+        for (int k = 0; k < x.length; k++) x[k] = (float) Math.max(0, Math.min(1, 0.15 * r.nextGaussian() + 0.1));
+        int top = 3 + (c % 5) * (h - 10) / 4 + r.nextInt(3) - 1, left = 3 + (c / 5) * (w - 12) + r.nextInt(3) - 1;
+        int channel = c % ch;
+        for (int y = top; y < top + 6; y++) for (int xx = left; xx < left + 6; xx++) x[(channel * h + y) * w + xx] = 1f;
+        return x;
     }
 
     private static org.pydl4j.nd.INDArray oneHot(int c, int n) {

@@ -13,6 +13,23 @@ import org.pydl4j.nn.updater.ComputationGraphUpdater;
 public final class GradientCheckUtil {
     private GradientCheckUtil() {}
 
+    /** A class rule: the reference backend and DOUBLE default types for the class's tests, the previous types restored after. */
+    public static org.junit.rules.ExternalResource referenceDouble() {
+        return new org.junit.rules.ExternalResource() {
+            private DataType previous;
+
+            @Override
+            protected void before() {
+                previous = org.pydl4j.nd.Nd4j.defaultFloatingPointType();
+                org.pydl4j.nd.Nd4j.setBackend("reference");
+                org.pydl4j.nd.Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+            }
+
+            @Override
+            protected void after() { org.pydl4j.nd.Nd4j.setDefaultDataTypes(previous, previous); }
+        };
+    }
+
     public static final double EPS = 1e-6;
     public static final double MAX_REL_ERROR = 1e-5;
     public static final double MIN_ABS_ERROR = 1e-8;

@@ -10,9 +10,9 @@ import static org.pydl4j.nn.GradientCheckTest.run;
 import static org.pydl4j.nn.GradientCheckTest.softmaxOut;
 
 import java.util.Map;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Test;
+import org.junit.rules.ExternalResource;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
@@ -40,17 +40,8 @@ import org.pydl4j.nn.graph.ComputationGraph;
  * checked on the gradients it leaves.
  */
 public class NewLayersGradientCheckTest {
-    private static DataType previous;
-
-    @BeforeClass
-    public static void setUp() {
-        previous = Nd4j.defaultFloatingPointType();
-        Nd4j.setBackend("reference");
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterClass
-    public static void tearDown() { Nd4j.setDefaultDataTypes(previous, previous); }
+    @ClassRule
+    public static final ExternalResource REFERENCE_DOUBLE = GradientCheckUtil.referenceDouble();
 
     private static ComputationGraphConfiguration.GraphBuilder conv(int c) {
         return base().graphBuilder().addInputs("in")

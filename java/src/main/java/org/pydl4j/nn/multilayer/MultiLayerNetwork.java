@@ -193,6 +193,17 @@ public class MultiLayerNetwork implements NeuralNetwork {
         graph.fit(iterator, numEpochs);
     }
 
+    /** Sets the input for {@link #computeGradientAndScore()}. */
+    public void setInput(INDArray input) { graph.setInputs(input); }
+
+    public void setLabels(INDArray labels) { graph.setLabels(labels); }
+
+    /** Forward (training mode) and backward on the input and labels set; fills {@link #gradient()} and {@link #score()}. */
+    public void computeGradientAndScore() {
+        checkInit();
+        graph.computeGradientAndScore();
+    }
+
     /** The network output in inference mode. */
     public INDArray output(INDArray input) { return output(input, false); }
 

@@ -415,19 +415,34 @@ final class Dl4jConfigReader {
         if (!Double.isNaN(l2) && l2 > 0) b.l2(l2);
         double l2b = asDouble(f.get("l2Bias"), Double.NaN);
         if (!Double.isNaN(l2b) && l2b > 0) b.l2Bias(l2b);
-        Double rl2 = l2FromRegularization(f.get("regularization"));
+        Double rl2 = fromRegularization(f.get("regularization"), "L2Regularization", "l2");
         if (rl2 != null) b.l2(rl2);
-        Double rl2b = l2FromRegularization(f.get("regularizationBias"));
+        Double rl2b = fromRegularization(f.get("regularizationBias"), "L2Regularization", "l2");
         if (rl2b != null) b.l2Bias(rl2b);
+        double l1 = asDouble(f.get("l1"), 0), l1b = asDouble(f.get("l1Bias"), 0);
+        Double rl1 = fromRegularization(f.get("regularization"), "L1Regularization", "l1");
+        Double rl1b = fromRegularization(f.get("regularizationBias"), "L1Regularization", "l1");
+        if (rl1 != null || l1 > 0) b.l1(rl1 != null ? rl1 : l1);
+        if (rl1b != null || l1b > 0) b.l1Bias(rl1b != null ? rl1b : l1b);
+        Object gn = f.get("gradientNormalization");
+        if (gn != null) {
+            try {
+                b.gradientNormalization(org.pydl4j.nn.conf.GradientNormalization.valueOf(String.valueOf(gn)));
+            } catch (IllegalArgumentException e) {
+                throw unsupportedOption(vertex, t, "gradientNormalization " + gn);
+            }
+        }
+        if (f.get("gradientNormalizationThreshold") instanceof Number) b.gradientNormalizationThreshold(asDouble(f.get("gradientNormalizationThreshold"), 1));
         return b;
     }
 
-    private static Double l2FromRegularization(Object o) {
+    /** The coefficient of DL4J's regularization of the given class (L1Regularization "l1", L2Regularization "l2"). */
+    private static Double fromRegularization(Object o, String className, String field) {
         if (!(o instanceof List)) return null;
         for (Object r : list(o)) {
             Typed t = typed(r);
-            if (t != null && t.simpleName().equals("L2Regularization")) {
-                Object l2 = t.fields.get("l2");
+            if (t != null && t.simpleName().equals(className)) {
+                Object l2 = t.fields.get(field);
                 if (l2 instanceof Number) return ((Number) l2).doubleValue();
                 Typed sched = typed(l2);
                 if (sched != null && sched.fields.get("value") instanceof Number) return ((Number) sched.fields.get("value")).doubleValue();

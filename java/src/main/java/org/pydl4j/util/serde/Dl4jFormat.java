@@ -30,6 +30,13 @@ public final class Dl4jFormat {
         register(LayerKinds.ZERO_PADDING, Dl4jLayers.ZERO_PADDING);
         register(LayerKinds.DENSE, Dl4jLayers.DENSE);
         register(LayerKinds.OUTPUT, Dl4jLayers.OUTPUT);
+        register(LayerKinds.POOLING_2D, Dl4jImageLayers.POOLING_2D);
+        register(LayerKinds.UPSAMPLING_2D, Dl4jImageLayers.UPSAMPLING_2D);
+        register(LayerKinds.CROPPING_2D, Dl4jImageLayers.CROPPING_2D);
+        register(LayerKinds.LOCAL_RESPONSE_NORMALIZATION, Dl4jImageLayers.LOCAL_RESPONSE_NORMALIZATION);
+        register(LayerKinds.SPACE_TO_DEPTH, Dl4jImageLayers.SPACE_TO_DEPTH);
+        register(LayerKinds.DECONVOLUTION_2D, Dl4jImageLayers.DECONVOLUTION_2D);
+        register(LayerKinds.SEPARABLE_CONVOLUTION_2D, Dl4jImageLayers.SEPARABLE_CONVOLUTION_2D);
     }
 
     /** Registers the DL4J codec of a kind (its DL4J class and legacy names become readable). */

@@ -25,7 +25,7 @@ final class Dl4jLayers {
     private Dl4jLayers() {}
 
     /** A codec from its parts. */
-    private record Codec<C extends Layer>(String dl4jClass, List<String> legacyNames, Dl4jParamLayout paramLayout,
+    record Codec<C extends Layer>(String dl4jClass, List<String> legacyNames, Dl4jParamLayout paramLayout,
                                           java.util.function.Function<Dl4jLayerReader, C> reader,
                                           java.util.function.BiConsumer<C, Dl4jLayerWriter> writer) implements Dl4jLayerCodec<C> {
         @Override

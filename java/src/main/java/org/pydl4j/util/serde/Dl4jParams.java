@@ -78,7 +78,9 @@ final class Dl4jParams {
             case CONVOLUTION: {
                 ConvolutionLayer c = (ConvolutionLayer) l;
                 if (c.hasBias()) off = vector(ours.get("b"), flat, off, in);
-                vector(ours.get("W"), flat, off, in);   // both [nOut, nIn, kH, kW] in C order
+                for (String key : l.paramShapes().keySet()) {   // W (and pW): the same shapes as DL4J's, C order
+                    if (!"b".equals(key)) off = vector(ours.get(key), flat, off, in);
+                }
                 break;
             }
             case DENSE: {

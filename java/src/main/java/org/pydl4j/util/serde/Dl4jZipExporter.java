@@ -209,6 +209,10 @@ public final class Dl4jZipExporter {
             if (u != null) m.put("iupdater", u);
             if (b.getL2() != null) m.put("l2", b.getL2());
             if (b.getL2Bias() != null) m.put("l2Bias", b.getL2Bias());
+            if (b.getL1() != null) m.put("l1", b.getL1());
+            if (b.getL1Bias() != null) m.put("l1Bias", b.getL1Bias());
+            if (b.getGradientNormalization() != null) m.put("gradientNormalization", b.getGradientNormalization().name());
+            m.put("gradientNormalizationThreshold", b.getGradientNormalizationThreshold());
             if (b instanceof FeedForwardLayer) {
                 m.put("nin", ((FeedForwardLayer) b).getNIn());
                 m.put("nout", ((FeedForwardLayer) b).getNOut());

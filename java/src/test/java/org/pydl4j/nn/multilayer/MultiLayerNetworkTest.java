@@ -106,6 +106,11 @@ public class MultiLayerNetworkTest {
         } catch (IllegalArgumentException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("MultiLayerNetwork") && e.getMessage().contains("stack.zip"));
         }
+        org.pydl4j.nd.dataset.preprocessor.NormalizerStandardize norm = new org.pydl4j.nd.dataset.preprocessor.NormalizerStandardize();
+        norm.fit(new org.pydl4j.nd.dataset.DataSet(Nd4j.rand(new long[]{8, 36}), Nd4j.zeros(8, 3)));
+        ModelSerializer.writeModel(net, f, false, norm);
+        assertTrue(ModelSerializer.restoreNormalizerFromFile(f) instanceof org.pydl4j.nd.dataset.preprocessor.NormalizerStandardize);
+        assertTrue(ModelSerializer.restoreMultiLayerNetworkAndNormalizer(f, false).getSecond() instanceof org.pydl4j.nd.dataset.preprocessor.NormalizerStandardize);
         MultiLayerNetwork back = MultiLayerNetwork.load(f, false);
         INDArray x = Nd4j.rand(new long[]{3, 36});
         assertTrue(net.output(x).equals(back.output(x)));
@@ -161,6 +166,11 @@ public class MultiLayerNetworkTest {
         assertTrue(net.getParam("1_W").equals(w1));
         assertTrue("the output layer of the given network trained", !net.getParam("2_W").equals(w2));
         assertEquals(1, helper.unfrozenMLN().getnLayers());
+        net.setInput(ds.getFeatures());
+        net.setLabels(ds.getLabels());
+        net.computeGradientAndScore();
+        assertEquals(net.score(ds, true), net.score(), 1e-6);
+        assertTrue(net.gradient().gradient().norm2Number().doubleValue() > 0);
     }
 
     @Test

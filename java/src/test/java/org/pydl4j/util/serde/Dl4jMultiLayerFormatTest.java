@@ -102,6 +102,24 @@ public class Dl4jMultiLayerFormatTest {
     }
 
     @Test
+    public void gradientNormalizationAndL1AreRead() throws IOException {
+        String json = MLN_STYLE.replace("\"hasBias\" : true, \"layerName\" : \"layer1\"",
+                "\"hasBias\" : true, \"layerName\" : \"layer1\", \"gradientNormalization\" : \"ClipL2PerLayer\", \"gradientNormalizationThreshold\" : 2.5, "
+                + "\"regularization\" : [ { \"@class\" : \"org.nd4j.linalg.learning.regularization.L1Regularization\", "
+                + "\"l1\" : { \"@class\" : \"org.nd4j.linalg.schedule.FixedSchedule\", \"value\" : 0.003 } } ]");
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip("gn.zip", json, flat45()));
+        org.pydl4j.nn.conf.layers.DenseLayer d = (org.pydl4j.nn.conf.layers.DenseLayer) net.getLayer(1).conf().getLayer();
+        assertEquals(org.pydl4j.nn.conf.GradientNormalization.ClipL2PerLayer, d.getGradientNormalization());
+        assertEquals(2.5, d.getGradientNormalizationThreshold(), 0);
+        assertEquals(0.003, d.getL1(), 0);
+        File out = new File(tmp.getRoot(), "gn-exported.zip");
+        Dl4jMultiLayerFormat.write(net, out.toPath(), false);
+        org.pydl4j.nn.conf.layers.DenseLayer back = (org.pydl4j.nn.conf.layers.DenseLayer) ModelSerializer.restoreMultiLayerNetwork(out).getLayer(1).conf().getLayer();
+        assertEquals(org.pydl4j.nn.conf.GradientNormalization.ClipL2PerLayer, back.getGradientNormalization());
+        assertEquals(0.003, back.getL1(), 0);
+    }
+
+    @Test
     public void exportWritesDl4jStackJsonAndReadsBack() throws IOException {
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip("mln.zip", MLN_STYLE, flat45()));
         File out = new File(tmp.getRoot(), "exported.zip");
@@ -134,5 +152,50 @@ public class Dl4jMultiLayerFormatTest {
         } catch (IllegalArgumentException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("inputPreProcessors") && e.getMessage().contains("bad.zip"));
         }
+    }
+
+    /** A stack of every layer added for DL4J programs, with random parameters. */
+    private static MultiLayerNetwork newLayersStack() {
+        org.pydl4j.nn.conf.MultiLayerConfiguration conf = new org.pydl4j.nn.conf.NeuralNetConfiguration.Builder().seed(11).list()
+                .layer(new org.pydl4j.nn.conf.layers.SeparableConvolution2D.Builder(2, 2).depthMultiplier(2).nOut(3).build())
+                .layer(new org.pydl4j.nn.conf.layers.LocalResponseNormalization.Builder().k(1).n(3).alpha(0.1).beta(0.5).build())
+                .layer(new org.pydl4j.nn.conf.layers.Deconvolution2D.Builder(new int[]{2, 2}, new int[]{2, 2}).nOut(2).build())
+                .layer(new org.pydl4j.nn.conf.layers.Upsampling2D.Builder(2).build())
+                .layer(new org.pydl4j.nn.conf.layers.convolutional.Cropping2D(1, 1, 1, 1))
+                .layer(new org.pydl4j.nn.conf.layers.SpaceToDepthLayer.Builder(2).build())
+                .layer(new org.pydl4j.nn.conf.layers.Pooling2D.Builder(org.pydl4j.nn.conf.layers.SubsamplingLayer.PoolingType.AVG,
+                        new int[]{2, 2}, new int[]{1, 1}).build())
+                .layer(new org.pydl4j.nn.conf.layers.OutputLayer.Builder().nOut(2).activation(org.pydl4j.nd.activations.Activation.SOFTMAX).build())
+                .setInputType(org.pydl4j.nn.conf.inputs.InputType.convolutional(5, 5, 2))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        net.setParams(Nd4j.rand(new long[]{1, net.numParams()}));
+        return net;
+    }
+
+    @Test
+    public void newLayersRoundTripThroughBothFormats() throws IOException {
+        MultiLayerNetwork net = newLayersStack();
+        INDArray x = Nd4j.rand(new long[]{2, 2, 5, 5});
+        INDArray expected = net.output(x);
+        File dl4j = new File(tmp.getRoot(), "dl4j-new-layers.zip");
+        Dl4jMultiLayerFormat.write(net, dl4j.toPath(), false);
+        try (ZipFile z = new ZipFile(dl4j)) {
+            String json = ModelZips.readText(z, "configuration.json", "exported");
+            for (String c : new String[]{"SeparableConvolution2D", "LocalResponseNormalization", "Deconvolution2D", "Upsampling2D",
+                    "convolutional.Cropping2D", "SpaceToDepthLayer", "Pooling2D"}) {
+                assertTrue(c, json.contains("\"org.deeplearning4j.nn.conf.layers." + c + "\""));
+            }
+        }
+        MultiLayerNetwork fromDl4j = ModelSerializer.restoreMultiLayerNetwork(dl4j);
+        assertTrue(fromDl4j.getLayer(6).conf().getLayer() instanceof org.pydl4j.nn.conf.layers.Pooling2D);
+        assertTrue("DL4J zip: same outputs", expected.equalsWithEps(fromDl4j.output(x), 1e-6));
+        File ours = new File(tmp.getRoot(), "ours-new-layers.zip");
+        net.save(ours, true);
+        assertTrue("model zip: same outputs", expected.equalsWithEps(MultiLayerNetwork.load(ours, true).output(x), 1e-6));
+        File graphZip = new File(tmp.getRoot(), "graph-new-layers.zip");
+        Dl4jZipExporter.write(net.toComputationGraph(), graphZip.toPath(), false);
+        assertTrue("DL4J graph zip: same outputs", expected.equalsWithEps(ModelSerializer.restoreComputationGraph(graphZip).outputSingle(x), 1e-6));
     }
 }

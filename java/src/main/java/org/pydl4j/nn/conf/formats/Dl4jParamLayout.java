@@ -4,7 +4,7 @@ package org.pydl4j.nn.conf.formats;
 public enum Dl4jParamLayout {
     /** The layer's parameter arrays in {@code paramShapes()} order, each in C order (also: no parameters). */
     SAME,
-    /** Bias first, then W [nOut, nIn, kH, kW] as ours. */
+    /** Bias first, then the weight arrays as ours in C order (W [nOut, nIn, kH, kW]; deconvolution and separable: as DL4J's). */
     CONVOLUTION,
     /** Bias first, then W as [kH, kW, nIn, depthMultiplier] (ours: [nIn*depthMultiplier, 1, kH, kW]). */
     DEPTHWISE_CONVOLUTION,

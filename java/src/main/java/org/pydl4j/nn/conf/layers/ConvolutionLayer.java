@@ -28,8 +28,9 @@ public class ConvolutionLayer extends FeedForwardLayer {
     protected AlgoMode cudnnAlgoMode;
 
     /**
-     * DL4J's ConvolutionLayer.AlgoMode. Accepted and kept with the configuration; this project's backends choose
-     * their convolution algorithms themselves (oneDNN's and cuDNN's heuristics), so the mode changes nothing yet.
+     * DL4J's ConvolutionLayer.AlgoMode. Accepted and kept with the configuration (and its JSON). The backends choose
+     * their algorithms themselves: oneDNN its own kernels; the cuda backend always takes cuDNN's fastest measured
+     * algorithm whose workspace fits, i.e. PREFER_FASTEST; NO_WORKSPACE and USER_SPECIFIED do not change that yet.
      */
     public enum AlgoMode { NO_WORKSPACE, PREFER_FASTEST, USER_SPECIFIED }
 

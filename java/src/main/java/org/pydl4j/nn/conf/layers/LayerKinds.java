@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.pydl4j.nn.conf.layers.LayerKind.Channels;
 import org.pydl4j.nn.conf.layers.LayerKind.Fusion;
+import org.pydl4j.nn.conf.layers.convolutional.Cropping2D;
 
 /**
  * The registry of layer kinds: one line per built-in kind below; other kinds (tests, extensions) call
@@ -33,16 +34,16 @@ public final class LayerKinds {
     public static final LayerKind<ZeroPaddingLayer> ZERO_PADDING = register(LayerKind.of("ZeroPadding", ZeroPaddingLayer.class, Fusion.NONE, Channels.PASSES_THROUGH));
     public static final LayerKind<DenseLayer> DENSE = register(LayerKind.of("Dense", DenseLayer.class, Fusion.NONE, Channels.SETS_OUTPUT));
     public static final LayerKind<OutputLayer> OUTPUT = register(LayerKind.of("Output", OutputLayer.class, Fusion.NONE, Channels.SETS_OUTPUT));
-    // subclasses of the kinds above that compute something else: kinds of their own, so that nothing (the fused
-    // inference pass above all) takes them for their parent
-    public static final LayerKind<Deconvolution2D> DECONVOLUTION = register(LayerKind.of("Deconvolution2D", Deconvolution2D.class, Fusion.NONE, Channels.SETS_OUTPUT));
-    public static final LayerKind<SeparableConvolution2D> SEPARABLE_CONVOLUTION = register(LayerKind.of("SeparableConvolution2D", SeparableConvolution2D.class, Fusion.NONE, Channels.SETS_OUTPUT));
-    public static final LayerKind<LocalResponseNormalization> LOCAL_RESPONSE_NORMALIZATION = register(LayerKind.of("LocalResponseNormalization", LocalResponseNormalization.class, Fusion.NONE, Channels.PASSES_THROUGH));
-    public static final LayerKind<Upsampling2D> UPSAMPLING = register(LayerKind.of("Upsampling2D", Upsampling2D.class, Fusion.NONE, Channels.PASSES_THROUGH));
-    public static final LayerKind<org.pydl4j.nn.conf.layers.convolutional.Cropping2D> CROPPING = register(LayerKind.of("Cropping2D",
-            org.pydl4j.nn.conf.layers.convolutional.Cropping2D.class, Fusion.NONE, Channels.PASSES_THROUGH));
-    public static final LayerKind<SpaceToDepthLayer> SPACE_TO_DEPTH = register(LayerKind.of("SpaceToDepth", SpaceToDepthLayer.class, Fusion.NONE, Channels.SETS_OUTPUT)
-            .channelRule((l, n) -> n * l.getBlockSize() * l.getBlockSize()));   // blocks of pixels become channels
+    public static final LayerKind<Pooling2D> POOLING_2D = register(LayerKind.of("Pooling2D", Pooling2D.class, Fusion.POOLING, Channels.PASSES_THROUGH));
+    public static final LayerKind<Upsampling2D> UPSAMPLING_2D = register(LayerKind.of("Upsampling2D", Upsampling2D.class, Fusion.NONE, Channels.PASSES_THROUGH));
+    public static final LayerKind<Cropping2D> CROPPING_2D = register(LayerKind.of("Cropping2D", Cropping2D.class, Fusion.NONE, Channels.PASSES_THROUGH));
+    public static final LayerKind<LocalResponseNormalization> LOCAL_RESPONSE_NORMALIZATION = register(LayerKind.of("LocalResponseNormalization",
+            LocalResponseNormalization.class, Fusion.NONE, Channels.PASSES_THROUGH));
+    public static final LayerKind<SpaceToDepthLayer> SPACE_TO_DEPTH = register(LayerKind.of("SpaceToDepth", SpaceToDepthLayer.class, Fusion.NONE, Channels.PASSES_THROUGH)
+            .channelRule((s, n) -> n * s.getBlockSize() * s.getBlockSize()));   // each block becomes b*b channels
+    public static final LayerKind<Deconvolution2D> DECONVOLUTION_2D = register(LayerKind.of("Deconvolution2D", Deconvolution2D.class, Fusion.NONE, Channels.SETS_OUTPUT));
+    public static final LayerKind<SeparableConvolution2D> SEPARABLE_CONVOLUTION_2D = register(LayerKind.of("SeparableConvolution2D",
+            SeparableConvolution2D.class, Fusion.NONE, Channels.SETS_OUTPUT));
 
     /** Registers a kind; a name or configuration class registered twice (by different kinds) is an error. */
     public static synchronized <C extends Layer> LayerKind<C> register(LayerKind<C> kind) {
