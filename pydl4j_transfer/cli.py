@@ -38,13 +38,13 @@ def cmd_train(args) -> int:
     options = given(args)
     hooks = getattr(args, "hooks", None)
     if args.resume is not None:
-        out = Path(args.resume)
+        out = args.run_folder = Path(args.resume)
         options.pop("run_dir", None)
         with run_lock.locked(out):
             job = TransferJob.from_checkpoint(out, **options, backend=args.backend, progress=not args.no_progress,
                                               hooks=hooks)
             return _train_and_write(job, out)
-    out = options["run_dir"]
+    out = args.run_folder = options["run_dir"]
     with run_lock.locked(out):
         leftover = run_folder_contents(out)
         if leftover and not args.overwrite:
@@ -157,11 +157,7 @@ def cmd_featurize(args) -> int:
                               preprocess=engine.spec_to_json(spec, info.resize), image_size=info.image_size,
                               weights_checksum=checksum)
         helper = engine.Helper(base, vertex)
-        from .data import CacheKey
-
-        key = CacheKey(model_name=meta.model, weights_checksum=checksum, vertex=vertex,
-                       preprocess_fingerprint=meta.preprocess["fingerprint"] + f"/{meta.preprocess['resize']}",
-                       image_size=meta.image_size)
+        key = engine.feature_cache_key(meta, engine.frozen_digest(base, vertex))
     features, ok, skipped = featurize_files(folder.paths, helper, meta,
                                             cache=None if args.no_cache else FeatureCache(key),
                                             batch_size=args.batch_size, progress=not args.no_progress)
@@ -183,6 +179,10 @@ def cmd_info(args) -> int:
     from . import engine, jvm
 
     jvm.start_jvm(backend=args.backend)
+    if args.system:   # the engine: backend, Java, jar and where each native library came from
+        print(f"jar: {jvm.find_jar()}")
+        print(jvm.native_report(), end="")
+        return EXIT_OK
     if Path(args.model).suffix == ".zip" or Path(args.model).is_file():
         graph, meta = engine.load_model(args.model)
         counts = engine.param_counts(graph)
@@ -311,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="square input size in pixels (default: the model's)")
     p.add_argument("--num-classes", type=_positive_int, default=5, help="classes of the new head (zoo models)")
     p.add_argument("--json", action="store_true", help="print the header as JSON instead of the summary")
+    p.add_argument("--system", action="store_true",
+                   help="show the engine instead: backend in use, Java runtime, jar, where each native library was loaded from")
     p.set_defaults(func=cmd_info, check=_check_model_arg)
 
     p = sub.add_parser("import-weights", parents=[common], help="convert ImageNet weights into the cache")
@@ -423,7 +425,10 @@ def main(argv: list[str] | None = None, *, hooks=None) -> int:
                 check(parser, args)
             return int(args.func(args) or 0)
     except Interrupted as stop:
-        print(f"pydl4j-transfer {args.command}: {stop}", file=sys.stderr)
+        folder = getattr(args, "run_folder", None)
+        hint = f"; continue with `pydl4j-transfer train --resume {folder}`" \
+            if folder is not None and (Path(folder) / "checkpoint.zip").is_file() else ""
+        print(f"pydl4j-transfer {args.command}: {stop}{hint}", file=sys.stderr)
         return stop.exit_code
     except BaseException as error:  # one clear line, unless --debug
         if isinstance(error, SystemExit):

@@ -117,6 +117,7 @@ class TransferJob:
         self._hashes: dict[str, str] = {}
         self._resume_state: dict | None = None
         self._loaded: Classifier | None = None
+        self._frozen = ""
 
     def __getattr__(self, name: str):
         # the options read as attributes (job.epochs, job.data...), as before the configuration existed
@@ -156,6 +157,10 @@ class TransferJob:
         folder, hashes, duplicates = dedupe_by_content(scanned)
         timer.hash += time.perf_counter() - t0
         train, test = split_folder(folder, test_fraction=self.test_fraction, seed=self.seed)
+        if len(test) == 0:
+            sizes = ", ".join(f"{name}: {n}" for name, n in folder.class_counts().items())
+            raise ValueError(f"{self.data}: no class has 2 usable images ({sizes}); each class needs at least 2, "
+                             "one to train on and one to test on")
         self.train_set, self.test_set = train, test
         self._hashes = hashes
         labels = list(folder.label_names)
@@ -164,22 +169,28 @@ class TransferJob:
         self._prepare(len(labels), labels)
         timer.setup += time.perf_counter() - t0
 
-        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates), "train": len(train),
+        unreadable = sum(1 for d in duplicates if d["reason"].startswith("cannot read"))
+        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates) - unreadable, "unreadable": unreadable,
+                  "train": len(train),
                   "test": len(test), "decoded": 0, "featurized": 0, "cache_hits": 0}
         skipped: list[dict] = list(duplicates)
         identity = self._identity(labels)
         if self._resume_state is not None:
             self._check_resume(identity)
         key = self._cache_key()
-        x_test, y_test = self._featurized(test, key, None, timer, counts, skipped, "test")
+        x_test, y_test = self._featurized(test, key, None, timer, counts, skipped, "test images")
         if self.augment:
             views = [self._featurized(train, key, Augmentation(self.seed, v), timer, counts, skipped,
-                                      f"train view {v + 1}/{AUGMENT_VIEWS}") for v in range(AUGMENT_VIEWS)]
+                                      f"training images (view {v + 1}/{AUGMENT_VIEWS})")
+                     for v in range(AUGMENT_VIEWS)]
         else:
-            views = [self._featurized(train, key, None, timer, counts, skipped, "train")]
+            views = [self._featurized(train, key, None, timer, counts, skipped, "training images")]
         if len(views[0][0]) == 0 or len(x_test) == 0:
-            raise RuntimeError(f"no decodable image left in the {'training' if len(views[0][0]) == 0 else 'test'} "
-                               f"split of {self.data}; see the skipped files")
+            which, subset = ("training", train) if len(views[0][0]) == 0 else ("test", test)
+            bad = [item for item in _dedupe(skipped) if item["path"] in {os.fspath(p) for p in subset.paths}]
+            example = f" (e.g. {bad[0]['path']}: {bad[0]['reason']})" if bad else ""
+            raise ValueError(f"{self.data}: none of the {len(subset)} images of the {which} split could be "
+                             f"decoded{example}; check the files or run with strict=True (--strict) to list them")
 
         identity["features"] = checkpoint.features_digest(
             [x_test, y_test] + [a for view in views for a in view])
@@ -237,18 +248,18 @@ class TransferJob:
         self.graph = engine.build_transfer_graph(base, feature_vertex=vertex, output_vertex=output_vertex,
                                                  num_classes=num_classes, learning_rate=self.learning_rate,
                                                  seed=self.seed, updater=self.updater, l2=self.l2)
+        self._frozen = engine.frozen_digest(self.graph, vertex)
         self._helper = engine.Helper(self.graph, input_shape=(3, image_size, image_size))
         self.meta = engine.RunMeta(model=name, labels=labels, feature_vertex=vertex, output_vertex=output_vertex,
                                    info=info, preprocess=engine.spec_to_json(spec, resize), image_size=image_size,
                                    weights_checksum=checksum, extra={"settings": self.settings()})
 
     def _cache_key(self, augment: Augmentation | None = None) -> CacheKey:
+        """The feature cache's namespace: keyed on the frozen parameters as loaded (``engine.frozen_digest``)."""
         meta = self.meta
         vertex = meta.feature_vertex if augment is None else f"{meta.feature_vertex}+augment(seed={augment.seed}," \
                                                              f"view={augment.epoch},pad={augment.pad_fraction})"
-        return CacheKey(model_name=meta.model, weights_checksum=meta.weights_checksum, vertex=vertex,
-                        preprocess_fingerprint=meta.preprocess["fingerprint"] + f"/{meta.preprocess['resize']}",
-                        image_size=meta.image_size)
+        return engine.feature_cache_key(meta, self._frozen, vertex)
 
     def _featurized(self, subset: ImageFolder, key: CacheKey, augment: Augmentation | None, timer: StepTimer,
                     counts: dict, skipped: list, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -267,6 +278,13 @@ class TransferJob:
         history = list(history or [])
         bar = progress_bar(range(start_epoch, self.epochs + 1), self.progress, desc="training epochs", unit="epoch",
                            initial=start_epoch - 1, total=self.epochs)
+        try:
+            return self._epochs(bar, views, x_test, y_test, num_classes, timer, rng, history, identity)
+        finally:        # the bar ends before whatever is said next (an error, an interruption)
+            if hasattr(bar, "close"):
+                bar.close()
+
+    def _epochs(self, bar, views, x_test, y_test, num_classes, timer, rng, history, identity) -> list[dict]:
         for epoch in bar:
             t0 = time.perf_counter()
             x_train, y_train = views[(epoch - 1) % len(views)]

@@ -47,10 +47,22 @@ def exit_on_signals() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+@contextmanager
+def blocked_for_children() -> Iterator[None]:
+    """Blocks SIGINT and SIGTERM in the calling thread for the block: processes started there (decode workers) begin
+    with them blocked (a signal mask survives fork and exec), so a Ctrl-C reaching the whole process group cannot
+    kill a worker half-started; the parent stops them. Signals that arrive meanwhile are delivered afterwards."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def ignore_in_worker() -> None:
     """Initializer of worker processes: the parent decides when they stop (it gets the signal and shuts its pool
     down), so a Ctrl-C reaching the whole process group prints no traceback per worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-__all__ = ["Interrupted", "exit_on_signals", "ignore_in_worker"]
+__all__ = ["Interrupted", "blocked_for_children", "exit_on_signals", "ignore_in_worker"]

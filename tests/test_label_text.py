@@ -78,7 +78,7 @@ def test_run_metadata_must_fit_the_graph(odd_run, tmp_path, capsys, monkeypatch)
     fewer = _with_meta(out / "model.zip", tmp_path / "fewer.zip", labels=meta["labels"][:4])
     capsys.readouterr()
     assert main(["predict", "--model", str(fewer), image]) == 2
-    assert "fewer.zip: pydl4j_transfer.json: 4 labels for a graph with 5 outputs" in capsys.readouterr().err
+    assert "fewer.zip: pydl4j_transfer.json lists 4 labels but the graph's classifier" in capsys.readouterr().err
     bigger = _with_meta(out / "model.zip", tmp_path / "bigger.zip", image_size=300)
     assert main(["predict", "--model", str(bigger), image]) == 2
     assert "image_size 300, but the graph takes 224x224 images" in capsys.readouterr().err

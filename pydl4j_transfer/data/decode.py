@@ -24,6 +24,7 @@ import os
 import warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Iterator, Sequence
@@ -31,7 +32,11 @@ from typing import Iterator, Sequence
 import numpy as np
 from PIL import Image, ImageOps
 
+<<<<<<< HEAD
+from ..shutdown import blocked_for_children, ignore_in_worker
+=======
 from ..limits import check_image_size
+>>>>>>> readers
 
 RESIZE_MODES = ("stretch", "center_crop")
 _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
@@ -175,12 +180,16 @@ def decode_many(paths: Sequence[str | os.PathLike], size: int, mode: str = "stre
                 position += 1
         return
     window = 2 * workers if window is None else max(1, int(window))
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn"))
+    check_main_guard()
+    with blocked_for_children():
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                                   mp_context=multiprocessing.get_context("spawn"), initializer=ignore_in_worker)
     pending: deque = deque()
     try:
         upcoming = iter(jobs)
         for job in upcoming:
-            pending.append((job, pool.submit(_decode_chunk, job)))
+            with blocked_for_children():          # the pool starts its worker processes in submit
+                pending.append((job, pool.submit(_decode_chunk, job)))
             if len(pending) >= window:
                 break
         while pending:
@@ -193,12 +202,36 @@ def decode_many(paths: Sequence[str | os.PathLike], size: int, mode: str = "stre
                                    "find the file") from error
             following = next(upcoming, None)
             if following is not None:
-                pending.append((following, pool.submit(_decode_chunk, following)))
+                with blocked_for_children():
+                    pending.append((following, pool.submit(_decode_chunk, following)))
             for image, error in results:
                 yield DecodeResult(position, names[position], image, error)
                 position += 1
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def check_main_guard() -> None:
+    """Worker processes are spawned: each imports the main script again. A script that does its work at import
+    time (no ``if __name__ == "__main__":``) would run it again in every worker, which then dies; say so at once
+    instead of reporting a dead worker."""
+    import ast
+    import sys
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None or getattr(main, "__spec__", None) is not None or not str(path).endswith(".py"):
+        return          # python -c, an interactive session, python -m (a package's guarded entry point)
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return
+    for node in tree.body:
+        if isinstance(node, ast.If) and "__name__" in ast.unparse(node.test) and "__main__" in ast.unparse(node.test):
+            return
+    raise RuntimeError(f"{path} has no `if __name__ == \"__main__\":` guard: image decoding starts worker "
+                       "processes that import this script again, so its top-level code would run in each of them. "
+                       "Put the script's work under that guard (or pass workers=1)")
 
 
 def default_workers() -> int:
