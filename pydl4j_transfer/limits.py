@@ -8,6 +8,7 @@ never trusting the size the zip directory claims; image sizes from arguments or 
 
 from __future__ import annotations
 
+import collections
 import os
 import zipfile
 
@@ -78,7 +79,7 @@ def check_labels(labels, what: str) -> list[str]:
     bad = [label for label in labels if not label or len(label) > MAX_LABEL_CHARS]
     if bad:
         raise ValueError(f"{what}: empty or over-long label {bad[0][:40]!r}")
-    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    duplicates = sorted(label for label, count in collections.Counter(labels).items() if count > 1)
     if duplicates:
         raise ValueError(f"{what} lists label(s) {', '.join(map(repr, duplicates))} more than once; labels must be "
                          "distinct")

@@ -64,6 +64,17 @@ def test_model_zip_metadata_bomb_is_refused_without_inflating(tmp_path):
     assert peak < PEAK_LIMIT and seconds < 5, (peak, seconds)
 
 
+def test_checkpoint_state_bomb_is_refused_without_inflating(tmp_path):
+    from pydl4j_transfer.checkpoint import STATE_ENTRY, CheckpointError, read_state
+
+    bomb = tmp_path / "checkpoint.zip"
+    write_zip(bomb, {"configuration.json": b"{}", "coefficients.bin": b"", STATE_ENTRY: ZeroBomb(2 * GIB)})
+    error, peak, seconds = _bounded(lambda: read_state(bomb))
+    assert isinstance(error, CheckpointError) and "checkpoint.zip: entry 'pydl4j_checkpoint.json' inflates" in str(
+        error), error
+    assert peak < PEAK_LIMIT and seconds < 5, (peak, seconds)
+
+
 def test_zip_entry_cap_holds_when_the_directory_lies(tmp_path):
     """The directory claims 100 bytes, the data inflate to 2 GiB: reading stops at the cap, not at the data's end."""
     liar = tmp_path / "liar.zip"

@@ -184,8 +184,10 @@ public final class SafeTensors {
         }
         byte[] json = Json.writeCompact(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;   // data section starts 8-byte aligned, as the format recommends
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        // a name of this write's own: two writers of one file never share (or delete) each other's temporary file
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
             head.putLong(padded).put(json);
             while (head.hasRemaining()) head.put((byte) ' ');
