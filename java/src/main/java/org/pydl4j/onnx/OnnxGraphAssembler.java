@@ -18,7 +18,8 @@ final class OnnxGraphAssembler {
     String node(String op, String output, List<String> inputs, OnnxAttribute... attrs) {
         Map<String, OnnxAttribute> a = new LinkedHashMap<>();
         for (OnnxAttribute x : attrs) a.put(x.name(), x);
-        nodes.add(new OnnxNode(unique(output), op, "", List.copyOf(inputs), List.of(output), a));
+        names.add(output);   // node names are a namespace of their own: a node is named after the tensor it writes
+        nodes.add(new OnnxNode(output, op, "", List.copyOf(inputs), List.of(output), a));
         return output;
     }
 
