@@ -14,7 +14,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import __version__
+from . import __version__, export_cmd
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -335,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="runs/flowers")
     p.add_argument("--epochs", type=_positive_int, default=DEFAULT_EPOCHS)
     p.set_defaults(func=cmd_demo)
+    export_cmd.register(sub, common)
     return parser
 
 

@@ -41,7 +41,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from . import checkpoint, engine, jvm
+from . import checkpoint, engine, jvm, onnx_model
 from .classifier import Classifier
 from .data import Augmentation, CacheKey, FeatureCache, ImageFolder, check_images, scan_image_folder, split_folder
 from .featurize import StepTimer, dedupe_by_content, featurize_files, positive_int, progress_bar
@@ -224,7 +224,10 @@ class TransferJob:
         """Start the engine, load the pretrained graph and build the transfer graph."""
         jvm.start_jvm(backend=self.backend)
         model_path = Path(self.model)
-        if model_path.suffix == ".zip" or model_path.is_file():
+        if onnx_model.is_onnx(model_path):   # an ONNX network as the base: cut at the feature vertex, new head
+            base, info, vertex, checksum = onnx_model.onnx_base(model_path, self.feature_extractor)
+            output_vertex, spec, resize, image_size, name = info.output_vertex, info.preprocess_spec(), info.resize, info.image_size, info.name
+        elif model_path.suffix == ".zip" or model_path.is_file():
             base, saved = engine.load_model(model_path)
             info, checksum = saved.info, saved.weights_checksum
             vertex = self.feature_extractor or engine.unfreeze_boundary(base, saved.feature_vertex, self.unfreeze)

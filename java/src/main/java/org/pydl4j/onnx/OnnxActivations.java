@@ -8,21 +8,24 @@ final class OnnxActivations {
     private OnnxActivations() {}
 
     /** Applies {@code f} to tensor {@code in}, writing tensor {@code out}; IDENTITY writes an Identity node. */
-    static String export(OnnxGraphAssembler g, Activation f, String in, String out) {
+    static String export(OnnxGraphAssembler g, Activation f, String in, String out) { return export(g, f, out, in, out); }
+
+    /** As {@link #export(OnnxGraphAssembler, Activation, String, String)} with the node called {@code name}. */
+    static String export(OnnxGraphAssembler g, Activation f, String name, String in, String out) {
         switch (f) {
-            case IDENTITY: return g.node("Identity", out, List.of(in));
-            case RELU: return g.node("Relu", out, List.of(in));
-            case SIGMOID: return g.node("Sigmoid", out, List.of(in));
-            case TANH: return g.node("Tanh", out, List.of(in));
-            case LEAKYRELU: return g.node("LeakyRelu", out, List.of(in), OnnxAttribute.ofFloat("alpha", 0.01f));
-            case SOFTMAX: return g.node("Softmax", out, List.of(in), OnnxAttribute.ofInt("axis", 1));
-            case RELU6: return g.node("Clip", out, List.of(in, g.scalar(out + "_min", 0f), g.scalar(out + "_max", 6f)));
+            case IDENTITY: return g.named("Identity", name, out, List.of(in));
+            case RELU: return g.named("Relu", name, out, List.of(in));
+            case SIGMOID: return g.named("Sigmoid", name, out, List.of(in));
+            case TANH: return g.named("Tanh", name, out, List.of(in));
+            case LEAKYRELU: return g.named("LeakyRelu", name, out, List.of(in), OnnxAttribute.ofFloat("alpha", 0.01f));
+            case SOFTMAX: return g.named("Softmax", name, out, List.of(in), OnnxAttribute.ofInt("axis", 1));
+            case RELU6: return g.named("Clip", name, out, List.of(in, g.scalar(out + "_min", 0f), g.scalar(out + "_max", 6f)));
             default: throw new IllegalArgumentException("activation " + f + " has no ONNX form");
         }
     }
 
-    /** Like {@link #export} but writes nothing for IDENTITY (returns {@code in}). */
+    /** A layer's own activation: nothing for IDENTITY (returns {@code in}), else a node "&lt;out&gt;_act" writing {@code out}. */
     static String exportOrSkip(OnnxGraphAssembler g, Activation f, String in, String out) {
-        return f == null || f == Activation.IDENTITY ? in : export(g, f, in, out);
+        return f == null || f == Activation.IDENTITY ? in : export(g, f, out + "_act", in, out);
     }
 }

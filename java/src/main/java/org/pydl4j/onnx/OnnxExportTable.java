@@ -48,7 +48,7 @@ public final class OnnxExportTable {
         long[] wShape = p.get("W").shape();
         String w = g.floats(v + "_W", p.get("W"), wShape);
         List<String> ins = c.hasBias() ? List.of(in, w, g.floats(v + "_b", p.get("b"), c.getNOut())) : List.of(in, w);
-        String pre = g.node("Conv", act(c) ? v + "_preact" : v, ins,
+        String pre = g.named("Conv", v, act(c) ? v + "_preact" : v, ins,
                 OnnxAttribute.ofInts("kernel_shape", cp.kH, cp.kW), OnnxAttribute.ofInts("strides", cp.sH, cp.sW),
                 OnnxAttribute.ofInts("pads", cp.padTop, cp.padLeft, cp.padBottom, cp.padRight),
                 OnnxAttribute.ofInts("dilations", cp.dH, cp.dW), OnnxAttribute.ofInt("group", cp.groups));
@@ -64,7 +64,7 @@ public final class OnnxExportTable {
         long n = b.getNOut();
         List<String> ins = List.of(in, g.floats(v + "_gamma", p.get("gamma"), n), g.floats(v + "_beta", p.get("beta"), n),
                 g.floats(v + "_mean", p.get("mean"), n), g.floats(v + "_var", p.get("var"), n));
-        String pre = g.node("BatchNormalization", act(b) ? v + "_preact" : v, ins, OnnxAttribute.ofFloat("epsilon", (float) b.getEps()));
+        String pre = g.named("BatchNormalization", v, act(b) ? v + "_preact" : v, ins, OnnxAttribute.ofFloat("epsilon", (float) b.getEps()));
         return OnnxActivations.exportOrSkip(g, b.getActivationFn(), pre, v);
     }
 
@@ -72,7 +72,7 @@ public final class OnnxExportTable {
         DenseLayer d = (DenseLayer) layer;
         String w = g.floats(v + "_W", p.get("W"), d.getNIn(), d.getNOut());
         List<String> ins = d.hasBias() ? List.of(in, w, g.floats(v + "_b", p.get("b"), d.getNOut())) : List.of(in, w);
-        String pre = g.node("Gemm", act(d) ? v + "_preact" : v, ins);
+        String pre = g.named("Gemm", v, act(d) ? v + "_preact" : v, ins);
         return OnnxActivations.exportOrSkip(g, d.getActivationFn(), pre, v);
     }
 
@@ -90,13 +90,13 @@ public final class OnnxExportTable {
                 OnnxAttribute.ofInts("strides", cp.sH, cp.sW), OnnxAttribute.ofInts("pads", cp.padTop, cp.padLeft, cp.padBottom, cp.padRight));
     }
 
-    /** Our global pooling yields [N, C]; ONNX's keeps [N, C, 1, 1], so a Flatten follows. */
+    /** Our global pooling yields [N, C]; ONNX's keeps [N, C, 1, 1], so a Flatten (node "&lt;v&gt;_flatten") follows. */
     private static String globalPool(OnnxGraphAssembler g, String v, Layer layer, String in, InputType t, Map<String, INDArray> p) {
         PoolingType type = ((GlobalPoolingLayer) layer).getPoolingType();
         String op = type == PoolingType.AVG ? "GlobalAveragePool" : type == PoolingType.MAX ? "GlobalMaxPool" : null;
         if (op == null) throw new IllegalArgumentException("vertex '" + v + "': global pooling " + type + " has no ONNX form");
-        String pooled = g.node(op, v + "_4d", List.of(in));
-        return g.node("Flatten", v, List.of(pooled), OnnxAttribute.ofInt("axis", 1));
+        String pooled = g.named(op, v, v + "_4d", List.of(in));
+        return g.named("Flatten", v + "_flatten", v, List.of(pooled), OnnxAttribute.ofInt("axis", 1));
     }
 
     private static String zeroPad(OnnxGraphAssembler g, String v, Layer layer, String in, InputType t, Map<String, INDArray> p) {

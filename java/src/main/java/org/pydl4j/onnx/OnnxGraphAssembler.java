@@ -14,12 +14,21 @@ final class OnnxGraphAssembler {
     final Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
     private final Set<String> names = new HashSet<>();
 
-    /** Adds a node writing tensor {@code output}; returns {@code output}. */
+    /** Adds a node named after the tensor {@code output} it writes; returns {@code output}. */
     String node(String op, String output, List<String> inputs, OnnxAttribute... attrs) {
+        return named(op, output, output, inputs, attrs);
+    }
+
+    /**
+     * Adds a node called {@code name} writing tensor {@code output} (node names are a namespace of their own: the
+     * importer names vertices after nodes, so a layer's main node carries the vertex name even where its output
+     * tensor is an intermediate one).
+     */
+    String named(String op, String name, String output, List<String> inputs, OnnxAttribute... attrs) {
         Map<String, OnnxAttribute> a = new LinkedHashMap<>();
         for (OnnxAttribute x : attrs) a.put(x.name(), x);
-        names.add(output);   // node names are a namespace of their own: a node is named after the tensor it writes
-        nodes.add(new OnnxNode(output, op, "", List.copyOf(inputs), List.of(output), a));
+        names.add(output);
+        nodes.add(new OnnxNode(name, op, "", List.copyOf(inputs), List.of(output), a));
         return output;
     }
 
