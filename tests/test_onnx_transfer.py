@@ -18,9 +18,9 @@ from pydl4j_transfer.engine import load_model
 
 @pytest.fixture(scope="module")
 def resnet_onnx(jvm, tmp_path_factory):
-    """ResNet-50 (64x64 input, 10 classes, random weights) written as ONNX with its preprocessing."""
+    """ResNet-50 (32x32 input, 10 classes, random weights) written as ONNX with its preprocessing."""
     net = jvm.java_class("org.pydl4j.zoo.model.ResNet50").builder() \
-        .inputShape(jpype.JArray(jpype.JInt)([3, 64, 64])).numClasses(10).build().init()
+        .inputShape(jpype.JArray(jpype.JInt)([3, 32, 32])).numClasses(10).build().init()
     path = tmp_path_factory.mktemp("onnx") / "resnet50.onnx"
     meta = jvm.java_class("java.util.HashMap")()
     meta.put("mean", "[123.68, 116.779, 103.939]")
@@ -32,7 +32,7 @@ def resnet_onnx(jvm, tmp_path_factory):
 def test_onnx_resnet50_is_a_transfer_base_and_the_trained_run_exports(jvm, tmp_path, resnet_onnx):
     from pydl4j_transfer.job import TransferJob
 
-    data = small_flowers(tmp_path / "flowers", 8)
+    data = small_flowers(tmp_path / "flowers", 6)
     job = TransferJob(data=data, model=str(resnet_onnx), feature_extractor="avg_pool", epochs=1, batch_size=8,
                       progress=False, workers=1, seed=3, test_fraction=0.25, cache_dir=tmp_path / "cache")
     result = job.run()
@@ -55,7 +55,7 @@ def test_onnx_resnet50_is_a_transfer_base_and_the_trained_run_exports(jvm, tmp_p
     assert exported.opset_import[0].version == 17
     assert exported.graph.input[0].type.tensor_type.shape.dim[0].dim_param == "N"
     trained, _ = load_model(run / "model.zip")
-    x = np.random.default_rng(0).standard_normal((3, 3, 64, 64)).astype(np.float32)
+    x = np.random.default_rng(0).standard_normal((3, 3, 32, 32)).astype(np.float32)
     ours = run_engine(trained, x)
     assert relative_error(ours, run_ort(run / "m.onnx", x)) < TOLERANCE
 
@@ -70,7 +70,7 @@ def test_onnx_feature_extractor_must_be_a_vertex(jvm, tmp_path, resnet_onnx):
     with pytest.raises(OnnxModelError, match="no_such_node"):
         onnx_base(resnet_onnx, "no_such_node")
     base, info, vertex, _ = onnx_base(resnet_onnx, "conv5_block3_out")
-    assert vertex == "conv5_block3_out" and info.input_shape == (3, 64, 64)
+    assert vertex == "conv5_block3_out" and info.input_shape == (3, 32, 32)
     assert str(base.getConfiguration().getNetworkOutputs()[0]) == "predictions"
 
 
