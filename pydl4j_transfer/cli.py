@@ -325,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("import-weights", parents=[common], help="convert ImageNet weights into the cache")
-    p.add_argument("model", help="efficientnet-lite0|1|2, vgg16 or vgg16_notop")
+    p.add_argument("model", help="efficientnet-lite0|1|2, vgg16, resnet50, mobilenetv2 (each also _notop)")
     p.add_argument("--file", default=None, help=".pth (EfficientNet-Lite) or Keras .h5 (VGG-16) to convert")
     p.add_argument("--force", action="store_true", help="convert again even if the cache has the file")
     p.set_defaults(func=cmd_import_weights)
