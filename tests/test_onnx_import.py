@@ -82,14 +82,59 @@ def vgg_like_model():
     return model(n, inits, [2, 6, 5], [3], opset=13)
 
 
-@pytest.mark.parametrize("build,shape", [(cnn_block_model, (3, 3, 16, 16)), (vgg_like_model, (2, 2, 6, 5))],
-                         ids=["cnn-blocks", "flatten-matmul"])
+def squeeze_excitation_model():
+    """MobileNetV3/EfficientNet-style: Conv -> HardSwish -> depthwise -> BN -> Swish (Mul + Sigmoid) -> squeeze-
+    excitation (GlobalAveragePool, 1x1 Conv, Relu, 1x1 Conv, HardSigmoid, Mul broadcast over H, W) -> GAP ->
+    Flatten -> Gemm."""
+    n, inits = [], []
+    inits.append(init("w0", w(6, 3, 3, 3)))
+    n.append(helper.make_node("Conv", ["x", "w0"], ["c0"], name="stem", kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+    n.append(helper.make_node("HardSwish", ["c0"], ["h0"], name="hswish"))
+    inits.append(init("dw", w(6, 1, 3, 3)))
+    n.append(helper.make_node("Conv", ["h0", "dw"], ["d"], name="dw", group=6, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]))
+    node, i = bn("dw_bn", 6, "d", "db")
+    n.append(node); inits += i
+    n.append(helper.make_node("Sigmoid", ["db"], ["sg"], name="swish_gate"))
+    n.append(helper.make_node("Mul", ["db", "sg"], ["sw"], name="swish"))
+    n.append(helper.make_node("GlobalAveragePool", ["sw"], ["se_pool"], name="se_pool"))
+    inits += [init("se_w1", w(3, 6, 1, 1)), init("se_b1", w(3)), init("se_w2", w(6, 3, 1, 1)), init("se_b2", w(6))]
+    n.append(helper.make_node("Conv", ["se_pool", "se_w1", "se_b1"], ["se_r"], name="se_reduce", kernel_shape=[1, 1]))
+    n.append(helper.make_node("Relu", ["se_r"], ["se_rr"], name="se_relu"))
+    n.append(helper.make_node("Conv", ["se_rr", "se_w2", "se_b2"], ["se_e"], name="se_expand", kernel_shape=[1, 1]))
+    n.append(helper.make_node("HardSigmoid", ["se_e"], ["se_g"], name="se_gate", alpha=0.2, beta=0.5))
+    n.append(helper.make_node("Mul", ["sw", "se_g"], ["se"], name="se_scale"))
+    n.append(helper.make_node("GlobalAveragePool", ["se"], ["gap"], name="gap"))
+    n.append(helper.make_node("Flatten", ["gap"], ["flat"], name="flatten"))
+    inits += [init("fw", w(4, 6)), init("fb", w(4))]
+    n.append(helper.make_node("Gemm", ["flat", "fw", "fb"], ["y"], name="fc", transB=1))
+    return model(n, inits, [3, 12, 12], [4])
+
+
+@pytest.mark.parametrize("build,shape", [(cnn_block_model, (3, 3, 16, 16)), (vgg_like_model, (2, 2, 6, 5)),
+                                         (squeeze_excitation_model, (2, 3, 12, 12))],
+                         ids=["cnn-blocks", "flatten-matmul", "squeeze-excitation"])
 def test_helper_models_agree_with_onnxruntime(jvm, tmp_path, build, shape):
     path = tmp_path / "m.onnx"
     onnx.save(build(), str(path))
     x = RNG.standard_normal(shape).astype(np.float32)
     net = import_graph(path)
     assert relative_error(run_engine(net, x), run_ort(path, x)) < TOLERANCE
+
+
+def test_squeeze_excitation_and_swish_export_again(jvm, tmp_path):
+    """The imported SE/Swish/HardSwish/HardSigmoid graph exports back to ONNX and still agrees with onnxruntime."""
+    from onnx_support import export
+
+    path, again = tmp_path / "se.onnx", tmp_path / "again.onnx"
+    onnx.save(squeeze_excitation_model(), str(path))
+    net = import_graph(path)
+    assert str(net.getLayer("swish").layerConf().getActivation()) == "SWISH"
+    assert str(net.getLayer("se_reduce").layerConf().getClass().getSimpleName()) == "DenseLayer"
+    assert str(net.getConfiguration().getVertices().get("se_scale").getClass().getSimpleName()) == "ChannelScaleVertex"
+    export(net, again)
+    onnx.checker.check_model(onnx.load(str(again)))
+    x = RNG.standard_normal((2, 3, 12, 12)).astype(np.float32)
+    assert relative_error(run_ort(again, x), run_ort(path, x)) < TOLERANCE
 
 
 def test_imported_layers_are_dl4j_layers_named_after_nodes(jvm, tmp_path):

@@ -20,6 +20,13 @@ final class OnnxActivations {
             case LEAKYRELU: return g.named("LeakyRelu", name, out, List.of(in), OnnxAttribute.ofFloat("alpha", 0.01f));
             case SOFTMAX: return g.named("Softmax", name, out, List.of(in), OnnxAttribute.ofInt("axis", 1));
             case RELU6: return g.named("Clip", name, out, List.of(in, g.scalar(out + "_min", 0f), g.scalar(out + "_max", 6f)));
+            case HARDSIGMOID: return g.named("HardSigmoid", name, out, List.of(in), OnnxAttribute.ofFloat("alpha", 0.2f),
+                    OnnxAttribute.ofFloat("beta", 0.5f));
+            case HARDSWISH: return g.named("HardSwish", name, out, List.of(in));
+            case SWISH: {
+                String gate = g.named("Sigmoid", name + "_sigmoid", g.unique(out + "_sigmoid"), List.of(in));
+                return g.named("Mul", name, out, List.of(in, gate));
+            }
             default: throw new IllegalArgumentException("activation " + f + " has no ONNX form");
         }
     }

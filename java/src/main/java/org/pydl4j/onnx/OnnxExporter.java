@@ -10,6 +10,7 @@ import java.util.Map;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.conf.ComputationGraphConfiguration;
 import org.pydl4j.nn.conf.InputPreProcessor;
+import org.pydl4j.nn.conf.graph.ChannelScaleVertex;
 import org.pydl4j.nn.conf.graph.ElementWiseVertex;
 import org.pydl4j.nn.conf.graph.GraphVertex;
 import org.pydl4j.nn.conf.graph.LayerVertex;
@@ -105,6 +106,10 @@ public final class OnnxExporter {
         if (v instanceof PreprocessorVertex) return preprocessor(g, name, ((PreprocessorVertex) v).getPreProcessor(), in.get(0), name);
         if (v instanceof MergeVertex) return g.node("Concat", name, in, OnnxAttribute.ofInt("axis", 1));
         if (v instanceof ElementWiseVertex) return elementWise(g, name, ((ElementWiseVertex) v).getOp(), in);
+        if (v instanceof ChannelScaleVertex) {   // [N, C] factors -> [N, C, 1, 1], broadcast over H and W
+            String gate = g.named("Unsqueeze", name + "_unsqueeze", g.unique(name + "_gate"), List.of(in.get(1), g.ints(name + "_axes", 2, 3)));
+            return g.node("Mul", name, List.of(in.get(0), gate));
+        }
         throw new IllegalArgumentException("vertex '" + name + "': " + v + " has no ONNX export");
     }
 

@@ -26,6 +26,50 @@ final class OnnxGraphImports {
         ctx.output(n, keepSqueezed(x, ctx.layer(ctx.vertexName(n, ""), new ActivationLayer.Builder().activation(f).build(), x)));
     }
 
+    /** Sigmoid, or the gate of a Swish (x * Sigmoid(x)) when every consumer is such a Mul. */
+    static void sigmoid(OnnxImportContext ctx, OnnxNode n) throws OnnxFormatException {
+        String x = n.input(0), out = n.outputs().get(0);
+        java.util.List<OnnxNode> users = ctx.consumers.getOrDefault(out, java.util.List.of());
+        boolean gate = !users.isEmpty() && ctx.values.containsKey(x);
+        for (OnnxNode u : users) {
+            gate &= u.opType().equals("Mul") && u.inputs().size() == 2
+                    && (u.input(0).equals(out) && u.input(1).equals(x) || u.input(1).equals(out) && u.input(0).equals(x));
+        }
+        if (gate) ctx.swishGates.put(out, x);
+        else act(ctx, n, Activation.SIGMOID);
+    }
+
+    static void hardSigmoid(OnnxImportContext ctx, OnnxNode n) throws OnnxFormatException {
+        float alpha = n.floatAttr("alpha", 0.2f), beta = n.floatAttr("beta", 0.5f);
+        if (Math.abs(alpha - 0.2f) > 1e-6f || Math.abs(beta - 0.5f) > 1e-6f) {
+            throw ctx.unsupported(n, "alpha=" + alpha + ", beta=" + beta + " (HARDSIGMOID is min(1, max(0, 0.2x + 0.5)))");
+        }
+        act(ctx, n, Activation.HARDSIGMOID);
+    }
+
+    /**
+     * Mul: a Swish (x * Sigmoid(x)), a squeeze-excitation gate (image [N, C, H, W] times pooled [N, C, 1, 1]:
+     * a ChannelScaleVertex), or the product of two tensors of one shape.
+     */
+    static void mul(OnnxImportContext ctx, OnnxNode n) throws OnnxFormatException {
+        if (n.inputs().size() == 2) {
+            for (int i = 0; i < 2; i++) {
+                String gateOf = ctx.swishGates.get(n.input(i));
+                if (gateOf != null && gateOf.equals(n.input(1 - i))) {
+                    act(ctx, new OnnxNode(n.name(), n.opType(), n.domain(), List.of(gateOf), n.outputs(), n.attributes()), Activation.SWISH);
+                    return;
+                }
+            }
+            OnnxImportContext.Value a = ctx.values.get(n.input(0)), b = ctx.values.get(n.input(1));
+            if (a != null && b != null && a.squeezed() != b.squeezed()) {
+                OnnxImportContext.Value image = a.squeezed() ? b : a, gate = a.squeezed() ? a : b;
+                ctx.output(n, ctx.vertex(ctx.vertexName(n, ""), new org.pydl4j.nn.conf.graph.ChannelScaleVertex(), List.of(image, gate)));
+                return;
+            }
+        }
+        elementWise(ElementWiseVertex.Op.Product).importNode(ctx, n);
+    }
+
     static void leakyRelu(OnnxImportContext ctx, OnnxNode n) throws OnnxFormatException {
         float alpha = n.floatAttr("alpha", 0.01f);
         if (Math.abs(alpha - 0.01f) > 1e-7f) throw ctx.unsupported(n, "alpha=" + alpha + " (our LEAKYRELU has slope 0.01)");

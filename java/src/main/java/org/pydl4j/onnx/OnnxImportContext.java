@@ -34,6 +34,8 @@ final class OnnxImportContext {
     final Map<String, Map<String, Param>> params = new LinkedHashMap<>();
     /** Consumers of each tensor (node indices), for patterns that fuse nodes (Mul+Sigmoid, MatMul+Add). */
     final Map<String, List<OnnxNode>> consumers;
+    /** Sigmoid outputs consumed only as Mul(x, Sigmoid(x)): output tensor -> x (the Mul becomes a SWISH layer). */
+    final Map<String, String> swishGates = new HashMap<>();
     /** Nodes already folded into another node's layer (skipped when reached). */
     final Set<OnnxNode> fused = new HashSet<>();
     private final Set<String> vertexNames = new HashSet<>();

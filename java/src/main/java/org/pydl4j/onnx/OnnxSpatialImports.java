@@ -21,6 +21,10 @@ final class OnnxSpatialImports {
 
     static void conv(OnnxImportContext ctx, OnnxNode n) throws OnnxFormatException {
         OnnxImportContext.Value x = ctx.value(n, 0);
+        if (x.squeezed()) {   // a 1x1 convolution of pooled [N, C, 1, 1] features (squeeze-excitation): a dense layer
+            pooledConv(ctx, n, x);
+            return;
+        }
         InputType.InputTypeConvolutional t = ctx.cnn(n, x);
         OnnxTensor w = ctx.constant(n, 1);
         if (w.dims().length != 4) throw ctx.unsupported(n, "only 2-d convolutions (4-d weights) are supported, got weights " + java.util.Arrays.toString(w.dims()));
@@ -48,6 +52,27 @@ final class OnnxSpatialImports {
         ctx.output(n, ctx.layer(name, depthwise ? ((DepthwiseConvolution2D.Builder) b).build() : ((ConvolutionLayer.Builder) b).build(), x));
         ctx.param(name, "W", w.asFloats(), w.dims());
         if (!n.input(2).isEmpty()) ctx.param(name, "b", vector(ctx, n, 2, cout), 1, cout);
+    }
+
+    private static void pooledConv(OnnxImportContext ctx, OnnxNode n, OnnxImportContext.Value x) throws OnnxFormatException {
+        OnnxTensor w = ctx.constant(n, 1);
+        long[] d = w.dims();
+        long cin = x.type().arrayElementsPerExample();
+        if (d.length != 4 || d[2] != 1 || d[3] != 1 || d[1] != cin || n.intAttr("group", 1) != 1) {
+            throw ctx.unsupported(n, "on pooled 1x1 features only an ungrouped 1x1 convolution over " + cin + " channels, got weights "
+                    + java.util.Arrays.toString(d));
+        }
+        for (long p : n.intsAttr("pads", new long[4])) if (p != 0) throw ctx.unsupported(n, "padding of pooled 1x1 features");
+        long cout = d[0];
+        float[] wv = w.asFloats(), dense = new float[wv.length];
+        for (int o = 0; o < cout; o++) for (int i = 0; i < cin; i++) dense[(int) (i * cout + o)] = wv[(int) (o * cin + i)];
+        String name = ctx.vertexName(n, "");
+        boolean bias = !n.input(2).isEmpty();
+        OnnxImportContext.Value v = ctx.layer(name, new org.pydl4j.nn.conf.layers.DenseLayer.Builder().nIn(cin).nOut(cout).hasBias(bias)
+                .activation(Activation.IDENTITY).build(), x);
+        ctx.output(n, new OnnxImportContext.Value(v.vertex(), v.type(), true));
+        ctx.param(name, "W", dense, cin, cout);
+        if (bias) ctx.param(name, "b", vector(ctx, n, 2, cout), 1, cout);
     }
 
     static void batchNorm(OnnxImportContext ctx, OnnxNode n) throws OnnxFormatException {
