@@ -316,7 +316,7 @@ def child(args) -> None:
         onnx_path = str(work / "model.onnx") if "onnxruntime" in args.compare and not (work / "model.onnx").exists() else None
         r = run_ours(args.model, weights, x, args.runs, args.backend, onnx_path, args.latency_runs)
     elif args.side == "ort":
-        r = featurize_ort.run_ort(str(work / "model.onnx"), x, args.runs, args.threads, args.latency_runs)
+        r = featurize_ort.run_ort(str(work / "model.onnx"), x, args.runs, args.threads, args.latency_runs, args.ort_spinning)
     else:
         import torch
 
@@ -334,7 +334,7 @@ def spawn(side: str, args, work: Path) -> dict:
     env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads)
     cmd = [sys.executable, __file__, "--child", "--side", side, "--work", str(work), "--model", args.model,
            "--runs", str(args.runs), "--threads", threads, "--backend", args.backend, "--compare", args.compare,
-           "--latency-runs", str(args.latency_runs)]
+           "--latency-runs", str(args.latency_runs)] + (["--ort-spinning"] if args.ort_spinning else [])
     p = subprocess.run(cmd, env=env, capture_output=True, text=True)
     for line in p.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -381,6 +381,8 @@ def main(argv=None) -> int:
     ap.add_argument("--batch", type=int, default=None, help="images per batch (default 16 for vgg16, 64 for lite0)")
     ap.add_argument("--backend", default="cpu", help="engine backend: cpu (default), cuda, reference")
     ap.add_argument("--compare", default="torch", help="torch, onnxruntime, torch,onnxruntime or none")
+    ap.add_argument("--ort-spinning", action="store_true", help="ONNX Runtime's default spinning thread pool (default: "
+                    "workers sleep, as ours with OMP_WAIT_POLICY=PASSIVE)")
     ap.add_argument("--latency-runs", type=int, default=60, help="warm single-image calls per side for p50/p95 "
                     "latency (0: none)")
     ap.add_argument("--runs", type=int, default=5, help="timed batches per side and round, after one warm-up batch")

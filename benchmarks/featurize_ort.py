@@ -4,7 +4,9 @@ sides.
 The engine's graph (same weights as every side) is exported once with our ``OnnxExporter`` by the first "ours"
 child, cut at the feature vertex (VGG-16: block5_pool; EfficientNet-Lite0: avg_pool), and ONNX Runtime runs that
 file on the CPU with all graph optimisations (``ORT_ENABLE_ALL``), ``intra_op_num_threads`` = the benchmark's
-threads, sequential execution. Latency: ``--latency-runs`` warm single-image calls, numpy in -> numpy out, timed
+threads, sequential execution, and the thread policy of ours: workers that wait sleep rather than spin
+(``session.intra_op.allow_spinning=0``, as the engine's ``OMP_WAIT_POLICY=PASSIVE``; ``--ort-spinning`` restores
+ONNX Runtime's default). Latency: ``--latency-runs`` warm single-image calls, numpy in -> numpy out, timed
 from Python by :func:`latency` for every side alike (p50, p95).
 """
 
@@ -52,7 +54,7 @@ def export_features_graph(graph, feature_vertex: str, path: str) -> None:
     jvm.java_class("org.pydl4j.onnx.OnnxExporter").export(cut, jvm.java_class("java.nio.file.Paths").get(path))
 
 
-def run_ort(path: str, x: np.ndarray, runs: int, threads: int, latency_runs: int) -> dict:
+def run_ort(path: str, x: np.ndarray, runs: int, threads: int, latency_runs: int, spinning: bool = False) -> dict:
     import onnxruntime as ort
 
     t0 = time.perf_counter()
@@ -61,6 +63,8 @@ def run_ort(path: str, x: np.ndarray, runs: int, threads: int, latency_runs: int
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    if not spinning:   # the same thread policy as ours (OMP_WAIT_POLICY=PASSIVE): workers sleep instead of spinning
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name
     setup_s = time.perf_counter() - t0
