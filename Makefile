@@ -20,7 +20,7 @@ APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4 g+
 JAR := build/libs/pydl4j-transfer-0.1.0.jar
 JAVA_INPUTS := $(shell find java/src/main -type f 2>/dev/null) build.gradle settings.gradle
 
-.PHONY: setup apt venv pip cuda-deps jar demo test test-java test-python clean
+.PHONY: setup apt venv pip cuda-deps jar demo test test-java test-python test-slow clean
 
 setup: apt pip cuda-deps jar
 
@@ -83,6 +83,10 @@ test-java:
 
 test-python:
 	$(PY) -m pytest -q tests
+
+# Full-size checks kept out of `make test` (minutes, GBs of memory).
+test-slow: setup
+	PYDL4J_SLOW=1 PYDL4J_HEAP=8g $(PY) -m pytest -q tests/test_onnx_full_size.py
 
 clean:
 	-$(GRADLE) $(GRADLE_FLAGS) -q clean

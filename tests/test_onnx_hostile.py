@@ -131,3 +131,21 @@ def test_external_data_inside_the_folder_is_read_with_bounds(jvm, format_error, 
     assert np.allclose(jvm.to_numpy(net.getLayer("conv").getParam("W")), 2)
     path.write_bytes(external_model("weights.bin", offset=16).SerializeToString())
     expect_error(format_error, path, "exceeds")
+
+
+def test_mutated_bytes_give_typed_errors_or_a_model(format_error, tmp_path, jvm):
+    """Single-byte mutations anywhere in a valid model: each import succeeds or fails with OnnxFormatException."""
+    data = bytearray(small_model().SerializeToString())
+    rng = np.random.default_rng(11)
+    path = tmp_path / "mutated.onnx"
+    failures = 0
+    for _ in range(150):
+        mutated = bytearray(data)
+        mutated[int(rng.integers(len(data)))] = int(rng.integers(256))
+        path.write_bytes(bytes(mutated))
+        try:
+            import_graph(path)
+        except format_error as e:
+            assert str(path) in str(e.getMessage())
+            failures += 1
+    assert failures > 0

@@ -68,8 +68,8 @@ public final class OnnxImporter {
             net.init();
             loadParams(net, ctx);
             return net;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new OnnxFormatException(name, "the imported graph is invalid: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new OnnxFormatException(name, "the imported graph is invalid: " + e, e);
         }
     }
 
@@ -84,8 +84,8 @@ public final class OnnxImporter {
             OnnxNodeImporter imp = OnnxImportTable.OPS.get(n.opType());
             if (imp == null) throw ctx.unsupported(n, "no mapping to a layer (supported: " + new java.util.TreeSet<>(OnnxImportTable.OPS.keySet()) + ")");
             imp.importNode(ctx, n);
-        } catch (IllegalArgumentException e) {
-            throw new OnnxFormatException(ctx.file, "node '" + n.name() + "' (" + n.opType() + "): " + e.getMessage(), e);
+        } catch (RuntimeException e) {   // a layer refusing the node's settings (bad strides, sizes...): a bad file
+            throw new OnnxFormatException(ctx.file, "node '" + n.name() + "' (" + n.opType() + "): " + e, e);
         }
     }
 

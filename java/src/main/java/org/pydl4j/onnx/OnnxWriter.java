@@ -10,11 +10,13 @@ public final class OnnxWriter {
     private OnnxWriter() {}
 
     public static void write(OnnxModel model, Path target) throws IOException {
-        byte[] bytes = encode(model);
-        AtomicFiles.write(target, out -> out.write(bytes));
+        ProtoWriter w = model(model);
+        AtomicFiles.write(target, w::writeTo);
     }
 
-    public static byte[] encode(OnnxModel m) {
+    public static byte[] encode(OnnxModel m) { return model(m).toByteArray(); }
+
+    private static ProtoWriter model(OnnxModel m) {
         ProtoWriter w = new ProtoWriter().varintField(1, m.irVersion())
                 .string(2, m.producerName()).string(3, m.producerVersion());
         w.message(7, graph(m.graph()));
@@ -24,7 +26,7 @@ public final class OnnxWriter {
         for (Map.Entry<String, String> e : m.metadata().entrySet()) {
             w.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
         }
-        return w.toByteArray();
+        return w;
     }
 
     private static ProtoWriter graph(OnnxGraph g) {

@@ -31,7 +31,17 @@ final class ProtoWriter {
         return this;
     }
 
-    ProtoWriter message(int field, ProtoWriter m) { return bytes(field, m.toByteArray()); }
+    /** Embeds a nested message without copying it into an intermediate array (exports reach ~550 MB). */
+    ProtoWriter message(int field, ProtoWriter m) {
+        tag(field, ProtoReader.WIRE_LEN);
+        varint(m.out.size());
+        try {
+            m.out.writeTo(out);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);   // ByteArrayOutputStream does not throw
+        }
+        return this;
+    }
 
     /** A packed repeated int64 field. */
     ProtoWriter packedInt64s(int field, long... vs) {
@@ -54,6 +64,8 @@ final class ProtoWriter {
     }
 
     byte[] toByteArray() { return out.toByteArray(); }
+
+    void writeTo(java.io.OutputStream target) throws java.io.IOException { out.writeTo(target); }
 
     private void tag(int field, int wire) { varint(((long) field << 3) | wire); }
 
