@@ -170,7 +170,8 @@ class JobConfig:
 
     data: Path | None = option(None, "folder with one sub-folder of images per class", _optional(PATH),
                                saved=True, cli="--data", metavar="FOLDER")
-    model: str = option(DEFAULT_MODEL, "zoo model (efficientnet-lite0|1|2, vgg16, resnet50, mobilenetv2), a model.zip written by train or an .onnx file",
+    model: str = option(DEFAULT_MODEL, "zoo model (efficientnet-lite0|1|2, vgg16, resnet50, mobilenetv2), a model.zip "
+                        "written by train, or an .onnx file",
                         NAME, identity=True, saved=True, cli="--model")
     feature_extractor: str | None = option(None, "last frozen vertex (default: the model's feature vertex)",
                                            _optional(NAME), identity=True, saved=True, cli="--feature-extractor",
