@@ -116,7 +116,7 @@ SLOW_JAVA := java -Xmx6g -Dpydl4j.native.dir=build/native/linux-x86_64 -cp $(SLO
 test-slow: setup
 	$(GRADLE) $(GRADLE_FLAGS) -q testClasses
 	$(SLOW_JAVA) org.pydl4j.reliability.LessonPatternSlowCheck 200 5 224
-	PYDL4J_SLOW=1 PYDL4J_HEAP=8g $(PY) -m pytest -q tests/test_onnx_full_size.py
+	PYDL4J_SLOW=1 PYDL4J_HEAP=4g $(PY) -m pytest -q tests/test_onnx_full_size.py
 
 test-java:
 	$(GRADLE) $(GRADLE_FLAGS) test

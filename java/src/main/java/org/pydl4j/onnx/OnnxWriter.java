@@ -17,9 +17,10 @@ public final class OnnxWriter {
     public static byte[] encode(OnnxModel m) { return model(m).toByteArray(); }
 
     private static ProtoWriter model(OnnxModel m) {
-        ProtoWriter w = new ProtoWriter().varintField(1, m.irVersion())
+        ProtoWriter graph = graph(m.graph());
+        ProtoWriter w = new ProtoWriter(graph.size() + 4096).varintField(1, m.irVersion())
                 .string(2, m.producerName()).string(3, m.producerVersion());
-        w.message(7, graph(m.graph()));
+        w.message(7, graph);
         for (Map.Entry<String, Long> e : m.opsets().entrySet()) {
             w.message(8, new ProtoWriter().string(1, e.getKey()).varintField(2, e.getValue()));
         }
@@ -30,7 +31,9 @@ public final class OnnxWriter {
     }
 
     private static ProtoWriter graph(OnnxGraph g) {
-        ProtoWriter w = new ProtoWriter();
+        long bytes = 1 << 16;
+        for (OnnxTensor t : g.initializers().values()) bytes += t.size() * (t.isFloat() ? 4 : 8) + 256;
+        ProtoWriter w = new ProtoWriter(bytes);
         for (OnnxNode n : g.nodes()) w.message(1, node(n));
         w.string(2, g.name());
         for (OnnxTensor t : g.initializers().values()) w.message(5, tensor(t));
@@ -64,7 +67,7 @@ public final class OnnxWriter {
     }
 
     private static ProtoWriter tensor(OnnxTensor t) {
-        ProtoWriter w = new ProtoWriter();
+        ProtoWriter w = new ProtoWriter(t.size() * (t.isFloat() ? 4 : 8) + 256);
         for (long d : t.dims()) w.varintField(1, d);
         w.varintField(2, t.isFloat() ? OnnxTensor.FLOAT : OnnxTensor.INT64).string(8, t.name());
         w.bytes(9, t.isFloat() ? ProtoWriter.rawFloats(t.floats()) : ProtoWriter.rawInt64s(t.ints()));

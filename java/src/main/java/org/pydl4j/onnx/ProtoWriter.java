@@ -7,7 +7,14 @@ import java.nio.charset.StandardCharsets;
 
 /** Writes protobuf wire format: varints, fixed32 floats, strings, bytes and nested messages (written first, then embedded). */
 final class ProtoWriter {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out;
+
+    ProtoWriter() { this(32); }
+
+    /** A writer whose buffer starts at {@code capacity} bytes (large tensors: no doubling copies). */
+    ProtoWriter(long capacity) { out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, Math.max(32, capacity))); }
+
+    long size() { return out.size(); }
 
     ProtoWriter varintField(int field, long v) {
         tag(field, ProtoReader.WIRE_VARINT);
