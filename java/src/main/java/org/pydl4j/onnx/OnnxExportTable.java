@@ -1,5 +1,6 @@
 package org.pydl4j.onnx;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pydl4j.nd.INDArray;
@@ -9,37 +10,51 @@ import org.pydl4j.nn.conf.layers.ActivationLayer;
 import org.pydl4j.nn.conf.layers.BatchNormalization;
 import org.pydl4j.nn.conf.layers.ConvolutionLayer;
 import org.pydl4j.nn.conf.layers.DenseLayer;
-import org.pydl4j.nn.conf.layers.DepthwiseConvolution2D;
-import org.pydl4j.nn.conf.layers.DropoutLayer;
 import org.pydl4j.nn.conf.layers.GlobalPoolingLayer;
 import org.pydl4j.nn.conf.layers.Layer;
-import org.pydl4j.nn.conf.layers.OutputLayer;
+import org.pydl4j.nn.conf.layers.LayerKind;
+import org.pydl4j.nn.conf.layers.LayerKinds;
 import org.pydl4j.nn.conf.layers.PoolingType;
 import org.pydl4j.nn.conf.layers.SubsamplingLayer;
 import org.pydl4j.nn.conf.layers.ZeroPaddingLayer;
 
 /**
- * ONNX export of each layer kind, one entry per layer configuration class (exact class: a subclass is a different
- * kind and needs its own entry). Layouts: conv weights OIHW as ONNX, dense weights [nIn, nOut] (Gemm without
- * transB), bias and batch-norm vectors [1, n] written as [n].
+ * The ONNX format's registry: one exporter per layer kind ({@link LayerKinds}), one line per built-in kind below;
+ * other kinds call {@link #register}. Layouts: conv weights OIHW as ONNX, dense weights [nIn, nOut] (Gemm without
+ * transB), bias and batch-norm vectors [1, n] written as [n]. The import side is {@link OnnxImportTable} (by op).
  */
 public final class OnnxExportTable {
     private OnnxExportTable() {}
 
-    static final Map<Class<? extends Layer>, OnnxLayerExporter> LAYERS = Map.of(
-            ConvolutionLayer.class, OnnxExportTable::conv,
-            DepthwiseConvolution2D.class, OnnxExportTable::conv,
-            BatchNormalization.class, OnnxExportTable::batchNorm,
-            ActivationLayer.class, (g, v, l, in, t, p) -> OnnxActivations.export(g, ((ActivationLayer) l).getActivation(), in, v),
-            DenseLayer.class, OnnxExportTable::dense,
-            OutputLayer.class, OnnxExportTable::dense,
-            SubsamplingLayer.class, OnnxExportTable::pool,
-            GlobalPoolingLayer.class, OnnxExportTable::globalPool,
-            ZeroPaddingLayer.class, OnnxExportTable::zeroPad,
-            DropoutLayer.class, (g, v, l, in, t, p) -> g.node("Identity", v, List.of(in)));
+    private static final Map<LayerKind<?>, OnnxLayerExporter> BY_KIND = new LinkedHashMap<>();
 
-    /** Whether a layer kind can be exported. */
-    public static boolean supports(Class<? extends Layer> kind) { return LAYERS.containsKey(kind); }
+    static {
+        register(LayerKinds.CONVOLUTION, OnnxExportTable::conv);
+        register(LayerKinds.DEPTHWISE_CONVOLUTION, OnnxExportTable::conv);
+        register(LayerKinds.BATCH_NORMALIZATION, OnnxExportTable::batchNorm);
+        register(LayerKinds.ACTIVATION, (g, v, l, in, t, p) -> OnnxActivations.export(g, ((ActivationLayer) l).getActivation(), in, v));
+        register(LayerKinds.DENSE, OnnxExportTable::dense);
+        register(LayerKinds.OUTPUT, OnnxExportTable::dense);
+        register(LayerKinds.SUBSAMPLING, OnnxExportTable::pool);
+        register(LayerKinds.GLOBAL_POOLING, OnnxExportTable::globalPool);
+        register(LayerKinds.ZERO_PADDING, OnnxExportTable::zeroPad);
+        register(LayerKinds.DROPOUT, (g, v, l, in, t, p) -> g.node("Identity", v, List.of(in)));
+    }
+
+    /** Registers (or replaces) the ONNX exporter of a layer kind. */
+    static synchronized void register(LayerKind<?> kind, OnnxLayerExporter exporter) { BY_KIND.put(kind, exporter); }
+
+    /** The exporter of a layer's kind; null when the kind has no ONNX form. */
+    static synchronized OnnxLayerExporter exporter(Layer layer) {
+        LayerKind<?> kind = LayerKinds.find(layer.getClass());
+        return kind == null || kind.configClass() != layer.getClass() ? null : BY_KIND.get(kind);
+    }
+
+    /** Whether a layer configuration class has an ONNX export. */
+    public static synchronized boolean supports(Class<? extends Layer> c) {
+        LayerKind<?> kind = LayerKinds.find(c);
+        return kind != null && kind.configClass() == c && BY_KIND.containsKey(kind);
+    }
 
     private static String conv(OnnxGraphAssembler g, String v, Layer layer, String in, InputType t, Map<String, INDArray> p) {
         ConvolutionLayer c = (ConvolutionLayer) layer;

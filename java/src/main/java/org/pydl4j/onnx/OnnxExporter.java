@@ -26,7 +26,8 @@ import org.pydl4j.zoo.ModelSpec;
 /**
  * Writes a {@link ComputationGraph} as an ONNX model (opset 17): inputs and outputs named as the graph's, the batch
  * dimension symbolic ("N"), one tensor per vertex named as the vertex, and the preprocessing the model expects in
- * metadata_props. Layers map through {@link OnnxExportTable}; a layer kind without an entry fails naming the vertex.
+ * metadata_props. Layers map through {@link OnnxExportTable} (keyed by layer kind); a kind without an exporter
+ * (or a subclass without a kind of its own) fails naming the vertex.
  */
 public final class OnnxExporter {
     public static final long OPSET = 17, IR_VERSION = 8;
@@ -99,7 +100,7 @@ public final class OnnxExporter {
             }
             Layer l = lv.getLayerConf();
             if (l instanceof FrozenLayer) l = ((FrozenLayer) l).getLayer();
-            OnnxLayerExporter e = OnnxExportTable.LAYERS.get(l.getClass());
+            OnnxLayerExporter e = OnnxExportTable.exporter(l);
             if (e == null) throw new IllegalArgumentException("vertex '" + name + "': layer " + l.getClass().getSimpleName() + " has no ONNX export");
             return e.export(g, name, l, x, t, params);
         }
