@@ -161,9 +161,25 @@ def test_unsupported_op_names_node_op_and_opset(jvm, tmp_path):
     assert "erf.onnx" in str(e.value.getMessage())
 
 
-def test_grouped_convolution_other_than_depthwise_is_refused_by_type(jvm, tmp_path):
-    n = [helper.make_node("Conv", ["x", "w"], ["y"], name="grouped", kernel_shape=[1, 1], group=2)]
+def test_grouped_convolution_imports_and_agrees(jvm, tmp_path):
+    n = [helper.make_node("Conv", ["x", "w"], ["c"], name="grouped", kernel_shape=[3, 3], group=2, pads=[1, 1, 1, 1]),
+         helper.make_node("Relu", ["c"], ["y"], name="relu")]
     path = tmp_path / "g.onnx"
-    onnx.save(model(n, [init("w", w(4, 2, 1, 1))], [4, 4, 4], [4, 4, 4]), str(path))
-    with pytest.raises(jvm.java_class("org.pydl4j.onnx.UnsupportedOnnxOpException"), match="group=2"):
+    onnx.save(model(n, [init("w", w(6, 2, 3, 3))], [4, 5, 5], [6, 5, 5]), str(path))
+    net = import_graph(path)
+    assert str(net.getLayer("grouped").layerConf().getClass().getSimpleName()) == "GroupedConvolution2D"
+    x = RNG.standard_normal((2, 4, 5, 5)).astype(np.float32)
+    assert relative_error(run_engine(net, x), run_ort(path, x)) < TOLERANCE
+    from onnx_support import export
+
+    export(net, tmp_path / "again.onnx")   # and back out as a Conv with group=2
+    assert relative_error(run_ort(tmp_path / "again.onnx", x), run_ort(path, x)) < TOLERANCE
+
+
+def test_inconsistent_group_is_refused_by_type(jvm, tmp_path):
+    n = [helper.make_node("Conv", ["x", "w"], ["y"], name="grouped", kernel_shape=[1, 1], group=3)]
+    path = tmp_path / "g.onnx"
+    m = model(n, [init("w", w(4, 2, 1, 1))], [4, 4, 4], [4, 4, 4], check=False)
+    path.write_bytes(m.SerializeToString())   # invalid for onnxruntime too: written without its checker
+    with pytest.raises(jvm.java_class("org.pydl4j.onnx.UnsupportedOnnxOpException"), match="group=3"):
         import_graph(path)

@@ -31,6 +31,7 @@ public final class OnnxExportTable {
     static {
         register(LayerKinds.CONVOLUTION, OnnxExportTable::conv);
         register(LayerKinds.DEPTHWISE_CONVOLUTION, OnnxExportTable::conv);
+        register(LayerKinds.GROUPED_CONVOLUTION, OnnxExportTable::conv);
         register(LayerKinds.BATCH_NORMALIZATION, OnnxExportTable::batchNorm);
         register(LayerKinds.ACTIVATION, (g, v, l, in, t, p) -> OnnxActivations.export(g, ((ActivationLayer) l).getActivation(), in, v));
         register(LayerKinds.DENSE, OnnxExportTable::dense);

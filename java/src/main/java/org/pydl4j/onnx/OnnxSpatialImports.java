@@ -7,6 +7,7 @@ import org.pydl4j.nn.conf.layers.BatchNormalization;
 import org.pydl4j.nn.conf.layers.ConvolutionLayer;
 import org.pydl4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.pydl4j.nn.conf.layers.GlobalPoolingLayer;
+import org.pydl4j.nn.conf.layers.GroupedConvolution2D;
 import org.pydl4j.nn.conf.layers.PoolingType;
 import org.pydl4j.nn.conf.layers.SubsamplingLayer;
 import org.pydl4j.nn.conf.layers.ZeroPaddingLayer;
@@ -32,14 +33,15 @@ final class OnnxSpatialImports {
         int kH = (int) w.dims()[2], kW = (int) w.dims()[3];
         int[] s = two(n, "strides"), d = two(n, "dilations");
         boolean depthwise = group == cin && w.dims()[1] == 1 && group > 1;
-        if (group != 1 && !depthwise) throw ctx.unsupported(n, "grouped convolution with group=" + group + " over " + cin + " channels (only group 1 or depthwise)");
-        if (!depthwise && w.dims()[1] != cin) throw ctx.unsupported(n, "weights expect " + w.dims()[1] + " input channels, the input has " + cin);
+        if (group < 1 || cin % group != 0 || cout % group != 0 || w.dims()[1] * group != cin) {
+            throw ctx.unsupported(n, "group=" + group + " with weights " + java.util.Arrays.toString(w.dims()) + " over " + cin + " input channels");
+        }
         if (depthwise && cout % cin != 0) throw ctx.unsupported(n, "depthwise output channels " + cout + " are not a multiple of " + cin);
         String name = ctx.vertexName(n, "");
         int[] pads = pads(ctx, n, t, kH, kW, s, d);
         ConvolutionLayer.BaseConvBuilder<?> b = depthwise
                 ? new DepthwiseConvolution2D.Builder(kH, kW).depthMultiplier((int) (cout / cin))
-                : new ConvolutionLayer.Builder(kH, kW);
+                : group > 1 ? new GroupedConvolution2D.Builder(kH, kW).groups((int) group) : new ConvolutionLayer.Builder(kH, kW);
         b.stride(s).dilation(d).nOut(cout).activation(Activation.IDENTITY).hasBias(!n.input(2).isEmpty());
         if (pads[0] == pads[2] && pads[1] == pads[3]) {
             b.padding(pads[0], pads[1]).convolutionMode(ConvolutionMode.Truncate);
@@ -49,7 +51,8 @@ final class OnnxSpatialImports {
             x = ctx.layer(ctx.vertexName(n, "_pad"), new ZeroPaddingLayer.Builder(pads[0], pads[2], pads[1], pads[3]).build(), x);
             b.padding(0, 0).convolutionMode(ConvolutionMode.Truncate);
         }
-        ctx.output(n, ctx.layer(name, depthwise ? ((DepthwiseConvolution2D.Builder) b).build() : ((ConvolutionLayer.Builder) b).build(), x));
+        ctx.output(n, ctx.layer(name, depthwise ? ((DepthwiseConvolution2D.Builder) b).build()
+                : group > 1 ? ((GroupedConvolution2D.Builder) b).build() : ((ConvolutionLayer.Builder) b).build(), x));
         ctx.param(name, "W", w.asFloats(), w.dims());
         if (!n.input(2).isEmpty()) ctx.param(name, "b", vector(ctx, n, 2, cout), 1, cout);
     }
