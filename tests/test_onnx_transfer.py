@@ -29,22 +29,21 @@ def resnet_onnx(jvm, tmp_path_factory):
     return path
 
 
-def test_onnx_resnet50_is_a_transfer_base_and_the_trained_run_exports(jvm, tmp_path, resnet_onnx):
-    from pydl4j_transfer.job import TransferJob
-
+def test_onnx_resnet50_is_a_transfer_base_and_the_trained_run_exports(jvm, tmp_path, resnet_onnx, monkeypatch):
     data = small_flowers(tmp_path / "flowers", 6)
-    job = TransferJob(data=data, model=str(resnet_onnx), feature_extractor="avg_pool", epochs=1, batch_size=8,
-                      progress=False, workers=1, seed=3, test_fraction=0.25, cache_dir=tmp_path / "cache")
-    result = job.run()
-    assert len(result.history) == 1 and 0.0 <= result.accuracy <= 1.0
-    assert job.meta.model == "onnx:resnet50" and job.meta.feature_vertex == "avg_pool"
-    assert job.meta.info.mean == (123.68, 116.779, 103.939) and job.meta.info.std == (58.0, 57.0, 57.5)
-    graph = job.graph
-    assert str(graph.getLayer("conv1_conv").layerConf().getClass().getSimpleName()) == "FrozenLayer"
-    assert int(graph.getLayer("predictions").layerConf().getNOut()) == 5
     run = tmp_path / "run"
-    run.mkdir()
-    job.save(run / "model.zip")
+    monkeypatch.setenv("PYDL4J_HOME", str(tmp_path / "home"))
+    code = cli.main(["train", "--data", str(data), "--model", str(resnet_onnx), "--feature-extractor", "avg_pool",
+                     "--out", str(run), "--epochs", "1", "--batch-size", "8", "--seed", "3", "--test-fraction", "0.25",
+                     "--no-progress"])
+    assert code == 0
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert len(metrics["history"]) == 1 and 0.0 <= metrics["accuracy"] <= 1.0
+    trained, meta = load_model(run / "model.zip")
+    assert meta.model == "onnx:resnet50" and meta.feature_vertex == "avg_pool"
+    assert meta.info.mean == (123.68, 116.779, 103.939) and meta.info.std == (58.0, 57.0, 57.5)
+    assert str(trained.getLayer("conv1_conv").layerConf().getClass().getSimpleName()) == "FrozenLayer"
+    assert int(trained.getLayer("predictions").layerConf().getNOut()) == 5
 
     assert cli.main(["export", "--model", str(run / "model.zip"), "--format", "onnx", "--out", str(run / "m.onnx")]) == 0
     exported = onnx.load(str(run / "m.onnx"))
@@ -54,7 +53,6 @@ def test_onnx_resnet50_is_a_transfer_base_and_the_trained_run_exports(jvm, tmp_p
     assert "(x - mean) / std" in props["preprocessing"]
     assert exported.opset_import[0].version == 17
     assert exported.graph.input[0].type.tensor_type.shape.dim[0].dim_param == "N"
-    trained, _ = load_model(run / "model.zip")
     x = np.random.default_rng(0).standard_normal((3, 3, 32, 32)).astype(np.float32)
     ours = run_engine(trained, x)
     assert relative_error(ours, run_ort(run / "m.onnx", x)) < TOLERANCE
