@@ -75,3 +75,23 @@ def test_exported_names_and_batch_are_dynamic(jvm, tmp_path):
     imported = import_graph(path)
     names = {str(v) for v in imported.getConfiguration().getVertices().keySet()}
     assert {"Conv1", "bn_Conv1", "block_1_pad", "block_1_depthwise", "block_16_project_BN", "global_average_pooling2d"} <= names
+
+
+def test_multilayer_network_with_flat_image_input_exports(jvm, tmp_path):
+    """A MultiLayerNetwork on flat image rows (convolutionalFlat: a FeedForwardToCnn reshape) agrees with onnxruntime."""
+    j = jvm.java_class
+    act = j("org.pydl4j.nd.activations.Activation")
+    layers = "org.pydl4j.nn.conf.layers."
+    conf = j("org.pydl4j.nn.conf.NeuralNetConfiguration").Builder().seed(2).list() \
+        .layer(j(layers + "ConvolutionLayer").Builder(jpype.JArray(jpype.JInt)([3, 3])).nOut(3).activation(act.RELU).build()) \
+        .layer(j(layers + "SubsamplingLayer").Builder(j(layers + "SubsamplingLayer").PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build()) \
+        .layer(j(layers + "OutputLayer").Builder(j("org.pydl4j.nd.lossfunctions.LossFunctions").LossFunction.MCXENT)
+               .nOut(4).activation(act.SOFTMAX).build()) \
+        .setInputType(j("org.pydl4j.nn.conf.inputs.InputType").convolutionalFlat(8, 8, 1)).build()
+    net = j("org.pydl4j.nn.multilayer.MultiLayerNetwork")(conf)
+    net.init()
+    path = tmp_path / "mln.onnx"
+    j("org.pydl4j.onnx.OnnxExporter").export(net, j("java.nio.file.Paths").get(str(path)))
+    x = np.random.default_rng(5).standard_normal((3, 64)).astype(np.float32)
+    ours = jvm.to_numpy(net.output(jvm.to_indarray(x)), copy=True)
+    assert relative_error(ours, run_ort(path, x)) < TOLERANCE

@@ -20,11 +20,13 @@ import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.layers.Layer;
 import org.pydl4j.nn.conf.layers.misc.FrozenLayer;
 import org.pydl4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.pydl4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.pydl4j.nn.graph.ComputationGraph;
+import org.pydl4j.nn.multilayer.MultiLayerNetwork;
 import org.pydl4j.zoo.ModelSpec;
 
 /**
- * Writes a {@link ComputationGraph} as an ONNX model (opset 17): inputs and outputs named as the graph's, the batch
+ * Writes a {@link ComputationGraph} (or a {@link MultiLayerNetwork}) as an ONNX model (opset 17): inputs and outputs named as the graph's, the batch
  * dimension symbolic ("N"), one tensor per vertex named as the vertex, and the preprocessing the model expects in
  * metadata_props. Layers map through {@link OnnxExportTable} (keyed by layer kind); a kind without an exporter
  * (or a subclass without a kind of its own) fails naming the vertex.
@@ -42,6 +44,13 @@ public final class OnnxExporter {
     }
 
     public static void export(ComputationGraph net, Path target) throws IOException { export(net, target, Map.of()); }
+
+    /** A MultiLayerNetwork exports as the linear graph it runs on (vertices named as its layers). */
+    public static void export(MultiLayerNetwork net, Path target, Map<String, String> metadata) throws IOException {
+        export(net.asComputationGraph(), target, metadata);
+    }
+
+    public static void export(MultiLayerNetwork net, Path target) throws IOException { export(net, target, Map.of()); }
 
     /** The preprocessing of a zoo model's table, as stored in metadata_props. */
     public static Map<String, String> preprocessing(ModelSpec spec) {
@@ -132,6 +141,11 @@ public final class OnnxExporter {
 
     private static String preprocessor(OnnxGraphAssembler g, String out, InputPreProcessor p, String in, String vertex) {
         if (p instanceof CnnToFeedForwardPreProcessor) return g.node("Flatten", out, List.of(in), OnnxAttribute.ofInt("axis", 1));
+        if (p instanceof FeedForwardToCnnPreProcessor) {   // flat rows [N, C*H*W] -> [N, C, H, W] (C order)
+            FeedForwardToCnnPreProcessor f = (FeedForwardToCnnPreProcessor) p;
+            String shape = g.ints(out + "_shape", -1, f.getNumChannels(), f.getInputHeight(), f.getInputWidth());
+            return g.node("Reshape", out, List.of(in, shape));
+        }
         throw new IllegalArgumentException("vertex '" + vertex + "': preprocessor " + p + " has no ONNX export");
     }
 
