@@ -2,6 +2,12 @@
 
     .venv/bin/python benchmarks/featurize.py --model efficientnet-lite0 --batch 64 --compare torch
     .venv/bin/python benchmarks/featurize.py --model vgg16 --batch 16 --compare torch
+    .venv/bin/python benchmarks/featurize.py --model efficientnet-lite0 --compare torch,onnxruntime
+
+``--compare onnxruntime``: the engine's graph, same weights, exported once to ONNX by our exporter and run by ONNX
+Runtime on the CPU with all graph optimisations and the same threads (``benchmarks/featurize_ort.py``); outputs are
+compared like torch's. Every side also reports batch-1 latency (p50/p95 of ``--latency-runs`` warm single-image
+calls, numpy in -> numpy out, timed from Python by the same function) and its peak memory.
 
 What is timed: the frozen feature extractor of a transfer job. VGG-16: its convolutional part up to ``block5_pool``
 ([N, 512, 7, 7]); EfficientNet-Lite0: up to the pooled features (``avg_pool``, [N, 1280]). Ours runs through
@@ -46,6 +52,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))   # support.reference: the numpy oracles (test-only code)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import featurize_ort  # noqa: E402  (benchmarks/ is not a package)
 
 MODELS = ("vgg16", "efficientnet-lite0")
 
@@ -109,7 +118,8 @@ def lite0_weights(seed: int) -> tuple[dict[str, np.ndarray], str]:
 # ---------------------------------------------------------------------------------------------------- ours
 
 
-def run_ours(model: str, weights: dict, x: np.ndarray, runs: int, backend: str) -> dict:
+def run_ours(model: str, weights: dict, x: np.ndarray, runs: int, backend: str, onnx_path: str | None = None,
+             latency_runs: int = 0) -> dict:
     from pydl4j_transfer import jvm
 
     t0 = time.perf_counter()
@@ -143,6 +153,8 @@ def run_ours(model: str, weights: dict, x: np.ndarray, runs: int, backend: str) 
         def featurize(batch):
             return helper.featurize(jpype.JArray(INDArray)([batch]))[0]
     setup_s = time.perf_counter() - t0
+    if onnx_path is not None:   # the same weights, exported once for ONNX Runtime's side
+        featurize_ort.export_features_graph(graph, feature_vertex, onnx_path)
     xb = jvm.to_indarray(x, copy=None)   # zero-copy view of the numpy input
     t0 = time.perf_counter()
     out = featurize(xb)
@@ -160,8 +172,18 @@ def run_ours(model: str, weights: dict, x: np.ndarray, runs: int, backend: str) 
         times.append(time.perf_counter() - t0)
         out.close()   # give the features' memory back (the job copies them out, then drops them)
     cpu = time.process_time() - cpu0
-    return {"times": times, "first_s": first, "setup_s": setup_s, "features": feats, "cpu_s": cpu,
-            "backend": jvm.backend_name()}
+    r = {"times": times, "first_s": first, "setup_s": setup_s, "features": feats, "cpu_s": cpu,
+         "backend": jvm.backend_name()}
+    if latency_runs:
+        def single(x1):   # the serving path: numpy in, engine, numpy out
+            a = jvm.to_indarray(x1, copy=None)
+            y = featurize(a)
+            out = jvm.to_numpy(y, copy=True)
+            y.close()
+            return out
+
+        r["latency"] = featurize_ort.latency(single, np.ascontiguousarray(x[:1]), latency_runs)
+    return r
 
 
 # ---------------------------------------------------------------------------------------------------- torch
@@ -291,7 +313,10 @@ def child(args) -> None:
         weights = {k: z[k] for k in z.files}
     x = np.load(work / "input.npy")
     if args.side == "ours":
-        r = run_ours(args.model, weights, x, args.runs, args.backend)
+        onnx_path = str(work / "model.onnx") if "onnxruntime" in args.compare and not (work / "model.onnx").exists() else None
+        r = run_ours(args.model, weights, x, args.runs, args.backend, onnx_path, args.latency_runs)
+    elif args.side == "ort":
+        r = featurize_ort.run_ort(str(work / "model.onnx"), x, args.runs, args.threads, args.latency_runs, args.ort_spinning)
     else:
         import torch
 
@@ -307,14 +332,41 @@ def spawn(side: str, args, work: Path) -> dict:
     from child_process import run_child
 
     return run_child(__file__, ["--side", side, "--work", str(work), "--model", args.model, "--runs", str(args.runs),
-                                "--backend", args.backend], args.threads, side)
+                                "--backend", args.backend, "--compare", args.compare,
+                                "--latency-runs", str(args.latency_runs)]
+                     + (["--ort-spinning"] if args.ort_spinning else []), args.threads, side)
+
+
+def best_latency(rs: list[dict]) -> dict:
+    """The round with the lowest p50 (rounds are interleaved with the other sides)."""
+    return min((r["latency"] for r in rs), key=lambda v: v["p50_ms"])
+
+
+def featurize_ort_summary(rs: list[dict], ours: dict, batch: int, work: Path, merged) -> dict:
+    o = merged(rs)
+    print(summary(f"onnxruntime {o['ort']}, all rounds", o, batch), flush=True)
+    f_ours = np.load(work / "features-ours.npy").reshape(batch, -1)
+    f_ort = np.load(work / "features-ort.npy").reshape(batch, -1)
+    diff = float(np.max(np.abs(f_ours - f_ort)))
+    scale = float(np.max(np.abs(f_ort))) or 1.0
+    print(f"features vs onnxruntime: max abs diff {diff:.3e} (relative {diff / scale:.2e})", flush=True)
+    r = {"ort_version": o["ort"], "ort_img_s": round(batch / min(o["times"]), 3),
+         "ort_median_img_s": round(batch / statistics.median(o["times"]), 3),
+         "ratio_vs_ort": round(min(o["times"]) / min(ours["times"]), 3),
+         "median_ratio_vs_ort": round(statistics.median(o["times"]) / statistics.median(ours["times"]), 3),
+         "max_rel_diff_ort": diff / scale, "ort_peak_rss_mb": round(o["peak_rss_mb"], 1),
+         "ort_cpu_ms_per_img": round(o["cpu_s"] / (len(o["times"]) * batch) * 1e3, 1)}
+    if rs[0].get("latency"):
+        r["ort_latency_b1"] = best_latency(rs)
+    return r
 
 
 def summary(name: str, r: dict, batch: int) -> str:
     best, med = min(r["times"]), statistics.median(r["times"])
     return (f"{name:24s} best {batch / best:7.2f} img/s  median {batch / med:7.2f} img/s  "
             f"first batch {r['first_s']:6.2f} s  cpu {r['cpu_s'] / (len(r['times']) * batch) * 1e3:6.1f} ms/img  "
-            f"peak RSS {r['peak_rss_mb']:7.0f} MB")
+            f"peak RSS {r['peak_rss_mb']:7.0f} MB"
+            + (f"  batch-1 p50 {r['latency']['p50_ms']:.1f} ms p95 {r['latency']['p95_ms']:.1f} ms" if r.get("latency") else ""))
 
 
 def main(argv=None) -> int:
@@ -322,7 +374,11 @@ def main(argv=None) -> int:
     ap.add_argument("--model", choices=MODELS, default="efficientnet-lite0")
     ap.add_argument("--batch", type=int, default=None, help="images per batch (default 16 for vgg16, 64 for lite0)")
     ap.add_argument("--backend", default="cpu", help="engine backend: cpu (default), cuda, reference")
-    ap.add_argument("--compare", choices=("torch", "none"), default="torch")
+    ap.add_argument("--compare", default="torch", help="torch, onnxruntime, torch,onnxruntime or none")
+    ap.add_argument("--ort-spinning", action="store_true", help="ONNX Runtime's default spinning thread pool (default: "
+                    "workers sleep, as ours with OMP_WAIT_POLICY=PASSIVE)")
+    ap.add_argument("--latency-runs", type=int, default=60, help="warm single-image calls per side for p50/p95 "
+                    "latency (0: none)")
     ap.add_argument("--runs", type=int, default=5, help="timed batches per side and round, after one warm-up batch")
     ap.add_argument("--rounds", type=int, default=2,
                     help="rounds of (ours, torch NCHW, torch channels_last), interleaved so that both sides meet "
@@ -333,6 +389,9 @@ def main(argv=None) -> int:
     ap.add_argument("--side", help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    compare = set(args.compare.split(","))
+    if not compare <= {"torch", "onnxruntime", "none"}:
+        ap.error(f"--compare {args.compare}: choose from torch, onnxruntime (comma-separated) or none")
     if args.child:
         child(args)
         return 0
@@ -351,11 +410,14 @@ def main(argv=None) -> int:
         work = Path(tmp)
         np.savez(work / "weights.npz", **weights)
         np.save(work / "input.npy", x)
-        runs: dict[str, list[dict]] = {"ours": [], "nchw": [], "channels_last": []}
+        runs: dict[str, list[dict]] = {"ours": [], "nchw": [], "channels_last": [], "ort": []}
         for rnd in range(args.rounds):
             runs["ours"].append(spawn("ours", args, work))
             print(summary(f"[{rnd + 1}] ours ({runs['ours'][-1]['backend']})", runs["ours"][-1], batch), flush=True)
-            if args.compare == "torch":
+            if "onnxruntime" in compare:
+                runs["ort"].append(spawn("ort", args, work))
+                print(summary(f"[{rnd + 1}] onnxruntime {runs['ort'][-1]['ort']}", runs["ort"][-1], batch), flush=True)
+            if "torch" in compare:
                 for layout in ("nchw", "channels_last"):
                     runs[layout].append(spawn(f"torch:{layout}", args, work))
                     r = runs[layout][-1]
@@ -375,7 +437,11 @@ def main(argv=None) -> int:
                   "ours_median_img_s": round(batch / statistics.median(ours["times"]), 3),
                   "ours_peak_rss_mb": round(ours["peak_rss_mb"], 1),
                   "ours_cpu_ms_per_img": round(ours["cpu_s"] / (len(ours["times"]) * batch) * 1e3, 1)}
-        if args.compare == "torch":
+        if runs["ours"][0].get("latency"):
+            result["ours_latency_b1"] = best_latency(runs["ours"])
+        if "onnxruntime" in compare:
+            result.update(featurize_ort_summary(runs["ort"], ours, batch, work, merged))
+        if "torch" in compare:
             sides = {k: merged(runs[k]) for k in ("nchw", "channels_last")}
             for k, t in sides.items():
                 print(summary(f"torch {t['torch']} {k}, all rounds", t, batch), flush=True)

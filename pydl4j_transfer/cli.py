@@ -18,7 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import __version__
+from . import __version__, export_cmd
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -328,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_info, check=_check_model_arg)
 
     p = sub.add_parser("import-weights", parents=[common], help="convert ImageNet weights into the cache")
-    p.add_argument("model", help="efficientnet-lite0|1|2, vgg16 or vgg16_notop")
+    p.add_argument("model", help="efficientnet-lite0|1|2, vgg16, resnet50, mobilenetv2 (each also _notop)")
     p.add_argument("--file", default=None, help=".pth (EfficientNet-Lite) or Keras .h5 (VGG-16) to convert")
     p.add_argument("--force", action="store_true", help="convert again even if the cache has the file")
     p.set_defaults(func=cmd_import_weights, check=_check_model_arg)
@@ -340,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"training epochs (default {DEFAULT_EPOCHS})")
     p.add_argument("--overwrite", action="store_true", help="replace an earlier demo run in --out")
     p.set_defaults(func=cmd_demo, check=_check_model_arg)
+    export_cmd.register(sub, common)
     return parser
 
 

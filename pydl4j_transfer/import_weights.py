@@ -30,11 +30,12 @@ from .data.feature_cache import pydl4j_home
 from .weights import (efficientnet_lite_from_torch, efficientnet_lite_pth, read_keras_h5, read_safetensors,
                       read_safetensors_metadata, read_torch_state_dict, sha256_file, verify_sha256, vgg16_from_keras,
                       vgg16_keras_shapes, write_safetensors_to)
+from .weights.keras_apps import KERAS_APPLICATIONS, keras_application_from_keras
 from .weights.model_files import EFFICIENTNET_LITE_SHA256
 
 EFFICIENTNET_LITE = tuple(EFFICIENTNET_LITE_SHA256)
 VGG = ("vgg16", "vgg16_notop")
-IMPORTABLE = EFFICIENTNET_LITE + VGG
+IMPORTABLE = EFFICIENTNET_LITE + VGG + KERAS_APPLICATIONS
 
 
 class ImportWeightsError(RuntimeError):
@@ -65,6 +66,8 @@ def import_weights(model: str, file: str | os.PathLike | None = None, *, cache_d
         return target
     if name in EFFICIENTNET_LITE:
         return _import_efficientnet_lite(name, file, target)
+    if name in KERAS_APPLICATIONS:
+        return _import_keras_application(name, file, target, cache_dir)
     return _import_vgg(name, file, target, cache_dir)
 
 
@@ -122,6 +125,17 @@ def _import_vgg(name: str, file, target: Path, cache_dir) -> Path:
         raise ImportWeightsError(f"import-weights {name}: {source} holds {'the full' if top else 'the no-top'} "
                                  f"VGG-16 weights; import it as `{other}`")
     params = vgg16_from_keras(layers, source=str(source))
+    _write(target, params, {"model": name, "source": source.name, "source_sha256": sha256_file(source),
+                            "format": "pydl4j-paramtable"})
+    return target
+
+
+def _import_keras_application(name: str, file, target: Path, cache_dir) -> Path:
+    """ResNet50 / MobileNetV2 (with or without top) from Keras' .h5, mapped by layer name."""
+    source = _fetch_keras_h5(name, cache_dir) if file is None else Path(file)
+    if not source.is_file():
+        raise ImportWeightsError(f"import-weights {name}: --file {str(source)!r} does not exist")
+    params = keras_application_from_keras(read_keras_h5(source), name, source=str(source))
     _write(target, params, {"model": name, "source": source.name, "source_sha256": sha256_file(source),
                             "format": "pydl4j-paramtable"})
     return target

@@ -48,7 +48,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from . import checkpoint, divergence, engine, job_config, jvm, run_lock
+from . import checkpoint, divergence, engine, job_config, jvm, onnx_model, run_lock
 from .classifier import Classifier
 from . import fitting, provenance
 from .data import Augmentation, CacheKey, FeatureCache, ImageFolder, check_images, scan_image_folder, split_folder, \
@@ -293,7 +293,10 @@ class TransferJob:
         """Start the engine, load the pretrained graph and build the transfer graph."""
         jvm.start_jvm(backend=self.backend)
         model_path = Path(self.model)
-        if model_path.suffix == ".zip" or model_path.is_file():
+        if onnx_model.is_onnx(model_path):   # an ONNX network as the base: cut at the feature vertex, new head
+            base, info, vertex, checksum = onnx_model.onnx_base(model_path, self.feature_extractor)
+            output_vertex, spec, resize, image_size, name = info.output_vertex, info.preprocess_spec(), info.resize, info.image_size, info.name
+        elif model_path.suffix == ".zip" or model_path.is_file():
             base, saved = engine.load_model(model_path)
             info, checksum = saved.info, saved.weights_checksum
             vertex = self.feature_extractor or engine.unfreeze_boundary(base, saved.feature_vertex, self.unfreeze)

@@ -37,7 +37,7 @@ MAX_SEED = 2 ** 63 - 1
 UPDATERS = ("adam", "nesterovs", "sgd")
 #: The zoo's names (``org.pydl4j.zoo.Zoo.names()``, checked by a test), for help texts and argument checks.
 ZOO_MODELS = ("vgg16", "vgg16_notop", "vgg19", "vgg19_notop", "efficientnet-lite0", "efficientnet-lite1",
-              "efficientnet-lite2")
+              "efficientnet-lite2", "resnet50", "resnet50_notop", "mobilenetv2", "mobilenetv2_notop")
 BACKENDS = ("reference", "cpu", "cuda")
 
 
@@ -170,7 +170,8 @@ class JobConfig:
 
     data: Path | None = option(None, "folder with one sub-folder of images per class", _optional(PATH),
                                saved=True, cli="--data", metavar="FOLDER")
-    model: str = option(DEFAULT_MODEL, "zoo model (efficientnet-lite0|1|2, vgg16) or a model.zip written by train",
+    model: str = option(DEFAULT_MODEL, "zoo model (efficientnet-lite0|1|2, vgg16, resnet50, mobilenetv2), a model.zip "
+                        "written by train, or an .onnx file",
                         NAME, identity=True, saved=True, cli="--model")
     feature_extractor: str | None = option(None, "last frozen vertex (default: the model's feature vertex)",
                                            _optional(NAME), identity=True, saved=True, cli="--feature-extractor",

@@ -250,7 +250,11 @@ def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_opti
             if nd is not None:
                 options.append(f"-Dpydl4j.native.dir={nd}")
             options.extend(extra_options)
-            # interrupt=False: JPype would take SIGINT for the JVM and Python would never see Ctrl-C
+            # OpenMP threads that spin at barriers lose whole time slices when the cores are shared (a busy
+            # machine, other processes): batch-1 EfficientNet-Lite0 went from ~300-800 ms to ~12-25 ms at load 15
+            # on 2 cores (benchmarks/README.md). Read by libgomp when the native backend loads; a user's setting wins.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+                        # interrupt=False: JPype would take SIGINT for the JVM and Python would never see Ctrl-C
             jpype.startJVM(jvm, *options, classpath=[str(jar)], convertStrings=False, interrupt=False)
             _OPTIONS[:] = options
         if backend:

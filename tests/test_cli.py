@@ -154,14 +154,14 @@ def test_usage_errors_exit_2(tmp_path, capsys):
 
 
 def test_unknown_model_exits_2_before_any_work(tmp_path, capsys):
-    assert main(["import-weights", "resnet50"]) == 2
-    assert "MODEL resnet50: unknown model" in _error_line(capsys)
+    assert main(["import-weights", "resnet152"]) == 2
+    assert "MODEL resnet152: unknown model" in _error_line(capsys)
     data = tmp_path / "data"
     for name in ("a", "b"):
         (data / name).mkdir(parents=True)
-    assert main(["train", "--data", str(data), "--out", str(tmp_path / "run"), "--model", "resnet50"]) == 2
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "run"), "--model", "resnet152"]) == 2
     line = _error_line(capsys)
-    assert "--model resnet50: unknown model" in line and "efficientnet-lite0" in line
+    assert "--model resnet152: unknown model" in line and "efficientnet-lite0" in line
 
 
 def test_module_entry_point_in_a_subprocess(tmp_path):

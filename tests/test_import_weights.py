@@ -53,8 +53,8 @@ def test_a_tampered_pth_is_refused(jvm, tmp_path):
 
 
 def test_unknown_model_and_missing_file(tmp_path):
-    with pytest.raises(ImportWeightsError, match="unknown model 'resnet50'.*importable: efficientnet-lite0"):
-        import_weights("resnet50", cache_dir=tmp_path)
+    with pytest.raises(ImportWeightsError, match="unknown model 'resnet152'.*importable: efficientnet-lite0"):
+        import_weights("resnet152", cache_dir=tmp_path)
     with pytest.raises(ImportWeightsError, match="does not exist"):
         import_weights("vgg16", tmp_path / "nope.h5", cache_dir=tmp_path)
 

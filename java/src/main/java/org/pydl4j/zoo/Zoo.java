@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.pydl4j.zoo.model.EfficientNetLite;
+import org.pydl4j.zoo.model.MobileNetV2;
+import org.pydl4j.zoo.model.ResNet50;
 import org.pydl4j.zoo.model.VGG16;
 import org.pydl4j.zoo.model.VGG19;
 
@@ -22,6 +24,10 @@ public final class Zoo {
             int variant = v;
             MODELS.put("efficientnet-lite" + v, n -> EfficientNetLite.builder(variant).numClasses(n).build());
         }
+        MODELS.put("resnet50", n -> ResNet50.builder().numClasses(n).build());
+        MODELS.put("resnet50_notop", n -> ResNet50.builder().numClasses(n).includeTop(false).build());
+        MODELS.put("mobilenetv2", n -> MobileNetV2.builder().numClasses(n).build());
+        MODELS.put("mobilenetv2_notop", n -> MobileNetV2.builder().numClasses(n).includeTop(false).build());
     }
 
     public static List<String> names() { return List.copyOf(MODELS.keySet()); }

@@ -40,7 +40,7 @@ public interface Backend {
     }
 
     /** True for activations {@link #conv2dFused} accepts: elementwise ones (not SOFTMAX). */
-    static boolean isFusable(Activation act) { return act != null && act != Activation.SOFTMAX; }
+    static boolean isFusable(Activation act) { return act != null && act != Activation.SOFTMAX && NativeActivation.has(act); }
 
     /** Rejects an activation {@link #conv2dFused} cannot apply, naming the op. */
     static void requireFusable(Activation act, String op) {

@@ -159,7 +159,7 @@ public abstract class JniBackend implements Backend {
     @Override
     public INDArray activate(Activation f, INDArray x) {
         Checks.activate(f, x);
-        if (!isFloat(x) || x.length() == 0) return reference.activate(f, x);
+        if (!isFloat(x) || x.length() == 0 || f != Activation.SOFTMAX && !NativeActivation.has(f)) return reference.activate(f, x);
         if (f == Activation.IDENTITY) return dup(x);
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
         if (f == Activation.SOFTMAX) nativeSoftmax(x, y, (int) x.size(0), (int) x.size(1));
@@ -170,7 +170,9 @@ public abstract class JniBackend implements Backend {
     @Override
     public INDArray activateBackward(Activation f, INDArray x, INDArray y, INDArray gradOut) {
         Checks.activateBackward(f, x, y, gradOut);
-        if (!isFloat(x) || x.length() == 0) return reference.activateBackward(f, x, y, gradOut);
+        if (!isFloat(x) || x.length() == 0 || f != Activation.SOFTMAX && !NativeActivation.has(f)) {
+            return reference.activateBackward(f, x, y, gradOut);
+        }
         if (f == Activation.IDENTITY) return dup(gradOut);
         INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
         if (f == Activation.SOFTMAX) nativeSoftmaxBackward(y, gradOut, gx, (int) x.size(0), (int) x.size(1));

@@ -11,6 +11,12 @@ public final class NativeActivation {
 
     public static final int IDENTITY = -1, RELU = 0, RELU6 = 1, SIGMOID = 2, TANH = 3, LEAKYRELU = 4;
 
+    /** Whether the native libraries have an elementwise kernel for {@code f} (else backends use the host's). */
+    public static boolean has(Activation f) {
+        return f == Activation.IDENTITY || f == Activation.RELU || f == Activation.RELU6 || f == Activation.SIGMOID
+                || f == Activation.TANH || f == Activation.LEAKYRELU;
+    }
+
     /** The code of an elementwise activation; SOFTMAX has its own kernels and no code. */
     public static int code(Activation f) {
         switch (f) {

@@ -308,6 +308,9 @@ public final class ReferenceBackend implements Backend {
             case LEAKYRELU: return v > 0 ? v : 0.01 * v;
             case SIGMOID: return 1 / (1 + Math.exp(-v));
             case TANH: return Math.tanh(v);
+            case HARDSIGMOID: return Math.min(1, Math.max(0, 0.2 * v + 0.5));
+            case HARDSWISH: return v * Math.min(Math.max(v + 3, 0), 6) / 6;
+            case SWISH: return v / (1 + Math.exp(-v));
             default: throw new IllegalArgumentException("no elementwise form for " + f);
         }
     }
@@ -355,6 +358,12 @@ public final class ReferenceBackend implements Backend {
             case LEAKYRELU: return x > 0 ? 1 : 0.01;
             case SIGMOID: return y * (1 - y);
             case TANH: return 1 - y * y;
+            case HARDSIGMOID: return x > -2.5 && x < 2.5 ? 0.2 : 0;
+            case HARDSWISH: return x <= -3 ? 0 : x >= 3 ? 1 : (2 * x + 3) / 6;
+            case SWISH: {
+                double s = 1 / (1 + Math.exp(-x));
+                return s + x * s * (1 - s);
+            }
             default: throw new IllegalArgumentException("no elementwise derivative for " + f);
         }
     }

@@ -26,6 +26,7 @@ public final class LayerKinds {
                 d.setNOut(n * d.getDepthMultiplier());
                 return n * d.getDepthMultiplier();
             }));
+    public static final LayerKind<GroupedConvolution2D> GROUPED_CONVOLUTION = register(LayerKind.of("GroupedConvolution2D", GroupedConvolution2D.class, Fusion.CONVOLUTION, Channels.SETS_OUTPUT));
     public static final LayerKind<SubsamplingLayer> SUBSAMPLING = register(LayerKind.of("Subsampling", SubsamplingLayer.class, Fusion.POOLING, Channels.PASSES_THROUGH));
     public static final LayerKind<GlobalPoolingLayer> GLOBAL_POOLING = register(LayerKind.of("GlobalPooling", GlobalPoolingLayer.class, Fusion.GLOBAL_POOLING, Channels.PASSES_THROUGH));
     public static final LayerKind<BatchNormalization> BATCH_NORMALIZATION = register(LayerKind.of("BatchNormalization", BatchNormalization.class, Fusion.BATCH_NORMALIZATION, Channels.PASSES_THROUGH));
