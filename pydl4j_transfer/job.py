@@ -159,8 +159,9 @@ class TransferJob:
         train, test = split_folder(folder, test_fraction=self.test_fraction, seed=self.seed)
         if len(test) == 0:
             sizes = ", ".join(f"{name}: {n}" for name, n in folder.class_counts().items())
-            raise ValueError(f"{self.data}: no class has 2 usable images ({sizes}); each class needs at least 2, "
-                             "one to train on and one to test on")
+            dropped = f" after dropping {len(duplicates)} duplicate or unreadable file(s)" if duplicates else ""
+            raise ValueError(f"{self.data}: no class has 2 usable images ({sizes}{dropped}); each class needs at "
+                             "least 2, one to train on and one to test on")
         self.train_set, self.test_set = train, test
         self._hashes = hashes
         labels = list(folder.label_names)
