@@ -102,16 +102,21 @@ def test_a_checkpoint_given_as_a_model_says_so(tmp_path):
 def test_a_very_deep_folder_is_scanned(tmp_path):
     deep = tmp_path / "data" / "deep"
     deep.mkdir(parents=True)
-    path = deep
+    levels = [deep]
     for _ in range(1100):           # one level at a time (os.makedirs itself recurses)
-        path = path / "d"
-        path.mkdir()
-    Image.new("RGB", (8, 8)).save(path / "bottom.png")
-    (tmp_path / "data" / "flat").mkdir()
-    Image.new("RGB", (8, 8)).save(tmp_path / "data" / "flat" / "top.png")
-    folder = scan_image_folder(tmp_path / "data")
-    assert folder.label_names == ("deep", "flat") and len(folder.paths) == 2
-    assert folder.paths[0].name == "bottom.png"
+        levels.append(levels[-1] / "d")
+        levels[-1].mkdir()
+    try:
+        Image.new("RGB", (8, 8)).save(levels[-1] / "bottom.png")
+        (tmp_path / "data" / "flat").mkdir()
+        Image.new("RGB", (8, 8)).save(tmp_path / "data" / "flat" / "top.png")
+        folder = scan_image_folder(tmp_path / "data")
+        assert folder.label_names == ("deep", "flat") and len(folder.paths) == 2
+        assert folder.paths[0].name == "bottom.png"
+    finally:                        # bottom up (shutil.rmtree, which pytest uses, recurses too)
+        (levels[-1] / "bottom.png").unlink(missing_ok=True)
+        for level in reversed(levels):
+            level.rmdir()
 
 
 def test_a_script_without_a_main_guard_is_told_to_add_one(tmp_path):
