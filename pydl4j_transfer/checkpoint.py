@@ -33,6 +33,7 @@ from .data.atomic import atomic_write
 from .data.temporaries import remove_stale
 from .hooks import NO_HOOKS, TrainingHooks
 from .jsonio import strict_dumps
+from .limits import MAX_JSON_ENTRY, EntryTooLargeError, read_zip_entry
 
 CHECKPOINT_NAME = "checkpoint.zip"
 STATE_ENTRY = "pydl4j_checkpoint.json"
@@ -190,9 +191,11 @@ def read_state(run_dir: str | os.PathLike) -> dict:
             missing = [n for n in (STATE_ENTRY, "coefficients.bin", "configuration.json") if n not in names]
             if missing:
                 raise CheckpointError(f"{path}: not a training checkpoint (no {', '.join(missing)})")
-            data = json.loads(archive.read(STATE_ENTRY).decode("utf-8"))
+            data = json.loads(read_zip_entry(archive, STATE_ENTRY, MAX_JSON_ENTRY, path).decode("utf-8"))
     except zipfile.BadZipFile:
         raise CheckpointError(f"{path} is not a zip file (damaged checkpoint)") from None
+    except EntryTooLargeError as e:
+        raise CheckpointError(str(e)) from None
     except (ValueError, UnicodeDecodeError) as e:
         if isinstance(e, CheckpointError):
             raise

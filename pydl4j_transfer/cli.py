@@ -120,12 +120,14 @@ def cmd_predict(args) -> int:
     if args.json:
         print(json.dumps(predictions, indent=2))
     else:
+        from .text import printable   # one line per image, whatever bytes a path or label holds
+
         for item in predictions:
             if "error" in item:
-                print(f"{item['path']}: ERROR {item['error']}")
+                print(f"{printable(item['path'])}: ERROR {printable(item['error'])}")
             else:
-                best = ", ".join(f"{p['label']} {p['probability']:.3f}" for p in item["predictions"])
-                print(f"{item['path']}: {best}")
+                best = ", ".join(f"{printable(p['label'])} {p['probability']:.3f}" for p in item["predictions"])
+                print(f"{printable(item['path'])}: {best}")
     return EXIT_OK if all("error" not in p for p in predictions) else EXIT_USAGE   # an unreadable image: bad input
 
 
@@ -177,6 +179,10 @@ def cmd_info(args) -> int:
     from . import engine, jvm
 
     jvm.start_jvm(backend=args.backend)
+    if args.system:   # the engine: backend, Java, jar and where each native library came from
+        print(f"jar: {jvm.find_jar()}")
+        print(jvm.native_report(), end="")
+        return EXIT_OK
     if Path(args.model).suffix == ".zip" or Path(args.model).is_file():
         graph, meta = engine.load_model(args.model)
         counts = engine.param_counts(graph)
@@ -305,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="square input size in pixels (default: the model's)")
     p.add_argument("--num-classes", type=_positive_int, default=5, help="classes of the new head (zoo models)")
     p.add_argument("--json", action="store_true", help="print the header as JSON instead of the summary")
+    p.add_argument("--system", action="store_true",
+                   help="show the engine instead: backend in use, Java runtime, jar, where each native library was loaded from")
     p.set_defaults(func=cmd_info, check=_check_model_arg)
 
     p = sub.add_parser("import-weights", parents=[common], help="convert ImageNet weights into the cache")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import tempfile
@@ -31,9 +32,10 @@ from typing import Sequence
 import numpy as np
 
 from . import jvm
-from .data.atomic import atomic_write
+from .data.atomic import atomic_write, require_free_space
 from .data.temporaries import remove_stale, temp_prefix
 from .jsonio import strict_dumps
+from .limits import MAX_JSON_ENTRY, EntryTooLargeError, check_image_size, check_labels, read_zip_entry
 from .data.preprocess import PreprocessSpec
 
 #: Entry added to a saved model zip: what ``evaluate``/``predict`` need besides the graph.
@@ -104,6 +106,8 @@ def _zoo_model(name: str, num_classes: int = 1000, image_size: int | None = None
         raise UnknownModelError(f"model={name!r}: {e.getMessage()}; or pass a model file saved by "
                                 "TransferJob.save") from None
     native = int(model.spec().inputShape[1])
+    if image_size is not None:
+        check_image_size(image_size, "image_size")   # before a graph (or a decode) is sized from it
     if image_size is None or int(image_size) == native:
         return model
     if name.lower().startswith("efficientnet-lite"):
@@ -438,12 +442,37 @@ class RunMeta:
             raise EngineError(f"{source}: run format version {data.get('version')} is newer than this package "
                               f"reads ({META_VERSION}); upgrade pydl4j-transfer")
         try:
-            return cls(model=data["model"], labels=list(data["labels"]), feature_vertex=data["feature_vertex"],
+            meta = cls(model=data["model"], labels=list(data["labels"]), feature_vertex=data["feature_vertex"],
                        output_vertex=data["output_vertex"], info=ModelInfo.from_json(data["model_info"]),
-                       preprocess=dict(data["preprocess"]), image_size=int(data["image_size"]),
+                       preprocess=dict(data["preprocess"]), image_size=data["image_size"],
                        weights_checksum=str(data["weights_checksum"]), extra=dict(data.get("extra", {})))
         except (KeyError, TypeError, ValueError) as e:
             raise EngineError(f"{source}: {META_ENTRY} lacks or mangles {e}; save the model again") from None
+        meta.validate(f"{source}: {META_ENTRY}")
+        return meta
+
+    def validate(self, what: str) -> None:
+        """Sizes, labels and preprocessing within sane ranges, before anything is decoded or allocated from them
+        (ModelFileError naming ``what``)."""
+        from .data.decode import RESIZE_MODES
+
+        try:
+            self.image_size = check_image_size(self.image_size, what)
+            check_labels(self.labels, what)
+            p = self.preprocess
+            if p.get("resize", "stretch") not in RESIZE_MODES:
+                raise ValueError(f"{what}: resize mode {p.get('resize')!r} is not one of {RESIZE_MODES}")
+            for key in ("mean", "std"):
+                values = p[key]
+                if (not isinstance(values, list) or len(values) != 3
+                        or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)
+                        or key == "std" and not all(v > 0 for v in values)):
+                    raise ValueError(f"{what}: preprocess {key} {values!r:.80} is not three finite numbers"
+                                     + (" above 0" if key == "std" else ""))
+        except (KeyError, TypeError) as e:
+            raise ModelFileError(f"{what}: preprocessing lacks {e}; save the model again") from None
+        except ValueError as e:
+            raise ModelFileError(f"{e}; save the model again") from None
 
     def preprocess_spec(self) -> PreprocessSpec:
         p = self.preprocess
@@ -468,6 +497,9 @@ def save_model(graph, meta: RunMeta, path: str | os.PathLike) -> Path:
     os.close(fd)
     staging = Path(staging_name)
     try:
+        # the engine's writer and the copy below each hold the parameters (float32) at once; a full disk would
+        # otherwise surface as a bare Java IOException
+        require_free_space(target, 2 * 4 * int(graph.numParams()) + (1 << 20))
         try:
             jvm.java_class("org.pydl4j.util.ModelSerializer").writeModel(graph, str(staging), False)
         except jpype.JException as e:
@@ -507,7 +539,9 @@ def read_meta(path: str | os.PathLike) -> RunMeta:
             if META_ENTRY not in archive.namelist():
                 raise ModelFileError(f"{source}: no {META_ENTRY} in the zip, so its labels and preprocessing are "
                                   "unknown; use a model saved by `pydl4j-transfer train` or TransferJob.save")
-            data = json.loads(archive.read(META_ENTRY).decode("utf-8"))
+            data = json.loads(read_zip_entry(archive, META_ENTRY, MAX_JSON_ENTRY, source).decode("utf-8"))
+    except EntryTooLargeError as e:
+        raise ModelFileError(str(e)) from None
     except zipfile.BadZipFile:
         raise ModelFileError(f"{source} is not a zip file; pass RUN_DIR/model.zip written by `train`") from None
     except ValueError as e:
@@ -524,25 +558,32 @@ def load_model(path: str | os.PathLike):
         graph = jvm.java_class("org.pydl4j.util.ModelSerializer").restoreComputationGraph(str(path), False)
     except jpype.JException as e:
         raise ModelFileError(f"cannot restore the model in {path}: {e.getMessage()}") from None
-    check_labels(graph, meta, str(path))
+    check_meta_against_graph(graph, meta, f"{path}: {META_ENTRY}")
     return graph, meta
 
 
-def check_labels(graph, meta: RunMeta, source: str) -> None:
-    """The run description's labels must match the graph's classifier: one distinct label per output."""
+def check_meta_against_graph(graph, meta: RunMeta, what: str) -> None:
+    """The run description must fit the graph it travels with: one distinct label per output of the output vertex,
+    and the image size the graph's input was built for (ModelFileError naming ``what``)."""
     try:
         outputs = int(graph.getConfiguration().getLayer(meta.output_vertex).getNOut())
     except Exception:           # no such vertex, or not a layer with nOut
-        raise ModelFileError(f"{source}: output vertex {meta.output_vertex!r} of {META_ENTRY} is not a layer of "
-                             "the graph; save the model again") from None
+        raise ModelFileError(f"{what}: output vertex {meta.output_vertex!r} is not a layer of the graph; save the "
+                             "model again") from None
     labels = list(meta.labels)
     if len(labels) != outputs:
-        raise ModelFileError(f"{source}: {META_ENTRY} lists {len(labels)} labels but the graph's classifier "
-                             f"{meta.output_vertex!r} has {outputs} outputs; save the model again")
+        raise ModelFileError(f"{what} lists {len(labels)} labels but the graph's classifier {meta.output_vertex!r} "
+                             f"has {outputs} outputs; save the model again")
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
-        raise ModelFileError(f"{source}: {META_ENTRY} lists label(s) {', '.join(map(repr, duplicates))} more than "
-                             "once; labels must be distinct")
+        raise ModelFileError(f"{what} lists label(s) {', '.join(map(repr, duplicates))} more than once; labels "
+                             "must be distinct")
+    for input_type in graph.getConfiguration().getNetworkInputTypes():
+        if hasattr(input_type, "getHeight") and (int(input_type.getHeight()), int(input_type.getWidth())) != (
+                meta.image_size, meta.image_size):
+            raise ModelFileError(f"{what}: image_size {meta.image_size}, but the graph takes "
+                                 f"{int(input_type.getHeight())}x{int(input_type.getWidth())} images; save the model "
+                                 "again")
 
 
 def summary(graph) -> str:

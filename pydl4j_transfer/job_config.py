@@ -24,6 +24,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .limits import MAX_IMAGE_SIZE
+
 DEFAULT_MODEL = "efficientnet-lite0"
 DEFAULT_EPOCHS = 20
 DEFAULT_LEARNING_RATE = 1e-3
@@ -173,7 +175,8 @@ class JobConfig:
     feature_extractor: str | None = option(None, "last frozen vertex (default: the model's feature vertex)",
                                            _optional(NAME), identity=True, saved=True, cli="--feature-extractor",
                                            metavar="VERTEX")
-    image_size: int | None = option(None, "square input size in pixels (default: the model's)", _optional(POSITIVE),
+    image_size: int | None = option(None, "square input size in pixels (default: the model's)",
+                                    _optional(whole(1, MAX_IMAGE_SIZE)),
                                     identity=True, saved=True, cli="--image-size", metavar="PX")
     batch_size: int = option(DEFAULT_BATCH_SIZE, "images per training minibatch and per featurizing batch", POSITIVE,
                              identity=True, saved=True, cli="--batch-size", metavar="N")
