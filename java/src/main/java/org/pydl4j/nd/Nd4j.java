@@ -27,6 +27,14 @@ public final class Nd4j {
 
     public static DataType defaultFloatingPointType() { return defaultType; }
 
+    private static final org.pydl4j.nd.concurrency.AffinityManager AFFINITY = new org.pydl4j.nd.concurrency.BasicAffinityManager();
+
+    /** The device-affinity manager (one device per process here: a no-op manager, as ND4J's on a CPU backend). */
+    public static org.pydl4j.nd.concurrency.AffinityManager getAffinityManager() { return AFFINITY; }
+
+    /** Index of the largest value along the given dimensions (all when none), as ND4J's {@code Nd4j.argMax}. */
+    public static INDArray argMax(INDArray arr, int... dimension) { return arr.argMax(dimension); }
+
     /** The shared random generator; {@code Nd4j.getRandom().setSeed(s)} makes rand/randn repeatable. */
     public static Random getRandom() { return RANDOM; }
 

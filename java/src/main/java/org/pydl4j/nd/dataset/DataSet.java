@@ -65,6 +65,55 @@ public class DataSet {
         return new DataSet(Nd4j.concat(0, f), hasLabels ? Nd4j.concat(0, l) : null);
     }
 
+    // ---------------------------------------------------------------- saving (ND4J's DataSet.save / load)
+
+    /** Most elements one saved array may declare when read from a stream (a file is bounded by its size). */
+    public static final long MAX_LOAD_ELEMENTS = 1L << 28;
+
+    /** Writes this data set to the stream (not closed); see {@link DataSetSerde} for the layout. */
+    public void save(java.io.OutputStream to) {
+        try {
+            DataSetSerde.write(this, to);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("DataSet.save: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes this data set to a file, atomically (as ND4J, no checked exception: UncheckedIOException naming the file). */
+    public void save(java.io.File to) {
+        try {
+            org.pydl4j.util.serde.AtomicFiles.write(to.toPath(), out -> DataSetSerde.write(this, out));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(to + ": cannot save the DataSet: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces this data set's arrays with those read from the stream. */
+    public void load(java.io.InputStream from) {
+        try {
+            copyFrom(DataSetSerde.read(new java.io.BufferedInputStream(from), "<DataSet stream>", MAX_LOAD_ELEMENTS));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("DataSet.load: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces this data set's arrays with those saved in the file (each array bounded by the file's size). */
+    public void load(java.io.File from) {
+        try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(from.toPath()), 1 << 16)) {
+            copyFrom(DataSetSerde.read(in, from.toString(), Math.min(MAX_LOAD_ELEMENTS, from.length())));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(from + ": cannot load a DataSet: " + e.getMessage(), e);
+        }
+    }
+
+    private void copyFrom(DataSet d) {
+        this.features = d.features;
+        this.labels = d.labels;
+    }
+
+    /** An empty data set, for {@link #load} (as ND4J's {@code new DataSet()}). */
+    public DataSet() {}
+
     @Override
     public String toString() {
         return "DataSet(features=" + (features == null ? "null" : java.util.Arrays.toString(features.shape()))

@@ -1,7 +1,6 @@
 package org.pydl4j.nd.learning;
 
 import org.pydl4j.nd.INDArray;
-import org.pydl4j.nd.NDArrayIndex;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.learning.config.Adam;
 
@@ -13,11 +12,9 @@ public class AdamUpdater implements GradientUpdater {
     public AdamUpdater(Adam config, INDArray view, boolean initialize) {
         this.config = config;
         this.state = view;
-        if (view.length() % 2 != 0) throw new IllegalArgumentException("Adam state must have even length, got " + view.length());
-        long half = view.length() / 2;
-        INDArray flat = view.reshape(view.length());
-        this.m = flat.get(NDArrayIndex.interval(0, half));
-        this.v = flat.get(NDArrayIndex.interval(half, 2 * half));
+        INDArray[] parts = StateViews.split("Adam", view, 2);
+        this.m = parts[0];
+        this.v = parts[1];
         if (initialize) view.assign(0);
     }
 

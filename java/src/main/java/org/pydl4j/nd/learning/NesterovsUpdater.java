@@ -23,7 +23,7 @@ public class NesterovsUpdater implements GradientUpdater {
         if (v.length() != gradient.length()) {
             throw new IllegalArgumentException("Nesterovs state holds " + v.length() + " values for a gradient of " + gradient.length());
         }
-        double mu = config.getMomentum(), lr = config.getLearningRate(iteration, epoch);
+        double mu = config.currentMomentum(iteration, epoch), lr = config.getLearningRate(iteration, epoch);
         Nd4j.getBackend().nesterovsStep(gradient, v, mu, lr);
     }
 }

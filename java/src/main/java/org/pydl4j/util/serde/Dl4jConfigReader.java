@@ -507,8 +507,13 @@ final class Dl4jConfigReader {
         switch (n) {
             case "LossMCXENT": case "MCXENT": return LossFunctions.LossFunction.MCXENT;
             case "LossNegativeLogLikelihood": case "NegativeLogLikelihood": case "NEGATIVELOGLIKELIHOOD": return LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD;
-            case "LossMSE": case "MSE": case "LossL2": return LossFunctions.LossFunction.MSE;
-            default: throw new IllegalArgumentException("vertex '" + vertex + "': loss function " + n + " is not supported (MCXENT, NEGATIVELOGLIKELIHOOD, MSE are)");
+            case "LossMSE": case "MSE": return LossFunctions.LossFunction.MSE;
+            default:
+                for (LossFunctions.LossFunction lf : LossFunctions.LossFunction.values()) {   // ND4J's enum or impl class name
+                    if (lf.name().equals(n) || lf.getILossFunction().getClass().getSimpleName().equals(n)) return lf;
+                }
+                throw new IllegalArgumentException("vertex '" + vertex + "': loss function " + n + " is not supported (supported: "
+                        + java.util.Arrays.toString(LossFunctions.LossFunction.values()) + ")");
         }
     }
 
@@ -541,6 +546,17 @@ final class Dl4jConfigReader {
                 case "Nesterovs": return new Nesterovs(asDouble(p.get("learningRate"), 0.1), asDouble(p.get("momentum"), 0.9));
                 case "Adam": return new Adam(asDouble(p.get("learningRate"), 1e-3), asDouble(p.get("beta1"), 0.9),
                         asDouble(p.get("beta2"), 0.999), asDouble(p.get("epsilon"), 1e-8));
+                case "RmsProp": return new org.pydl4j.nd.learning.config.RmsProp(asDouble(p.get("learningRate"), 0.1),
+                        asDouble(p.get("rmsDecay"), 0.95), asDouble(p.get("epsilon"), 1e-8));
+                case "AdaGrad": return new org.pydl4j.nd.learning.config.AdaGrad(asDouble(p.get("learningRate"), 0.1), asDouble(p.get("epsilon"), 1e-6));
+                case "AdaDelta": return new org.pydl4j.nd.learning.config.AdaDelta(asDouble(p.get("rho"), 0.95), asDouble(p.get("epsilon"), 1e-6));
+                case "AdaMax": return new org.pydl4j.nd.learning.config.AdaMax(asDouble(p.get("learningRate"), 1e-3), asDouble(p.get("beta1"), 0.9),
+                        asDouble(p.get("beta2"), 0.999), asDouble(p.get("epsilon"), 1e-8));
+                case "Nadam": return new org.pydl4j.nd.learning.config.Nadam(asDouble(p.get("learningRate"), 1e-3), asDouble(p.get("beta1"), 0.9),
+                        asDouble(p.get("beta2"), 0.999), asDouble(p.get("epsilon"), 1e-8));
+                case "AMSGrad": return new org.pydl4j.nd.learning.config.AMSGrad(asDouble(p.get("learningRate"), 1e-3), asDouble(p.get("beta1"), 0.9),
+                        asDouble(p.get("beta2"), 0.999), asDouble(p.get("epsilon"), 1e-8));
+                case "NoOp": return new org.pydl4j.nd.learning.config.NoOp();
                 default: return null;
             }
         }

@@ -61,6 +61,11 @@ public final class Dl4jZipExporter {
 
     public static void write(ComputationGraph graph, OutputStream stream, boolean legacyBuffers) throws IOException {
         String json = Json.write(configurationJson(graph.getConfiguration()));
+        writeZip(json, flatParams(graph, json), legacyBuffers, stream);
+    }
+
+    /** The graph's parameters in DL4J's flat layout for the DL4J graph configuration JSON json: [1, n]. */
+    static INDArray flatParams(ComputationGraph graph, String json) {
         Dl4jGraph g = Dl4jConfigReader.read(json, "exported configuration");
         long total = 0;
         List<String> order = g.dl4jTopologicalOrder();
@@ -76,6 +81,11 @@ public final class Dl4jZipExporter {
             Dl4jParams.exportLayer(v, graph.getLayer(name).paramTable(), flat, off);
             off += Dl4jParams.numParams(v);
         }
+        return flat;
+    }
+
+    /** A DL4J model zip: configuration.json and coefficients.bin. */
+    static void writeZip(String json, INDArray flat, boolean legacyBuffers, OutputStream stream) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(stream);
         zip.putNextEntry(new ZipEntry("configuration.json"));
         zip.write(json.getBytes(StandardCharsets.UTF_8));
@@ -250,18 +260,14 @@ public final class Dl4jZipExporter {
     }
 
     private static Map<String, Object> loss(LossFunctions.LossFunction f) {
-        String n;
-        switch (f) {
-            case MSE: n = "LossMSE"; break;
-            case NEGATIVELOGLIKELIHOOD: n = "LossNegativeLogLikelihood"; break;
-            default: n = "LossMCXENT";
-        }
+        String n = f.getILossFunction().getClass().getSimpleName();   // our impl classes carry ND4J's names
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("@class", "org.nd4j.linalg.lossfunctions.impl." + n);
         m.put("weights", null);
         return m;
     }
 
+    @SuppressWarnings("unchecked")
     private static Map<String, Object> updater(IUpdater u) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (u instanceof Sgd) {
@@ -278,6 +284,13 @@ public final class Dl4jZipExporter {
             m.put("beta1", a.getBeta1());
             m.put("beta2", a.getBeta2());
             m.put("epsilon", a.getEpsilon());
+        } else if (u instanceof org.pydl4j.nd.learning.config.BaseUpdaterConfig) {
+            // the other ND4J updaters: our fields carry ND4J's JSON names (learningRate, rmsDecay, rho, beta1, ...)
+            m.put("@class", "org.nd4j.linalg.learning.config." + u.getClass().getSimpleName());
+            Map<String, Object> tree = (Map<String, Object>) org.pydl4j.util.json.JsonMapper.toTree(u);
+            for (Map.Entry<String, Object> e : tree.entrySet()) {
+                if (e.getValue() instanceof Number) m.put(e.getKey(), e.getValue());
+            }
         } else {
             return null;
         }

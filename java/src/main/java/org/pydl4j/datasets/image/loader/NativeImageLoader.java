@@ -38,9 +38,21 @@ import org.pydl4j.nd.Nd4j;
  */
 public class NativeImageLoader extends BaseImageLoader {
 
+    private org.pydl4j.datasets.image.transform.ImageTransform imageTransform;
+
     public NativeImageLoader(long height, long width, long channels) {
         super(height, width, channels);
     }
+
+    /** A loader that applies the transform to each decoded image before it is resized to height x width (as DataVec). */
+    public NativeImageLoader(long height, long width, long channels, org.pydl4j.datasets.image.transform.ImageTransform imageTransform) {
+        super(height, width, channels);
+        this.imageTransform = imageTransform;
+    }
+
+    public void setImageTransform(org.pydl4j.datasets.image.transform.ImageTransform t) { this.imageTransform = t; }
+
+    public org.pydl4j.datasets.image.transform.ImageTransform getImageTransform() { return imageTransform; }
 
     /** Reads the file as a {@code [1, channels, height, width]} FLOAT array. */
     public INDArray asMatrix(File file) {
@@ -58,7 +70,9 @@ public class NativeImageLoader extends BaseImageLoader {
 
     /** Decodes {@code file} and writes {@code channels*height*width} values (CHW) into {@code dst} at {@code offset}. */
     public void load(File file, float[] dst, int offset) {
-        convert(read(file), dst, offset);
+        BufferedImage img = read(file);
+        if (imageTransform != null) img = imageTransform.transform(new org.pydl4j.datasets.image.data.ImageWritable(img)).getImage();
+        convert(img, dst, offset);
     }
 
     /**
@@ -206,6 +220,12 @@ public class NativeImageLoader extends BaseImageLoader {
         int plane = (int) (height * width);
         for (int c = 0; c < channels; c++) resize(want[c], h, w, dst, offset + c * plane, (int) height, (int) width);
     }
+
+    /** Gray images give one plane, everything else R, G, B planes, values 0..255 (used by image transforms). */
+    public static float[][] planesOf(BufferedImage img) { return toPlanes(img); }
+
+    /** Bilinear resize of one plane, as {@link #convert} resizes (pixel-centre aligned, clamped at the borders). */
+    public static void resizePlane(float[] src, int sh, int sw, float[] dst, int off, int dh, int dw) { resize(src, sh, sw, dst, off, dh, dw); }
 
     /** Gray images give one plane, everything else R, G, B planes, values 0..255. */
     static float[][] toPlanes(BufferedImage img) {

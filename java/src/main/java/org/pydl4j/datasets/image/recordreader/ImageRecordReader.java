@@ -62,6 +62,13 @@ public class ImageRecordReader implements RecordReader {
      * @param channels       3 (RGB) or 1 (grayscale)
      * @param labelGenerator labels each file, e.g. {@code new ParentPathLabelGenerator()}; null for no labels
      */
+    /** A reader whose images pass through the transform (after decoding, before resizing), as DataVec's constructor. */
+    public ImageRecordReader(long height, long width, long channels, PathLabelGenerator labelGenerator,
+                             org.pydl4j.datasets.image.transform.ImageTransform imageTransform) {
+        this(height, width, channels, labelGenerator);
+        loader.setImageTransform(imageTransform);
+    }
+
     public ImageRecordReader(long height, long width, long channels, PathLabelGenerator labelGenerator) {
         this.loader = new NativeImageLoader(height, width, channels);
         this.height = height;
@@ -69,6 +76,18 @@ public class ImageRecordReader implements RecordReader {
         this.channels = channels;
         this.labelGenerator = labelGenerator;
     }
+
+    /**
+     * As {@link #initialize(InputSplit)}, with every image passed through the transform after decoding and before it
+     * is resized to height x width (DataVec's {@code initialize(split, imageTransform)}); null for none.
+     */
+    public void initialize(InputSplit split, org.pydl4j.datasets.image.transform.ImageTransform imageTransform) {
+        loader.setImageTransform(imageTransform);
+        initialize(split);
+    }
+
+    /** The transform applied to each image (null: none). */
+    public org.pydl4j.datasets.image.transform.ImageTransform getImageTransform() { return loader.getImageTransform(); }
 
     @Override
     public void initialize(InputSplit split) {

@@ -3,7 +3,7 @@ package org.pydl4j.nd.dataset.preprocessor;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.dataset.DataSet;
 import org.pydl4j.nd.dataset.DataSetIterator;
-import org.pydl4j.nd.dataset.DataSetPreProcessor;
+import org.pydl4j.nd.dataset.preprocessor.serializer.NormalizerType;
 
 /**
  * Scales pixel values from {@code [0, 2^maxBits - 1]} (0..255 by default) to {@code [minRange, maxRange]}
@@ -11,7 +11,7 @@ import org.pydl4j.nd.dataset.DataSetPreProcessor;
  * {@code org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler}. Only features change; labels are
  * left alone.
  */
-public class ImagePreProcessingScaler implements DataSetPreProcessor {
+public class ImagePreProcessingScaler implements DataNormalization {
     private final double minRange;
     private final double maxRange;
     private final double maxPixelVal;
@@ -36,11 +36,13 @@ public class ImagePreProcessingScaler implements DataSetPreProcessor {
     public double getMaxPixelVal() { return maxPixelVal; }
 
     /** Nothing to learn: the range is fixed by the constructor. Kept so DL4J code calling fit ports unchanged. */
+    @Override
     public void fit(DataSet dataSet) {
         if (dataSet == null) throw new IllegalArgumentException("ImagePreProcessingScaler.fit: data set is null");
     }
 
     /** Nothing to learn (see {@link #fit(DataSet)}); the iterator is not consumed. */
+    @Override
     public void fit(DataSetIterator iterator) {
         if (iterator == null) throw new IllegalArgumentException("ImagePreProcessingScaler.fit: iterator is null");
     }
@@ -51,26 +53,43 @@ public class ImagePreProcessingScaler implements DataSetPreProcessor {
         preProcess(toPreProcess.getFeatures());
     }
 
-    /** Scales the features in place and returns them. */
-    public INDArray preProcess(INDArray features) {
+    /** Scales the features in place. */
+    @Override
+    public void preProcess(INDArray features) {
         double range = maxRange - minRange;
-        return features.map(v -> v / maxPixelVal * range + minRange, true);
+        features.map(v -> v / maxPixelVal * range + minRange, true);
     }
 
     /** Same as {@link #preProcess(DataSet)}. */
+    @Override
     public void transform(DataSet toTransform) { preProcess(toTransform); }
 
     /** Same as {@link #preProcess(INDArray)}. */
-    public INDArray transform(INDArray features) { return preProcess(features); }
+    @Override
+    public void transform(INDArray features) { preProcess(features); }
 
-    /** Undoes the scaling of the features in place (back to 0..255) and returns them. */
-    public INDArray revertFeatures(INDArray features) {
+    /** Undoes the scaling of the features in place (back to 0..255). */
+    @Override
+    public void revertFeatures(INDArray features) {
         double range = maxRange - minRange;
-        return features.map(v -> (v - minRange) / range * maxPixelVal, true);
+        features.map(v -> (v - minRange) / range * maxPixelVal, true);
     }
 
     /** Undoes the scaling of the data set's features in place. */
+    @Override
     public void revert(DataSet data) { revertFeatures(data.getFeatures()); }
+
+    @Override
+    public NormalizerType getType() { return NormalizerType.IMAGE_MIN_MAX; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ImagePreProcessingScaler && ((ImagePreProcessingScaler) o).minRange == minRange
+                && ((ImagePreProcessingScaler) o).maxRange == maxRange && ((ImagePreProcessingScaler) o).maxPixelVal == maxPixelVal;
+    }
+
+    @Override
+    public int hashCode() { return java.util.Objects.hash(minRange, maxRange, maxPixelVal); }
 
     @Override
     public String toString() { return "ImagePreProcessingScaler(" + minRange + ", " + maxRange + ")"; }

@@ -3,14 +3,15 @@ package org.pydl4j.nd.dataset.preprocessor;
 import java.util.Arrays;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.dataset.DataSet;
-import org.pydl4j.nd.dataset.DataSetPreProcessor;
+import org.pydl4j.nd.dataset.DataSetIterator;
+import org.pydl4j.nd.dataset.preprocessor.serializer.NormalizerType;
 
 /**
  * Subtracts the ImageNet mean pixel used to train VGG16, {@code 123.68, 116.779, 103.939}, from channels 0, 1, 2
  * of NCHW features (0..255 values, RGB order as our image loader produces), in place; as ND4J's
  * {@code VGG16ImagePreProcessor}. {@link #revertFeatures} adds the means back. Labels are left alone.
  */
-public class VGG16ImagePreProcessor implements DataSetPreProcessor {
+public class VGG16ImagePreProcessor implements DataNormalization {
     private static final double[] MEANS = {123.68, 116.779, 103.939};
 
     public VGG16ImagePreProcessor() {}
@@ -24,22 +25,48 @@ public class VGG16ImagePreProcessor implements DataSetPreProcessor {
         preProcess(toPreProcess.getFeatures());
     }
 
-    /** Subtracts the channel means in place and returns the features. */
-    public INDArray preProcess(INDArray features) { return apply(features, -1); }
+    /** Subtracts the channel means in place. */
+    @Override
+    public void preProcess(INDArray features) { apply(features, -1); }
 
     /** Same as {@link #preProcess(DataSet)}. */
+    @Override
     public void transform(DataSet toTransform) { preProcess(toTransform); }
 
     /** Same as {@link #preProcess(INDArray)}. */
-    public INDArray transform(INDArray features) { return preProcess(features); }
+    @Override
+    public void transform(INDArray features) { preProcess(features); }
 
-    /** Adds the channel means back in place and returns the features. */
-    public INDArray revertFeatures(INDArray features) { return apply(features, 1); }
+    /** Adds the channel means back in place. */
+    @Override
+    public void revertFeatures(INDArray features) { apply(features, 1); }
 
     /** Adds the channel means back to the data set's features, in place. */
+    @Override
     public void revert(DataSet data) { revertFeatures(data.getFeatures()); }
 
-    private static INDArray apply(INDArray f, int sign) {
+    /** Nothing to learn: the means are ImageNet's. */
+    @Override
+    public void fit(DataSet dataSet) {
+        if (dataSet == null) throw new IllegalArgumentException("VGG16ImagePreProcessor.fit: data set is null");
+    }
+
+    /** Nothing to learn; the iterator is not consumed. */
+    @Override
+    public void fit(DataSetIterator iterator) {
+        if (iterator == null) throw new IllegalArgumentException("VGG16ImagePreProcessor.fit: iterator is null");
+    }
+
+    @Override
+    public NormalizerType getType() { return NormalizerType.IMAGE_VGG16; }
+
+    @Override
+    public boolean equals(Object o) { return o instanceof VGG16ImagePreProcessor; }
+
+    @Override
+    public int hashCode() { return VGG16ImagePreProcessor.class.hashCode(); }
+
+    private static void apply(INDArray f, int sign) {
         if (f.rank() != 4 || f.size(1) != 3) {
             throw new IllegalArgumentException("VGG16ImagePreProcessor: features must be NCHW with 3 channels, got shape " + Arrays.toString(f.shape()));
         }
@@ -51,7 +78,6 @@ public class VGG16ImagePreProcessor implements DataSetPreProcessor {
                 for (int k = 0; k < plane; k++) f.putLinear(base + k, f.getDoubleLinear(base + k) + d);
             }
         }
-        return f;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.pydl4j.nd.learning.config;
 
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.GradientUpdater;
+import org.pydl4j.nd.schedule.ISchedule;
 
 /** An updater's configuration, as ND4J's {@code org.nd4j.linalg.learning.config.IUpdater}. */
 public interface IUpdater extends Cloneable {
@@ -15,11 +16,11 @@ public interface IUpdater extends Cloneable {
 
     IUpdater clone();
 
-    /** The learning rate at an iteration and epoch (constant here), NaN when the updater has none. */
+    /** The learning rate at an iteration and epoch (the schedule's value when one is set), NaN when the updater has none. */
     double getLearningRate(int iteration, int epoch);
 
     boolean hasLearningRate();
 
-    /** Changes the learning rate (fine-tuning). */
-    void setLrAndSchedule(double lr, Object schedule);
+    /** Sets the fixed learning rate and the schedule (null: none) that overrides it, as ND4J's. */
+    void setLrAndSchedule(double lr, ISchedule schedule);
 }

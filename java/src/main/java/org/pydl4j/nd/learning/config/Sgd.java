@@ -1,25 +1,22 @@
 package org.pydl4j.nd.learning.config;
 
-import java.util.Objects;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.GradientUpdater;
 import org.pydl4j.nd.learning.SgdUpdater;
+import org.pydl4j.nd.schedule.ISchedule;
 
 /** Plain stochastic gradient descent: update = learningRate * gradient. Default learning rate 1e-3 (as ND4J). */
-public class Sgd implements IUpdater {
+public class Sgd extends BaseLearningRateConfig {
     public static final double DEFAULT_SGD_LR = 1e-3;
 
-    private double learningRate = DEFAULT_SGD_LR;
+    public Sgd() { this(DEFAULT_SGD_LR); }
 
-    public Sgd() {}
+    public Sgd(double learningRate) { super(learningRate, null); }
 
-    public Sgd(double learningRate) { this.learningRate = learningRate; }
+    /** The learning rate follows the schedule. */
+    public Sgd(ISchedule learningRateSchedule) { super(DEFAULT_SGD_LR, learningRateSchedule); }
 
     public static Builder builder() { return new Builder(); }
-
-    public double getLearningRate() { return learningRate; }
-
-    public void setLearningRate(double lr) { this.learningRate = lr; }
 
     @Override public long stateSize(long numParams) { return 0; }
 
@@ -29,18 +26,18 @@ public class Sgd implements IUpdater {
         return new SgdUpdater(this);
     }
 
-    @Override public Sgd clone() { return new Sgd(learningRate); }
-    @Override public double getLearningRate(int iteration, int epoch) { return learningRate; }
-    @Override public boolean hasLearningRate() { return true; }
-    @Override public void setLrAndSchedule(double lr, Object schedule) { this.learningRate = lr; }
+    @Override public Sgd clone() { return (Sgd) super.clone(); }
 
-    @Override public boolean equals(Object o) { return o instanceof Sgd && ((Sgd) o).learningRate == learningRate; }
-    @Override public int hashCode() { return Objects.hash("Sgd", learningRate); }
-    @Override public String toString() { return "Sgd(learningRate=" + learningRate + ")"; }
+    @Override
+    public String toString() {
+        return "Sgd(learningRate=" + learningRate + (learningRateSchedule == null ? "" : ", schedule=" + learningRateSchedule) + ")";
+    }
 
     public static class Builder {
         private double learningRate = DEFAULT_SGD_LR;
+        private ISchedule learningRateSchedule;
         public Builder learningRate(double lr) { this.learningRate = lr; return this; }
-        public Sgd build() { return new Sgd(learningRate); }
+        public Builder learningRateSchedule(ISchedule s) { this.learningRateSchedule = s; return this; }
+        public Sgd build() { Sgd s = new Sgd(learningRate); s.learningRateSchedule = learningRateSchedule; return s; }
     }
 }

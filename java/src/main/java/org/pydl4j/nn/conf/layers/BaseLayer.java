@@ -2,17 +2,26 @@ package org.pydl4j.nn.conf.layers;
 
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.learning.config.IUpdater;
+import java.util.Random;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nn.conf.GradientNormalization;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.nn.conf.distribution.Distribution;
 import org.pydl4j.nn.weights.WeightInit;
 
 /** A layer with weights: activation, weight init, bias init, updater and L2, as DL4J's BaseLayer. */
 public abstract class BaseLayer extends Layer {
     protected Activation activation;
     protected WeightInit weightInit;
+    protected Distribution dist;
     protected Double biasInit;
     protected IUpdater updater;
     protected Double l2;
     protected Double l2Bias;
+    protected Double l1;
+    protected Double l1Bias;
+    protected GradientNormalization gradientNormalization;
+    protected Double gradientNormalizationThreshold;
 
     protected BaseLayer() {}
 
@@ -20,10 +29,15 @@ public abstract class BaseLayer extends Layer {
         super(b);
         this.activation = b.activation;
         this.weightInit = b.weightInit;
+        this.dist = b.dist;
         this.biasInit = b.biasInit;
         this.updater = b.updater == null ? null : b.updater.clone();
         this.l2 = b.l2;
         this.l2Bias = b.l2Bias;
+        this.l1 = b.l1;
+        this.l1Bias = b.l1Bias;
+        this.gradientNormalization = b.gradientNormalization;
+        this.gradientNormalizationThreshold = b.gradientNormalizationThreshold;
     }
 
     public Activation getActivationFn() { return activation; }
@@ -31,6 +45,14 @@ public abstract class BaseLayer extends Layer {
     public void setActivation(Activation a) { this.activation = a; }
     public WeightInit getWeightInit() { return weightInit; }
     public void setWeightInit(WeightInit w) { this.weightInit = w; }
+    /** The distribution of WeightInit.DISTRIBUTION (null otherwise). */
+    public Distribution getDist() { return dist; }
+    public void setDist(Distribution d) { this.dist = d; }
+
+    /** Fills the weights from this layer's scheme (and its distribution for WeightInit.DISTRIBUTION). */
+    protected void initWeights(double fanIn, double fanOut, INDArray weights, Random rng) {
+        weightInit.init(fanIn, fanOut, weights, rng, dist);
+    }
     public Double getBiasInit() { return biasInit; }
     public void setBiasInit(Double b) { this.biasInit = b; }
     public IUpdater getIUpdater() { return updater; }
@@ -41,6 +63,14 @@ public abstract class BaseLayer extends Layer {
     public void setL2(Double l2) { this.l2 = l2; }
     public Double getL2Bias() { return l2Bias; }
     public void setL2Bias(Double l2Bias) { this.l2Bias = l2Bias; }
+    public Double getL1() { return l1; }
+    public void setL1(Double l1) { this.l1 = l1; }
+    public Double getL1Bias() { return l1Bias; }
+    public void setL1Bias(Double l1Bias) { this.l1Bias = l1Bias; }
+    public GradientNormalization getGradientNormalization() { return gradientNormalization; }
+    public void setGradientNormalization(GradientNormalization g) { this.gradientNormalization = g; }
+    public double getGradientNormalizationThreshold() { return gradientNormalizationThreshold == null ? 1.0 : gradientNormalizationThreshold; }
+    public void setGradientNormalizationThreshold(double t) { this.gradientNormalizationThreshold = t; }
 
     /** True when the layer takes the network's default activation if it has none. */
     protected boolean inheritsActivation() { return true; }
@@ -50,10 +80,22 @@ public abstract class BaseLayer extends Layer {
         super.applyGlobalConfiguration(g);
         if (activation == null) activation = inheritsActivation() ? g.getActivation() : Activation.IDENTITY;
         if (weightInit == null) weightInit = g.getWeightInit();
+        if (weightInit == WeightInit.DISTRIBUTION && dist == null) dist = g.getDist();
         if (biasInit == null) biasInit = g.getBiasInit();
         if (updater == null) updater = g.getUpdater().clone();
         if (l2 == null) l2 = g.getL2();
         if (l2Bias == null) l2Bias = g.getL2Bias();
+        if (l1 == null) l1 = g.getL1();
+        if (l1Bias == null) l1Bias = g.getL1Bias();
+        if (gradientNormalization == null) gradientNormalization = g.getGradientNormalization();
+        if (gradientNormalizationThreshold == null) gradientNormalizationThreshold = g.getGradientNormalizationThreshold();
+    }
+
+    @Override
+    public double getL1ByParam(String key) {
+        if ("b".equals(key)) return l1Bias == null ? 0 : l1Bias;
+        if ("W".equals(key)) return l1 == null ? 0 : l1;
+        return 0;
     }
 
     @Override
@@ -69,16 +111,37 @@ public abstract class BaseLayer extends Layer {
     public abstract static class Builder<T extends Builder<T>> extends Layer.Builder<T> {
         protected Activation activation;
         protected WeightInit weightInit;
+        protected Distribution dist;
         protected Double biasInit;
         protected IUpdater updater;
         protected Double l2;
         protected Double l2Bias;
+        protected Double l1;
+        protected Double l1Bias;
+        protected GradientNormalization gradientNormalization;
+        protected Double gradientNormalizationThreshold;
 
+        /** L1 regularization on weights: gradient += l1 * sign(w), score += l1 * sum|w|. */
+        public T l1(double l1) { this.l1 = checkCoefficient("l1", l1); return self(); }
+        public T l1Bias(double l1Bias) { this.l1Bias = checkCoefficient("l1Bias", l1Bias); return self(); }
+        public T gradientNormalization(GradientNormalization g) { this.gradientNormalization = g; return self(); }
+        /** Threshold of the clipping normalizations (default 1.0). */
+        public T gradientNormalizationThreshold(double t) { this.gradientNormalizationThreshold = checkCoefficient("gradientNormalizationThreshold", t); return self(); }
         public T activation(Activation a) { this.activation = a; return self(); }
         public T weightInit(WeightInit w) { this.weightInit = w; return self(); }
+        /** Weights drawn from the distribution (WeightInit.DISTRIBUTION), as DL4J's weightInit(Distribution). */
+        public T weightInit(Distribution d) { this.weightInit = WeightInit.DISTRIBUTION; this.dist = d; return self(); }
+        /** Same as {@link #weightInit(Distribution)} (DL4J's older name). */
+        public T dist(Distribution d) { return weightInit(d); }
         public T biasInit(double b) { this.biasInit = b; return self(); }
         public T updater(IUpdater u) { this.updater = u; return self(); }
         public T l2(double l2) { this.l2 = l2; return self(); }
         public T l2Bias(double l2Bias) { this.l2Bias = l2Bias; return self(); }
+    }
+
+    /** A regularization coefficient or threshold: finite and >= 0, else an error naming the setting. */
+    public static double checkCoefficient(String what, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(what + " must be a finite number >= 0, got " + v);
+        return v;
     }
 }

@@ -34,7 +34,7 @@ public abstract class BaseOutputLayer extends DenseLayer {
         /** Copies the common settings into a dense builder for the superclass constructor. */
         protected T prepare() {
             DenseLayer.Builder d = new DenseLayer.Builder();
-            d.layerName = layerName; d.dropOut = dropOut; d.activation = activation; d.weightInit = weightInit;
+            d.layerName = layerName; d.dropOut = dropOut; d.activation = activation; d.weightInit = weightInit; d.dist = dist;
             d.biasInit = biasInit; d.updater = updater; d.l2 = l2; d.l2Bias = l2Bias; d.nIn = nIn; d.nOut = nOut; d.hasBias = hasBias;
             this.dense = d;
             return self();

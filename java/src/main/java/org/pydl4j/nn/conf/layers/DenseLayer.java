@@ -30,7 +30,7 @@ public class DenseLayer extends FeedForwardLayer {
 
     @Override
     public void initializeParams(Map<String, INDArray> params, Random rng) {
-        weightInit.init(nIn, nOut, params.get("W"), rng);
+        initWeights(nIn, nOut, params.get("W"), rng);
         if (hasBias) params.get("b").assign(biasInit);
     }
 

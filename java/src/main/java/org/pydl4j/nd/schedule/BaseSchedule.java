@@ -1,0 +1,35 @@
+package org.pydl4j.nd.schedule;
+
+import org.pydl4j.util.json.JsonValueObject;
+
+/**
+ * Shared plumbing of the schedules: the schedule type, equality by configuration (the JSON tree), and argument
+ * checks naming the schedule. Fields stay non-final so the JSON mapper can restore them.
+ */
+abstract class BaseSchedule extends JsonValueObject implements ISchedule {
+    protected ScheduleType scheduleType;
+
+    protected BaseSchedule() {}
+
+    protected BaseSchedule(ScheduleType scheduleType) {
+        if (scheduleType == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": scheduleType is null");
+        this.scheduleType = scheduleType;
+    }
+
+    public ScheduleType getScheduleType() { return scheduleType; }
+
+    protected int position(int iteration, int epoch) { return scheduleType.position(iteration, epoch); }
+
+    protected final double finite(String name, double v) {
+        if (!Double.isFinite(v)) throw new IllegalArgumentException(getClass().getSimpleName() + ": " + name + " must be finite, got " + v);
+        return v;
+    }
+
+    protected final int positive(String name, int v) {
+        if (v < 1) throw new IllegalArgumentException(getClass().getSimpleName() + ": " + name + " must be >= 1, got " + v);
+        return v;
+    }
+
+    @Override
+    public ISchedule clone() { return (ISchedule) jsonCopy(); }
+}

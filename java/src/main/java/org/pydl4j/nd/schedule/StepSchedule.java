@@ -1,0 +1,25 @@
+package org.pydl4j.nd.schedule;
+
+/** {@code initialValue * decayRate ^ floor(i / step)}, as ND4J's StepSchedule (i: iteration or epoch). */
+public class StepSchedule extends BaseSchedule {
+    private double initialValue, decayRate, step;
+
+    private StepSchedule() {}
+
+    public StepSchedule(ScheduleType scheduleType, double initialValue, double decayRate, double step) {
+        super(scheduleType);
+        this.initialValue = finite("initialValue", initialValue);
+        this.decayRate = finite("decayRate", decayRate);
+        if (!(step > 0) || !Double.isFinite(step)) throw new IllegalArgumentException("StepSchedule: step must be > 0, got " + step);
+        this.step = step;
+    }
+
+    public double getInitialValue() { return initialValue; }
+    public double getDecayRate() { return decayRate; }
+    public double getStep() { return step; }
+
+    @Override
+    public double valueAt(int iteration, int epoch) {
+        return initialValue * Math.pow(decayRate, Math.floor(position(iteration, epoch) / step));
+    }
+}

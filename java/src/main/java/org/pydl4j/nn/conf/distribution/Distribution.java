@@ -1,0 +1,27 @@
+package org.pydl4j.nn.conf.distribution;
+
+import java.util.Random;
+import org.pydl4j.util.json.JsonValueObject;
+
+/**
+ * A distribution to draw initial weights from ({@code WeightInit.DISTRIBUTION} with {@code .dist(...)} or
+ * {@code .weightInit(Distribution)}), as DL4J's {@code org.deeplearning4j.nn.conf.distribution.Distribution}.
+ * Saved with the configuration (JSON) and compared by value. Fields stay non-final so the JSON mapper can restore them.
+ */
+public abstract class Distribution extends JsonValueObject implements Cloneable {
+    /** One value drawn with the given generator. */
+    public abstract double sample(Random rng);
+
+    protected final double finite(String name, double v) {
+        if (!Double.isFinite(v)) throw new IllegalArgumentException(getClass().getSimpleName() + ": " + name + " must be finite, got " + v);
+        return v;
+    }
+
+    protected final double nonNegative(String name, double v) {
+        if (!(v >= 0) || !Double.isFinite(v)) throw new IllegalArgumentException(getClass().getSimpleName() + ": " + name + " must be >= 0, got " + v);
+        return v;
+    }
+
+    @Override
+    public Distribution clone() { return (Distribution) jsonCopy(); }
+}

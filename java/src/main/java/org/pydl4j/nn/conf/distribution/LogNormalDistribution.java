@@ -1,0 +1,13 @@
+package org.pydl4j.nn.conf.distribution;
+
+import java.util.Random;
+
+/** exp(N(mean, std)): the log of a draw is normal with the given mean and standard deviation, as DL4J's. */
+public class LogNormalDistribution extends NormalDistribution {
+    private LogNormalDistribution() {}
+
+    public LogNormalDistribution(double mean, double std) { super(mean, std); }
+
+    @Override
+    public double sample(Random rng) { return Math.exp(super.sample(rng)); }
+}
