@@ -227,3 +227,20 @@ def test_every_option_has_help_and_the_top_level_lists_the_models(capsys):
         main(["--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert all(name in text.replace("- ", "-") for name in ZOO_MODELS), text
+
+
+def test_evaluate_and_predict_arguments_are_checked_before_the_engine_starts(tmp_path, capsys, monkeypatch):
+    from pydl4j_transfer import jvm
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the engine started before the arguments were checked")
+
+    monkeypatch.setattr(jvm, "start_jvm", no_engine)
+    model = tmp_path / "model.zip"
+    model.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    assert main(["predict", "--model", str(model), str(tmp_path / "missing.jpg")]) == 2
+    assert "image '" in _error_line(capsys)
+    assert main(["predict", "--model", str(tmp_path / "nope.zip"), str(model)]) == 2
+    assert "--model" in _error_line(capsys)
+    assert main(["evaluate", "--model", str(model), "--data", str(tmp_path / "nodata")]) == 2
+    assert "--data" in _error_line(capsys)
