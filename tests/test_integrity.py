@@ -145,7 +145,7 @@ def _with_labels(model: Path, labels: list[str], target: Path) -> Path:
 @pytest.mark.parametrize("labels, fragment", [
     (["circles", "squares"], "lists 2 labels but the graph's classifier 'fc' has 3 outputs"),
     (["a", "b", "c", "d", "e"], "lists 5 labels but the graph's classifier 'fc' has 3 outputs"),
-    (["a", "b", "a"], "duplicate labels"),
+    (["a", "b", "a"], "lists label(s) 'a' more than once"),
 ])
 def test_labels_are_checked_against_the_graph(jvm, saved, tmp_path, capsys, labels, fragment):
     model, data, _ = saved
