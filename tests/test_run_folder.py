@@ -34,8 +34,8 @@ SAVER = textwrap.dedent('''
                             resize="stretch", input_name="in", feature_vertex="dense", output_vertex="out")
     labels = [f"{sys.argv[4]}{i}" for i in range(3)]
     meta = engine.RunMeta(model="toy", labels=labels, feature_vertex="dense", output_vertex="out", info=info,
-                          preprocess={"name": "toy", "mean": [0.0] * 3, "std": [1.0] * 3, "resize": "stretch"},
-                          image_size=6, weights_checksum="-", extra={"dense": dense})
+                          preprocess=engine.spec_to_json(info.preprocess_spec(), "stretch"), image_size=6,
+                          weights_checksum="-", extra={"dense": dense})
     for _ in range(int(sys.argv[5])):
         engine.save_model(graph, meta, sys.argv[2])
     print("saved", flush=True)

@@ -88,7 +88,7 @@ def scan_image_folder(root: str | os.PathLike, *, on_empty: str = "error", min_c
         raise ImageFolderError(f"image folder {str(root_path)!r} has no class sub-folders; put each class's "
                                "images in their own sub-folder (e.g. flowers/daisy/*.jpg)")
 
-    visited: set[str] = {os.path.realpath(root_path)}
+    visited: set[tuple[int, int]] = {_identity(root_path)}
     collected = {entry.name: _collect_images(Path(entry.path), visited)
                  for entry in sorted(class_dirs, key=lambda entry: (entry.is_symlink(), entry.name))}
     per_class: list[tuple[str, list[Path]]] = []
@@ -124,10 +124,20 @@ def scan_image_folder(root: str | os.PathLike, *, on_empty: str = "error", min_c
     )
 
 
-def _collect_images(folder: Path, visited: set[str]) -> list[Path]:
+def _identity(path: str | os.PathLike) -> tuple[int, int]:
+    """(device, inode) of the folder a path leads to: one stat, whatever the depth (a realpath costs one lstat per
+    path component, quadratic in a deep tree)."""
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
+def _collect_images(folder: Path, visited: set[tuple[int, int]]) -> list[Path]:
     """Images below ``folder`` in sorted order, visiting each real folder at most once. Iterative (a stack of
     folder listings), so any depth of nesting works without Python's recursion limit."""
-    real = os.path.realpath(folder)
+    try:
+        real = _identity(folder)
+    except OSError:
+        return []
     if real in visited:
         return []
     visited.add(real)
@@ -140,7 +150,11 @@ def _collect_images(folder: Path, visited: set[str]) -> list[Path]:
         elif entry.name.startswith("."):
             continue
         elif _is_dir(entry):
-            real = os.path.realpath(entry.path)
+            try:
+                st = entry.stat(follow_symlinks=True)
+            except OSError:
+                continue
+            real = (st.st_dev, st.st_ino)
             if real not in visited:
                 visited.add(real)
                 stack.append(iter(sorted(_list_dir(Path(entry.path)), key=lambda e: e.name)))
