@@ -2,6 +2,7 @@
 #   make setup  - system packages, .venv, editable install, the engine jar (idempotent, seconds when done)
 #   make demo   - set-up, then the demo job
 #   make test   - set-up, then JUnit (gradle) and pytest
+#   make test-slow - full-size checks too long for make test (the lesson pattern at 224x224, ...)
 #   make clean  - remove build outputs, the venv and the stamps
 # Stamps under .stamps/ (git-ignored) make a repeat run cheap; gradle runs only when Java/native sources or the
 # build files are newer than the jar.
@@ -16,13 +17,17 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 GRADLE ?= gradle
 GRADLE_FLAGS ?= --offline
-APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4 g++
+APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4 g++ patchelf
 JAR := build/libs/pydl4j-transfer-0.1.0.jar
 JAVA_INPUTS := $(shell find java/src/main -type f 2>/dev/null) build.gradle settings.gradle
 
-.PHONY: setup apt venv pip cuda-deps jar demo test test-java test-python clean
+.PHONY: setup apt venv pip cuda-deps jar wheelhouse dist demo test test-java test-python test-slow clean
 
-setup: apt pip cuda-deps jar
+setup: apt pip cuda-deps jar wheelhouse
+	@echo "setup: ready: $(JAR) ($$(du -h $(JAR) | cut -f1)), $(VENV) ($$(du -sh $(VENV) | cut -f1)), wheelhouse $(WHEELHOUSE) ($$(du -sh $(WHEELHOUSE) | cut -f1))"
+
+# One line per set-up step: `$(call step_done,WHAT,START)` prints what was done and how long it took.
+step_done = echo "setup: $(1) in $$(( $$(date +%s) - $(2) )) s"
 
 # (a) Debian packages: dpkg-query first, apt-get update/install only when one is missing.
 apt:
@@ -31,18 +36,19 @@ apt:
 	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q '^install ok installed$$' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "setup: installing Debian packages:$$missing"; \
+	  t0=$$(date +%s); echo "setup: installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing < /dev/null; \
-	fi
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing < /dev/null > /dev/null; \
+	  $(call step_done,Debian packages installed,$$t0); \
+	else echo "setup: Debian packages: all $(words $(APT_PKGS)) present"; fi
 
 # (b) the virtualenv, made with the machine's python3 (3.10 or newer).
 venv: $(VENV)/pyvenv.cfg
 
 $(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "setup: $(PYTHON) is " + sys.version.split()[0] + ", need 3.10+")'
-	$(PYTHON) -m venv $(VENV)
+	@t0=$$(date +%s); $(PYTHON) -m venv $(VENV); $(call step_done,virtualenv $(VENV) created,$$t0)
 	@touch $@
 
 # (c) editable install with the test extras, redone only when pyproject.toml (or the venv) changed.
@@ -50,7 +56,9 @@ pip: $(STAMPS)/pip
 
 $(STAMPS)/pip: pyproject.toml $(VENV)/pyvenv.cfg
 	@mkdir -p $(STAMPS)
-	$(PY) -m pip install -q -e '.[test]'
+	@t0=$$(date +%s); echo "setup: pip install -e '.[test]' into $(VENV) (downloads on first run, about 400 MB)"; \
+	$(PY) -m pip install -q -e '.[test]'; \
+	$(call step_done,Python packages installed ($(VENV) is $$(du -sh $(VENV) | cut -f1)),$$t0)
 	@touch $@
 
 # (c2) cuDNN and cuBLAS headers/libraries from NVIDIA's PyPI wheels, for the cuda backend; only where nvcc exists
@@ -64,8 +72,31 @@ cuda-deps: | pip
 jar: $(JAR)
 
 $(JAR): $(JAVA_INPUTS) | apt cuda-deps
-	$(GRADLE) $(GRADLE_FLAGS) -q jar
+	@t0=$$(date +%s); echo "setup: gradle jar (Java classes, native library and its bundled oneDNN/OpenBLAS)"; \
+	$(GRADLE) $(GRADLE_FLAGS) -q jar; \
+	$(call step_done,engine jar $(JAR) built ($$(du -h $(JAR) | cut -f1)),$$t0)
 	@touch $@
+
+# (e) the wheels a fresh virtualenv needs to install our wheel offline (the dist test): our dependencies and the
+# [jre] extra, downloaded once.
+WHEELHOUSE := build/wheelhouse
+wheelhouse: $(WHEELHOUSE)/requirements.txt
+
+$(WHEELHOUSE)/requirements.txt: pyproject.toml | pip
+	@mkdir -p $(WHEELHOUSE); t0=$$(date +%s); \
+	$(PY) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["jre"]))' > $(WHEELHOUSE)/requirements.in; \
+	$(PY) -m pip download -q -d $(WHEELHOUSE) -r $(WHEELHOUSE)/requirements.in; \
+	mv $(WHEELHOUSE)/requirements.in $@; \
+	$(call step_done,wheelhouse $(WHEELHOUSE) filled ($$(du -sh $(WHEELHOUSE) | cut -f1)),$$t0)
+
+# Distributions: dist/*.whl (platform-tagged, the engine jar inside) and the sdist; the Maven repository
+# build/repo with org.pydl4j:pydl4j-transfer (jar, POM, sources, javadoc).
+dist: setup
+	@t0=$$(date +%s); $(PY) packaging/build_dist.py --jar $(JAR) --out dist; \
+	$(GRADLE) $(GRADLE_FLAGS) -q publishToMavenLocal -Dmaven.repo.local=$(CURDIR)/build/repo; \
+	ls -l dist/ build/repo/org/pydl4j/pydl4j-transfer/*/; \
+	echo "dist: done in $$(( $$(date +%s) - $$t0 )) s"
+
 
 # The flower job: FLOWERS_DIR, else ../shared/datasets/flower_photos, else TensorFlow's archive (checksummed).
 demo: setup
@@ -77,6 +108,14 @@ test: setup
 	$(MAKE) --no-print-directory test-java || status=1; \
 	$(MAKE) --no-print-directory test-python || status=1; \
 	exit $$status
+
+# Checks too long for `make test` (full-size models, hundreds of iterations); each check is one recipe line.
+# Classes come from gradle's testClasses; the native library from the jar build.
+SLOW_CP := build/classes/java/main:build/classes/java/test
+SLOW_JAVA := java -Xmx6g -Dpydl4j.native.dir=build/native/linux-x86_64 -cp $(SLOW_CP)
+test-slow: setup
+	$(GRADLE) $(GRADLE_FLAGS) -q testClasses
+	$(SLOW_JAVA) org.pydl4j.reliability.LessonPatternSlowCheck 200 5 224
 
 test-java:
 	$(GRADLE) $(GRADLE_FLAGS) test

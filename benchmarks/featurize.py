@@ -6,7 +6,7 @@
 What is timed: the frozen feature extractor of a transfer job. VGG-16: its convolutional part up to ``block5_pool``
 ([N, 512, 7, 7]); EfficientNet-Lite0: up to the pooled features (``avg_pool``, [N, 1280]). Ours runs through
 ``pydl4j_transfer.jvm`` and DL4J's ``TransferLearningHelper.featurize`` (the path ``TransferJob`` takes); PyTorch
-runs a model built here from the same architecture tables (``pydl4j_transfer.reference``), with the same weights,
+runs a model built here from the same architecture tables (``pydl4j_transfer.weights``), with the same weights,
 in NCHW and in channels_last memory format (the better counts), under ``torch.inference_mode``.
 
 ``--backend cuda`` compares GPU with GPU: PyTorch runs on CUDA with cuDNN autotuning and TF32 off (strict FP32, as
@@ -46,6 +46,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))   # support.reference: the numpy oracles (test-only code)
 
 MODELS = ("vgg16", "efficientnet-lite0")
 
@@ -54,7 +55,7 @@ MODELS = ("vgg16", "efficientnet-lite0")
 
 
 def vgg16_weights(seed: int) -> dict[str, np.ndarray]:
-    from pydl4j_transfer.reference.vgg16 import VGG16_CONV
+    from pydl4j_transfer.weights.vgg16_arch import VGG16_CONV
 
     rng = np.random.default_rng(seed)
     w = {}
@@ -75,7 +76,7 @@ def lite0_weights(seed: int) -> tuple[dict[str, np.ndarray], str]:
             f"ImageNet ({path.name})"
     except Exception as e:  # package missing: random weights of the same shapes
         reason = f"{type(e).__name__}: {e}"
-    from pydl4j_transfer.reference.efficientnet_lite_arch import expand_blocks
+    from pydl4j_transfer.weights.efficientnet_lite_arch import expand_blocks
 
     rng = np.random.default_rng(seed)
     w: dict[str, np.ndarray] = {}
@@ -176,7 +177,7 @@ def torch_model(model: str, weights: dict):
         return torch.from_numpy(np.ascontiguousarray(a))
 
     if model == "vgg16":
-        from pydl4j_transfer.reference.vgg16 import VGG16_CONV, VGG16_POOL_AFTER
+        from pydl4j_transfer.weights.vgg16_arch import VGG16_CONV, VGG16_POOL_AFTER
 
         layers = []
         for name, cin, cout in VGG16_CONV:
@@ -188,8 +189,8 @@ def torch_model(model: str, weights: dict):
                 layers.append(nn.MaxPool2d(2, 2))
         return nn.Sequential(*layers).eval()
 
-    from pydl4j_transfer.reference.efficientnet_lite_arch import BN_EPS, expand_blocks
-    from pydl4j_transfer.reference.ops import same_padding
+    from pydl4j_transfer.weights.efficientnet_lite_arch import BN_EPS, expand_blocks
+    from support.reference.ops import same_padding
 
     def bn(prefix, c):
         m = nn.BatchNorm2d(c, eps=BN_EPS)

@@ -20,7 +20,7 @@ _BRIDGE = (
     "to_numpy",
 )
 
-_JOB = ("TransferJob", "JobResult", "Classifier")
+_JOB = ("TransferJob", "JobResult", "Classifier", "JobConfig", "JobConfigError", "TrainingHooks")
 
 __all__ = ["__version__", *_BRIDGE, *_JOB]
 

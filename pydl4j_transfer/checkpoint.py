@@ -11,11 +11,8 @@ file), the model and preprocessing identity (the feature-cache key), the backend
 Only the unfrozen part is stored: the frozen part is rebuilt from the same pretrained weights (its checksum is part
 of the cache key, checked on resume), which keeps a checkpoint small (15 KB for a 5-class EfficientNet head).
 
-Fault injection for tests: ``PYDL4J_CHECKPOINT_FAULT=ACTION:POINT:EPOCH[:BATCH]`` makes a training process
-``kill`` itself (SIGKILL) or ``pause`` (write ``RUN_DIR/.fault-paused``, then block until killed from outside) at
-one point: ``batch`` (before minibatch BATCH, 0-based, of epoch EPOCH), ``checkpoint-partial`` (half of the
-checkpoint's temporary file written), ``checkpoint-before-rename`` (the temporary file complete, not yet renamed
-over ``checkpoint.zip``) or ``checkpoint-done`` (just after the rename) of epoch EPOCH's checkpoint.
+Tests reach exact points of a run (a minibatch, the stages of a checkpoint write) through
+:class:`~pydl4j_transfer.hooks.TrainingHooks` passed to the job; nothing here reads the environment.
 """
 
 from __future__ import annotations
@@ -25,27 +22,26 @@ import io
 import json
 import math
 import os
-import signal
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from . import jvm
+from . import job_config, jvm
 from .data.atomic import atomic_write
+from .data.temporaries import remove_stale
+from .hooks import NO_HOOKS, TrainingHooks
+from .jsonio import strict_dumps
+from .limits import MAX_JSON_ENTRY, EntryTooLargeError, read_zip_entry
 
 CHECKPOINT_NAME = "checkpoint.zip"
 STATE_ENTRY = "pydl4j_checkpoint.json"
 STATE_FORMAT = "pydl4j-transfer-checkpoint"
 STATE_VERSION = 1
-FAULT_ENV = "PYDL4J_CHECKPOINT_FAULT"
-PAUSED_MARKER = ".fault-paused"
 
-#: Options that decide the result: a resume must use the checkpoint's values.
-RESULT_OPTIONS = ("model", "feature_extractor", "image_size", "batch_size", "epochs", "learning_rate", "seed",
-                  "test_fraction", "augment", "unfreeze", "updater", "l2")
+#: Options that decide the result: a resume must use the checkpoint's values (``identity`` in the job config).
+RESULT_OPTIONS = job_config.names(identity=True)
 
 
 class CheckpointError(ValueError):
@@ -55,52 +51,6 @@ class CheckpointError(ValueError):
 def checkpoint_path(run_dir: str | os.PathLike) -> Path:
     path = Path(run_dir)
     return path if path.suffix == ".zip" else path / CHECKPOINT_NAME
-
-
-# ------------------------------------------------------------------------------------------------ fault injection
-
-
-@dataclass(frozen=True)
-class Fault:
-    action: str
-    point: str
-    epoch: int
-    batch: int = 0
-
-    POINTS = ("batch", "checkpoint-partial", "checkpoint-before-rename", "checkpoint-done")
-
-    @classmethod
-    def from_env(cls) -> "Fault | None":
-        text = os.environ.get(FAULT_ENV, "").strip()
-        if not text:
-            return None
-        parts = text.split(":")
-        try:
-            action, point, epoch = parts[0], parts[1], int(parts[2])
-            batch = int(parts[3]) if len(parts) > 3 else 0
-        except (IndexError, ValueError):
-            raise ValueError(f"{FAULT_ENV}={text!r}: expected ACTION:POINT:EPOCH[:BATCH], e.g. kill:batch:3:1") \
-                from None
-        if action not in ("kill", "pause") or point not in cls.POINTS:
-            raise ValueError(f"{FAULT_ENV}={text!r}: ACTION is kill or pause, POINT one of {', '.join(cls.POINTS)}")
-        return cls(action, point, epoch, batch)
-
-    def hit(self, point: str, epoch: int, run_dir: Path | None, batch: int = 0) -> None:
-        if point != self.point or epoch != self.epoch or (point == "batch" and batch != self.batch):
-            return
-        if self.action == "pause":
-            if run_dir is not None:
-                marker = run_dir / PAUSED_MARKER
-                marker.parent.mkdir(parents=True, exist_ok=True)
-                marker.write_text(f"{os.getpid()} {point} {epoch} {batch}\n")
-            while True:                     # until SIGKILL from outside
-                signal.pause()
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _hit(fault: Fault | None, point: str, epoch: int, run_dir: Path | None, batch: int = 0) -> None:
-    if fault is not None:
-        fault.hit(point, epoch, run_dir, batch)
 
 
 # ------------------------------------------------------------------------------------------------ fingerprints
@@ -185,18 +135,11 @@ def _engine_zip(graph) -> bytes:
 
 
 def remove_leftovers(run_dir: Path) -> list[Path]:
-    """Temporary files of checkpoint writes that a killed process left behind."""
-    removed = []
-    for path in run_dir.glob(f".{CHECKPOINT_NAME}.*.tmp"):      # data.atomic's temporary names
-        try:
-            path.unlink()
-            removed.append(path)
-        except FileNotFoundError:
-            pass
-    return removed
+    """Temporary files that killed processes left in ``run_dir`` (never those of a live writer)."""
+    return remove_stale(run_dir)
 
 
-def write_checkpoint(run_dir: str | os.PathLike, graph, state: dict, fault: Fault | None = None) -> Path:
+def write_checkpoint(run_dir: str | os.PathLike, graph, state: dict, hooks: TrainingHooks = NO_HOOKS) -> Path:
     """Atomically (re)writes ``run_dir/checkpoint.zip``: ``graph`` (the trained part) through ``ModelSerializer``
     with its updater state, plus ``state`` as ``pydl4j_checkpoint.json``. A process killed at any point leaves the
     previous checkpoint intact."""
@@ -205,8 +148,8 @@ def write_checkpoint(run_dir: str | os.PathLike, graph, state: dict, fault: Faul
     remove_leftovers(folder)
     target = folder / CHECKPOINT_NAME
     epoch = int(state["epoch"])
-    payload = json.dumps({"format": STATE_FORMAT, "version": STATE_VERSION, **state}, indent=1,
-                         sort_keys=True).encode("utf-8")
+    payload = strict_dumps({"format": STATE_FORMAT, "version": STATE_VERSION, **state}, indent=1,
+                           sort_keys=True).encode("utf-8")
     engine_bytes = _engine_zip(graph)
 
     def write(handle):
@@ -219,19 +162,17 @@ def write_checkpoint(run_dir: str | os.PathLike, graph, state: dict, fault: Faul
         data = buffer.getvalue()
         half = len(data) // 2
         handle.write(data[:half])
-        if fault is not None and fault.point == "checkpoint-partial" and fault.epoch == epoch:
-            handle.flush()
-            os.fsync(handle.fileno())
-            _hit(fault, "checkpoint-partial", epoch, folder)
+        handle.flush()
+        hooks.on_checkpoint("partial", epoch, folder, handle)
         handle.write(data[half:])
         handle.flush()
-        _hit(fault, "checkpoint-before-rename", epoch, folder)
+        hooks.on_checkpoint("before-rename", epoch, folder, handle)
 
     atomic_write(target, write)
     from .engine import share_mode
 
     share_mode(target)
-    _hit(fault, "checkpoint-done", epoch, folder)
+    hooks.on_checkpoint("done", epoch, folder)
     return target
 
 
@@ -250,9 +191,11 @@ def read_state(run_dir: str | os.PathLike) -> dict:
             missing = [n for n in (STATE_ENTRY, "coefficients.bin", "configuration.json") if n not in names]
             if missing:
                 raise CheckpointError(f"{path}: not a training checkpoint (no {', '.join(missing)})")
-            data = json.loads(archive.read(STATE_ENTRY).decode("utf-8"))
+            data = json.loads(read_zip_entry(archive, STATE_ENTRY, MAX_JSON_ENTRY, path).decode("utf-8"))
     except zipfile.BadZipFile:
         raise CheckpointError(f"{path} is not a zip file (damaged checkpoint)") from None
+    except EntryTooLargeError as e:
+        raise CheckpointError(str(e)) from None
     except (ValueError, UnicodeDecodeError) as e:
         if isinstance(e, CheckpointError):
             raise
@@ -310,6 +253,6 @@ def restore_graph(path: str | os.PathLike, helper, original) -> None:
         graph.setEpochCount(int(saved.getEpochCount()))
 
 
-__all__ = ["CHECKPOINT_NAME", "CheckpointError", "FAULT_ENV", "Fault", "PAUSED_MARKER", "RESULT_OPTIONS",
+__all__ = ["CHECKPOINT_NAME", "CheckpointError", "RESULT_OPTIONS",
            "checkpoint_path", "differences", "features_digest", "read_state", "remove_leftovers", "restore_graph",
            "split_listing", "write_checkpoint"]

@@ -10,7 +10,8 @@ import numpy as np
 
 from . import engine, jvm
 from .data import CacheKey, FeatureCache, decode_many, scan_image_folder
-from .featurize import StepTimer, expand_images, featurize_files, positive_int
+from .featurize import StepTimer, expand_images, featurize_files
+from .job_config import POSITIVE, JobConfigError
 from .metrics import Evaluation
 
 
@@ -24,6 +25,7 @@ class Classifier:
         self.workers = workers
         self.progress = progress
         self._helper: engine.Helper | None = None
+        self._frozen: str | None = None
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, backend: str | None = None, **kwargs) -> "Classifier":
@@ -42,10 +44,11 @@ class Classifier:
         return self._helper
 
     def cache_key(self) -> CacheKey:
-        m = self.meta
-        return CacheKey(model_name=m.model, weights_checksum=m.weights_checksum, vertex=m.feature_vertex,
-                        preprocess_fingerprint=m.preprocess["fingerprint"] + f"/{m.preprocess['resize']}",
-                        image_size=m.image_size)
+        """The feature cache's namespace, keyed on this graph's frozen parameters as loaded (never on the checksum
+        the zip declares)."""
+        if self._frozen is None:
+            self._frozen = engine.frozen_digest(self.graph, self.meta.feature_vertex)
+        return engine.feature_cache_key(self.meta, self._frozen)
 
     def probabilities(self, paths: Sequence[str | os.PathLike], batch_size: int = 32):
         """``(probabilities, ok_mask, skipped)`` from the full graph (no cache): decode, preprocess, output."""
@@ -75,7 +78,10 @@ class Classifier:
 
     def predict(self, paths, top_k: int = 3) -> list[dict]:
         """Top-``k`` labels of each image (a folder stands for every image below it)."""
-        positive_int("top_k", top_k)
+        try:
+            POSITIVE.check(top_k)
+        except ValueError as e:
+            raise JobConfigError("top_k", str(e)) from None
         files = expand_images(paths)
         probs, ok, skipped = self.probabilities(files)
         k = min(int(top_k), len(self.meta.labels))
@@ -112,11 +118,14 @@ class Classifier:
             features, ok, skipped = featurize_files(folder.paths, self.helper(), self.meta,
                                                     cache=FeatureCache(self.cache_key(), self.cache_dir),
                                                     batch_size=batch_size, workers=self.workers, timer=timer,
-                                                    counts=counts, progress=self.progress, what="evaluate")
+                                                    counts=counts, progress=self.progress, what="images to evaluate")
             probs = self.helper().predict(features)
         else:
             probs, ok, skipped = self.probabilities(folder.paths, batch_size)
             counts["decoded"] = counts["featurized"] = int(ok.sum())
+        if not ok.any():
+            example = f" (e.g. {skipped[0]['path']}: {skipped[0]['reason']})" if skipped else ""
+            raise ValueError(f"evaluate: none of the {len(ok)} images in {data} could be decoded{example}")
         evaluation = Evaluation(self.meta.labels).eval(truth[ok], probs)
         summary = evaluation.to_dict()
         return {"accuracy": summary["accuracy"], "labels": list(self.meta.labels), "per_class": summary["per_class"],

@@ -1,8 +1,12 @@
 """``pydl4j-transfer`` / ``python -m pydl4j_transfer``: train, evaluate, predict, featurize, info, import-weights, demo.
 
-Exit codes: 0 success, 2 usage or bad input (unknown option, missing folder, unknown class folder, bad file),
-1 failure while running (engine error, unavailable weights...). Errors are one line on stderr; ``--debug`` adds
-the Python (and Java) stack trace.
+Exit codes: 0 success, 2 usage or bad input (unknown option or model, missing folder, unknown class folder, bad
+file, an image ``predict`` cannot decode, an ``--out`` that is a file or not writable or a non-empty run folder),
+1 failure while running (engine error, unavailable weights, diverged training...), 130/143 stopped by
+SIGINT/SIGTERM. Errors are one line on stderr; ``--debug`` adds the Python (and Java) stack trace.
+
+``train``'s options are generated from :class:`~pydl4j_transfer.job_config.JobConfig`: a new job option is one field
+there.
 """
 
 from __future__ import annotations
@@ -26,39 +30,34 @@ class UsageError(ValueError):
 # ------------------------------------------------------------------------------------------------ commands
 
 
-#: ``train`` options that decide the result, as (argparse dest, TransferJob argument, default without --resume).
-TRAIN_OPTIONS = (("model", "model", None), ("feature_extractor", "feature_extractor", None),
-                 ("image_size", "image_size", None), ("batch_size", "batch_size", None),
-                 ("epochs", "epochs", None), ("learning_rate", "learning_rate", None), ("seed", "seed", 42),
-                 ("test_fraction", "test_fraction", 0.2), ("augment", "augment", False),
-                 ("unfreeze", "unfreeze", 0))
-
-
 def cmd_train(args) -> int:
-    from .job import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, DEFAULT_MODEL, TransferJob
+    from . import run_lock
+    from .job import TransferJob
+    from .job_config import given
 
-    if args.data is not None and not Path(args.data).is_dir():
-        raise UsageError(f"--data {args.data}: not a folder; pass the folder holding one sub-folder per class")
+    options = given(args)
+    hooks = getattr(args, "hooks", None)
     if args.resume is not None:
-        out = Path(args.resume)
-        if args.out is not None and Path(args.out).resolve() != out.resolve():
-            raise UsageError(f"--out {args.out} with --resume {args.resume}: a resumed run writes into its own "
-                             "folder; leave --out out")
-        given = {name: getattr(args, dest) for dest, name, _ in TRAIN_OPTIONS if getattr(args, dest) is not None}
-        job = TransferJob.from_checkpoint(out, **given, data=args.data, backend=args.backend, workers=args.workers,
-                                          progress=not args.no_progress,
-                                          **({"checkpoint_every": args.checkpoint_every}
-                                             if args.checkpoint_every is not None else {}))
-    else:
-        out = Path(args.out)
-        defaults = {"model": DEFAULT_MODEL, "batch_size": DEFAULT_BATCH_SIZE, "epochs": DEFAULT_EPOCHS,
-                    "learning_rate": DEFAULT_LEARNING_RATE}
-        options = {name: getattr(args, dest) if getattr(args, dest) is not None else defaults.get(name, default)
-                   for dest, name, default in TRAIN_OPTIONS}
-        job = TransferJob(data=Path(args.data), **options, backend=args.backend, workers=args.workers,
-                          progress=not args.no_progress, strict=args.strict,
-                          checkpoint_every=args.checkpoint_every or 0,
-                          run_dir=out if args.checkpoint_every else None)
+        out = args.run_folder = Path(args.resume)
+        options.pop("run_dir", None)
+        with run_lock.locked(out):
+            job = TransferJob.from_checkpoint(out, **options, backend=args.backend, progress=not args.no_progress,
+                                              hooks=hooks)
+            return _train_and_write(job, out)
+    out = args.run_folder = options["run_dir"]
+    with run_lock.locked(out):
+        leftover = run_folder_contents(out)
+        if leftover and not args.overwrite:
+            raise UsageError(f"--out {out}: the run folder is not empty ({', '.join(leftover[:4])}"
+                             f"{', ...' if len(leftover) > 4 else ''}); pass --overwrite to replace its run, "
+                             "--resume to continue it, or another folder")
+        if args.overwrite:     # a checkpoint of the replaced run must not be resumed with this run's results
+            (out / "checkpoint.zip").unlink(missing_ok=True)
+        job = TransferJob(**options, backend=args.backend, progress=not args.no_progress, hooks=hooks)
+        return _train_and_write(job, out)
+
+
+def _train_and_write(job, out: Path) -> int:
     result = job.run()
     write_run(job, result, out)
     print(f"test accuracy: {result.accuracy:.4f} ({result.counts['test']} images, {len(result.labels)} classes)")
@@ -66,9 +65,19 @@ def cmd_train(args) -> int:
     return EXIT_OK
 
 
+def run_folder_contents(folder: Path) -> list[str]:
+    """Names in a run folder other than its lock file and stale temporary files."""
+    from .run_lock import is_lock_file
+
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if not is_lock_file(p.name) and not p.name.endswith(".tmp"))
+
+
 def write_run(job, result, out: Path) -> None:
     """``model.zip``, ``metrics.json``, ``curves.png`` and ``confusion.png`` of a finished job in ``out``."""
     from .data.atomic import atomic_write_bytes
+    from .jsonio import strict_dumps
     from .plots import plot_confusion, plot_curves
 
     out.mkdir(parents=True, exist_ok=True)
@@ -77,7 +86,7 @@ def write_run(job, result, out: Path) -> None:
     result.timings["save"] = round(time.perf_counter() - t0, 3)
     metrics = result.to_json()
     metrics["model_file"] = "model.zip"
-    atomic_write_bytes(out / "metrics.json", (json.dumps(metrics, indent=2) + "\n").encode("utf-8"))
+    atomic_write_bytes(out / "metrics.json", (strict_dumps(metrics, indent=2) + "\n").encode("utf-8"))
     plot_curves(result.history, out / "curves.png", title=f"{job.meta.model} -> {len(result.labels)} classes")
     plot_confusion(result.confusion_matrix, result.labels, out / "confusion.png",
                    title=f"test accuracy {result.accuracy:.3f}")
@@ -111,13 +120,15 @@ def cmd_predict(args) -> int:
     if args.json:
         print(json.dumps(predictions, indent=2))
     else:
+        from .text import printable   # one line per image, whatever bytes a path or label holds
+
         for item in predictions:
             if "error" in item:
-                print(f"{item['path']}: ERROR {item['error']}")
+                print(f"{printable(item['path'])}: ERROR {printable(item['error'])}")
             else:
-                best = ", ".join(f"{p['label']} {p['probability']:.3f}" for p in item["predictions"])
-                print(f"{item['path']}: {best}")
-    return EXIT_OK if all("error" not in p for p in predictions) else EXIT_FAILURE
+                best = ", ".join(f"{printable(p['label'])} {p['probability']:.3f}" for p in item["predictions"])
+                print(f"{printable(item['path'])}: {best}")
+    return EXIT_OK if all("error" not in p for p in predictions) else EXIT_USAGE   # an unreadable image: bad input
 
 
 def cmd_featurize(args) -> int:
@@ -146,11 +157,7 @@ def cmd_featurize(args) -> int:
                               preprocess=engine.spec_to_json(spec, info.resize), image_size=info.image_size,
                               weights_checksum=checksum)
         helper = engine.Helper(base, vertex)
-        from .data import CacheKey
-
-        key = CacheKey(model_name=meta.model, weights_checksum=checksum, vertex=vertex,
-                       preprocess_fingerprint=meta.preprocess["fingerprint"] + f"/{meta.preprocess['resize']}",
-                       image_size=meta.image_size)
+        key = engine.feature_cache_key(meta, engine.frozen_digest(base, vertex))
     features, ok, skipped = featurize_files(folder.paths, helper, meta,
                                             cache=None if args.no_cache else FeatureCache(key),
                                             batch_size=args.batch_size, progress=not args.no_progress)
@@ -172,6 +179,10 @@ def cmd_info(args) -> int:
     from . import engine, jvm
 
     jvm.start_jvm(backend=args.backend)
+    if args.system:   # the engine: backend, Java, jar and where each native library came from
+        print(f"jar: {jvm.find_jar()}")
+        print(jvm.native_report(), end="")
+        return EXIT_OK
     if Path(args.model).suffix == ".zip" or Path(args.model).is_file():
         graph, meta = engine.load_model(args.model)
         counts = engine.param_counts(graph)
@@ -212,9 +223,13 @@ def cmd_demo(args) -> int:
 
     data = locate_flowers(progress=not args.no_progress)
     print(f"data: {data}")
-    train_args = build_parser().parse_args(
+    parser = build_parser()
+    train_args = parser.parse_args(
         ["train", "--data", str(data), "--model", args.model, "--out", args.out, "--epochs", str(args.epochs)]
-        + (["--no-progress"] if args.no_progress else []) + (["--backend", args.backend] if args.backend else []))
+        + (["--no-progress"] if args.no_progress else []) + (["--backend", args.backend] if args.backend else [])
+        + (["--overwrite"] if args.overwrite else []))
+    train_args.hooks = getattr(args, "hooks", None)
+    _check_train(parser, train_args)
     return cmd_train(train_args)
 
 
@@ -222,71 +237,38 @@ def cmd_demo(args) -> int:
 
 
 def _positive_int(text: str) -> int:
+    from .job_config import POSITIVE
+
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not value > 0 or value != value or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number strictly between 0 and 1, got {text!r}")
-    return value
+        return POSITIVE.check(POSITIVE.parse(text))
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .job import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, DEFAULT_MODEL
+    from .job_config import BACKENDS, DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_MODEL, ZOO_MODELS, add_cli_options
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show stack traces on errors")
-    common.add_argument("--backend", choices=("reference", "cpu", "cuda"), help="engine backend (default: fastest)")
+    common.add_argument("--backend", choices=BACKENDS, help="engine backend (default: fastest)")
     common.add_argument("--no-progress", action="store_true", help="no progress bars")
 
-    parser = argparse.ArgumentParser(prog="pydl4j-transfer", description="Transfer learning for image "
-                                     "classification on the pydl4j engine.", parents=[common])
+    parser = argparse.ArgumentParser(
+        prog="pydl4j-transfer", parents=[common],
+        description="Transfer learning for image classification on the pydl4j engine. Zoo models: "
+                    f"{', '.join(ZOO_MODELS)} (default {DEFAULT_MODEL}); or a model.zip written by train.",
+        epilog="Exit codes: 0 success, 1 failure while running, 2 bad usage or input, 130/143 interrupted "
+               "(SIGINT/SIGTERM; a run with --checkpoint-every continues with --resume).")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
+    # train: every option of the job configuration (pydl4j_transfer/job_config.py), plus how to run it
     p = sub.add_parser("train", parents=[common], help="train a classifier on an image folder")
-    p.add_argument("--data", default=None, help="folder with one sub-folder of images per class (required unless "
-                   "--resume)")
-    p.add_argument("--model", default=None, help=f"zoo model or a model.zip (default {DEFAULT_MODEL})")
-    p.add_argument("--out", default=None, help="run folder for model.zip, metrics.json and plots (required unless "
-                   "--resume)")
-    p.add_argument("--epochs", type=_positive_int, default=None, help=f"(default {DEFAULT_EPOCHS})")
-    p.add_argument("--batch-size", type=_positive_int, default=None, help=f"(default {DEFAULT_BATCH_SIZE})")
-    p.add_argument("--learning-rate", type=_positive_float, default=None, help=f"(default {DEFAULT_LEARNING_RATE})")
-    p.add_argument("--seed", type=int, default=None, help="(default 42)")
-    p.add_argument("--test-fraction", type=_fraction, default=None, help="(default 0.2)")
-    p.add_argument("--image-size", type=_positive_int, default=None, help="input size (default: the model's)")
-    p.add_argument("--feature-extractor", default=None, help="last frozen vertex (default: the model's)")
-    p.add_argument("--augment", action="store_true", default=None,
-                   help="random crop + flip views of the training images")
-    p.add_argument("--unfreeze", type=int, default=None, metavar="N",
-                   help="also fine-tune the last N blocks below the feature vertex (default 0: head only)")
-    p.add_argument("--workers", type=_positive_int, default=None, help="decode processes (default: all CPUs)")
-    p.add_argument("--strict", action="store_true",
-                   help="fail before training, listing every image that cannot be decoded (default: skip and report)")
-    p.add_argument("--checkpoint-every", type=_positive_int, default=None, metavar="N",
-                   help="write RUN_DIR/checkpoint.zip (atomically) every N epochs and after the last")
+    add_cli_options(p, {"data": "folder with one sub-folder of images per class (required unless --resume)",
+                        "run_dir": "run folder for model.zip, metrics.json, plots and checkpoint.zip (required "
+                                   "unless --resume; refused if not empty, see --overwrite)"})
+    p.add_argument("--overwrite", action="store_true", help="replace the run in a non-empty --out folder")
     p.add_argument("--resume", default=None, metavar="RUN_DIR",
                    help="continue the run checkpointed in RUN_DIR (options default to the checkpoint's; a "
                    "different one is an error)")
@@ -302,48 +284,102 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("predict", parents=[common], help="top-k classes of images")
     p.add_argument("--model", required=True, help="RUN_DIR/model.zip written by train")
     p.add_argument("images", nargs="+", help="image files or folders")
-    p.add_argument("--top-k", type=_positive_int, default=3)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--top-k", type=_positive_int, default=3, metavar="K",
+                   help="classes to print per image, most probable first (default 3)")
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON list of {path, predictions: [{label, probability}]} (or {path, error})")
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("featurize", parents=[common], help="write the frozen features of a folder to .npz")
-    p.add_argument("--model", default=DEFAULT_MODEL, help="zoo model or model.zip")
-    p.add_argument("--data", required=True)
+    p.add_argument("--model", default=DEFAULT_MODEL, help=f"zoo model or model.zip (default {DEFAULT_MODEL})")
+    p.add_argument("--data", required=True, help="folder with one sub-folder of images per class")
     p.add_argument("--out", required=True, help="output .npz (features, labels, paths, label_names)")
-    p.add_argument("--feature-extractor", default=None)
-    p.add_argument("--image-size", type=_positive_int, default=None)
-    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE)
-    p.add_argument("--no-cache", action="store_true")
-    p.set_defaults(func=cmd_featurize)
+    p.add_argument("--feature-extractor", default=None, metavar="VERTEX",
+                   help="vertex whose activations are the features (default: the model's feature vertex)")
+    p.add_argument("--image-size", type=_positive_int, default=None, metavar="PX",
+                   help="square input size in pixels (default: the model's)")
+    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                   help=f"images per engine call (default {DEFAULT_BATCH_SIZE})")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor fill the feature cache")
+    p.set_defaults(func=cmd_featurize, check=_check_featurize)
 
     p = sub.add_parser("info", parents=[common], help="model summary with frozen/trainable parameter counts")
-    p.add_argument("--model", default=DEFAULT_MODEL, help="zoo model or model.zip")
-    p.add_argument("--feature-extractor", default=None)
-    p.add_argument("--image-size", type=_positive_int, default=None)
+    p.add_argument("--model", default=DEFAULT_MODEL, help=f"zoo model or model.zip (default {DEFAULT_MODEL})")
+    p.add_argument("--feature-extractor", default=None, metavar="VERTEX",
+                   help="last frozen vertex of the transfer graph shown (default: the model's)")
+    p.add_argument("--image-size", type=_positive_int, default=None, metavar="PX",
+                   help="square input size in pixels (default: the model's)")
     p.add_argument("--num-classes", type=_positive_int, default=5, help="classes of the new head (zoo models)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_info)
+    p.add_argument("--json", action="store_true", help="print the header as JSON instead of the summary")
+    p.add_argument("--system", action="store_true",
+                   help="show the engine instead: backend in use, Java runtime, jar, where each native library was loaded from")
+    p.set_defaults(func=cmd_info, check=_check_model_arg)
 
     p = sub.add_parser("import-weights", parents=[common], help="convert ImageNet weights into the cache")
     p.add_argument("model", help="efficientnet-lite0|1|2, vgg16 or vgg16_notop")
     p.add_argument("--file", default=None, help=".pth (EfficientNet-Lite) or Keras .h5 (VGG-16) to convert")
     p.add_argument("--force", action="store_true", help="convert again even if the cache has the file")
-    p.set_defaults(func=cmd_import_weights)
+    p.set_defaults(func=cmd_import_weights, check=_check_model_arg)
 
     p = sub.add_parser("demo", parents=[common], help="train on flower_photos (located or downloaded)")
-    p.add_argument("--model", default=DEFAULT_MODEL)
-    p.add_argument("--out", default="runs/flowers")
-    p.add_argument("--epochs", type=_positive_int, default=DEFAULT_EPOCHS)
-    p.set_defaults(func=cmd_demo)
+    p.add_argument("--model", default=DEFAULT_MODEL, help=f"zoo model (default {DEFAULT_MODEL})")
+    p.add_argument("--out", default="runs/flowers", help="run folder (default runs/flowers)")
+    p.add_argument("--epochs", type=_positive_int, default=DEFAULT_EPOCHS, metavar="N",
+                   help=f"training epochs (default {DEFAULT_EPOCHS})")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier demo run in --out")
+    p.set_defaults(func=cmd_demo, check=_check_model_arg)
     return parser
 
 
+def _check_model_arg(parser: argparse.ArgumentParser, args) -> None:
+    """A model is a file or a zoo name (an unknown name is bad input, exit 2, before any work)."""
+    from .job_config import ZOO_MODELS
+
+    model = getattr(args, "model", None)
+    if model is None or Path(model).is_file() or str(model).lower() in ZOO_MODELS:
+        return
+    hint = "no such file" if any(c in str(model) for c in "/.\\") else "unknown model"
+    flag = "MODEL" if args.command == "import-weights" else "--model"
+    raise UsageError(f"{flag} {model}: {hint}; pass a model.zip written by train or a zoo model "
+                     f"({', '.join(ZOO_MODELS)})")
+
+
+def _check_out_folder(out: Path) -> None:
+    """``--out`` is a folder this process can write (made if missing): checked before any work."""
+    import tempfile
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: a file of that name exists; pass a folder for the run")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as e:
+        raise UsageError(f"--out {out}: cannot write there ({e.strerror or e})") from None
+
+
 def _check_train(parser: argparse.ArgumentParser, args) -> None:
-    """``--data`` and ``--out`` are required unless ``--resume`` (exit 2 with argparse's usage line)."""
+    """``--data`` and ``--out`` are required unless ``--resume``; every path is checked before any work."""
     if args.resume is None:
-        missing = [flag for flag, value in (("--data", args.data), ("--out", args.out)) if value is None]
+        missing = [flag for flag, value in (("--data", args.data), ("--out", args.run_dir)) if value is None]
         if missing:
             parser.error(f"the following arguments are required: {', '.join(missing)} (or --resume RUN_DIR)")
+    elif args.run_dir is not None and Path(args.run_dir).resolve() != Path(args.resume).resolve():
+        raise UsageError(f"--out {args.run_dir} with --resume {args.resume}: a resumed run writes into its own "
+                         "folder; leave --out out")
+    if args.data is not None and not Path(args.data).is_dir():
+        raise UsageError(f"--data {args.data}: not a folder; pass the folder holding one sub-folder per class")
+    _check_model_arg(parser, args)
+    if args.resume is None:
+        _check_out_folder(Path(args.run_dir))
+
+
+def _check_featurize(parser: argparse.ArgumentParser, args) -> None:
+    _check_model_arg(parser, args)
+    out = Path(args.out)
+    if out.is_dir():
+        raise UsageError(f"--out {out}: a folder; pass the .npz file to write")
+    _check_out_folder(out.parent)
 
 
 def _f(value) -> str:
@@ -375,17 +411,25 @@ def _message(error: BaseException) -> str:
     return " ".join(text.split("\n")[0:1]) if isinstance(error, KeyboardInterrupt) else text.replace("\n", " ")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, hooks=None) -> int:
+    """Runs one command; ``hooks`` (:class:`~pydl4j_transfer.hooks.TrainingHooks`) go to the training job."""
+    from .shutdown import Interrupted, exit_on_signals
+
     parser = build_parser()
     args = parser.parse_args(argv)   # exits 2 on usage errors
-    check = getattr(args, "check", None)
-    if check is not None:
-        check(parser, args)
+    args.hooks = hooks
     try:
-        return int(args.func(args) or 0)
-    except KeyboardInterrupt:
-        print("pydl4j-transfer: interrupted", file=sys.stderr)
-        return 130
+        with exit_on_signals():
+            check = getattr(args, "check", None)
+            if check is not None:
+                check(parser, args)
+            return int(args.func(args) or 0)
+    except Interrupted as stop:
+        folder = getattr(args, "run_folder", None)
+        hint = f"; continue with `pydl4j-transfer train --resume {folder}`" \
+            if folder is not None and (Path(folder) / "checkpoint.zip").is_file() else ""
+        print(f"pydl4j-transfer {args.command}: {stop}{hint}", file=sys.stderr)
+        return stop.exit_code
     except BaseException as error:  # one clear line, unless --debug
         if isinstance(error, SystemExit):
             raise

@@ -18,9 +18,12 @@ trains the rest on those features, ``outputFromFeaturized`` predicts from them.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import os
 import re
+import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,7 +32,10 @@ from typing import Sequence
 import numpy as np
 
 from . import jvm
-from .data.atomic import atomic_write
+from .data.atomic import atomic_write, require_free_space
+from .data.temporaries import remove_stale, temp_prefix
+from .jsonio import strict_dumps
+from .limits import MAX_JSON_ENTRY, EntryTooLargeError, check_image_size, check_labels, read_zip_entry
 from .data.preprocess import PreprocessSpec
 
 #: Entry added to a saved model zip: what ``evaluate``/``predict`` need besides the graph.
@@ -44,6 +50,10 @@ class EngineError(RuntimeError):
 
 class ModelFileError(EngineError, ValueError):
     """A model file is missing, not a zip, or lacks the run description (bad input rather than a failure)."""
+
+
+class UnknownModelError(EngineError, ValueError):
+    """A model name the zoo does not know (bad input)."""
 
 
 # ------------------------------------------------------------------------------------------------ model table
@@ -93,9 +103,11 @@ def _zoo_model(name: str, num_classes: int = 1000, image_size: int | None = None
     try:
         model = zoo.model(name, int(num_classes))
     except jpype.JException as e:
-        raise EngineError(f"model={name!r}: {e.getMessage()}; or pass a model file saved by TransferJob.save") \
-            from None
+        raise UnknownModelError(f"model={name!r}: {e.getMessage()}; or pass a model file saved by "
+                                "TransferJob.save") from None
     native = int(model.spec().inputShape[1])
+    if image_size is not None:
+        check_image_size(image_size, "image_size")   # before a graph (or a decode) is sized from it
     if image_size is None or int(image_size) == native:
         return model
     if name.lower().startswith("efficientnet-lite"):
@@ -202,13 +214,7 @@ def unfreeze_boundary(graph, feature_vertex: str, n: int) -> str:
     _check_vertex(graph, feature_vertex, "feature_extractor")
     conf = graph.getConfiguration()
     order = [str(v) for v in conf.topologicalOrder()]
-    inputs = {str(k): [str(v) for v in conf.getVertexInputs().get(k)] for k in conf.getVertexInputs().keySet()}
-    upstream, stack = set(), [feature_vertex]
-    while stack:
-        v = stack.pop()
-        if v not in upstream:
-            upstream.add(v)
-            stack.extend(inputs.get(v, []))
+    upstream = upstream_vertices(graph, feature_vertex)
     vertices = conf.getVertices()
     units: list[str] = []
     last_vertex: dict[str, str] = {}
@@ -223,6 +229,44 @@ def unfreeze_boundary(graph, feature_vertex: str, n: int) -> str:
         raise EngineError(f"unfreeze={n}: {feature_vertex!r} has only {len(units)} trainable units above it "
                           f"({', '.join(units[:3])}, ...); use at most {len(units) - 1}")
     return last_vertex[units[-(n + 1)]]
+
+
+def upstream_vertices(graph, vertex: str) -> set[str]:
+    """``vertex`` and every vertex it depends on."""
+    conf = graph.getConfiguration()
+    inputs = {str(k): [str(v) for v in conf.getVertexInputs().get(k)] for k in conf.getVertexInputs().keySet()}
+    seen, stack = set(), [vertex]
+    while stack:
+        v = stack.pop()
+        if v not in seen:
+            seen.add(v)
+            stack.extend(inputs.get(v, []))
+    return seen
+
+
+def frozen_digest(graph, feature_vertex: str) -> str:
+    """BLAKE2b of the parameters (names, shapes, values) of every layer up to and including ``feature_vertex``, as
+    loaded in ``graph``: what the cached features were computed from. Computed from the values themselves every
+    time, never from a file's declared checksum or a size/mtime memo."""
+    digest = hashlib.blake2b(digest_size=20)
+    layers = {str(layer.getName()): layer for layer in graph.getLayers()}
+    for name in sorted(upstream_vertices(graph, feature_vertex) & set(layers)):
+        table = layers[name].paramTable()
+        for key in sorted(str(k) for k in table.keySet()):
+            values = jvm.to_numpy(table.get(key), copy=True)
+            digest.update(f"{name}/{key}/{values.dtype.str}/{values.shape};".encode())
+            digest.update(np.ascontiguousarray(values).tobytes())
+    return "params:blake2b:" + digest.hexdigest()
+
+
+def feature_cache_key(meta: "RunMeta", frozen: str, vertex: str | None = None) -> "CacheKey":
+    """The feature-cache namespace of features at ``vertex`` (default the meta's) computed by parameters whose
+    :func:`frozen_digest` is ``frozen``."""
+    from .data import CacheKey
+
+    return CacheKey(model_name=meta.model, weights_checksum=frozen, vertex=vertex or meta.feature_vertex,
+                    preprocess_fingerprint=meta.preprocess["fingerprint"] + f"/{meta.preprocess['resize']}",
+                    image_size=meta.image_size)
 
 
 def make_updater(name: str, learning_rate: float):
@@ -398,12 +442,37 @@ class RunMeta:
             raise EngineError(f"{source}: run format version {data.get('version')} is newer than this package "
                               f"reads ({META_VERSION}); upgrade pydl4j-transfer")
         try:
-            return cls(model=data["model"], labels=list(data["labels"]), feature_vertex=data["feature_vertex"],
+            meta = cls(model=data["model"], labels=list(data["labels"]), feature_vertex=data["feature_vertex"],
                        output_vertex=data["output_vertex"], info=ModelInfo.from_json(data["model_info"]),
-                       preprocess=dict(data["preprocess"]), image_size=int(data["image_size"]),
+                       preprocess=dict(data["preprocess"]), image_size=data["image_size"],
                        weights_checksum=str(data["weights_checksum"]), extra=dict(data.get("extra", {})))
         except (KeyError, TypeError, ValueError) as e:
             raise EngineError(f"{source}: {META_ENTRY} lacks or mangles {e}; save the model again") from None
+        meta.validate(f"{source}: {META_ENTRY}")
+        return meta
+
+    def validate(self, what: str) -> None:
+        """Sizes, labels and preprocessing within sane ranges, before anything is decoded or allocated from them
+        (ModelFileError naming ``what``)."""
+        from .data.decode import RESIZE_MODES
+
+        try:
+            self.image_size = check_image_size(self.image_size, what)
+            check_labels(self.labels, what)
+            p = self.preprocess
+            if p.get("resize", "stretch") not in RESIZE_MODES:
+                raise ValueError(f"{what}: resize mode {p.get('resize')!r} is not one of {RESIZE_MODES}")
+            for key in ("mean", "std"):
+                values = p[key]
+                if (not isinstance(values, list) or len(values) != 3
+                        or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)
+                        or key == "std" and not all(v > 0 for v in values)):
+                    raise ValueError(f"{what}: preprocess {key} {values!r:.80} is not three finite numbers"
+                                     + (" above 0" if key == "std" else ""))
+        except (KeyError, TypeError) as e:
+            raise ModelFileError(f"{what}: preprocessing lacks {e}; save the model again") from None
+        except ValueError as e:
+            raise ModelFileError(f"{e}; save the model again") from None
 
     def preprocess_spec(self) -> PreprocessSpec:
         p = self.preprocess
@@ -422,13 +491,20 @@ def save_model(graph, meta: RunMeta, path: str | os.PathLike) -> Path:
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.engine.tmp")
+    remove_stale(target.parent)
+    # a name of this process's own: two processes saving into one folder never share a staging file
+    fd, staging_name = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".engine.tmp", dir=target.parent)
+    os.close(fd)
+    staging = Path(staging_name)
     try:
+        # the engine's writer and the copy below each hold the parameters (float32) at once; a full disk would
+        # otherwise surface as a bare Java IOException
+        require_free_space(target, 2 * 4 * int(graph.numParams()) + (1 << 20))
         try:
             jvm.java_class("org.pydl4j.util.ModelSerializer").writeModel(graph, str(staging), False)
         except jpype.JException as e:
             raise EngineError(f"cannot save the model to {target}: {e.getMessage()}") from None
-        payload = json.dumps(meta.to_json(), indent=2, sort_keys=True).encode("utf-8")
+        payload = strict_dumps(meta.to_json(), indent=2, sort_keys=True).encode("utf-8")
 
         def write(handle):
             with zipfile.ZipFile(staging) as src, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -457,10 +533,15 @@ def read_meta(path: str | os.PathLike) -> RunMeta:
         raise ModelFileError(f"model file {source!r} does not exist; pass RUN_DIR/model.zip written by `train`")
     try:
         with zipfile.ZipFile(path) as archive:
+            if "pydl4j_checkpoint.json" in archive.namelist():
+                raise ModelFileError(f"{source} is a training checkpoint, not a model: continue its run with "
+                                     "`pydl4j-transfer train --resume RUN_DIR`, or use RUN_DIR/model.zip")
             if META_ENTRY not in archive.namelist():
                 raise ModelFileError(f"{source}: no {META_ENTRY} in the zip, so its labels and preprocessing are "
                                   "unknown; use a model saved by `pydl4j-transfer train` or TransferJob.save")
-            data = json.loads(archive.read(META_ENTRY).decode("utf-8"))
+            data = json.loads(read_zip_entry(archive, META_ENTRY, MAX_JSON_ENTRY, source).decode("utf-8"))
+    except EntryTooLargeError as e:
+        raise ModelFileError(str(e)) from None
     except zipfile.BadZipFile:
         raise ModelFileError(f"{source} is not a zip file; pass RUN_DIR/model.zip written by `train`") from None
     except ValueError as e:
@@ -476,8 +557,33 @@ def load_model(path: str | os.PathLike):
     try:
         graph = jvm.java_class("org.pydl4j.util.ModelSerializer").restoreComputationGraph(str(path), False)
     except jpype.JException as e:
-        raise EngineError(f"cannot restore the model in {path}: {e.getMessage()}") from None
+        raise ModelFileError(f"cannot restore the model in {path}: {e.getMessage()}") from None
+    check_meta_against_graph(graph, meta, f"{path}: {META_ENTRY}")
     return graph, meta
+
+
+def check_meta_against_graph(graph, meta: RunMeta, what: str) -> None:
+    """The run description must fit the graph it travels with: one distinct label per output of the output vertex,
+    and the image size the graph's input was built for (ModelFileError naming ``what``)."""
+    try:
+        outputs = int(graph.getConfiguration().getLayer(meta.output_vertex).getNOut())
+    except Exception:           # no such vertex, or not a layer with nOut
+        raise ModelFileError(f"{what}: output vertex {meta.output_vertex!r} is not a layer of the graph; save the "
+                             "model again") from None
+    labels = list(meta.labels)
+    if len(labels) != outputs:
+        raise ModelFileError(f"{what} lists {len(labels)} labels but the graph's classifier {meta.output_vertex!r} "
+                             f"has {outputs} outputs; save the model again")
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise ModelFileError(f"{what} lists label(s) {', '.join(map(repr, duplicates))} more than once; labels "
+                             "must be distinct")
+    for input_type in graph.getConfiguration().getNetworkInputTypes():
+        if hasattr(input_type, "getHeight") and (int(input_type.getHeight()), int(input_type.getWidth())) != (
+                meta.image_size, meta.image_size):
+            raise ModelFileError(f"{what}: image_size {meta.image_size}, but the graph takes "
+                                 f"{int(input_type.getHeight())}x{int(input_type.getWidth())} images; save the model "
+                                 "again")
 
 
 def summary(graph) -> str:
@@ -490,7 +596,7 @@ def one_hot(labels: Sequence[int], num_classes: int) -> np.ndarray:
     return out
 
 
-__all__ = ["EngineError", "ModelFileError", "Helper", "META_ENTRY", "ModelInfo", "RunMeta", "build_transfer_graph", "head_inputs",
+__all__ = ["EngineError", "ModelFileError", "UnknownModelError", "check_labels", "feature_cache_key", "frozen_digest", "Helper", "META_ENTRY", "ModelInfo", "RunMeta", "build_transfer_graph", "head_inputs",
            "load_model", "model_info", "unfreeze_boundary", "one_hot", "output", "param_counts", "pretrained_graph", "read_meta",
            "save_model", "spec_to_json", "summary", "zoo_names"]
 

@@ -35,7 +35,7 @@ class StepTimer:
 def featurize_files(paths: Sequence[str | os.PathLike], helper: engine.Helper, meta: engine.RunMeta, *,
                     cache: FeatureCache | None, batch_size: int = 32, workers: int | None = None,
                     augment: Augmentation | None = None, timer: StepTimer | None = None, counts: dict | None = None,
-                    progress: bool = True, what: str = "featurize", hashes: Sequence[str] | None = None):
+                    progress: bool = True, what: str = "images", hashes: Sequence[str] | None = None):
     """``(features[n_ok, dim], ok_mask, skipped)`` for ``paths``: cached vectors where the cache has them, the
     rest decoded, preprocessed and run through the frozen part (then stored in the cache)."""
     timer = timer if timer is not None else StepTimer()
@@ -43,8 +43,16 @@ def featurize_files(paths: Sequence[str | os.PathLike], helper: engine.Helper, m
     names = [os.fspath(p) for p in paths]
     vectors: dict[int, np.ndarray] = {}
     t0 = time.perf_counter()
+    skipped: list[dict] = []
     if cache is not None and hashes is None:
-        hashes = [file_sha1(p) for p in names]
+        found, unreadable = hash_files(names)
+        skipped = [{"path": path, "reason": reason} for path, reason in unreadable.items()]
+        keep = [i for i, name in enumerate(names) if name in found]
+        if unreadable:
+            names = [names[i] for i in keep]
+        hashes = [found[name] for name in names]
+    else:
+        keep = list(range(len(names)))
     timer.hash += time.perf_counter() - t0
     if cache is not None and names:
         lookup = cache.get_many(hashes)
@@ -54,38 +62,41 @@ def featurize_files(paths: Sequence[str | os.PathLike], helper: engine.Helper, m
         counts["cache_hits"] = counts.get("cache_hits", 0) + len(lookup.hit_indices)
     else:
         misses = list(range(len(names)))
-    skipped: list[dict] = []
     if misses:
         position_of = {names[i]: i for i in misses}
         stream = BatchStream([names[i] for i in misses], [0] * len(misses), batch_size=batch_size,
                              image_size=meta.image_size, preprocess=meta.preprocess_spec(),
                              mode=meta.preprocess.get("resize", "stretch"), workers=workers, augment=augment)
-        bar = progress_bar(None, progress, desc=what, total=len(misses), unit="img")
+        bar = progress_bar(None, progress, desc=f"featurizing {what}", total=len(misses), unit="img")
         iterator = iter(stream)
-        while True:
-            t0 = time.perf_counter()
-            batch = next(iterator, None)
-            timer.decode += time.perf_counter() - t0
-            if batch is None:
-                break
-            t0 = time.perf_counter()
-            features = helper.featurize(batch.features)
-            timer.featurize += time.perf_counter() - t0
-            positions = [position_of[p] for p in batch.paths]
-            for position, row in zip(positions, features):
-                vectors[position] = row
-            if cache is not None:
-                cache.put_many([hashes[p] for p in positions], features)
-            counts["decoded"] = counts.get("decoded", 0) + len(batch)
-            counts["featurized"] = counts.get("featurized", 0) + len(batch)
+        try:
+            while True:
+                t0 = time.perf_counter()
+                batch = next(iterator, None)
+                timer.decode += time.perf_counter() - t0
+                if batch is None:
+                    break
+                t0 = time.perf_counter()
+                features = helper.featurize(batch.features)
+                timer.featurize += time.perf_counter() - t0
+                positions = [position_of[p] for p in batch.paths]
+                for position, row in zip(positions, features):
+                    vectors[position] = row
+                if cache is not None:
+                    cache.put_many([hashes[p] for p in positions], features)
+                counts["decoded"] = counts.get("decoded", 0) + len(batch)
+                counts["featurized"] = counts.get("featurized", 0) + len(batch)
+                if bar is not None:
+                    bar.update(len(batch))
             if bar is not None:
-                bar.update(len(batch))
-        if bar is not None:
-            bar.update(len(stream.skipped))
-            bar.close()
-        skipped = [{"path": s.path, "reason": s.reason} for s in stream.skipped]
-    ok = np.zeros(len(names), dtype=bool)
-    ok[list(vectors)] = True
+                bar.update(len(stream.skipped))
+        finally:        # workers stopped and the bar ended before whatever is said next (an error, an interruption)
+            iterator.close()
+            if bar is not None:
+                bar.close()
+        skipped += [{"path": s.path, "reason": s.reason} for s in stream.skipped]
+    ok = np.zeros(len(paths), dtype=bool)
+    ok[[keep[i] for i in vectors]] = True
     order = sorted(vectors)
     dim = next(iter(vectors.values())).shape[0] if vectors else 0
     matrix = np.stack([vectors[i] for i in order]).astype(np.float32, copy=False) if order \
@@ -100,12 +111,16 @@ def dedupe_by_content(folder: ImageFolder) -> tuple[ImageFolder, dict[str, str],
     trustworthy label and every copy is dropped. Returns the reduced folder, ``{path: sha1}`` of every file, and
     the dropped files with their reasons.
     """
-    hashes = {os.fspath(p): file_sha1(p) for p in folder.paths}
+    hashes, unreadable = hash_files(folder.paths)
+    dropped = [{"path": path, "reason": reason} for path, reason in unreadable.items()]
     by_hash: dict[str, list[int]] = {}
     for i, path in enumerate(folder.paths):
-        by_hash.setdefault(hashes[os.fspath(path)], []).append(i)
-    keep, dropped = [], []
+        if os.fspath(path) in hashes:
+            by_hash.setdefault(hashes[os.fspath(path)], []).append(i)
+    keep = []
     for i, path in enumerate(folder.paths):
+        if os.fspath(path) in unreadable:
+            continue
         group = by_hash[hashes[os.fspath(path)]]
         classes = {folder.labels[j] for j in group}
         if len(classes) > 1:
@@ -117,6 +132,18 @@ def dedupe_by_content(folder: ImageFolder) -> tuple[ImageFolder, dict[str, str],
         else:
             keep.append(i)
     return folder.subset(keep), hashes, dropped
+
+
+def hash_files(paths) -> tuple[dict[str, str], dict[str, str]]:
+    """``({path: sha1}, {path: reason})``: a file that cannot be read (EACCES, EIO...) is reported, not fatal."""
+    hashes, unreadable = {}, {}
+    for p in paths:
+        name = os.fspath(p)
+        try:
+            hashes[name] = file_sha1(name)
+        except OSError as error:
+            unreadable[name] = f"cannot read the file: {error.strerror or error}"
+    return hashes, unreadable
 
 
 def expand_images(paths) -> list[Path]:
@@ -138,11 +165,6 @@ def expand_images(paths) -> list[Path]:
     return out
 
 
-def positive_int(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
 def progress_bar(iterable, enabled: bool, **kwargs):
     if not enabled:
         return iterable if iterable is not None else None
@@ -151,4 +173,4 @@ def progress_bar(iterable, enabled: bool, **kwargs):
     return tqdm(iterable, file=sys.stderr, dynamic_ncols=True, **kwargs)
 
 
-__all__ = ["StepTimer", "dedupe_by_content", "expand_images", "featurize_files", "positive_int", "progress_bar"]
+__all__ = ["StepTimer", "dedupe_by_content", "expand_images", "featurize_files", "hash_files", "progress_bar"]

@@ -11,22 +11,25 @@ DL4J's paramTable keys (``{vertex}_{param}``); it cannot read PyTorch or Keras f
   by the Java cache, which fails with one clear message when offline), mapped with
   :func:`~pydl4j_transfer.weights.vgg16_from_keras` and written as ``<cache>/vgg16[_notop]_imagenet.safetensors``.
 
-Every output is written atomically (temporary file, then rename) and carries its source file and that file's
-SHA-256 in the safetensors metadata, so the conversion is redone only when asked (``force=True``) or when the
-output is missing.
+Every shape is checked against the architecture table before the source is read. Every output is written
+atomically (temporary file, read back and compared, then rename: a failed import never replaces a good cache entry)
+and carries its source file and that file's SHA-256 in the safetensors metadata, so the conversion is redone only
+when asked (``force=True``) or when the output is missing.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
+import numpy as np
 
+from .data.atomic import atomic_write, atomic_write_bytes
 from .data.feature_cache import pydl4j_home
-from .weights import (efficientnet_lite_from_torch, efficientnet_lite_pth, read_keras_h5, read_safetensors_metadata,
-                      read_torch_state_dict, sha256_file, verify_sha256, vgg16_from_keras, write_safetensors)
+from .weights import (efficientnet_lite_from_torch, efficientnet_lite_pth, read_keras_h5, read_safetensors,
+                      read_safetensors_metadata, read_torch_state_dict, sha256_file, verify_sha256, vgg16_from_keras,
+                      vgg16_keras_shapes, write_safetensors_to)
 from .weights.model_files import EFFICIENTNET_LITE_SHA256
 
 EFFICIENTNET_LITE = tuple(EFFICIENTNET_LITE_SHA256)
@@ -78,7 +81,8 @@ def weights_checksum(path: str | os.PathLike) -> str:
         pass
     digest = sha256_file(path)
     try:
-        _atomic_text(memo, json.dumps({"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}))
+        atomic_write_bytes(memo, json.dumps({"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                                             "sha256": digest}).encode("utf-8"))
     except OSError:
         pass  # a read-only cache still works, it only hashes again next time
     return digest
@@ -109,7 +113,9 @@ def _import_vgg(name: str, file, target: Path, cache_dir) -> Path:
         source = Path(file)
         if not source.is_file():
             raise ImportWeightsError(f"import-weights {name}: --file {str(source)!r} does not exist")
-    layers = read_keras_h5(source)
+    # every dataset's shape is checked against VGG-16's table before it is read (the top's too: a no-top file
+    # offered as `vgg16` gets the hint below)
+    layers = read_keras_h5(source, vgg16_keras_shapes(include_top=True))
     top = "fc1" in layers
     if top != (name == "vgg16"):
         other = "vgg16" if top else "vgg16_notop"
@@ -151,31 +157,17 @@ def _java_cache(cache_dir):
 
 
 def _write(target: Path, params, metadata: dict) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write_safetensors(tmp, params, metadata)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)          # mkstemp makes 0600 files; the cache is meant to be shared
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the converted table next to ``target``, read it back and compare, and only then replace ``target``: a
+    failed or partial import never takes the place of a good cache entry."""
+    def check(tmp: Path) -> None:
+        back = read_safetensors(tmp)
+        if list(back) != list(params) or any(not np.array_equal(back[k], params[k]) for k in params):
+            raise ImportWeightsError(f"import-weights: the converted file {tmp} does not read back as written "
+                                     f"(disk or file system error); {target} was left as it was")
 
-
-def _atomic_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    size = sum(np.asarray(a).nbytes for a in params.values())
+    atomic_write(target, lambda handle: write_safetensors_to(handle, params, metadata, name=target),
+                 size_hint=size + 64 * len(params) + 1024, check=check)
 
 
 def describe(path: str | os.PathLike) -> dict:

@@ -41,17 +41,19 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from . import checkpoint, engine, jvm
+from . import checkpoint, divergence, engine, job_config, jvm, run_lock
 from .classifier import Classifier
 from .data import Augmentation, CacheKey, FeatureCache, ImageFolder, check_images, scan_image_folder, split_folder
-from .featurize import StepTimer, dedupe_by_content, featurize_files, positive_int, progress_bar
+from .featurize import StepTimer, dedupe_by_content, featurize_files, progress_bar
+from .hooks import NO_HOOKS, TrainingHooks
+from .job_config import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, DEFAULT_MODEL, JobConfig, \
+    JobConfigError
 from .metrics import Evaluation
 
-DEFAULT_MODEL = "efficientnet-lite0"
-DEFAULT_EPOCHS = 20
-DEFAULT_LEARNING_RATE = 1e-3
-DEFAULT_BATCH_SIZE = 32
 AUGMENT_VIEWS = 3
+#: The arguments ``TransferJob`` takes by position (as before the configuration existed); the rest by name.
+POSITIONAL_OPTIONS = ("data", "model", "feature_extractor", "image_size", "batch_size", "epochs", "learning_rate",
+                      "seed", "test_fraction", "augment", "backend")
 
 
 @dataclass
@@ -82,63 +84,30 @@ class JobResult:
 class TransferJob:
     """Transfer learning from a zoo model (or a model saved by :meth:`save`) to the classes of an image folder.
 
+    The options are the fields of :class:`~pydl4j_transfer.job_config.JobConfig` (help text, defaults and checks
+    there; ``pydl4j-transfer train --help`` lists the same): pass them by name (the first eleven also by position,
+    as ``data, model, feature_extractor, image_size, batch_size, epochs, learning_rate, seed, test_fraction,
+    augment, backend``) or as ``config=JobConfig(...)`` (names given beside it override its values). Every value
+    is checked here; a wrong one raises :class:`~pydl4j_transfer.job_config.JobConfigError` naming it. The options
+    read back as attributes (``job.epochs``) and are fixed once the job is made.
+
     data: folder with one sub-folder per class. model: ``efficientnet-lite0|1|2``, ``vgg16``, or a ``model.zip``
-    written by :meth:`save` (its frozen part and preprocessing are reused, the classifier is replaced).
-    feature_extractor: the last frozen vertex (default: the model's ``featureVertex``, ``avg_pool`` for
-    EfficientNet-Lite, ``fc2`` for VGG-16). unfreeze: also fine-tune the last N blocks below that vertex (their
-    input maps are featurized once and cached; with ``augment`` each cached view is an augmented crop). image_size: the square input size (default the model's).
-    backend: ``reference``, ``cpu`` or ``cuda`` (default: the engine's choice). cache_dir: the feature cache
-    (default ``$PYDL4J_HOME/features``). workers: decode processes (default: all CPUs). progress: tqdm bars.
-    strict: fail before training, listing every image that cannot be decoded (default: skip and report them).
+    written by :meth:`save` (its frozen part and preprocessing are reused, the classifier is replaced; without
+    ``data``, ``TransferJob(model="run/model.zip").predict(...)`` predicts with that saved model as it is).
+    hooks: :class:`~pydl4j_transfer.hooks.TrainingHooks` called at each minibatch and checkpoint stage (tests).
     """
 
-    def __init__(self, data: str | os.PathLike | None = None, model: str | os.PathLike = DEFAULT_MODEL,
-                 feature_extractor: str | None = None, image_size: int | None = None,
-                 batch_size: int = DEFAULT_BATCH_SIZE, epochs: int = DEFAULT_EPOCHS,
-                 learning_rate: float = DEFAULT_LEARNING_RATE, seed: int = 42, test_fraction: float = 0.2,
-                 augment: bool = False, backend: str | None = None, *, unfreeze: int = 0, updater: str = "adam",
-                 l2: float = 0.0, checkpoint_every: int = 0, run_dir: str | os.PathLike | None = None,
-                 cache_dir: str | os.PathLike | None = None, models_dir: str | os.PathLike | None = None,
-                 workers: int | None = None, progress: bool = True, strict: bool = False):
-        positive_int("batch_size", batch_size)
-        positive_int("epochs", epochs)
-        if image_size is not None:
-            positive_int("image_size", image_size)
-        if isinstance(unfreeze, bool) or not isinstance(unfreeze, (int, np.integer)) or unfreeze < 0:
-            raise ValueError(f"unfreeze must be a whole number >= 0 (blocks to fine-tune), got {unfreeze!r}")
-        if unfreeze and feature_extractor:
-            raise ValueError("pass either feature_extractor or unfreeze, not both (unfreeze=N moves the feature "
-                             "vertex N blocks down)")
-        if not (isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0):
-            raise ValueError(f"learning_rate must be a positive number (e.g. 1e-3), got {learning_rate!r}")
-        if not isinstance(test_fraction, (int, float)) or not 0 < float(test_fraction) < 1:
-            raise ValueError(f"test_fraction must be strictly between 0 and 1 (e.g. 0.2), got {test_fraction!r}")
-        if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, (int, np.integer)) \
-                or checkpoint_every < 0:
-            raise ValueError(f"checkpoint_every must be a whole number of epochs >= 0, got {checkpoint_every!r}")
-        if checkpoint_every and run_dir is None:
-            raise ValueError("checkpoint_every needs run_dir, the folder that gets checkpoint.zip")
-        self.data = None if data is None else Path(data)
-        self.model = os.fspath(model)
-        self.feature_extractor = feature_extractor
-        self.image_size = image_size
-        self.batch_size = int(batch_size)
-        self.epochs = int(epochs)
-        self.learning_rate = float(learning_rate)
-        self.seed = int(seed)
-        self.test_fraction = float(test_fraction)
-        self.augment = bool(augment)
-        self.unfreeze = int(unfreeze)
-        self.backend = backend
-        self.updater = updater
-        self.l2 = float(l2)
-        self.checkpoint_every = int(checkpoint_every)
-        self.run_dir = None if run_dir is None else Path(run_dir)
-        self.cache_dir = None if cache_dir is None else Path(cache_dir)
-        self.models_dir = None if models_dir is None else Path(models_dir)
-        self.workers = workers
-        self.progress = progress
-        self.strict = bool(strict)
+    def __init__(self, *args, config: JobConfig | None = None, hooks: TrainingHooks | None = None, **options):
+        if len(args) > len(POSITIONAL_OPTIONS):
+            raise TypeError(f"TransferJob takes at most {len(POSITIONAL_OPTIONS)} positional arguments "
+                            f"({', '.join(POSITIONAL_OPTIONS)}); pass the others by name")
+        for name, value in zip(POSITIONAL_OPTIONS, args):
+            if name in options:
+                raise TypeError(f"TransferJob got multiple values for argument {name!r}")
+            options[name] = value
+        base = config if config is not None else JobConfig()
+        object.__setattr__(self, "config", base.replace(**options) if options else base)
+        self.hooks = hooks if hooks is not None else NO_HOOKS
         self.graph = None
         self.meta: engine.RunMeta | None = None
         self.result: JobResult | None = None
@@ -147,18 +116,36 @@ class TransferJob:
         self._helper: engine.Helper | None = None
         self._hashes: dict[str, str] = {}
         self._resume_state: dict | None = None
+        self._loaded: Classifier | None = None
+        self._frozen = ""
+
+    def __getattr__(self, name: str):
+        # the options read as attributes (job.epochs, job.data...), as before the configuration existed
+        if name in job_config.names():
+            return getattr(self.config, name)
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in job_config.names():
+            raise AttributeError(f"TransferJob.{name} is fixed once the job is made; make a new job "
+                                 f"(TransferJob(config=job.config.replace({name}=...)))")
+        object.__setattr__(self, name, value)
 
     # ------------------------------------------------------------------------------------------------ running
 
     def settings(self) -> dict:
-        return {"data": None if self.data is None else str(self.data), "model": self.model,
-                "feature_extractor": self.feature_extractor, "image_size": self.image_size,
-                "batch_size": self.batch_size, "epochs": self.epochs, "learning_rate": self.learning_rate,
-                "seed": self.seed, "test_fraction": self.test_fraction, "augment": self.augment,
-                "unfreeze": self.unfreeze, "backend": self.backend, "updater": self.updater, "l2": self.l2}
+        """The saved settings (every option marked ``saved`` in :class:`~pydl4j_transfer.job_config.JobConfig`)."""
+        return self.config.settings()
 
     def run(self) -> JobResult:
-        """Featurize (cached), train the head, evaluate the test split; returns (and keeps) the :class:`JobResult`."""
+        """Featurize (cached), train the head, evaluate the test split; returns (and keeps) the :class:`JobResult`.
+        With ``run_dir`` the run holds that folder's lock throughout (a second run on it fails at once)."""
+        if self.run_dir is None:
+            return self._run()
+        with run_lock.locked(self.run_dir):
+            return self._run()
+
+    def _run(self) -> JobResult:
         if self.data is None:
             raise ValueError("TransferJob.run: no data folder; pass data='path/to/images'")
         timer = StepTimer()
@@ -170,6 +157,10 @@ class TransferJob:
         folder, hashes, duplicates = dedupe_by_content(scanned)
         timer.hash += time.perf_counter() - t0
         train, test = split_folder(folder, test_fraction=self.test_fraction, seed=self.seed)
+        if len(test) == 0:
+            sizes = ", ".join(f"{name}: {n}" for name, n in folder.class_counts().items())
+            raise ValueError(f"{self.data}: no class has 2 usable images ({sizes}); each class needs at least 2, "
+                             "one to train on and one to test on")
         self.train_set, self.test_set = train, test
         self._hashes = hashes
         labels = list(folder.label_names)
@@ -178,22 +169,28 @@ class TransferJob:
         self._prepare(len(labels), labels)
         timer.setup += time.perf_counter() - t0
 
-        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates), "train": len(train),
+        unreadable = sum(1 for d in duplicates if d["reason"].startswith("cannot read"))
+        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates) - unreadable, "unreadable": unreadable,
+                  "train": len(train),
                   "test": len(test), "decoded": 0, "featurized": 0, "cache_hits": 0}
         skipped: list[dict] = list(duplicates)
         identity = self._identity(labels)
         if self._resume_state is not None:
             self._check_resume(identity)
         key = self._cache_key()
-        x_test, y_test = self._featurized(test, key, None, timer, counts, skipped, "test")
+        x_test, y_test = self._featurized(test, key, None, timer, counts, skipped, "test images")
         if self.augment:
             views = [self._featurized(train, key, Augmentation(self.seed, v), timer, counts, skipped,
-                                      f"train view {v + 1}/{AUGMENT_VIEWS}") for v in range(AUGMENT_VIEWS)]
+                                      f"training images (view {v + 1}/{AUGMENT_VIEWS})")
+                     for v in range(AUGMENT_VIEWS)]
         else:
-            views = [self._featurized(train, key, None, timer, counts, skipped, "train")]
+            views = [self._featurized(train, key, None, timer, counts, skipped, "training images")]
         if len(views[0][0]) == 0 or len(x_test) == 0:
-            raise RuntimeError(f"no decodable image left in the {'training' if len(views[0][0]) == 0 else 'test'} "
-                               f"split of {self.data}; see the skipped files")
+            which, subset = ("training", train) if len(views[0][0]) == 0 else ("test", test)
+            bad = [item for item in _dedupe(skipped) if item["path"] in {os.fspath(p) for p in subset.paths}]
+            example = f" (e.g. {bad[0]['path']}: {bad[0]['reason']})" if bad else ""
+            raise ValueError(f"{self.data}: none of the {len(subset)} images of the {which} split could be "
+                             f"decoded{example}; check the files or run with strict=True (--strict) to list them")
 
         identity["features"] = checkpoint.features_digest(
             [x_test, y_test] + [a for view in views for a in view])
@@ -251,18 +248,18 @@ class TransferJob:
         self.graph = engine.build_transfer_graph(base, feature_vertex=vertex, output_vertex=output_vertex,
                                                  num_classes=num_classes, learning_rate=self.learning_rate,
                                                  seed=self.seed, updater=self.updater, l2=self.l2)
+        self._frozen = engine.frozen_digest(self.graph, vertex)
         self._helper = engine.Helper(self.graph, input_shape=(3, image_size, image_size))
         self.meta = engine.RunMeta(model=name, labels=labels, feature_vertex=vertex, output_vertex=output_vertex,
                                    info=info, preprocess=engine.spec_to_json(spec, resize), image_size=image_size,
                                    weights_checksum=checksum, extra={"settings": self.settings()})
 
     def _cache_key(self, augment: Augmentation | None = None) -> CacheKey:
+        """The feature cache's namespace: keyed on the frozen parameters as loaded (``engine.frozen_digest``)."""
         meta = self.meta
         vertex = meta.feature_vertex if augment is None else f"{meta.feature_vertex}+augment(seed={augment.seed}," \
                                                              f"view={augment.epoch},pad={augment.pad_fraction})"
-        return CacheKey(model_name=meta.model, weights_checksum=meta.weights_checksum, vertex=vertex,
-                        preprocess_fingerprint=meta.preprocess["fingerprint"] + f"/{meta.preprocess['resize']}",
-                        image_size=meta.image_size)
+        return engine.feature_cache_key(meta, self._frozen, vertex)
 
     def _featurized(self, subset: ImageFolder, key: CacheKey, augment: Augmentation | None, timer: StepTimer,
                     counts: dict, skipped: list, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -279,9 +276,15 @@ class TransferJob:
                history: list[dict] | None = None, identity: dict | None = None) -> list[dict]:
         rng = rng if rng is not None else np.random.default_rng(self.seed)
         history = list(history or [])
-        fault = checkpoint.Fault.from_env()
-        bar = progress_bar(range(start_epoch, self.epochs + 1), self.progress, desc="train", unit="epoch",
-                    initial=start_epoch - 1, total=self.epochs)
+        bar = progress_bar(range(start_epoch, self.epochs + 1), self.progress, desc="training epochs", unit="epoch",
+                           initial=start_epoch - 1, total=self.epochs)
+        try:
+            return self._epochs(bar, views, x_test, y_test, num_classes, timer, rng, history, identity)
+        finally:        # the bar ends before whatever is said next (an error, an interruption)
+            if hasattr(bar, "close"):
+                bar.close()
+
+    def _epochs(self, bar, views, x_test, y_test, num_classes, timer, rng, history, identity) -> list[dict]:
         for epoch in bar:
             t0 = time.perf_counter()
             x_train, y_train = views[(epoch - 1) % len(views)]
@@ -289,10 +292,12 @@ class TransferJob:
             order = rng.permutation(len(x_train))
             losses = []
             for batch, start in enumerate(range(0, len(order), self.batch_size)):
-                if fault is not None:
-                    fault.hit("batch", epoch, self.run_dir, batch)
+                self.hooks.on_batch(epoch, batch, self.run_dir)
                 rows = order[start:start + self.batch_size]
-                losses.append(self._helper.fit(x_train[rows], targets[rows]))
+                loss = self._helper.fit(x_train[rows], targets[rows])
+                if not math.isfinite(loss):
+                    raise self._diverged(f"the loss of minibatch {batch + 1} of epoch {epoch} is {loss}")
+                losses.append(loss)
             timer.train += time.perf_counter() - t0
             t0 = time.perf_counter()
             train_probs = self._helper.predict(views[0][0])
@@ -305,8 +310,11 @@ class TransferJob:
                    "minibatch_loss": float(np.mean(losses)) if losses else None}
             timer.evaluate += time.perf_counter() - t0
             history.append(row)
+            bad = divergence.non_finite_parameters(self._helper.helper.unfrozenGraph())
+            if bad:
+                raise self._diverged(f"after epoch {epoch} parameter {bad} is not finite")
             if self.checkpoint_every and (epoch % self.checkpoint_every == 0 or epoch == self.epochs):
-                self._write_checkpoint(epoch, rng, history, identity or {}, fault)
+                self._write_checkpoint(epoch, rng, history, identity or {})
             if hasattr(bar, "set_postfix"):
                 bar.set_postfix(loss=f"{row['train_loss']:.3f}", test_acc=f"{row['test_accuracy']:.3f}")
         return history
@@ -314,10 +322,7 @@ class TransferJob:
     # ------------------------------------------------------------------------------------------------ checkpoints
 
     def _options(self) -> dict:
-        options = {k: getattr(self, k) for k in checkpoint.RESULT_OPTIONS}
-        if Path(self.model).is_file():
-            options["model"] = str(Path(self.model).resolve())
-        return options
+        return self.config.identity()
 
     def _identity(self, labels: list[str]) -> dict:
         """What the run is computed from, recorded in a checkpoint and compared on resume."""
@@ -329,11 +334,16 @@ class TransferJob:
                 "split": {"train": checkpoint.split_listing(self.train_set.paths, self._hashes, root),
                           "test": checkpoint.split_listing(self.test_set.paths, self._hashes, root)}}
 
-    def _write_checkpoint(self, epoch: int, rng, history: list[dict], identity: dict, fault) -> Path:
+    def _diverged(self, what: str) -> "divergence.DivergenceError":
+        kept = checkpoint.checkpoint_path(self.run_dir) if self.run_dir is not None else None
+        return divergence.DivergenceError(what, self.learning_rate,
+                                          kept if kept is not None and kept.is_file() else None)
+
+    def _write_checkpoint(self, epoch: int, rng, history: list[dict], identity: dict) -> Path:
         state = {"epoch": epoch, "rng_state": rng.bit_generator.state, "history": history,
                  "options": self._options(), "data": os.path.abspath(self.data),
                  "checkpoint_every": self.checkpoint_every, **identity}
-        return checkpoint.write_checkpoint(self.run_dir, self._helper.helper.unfrozenGraph(), state, fault)
+        return checkpoint.write_checkpoint(self.run_dir, self._helper.helper.unfrozenGraph(), state, self.hooks)
 
     def _check_resume(self, identity: dict) -> None:
         saved = self._resume_state
@@ -362,27 +372,27 @@ class TransferJob:
         return epoch + 1, history
 
     @classmethod
-    def from_checkpoint(cls, run_dir: str | os.PathLike, **options) -> "TransferJob":
+    def from_checkpoint(cls, run_dir: str | os.PathLike, *, hooks: TrainingHooks | None = None,
+                        **options) -> "TransferJob":
         """A job that continues the run checkpointed in ``run_dir`` when :meth:`run` is called.
 
         Options default to the checkpoint's. Those that decide the result (model, epochs, seed, batch_size...,
         and backend) may be passed only with the checkpoint's values; a different one is a
         :class:`~pydl4j_transfer.checkpoint.CheckpointError` naming it. ``data`` may point elsewhere if it holds
-        the same files (same relative paths and content). ``cache_dir``, ``models_dir``, ``workers``,
-        ``progress`` and ``checkpoint_every`` are free.
+        the same files (same relative paths and content). The other options (``cache_dir``, ``models_dir``,
+        ``workers``, ``progress``, ``strict``, ``checkpoint_every``) are free.
         """
         state = checkpoint.read_state(run_dir)
-        saved = dict(state["options"])
-        free = ("data", "cache_dir", "models_dir", "workers", "progress", "checkpoint_every", "backend")
-        unknown = sorted(set(options) - set(saved) - set(free))
+        saved = {k: v for k, v in state["options"].items() if k in job_config.names(identity=True)}
+        unknown = sorted(set(options) - set(job_config.names()))
         if unknown:
             raise TypeError(f"TransferJob.from_checkpoint: unknown option(s) {', '.join(unknown)}")
         effective = {"image_size": state["model"].get("image_size"), "feature_extractor": state["model"].get("vertex")}
         problems = []
-        for key in checkpoint.RESULT_OPTIONS:
+        for key in job_config.names(identity=True):
             if options.get(key) is None:
                 continue
-            given, have = options[key], saved[key]
+            given, have = options[key], saved.get(key)
             if key == "model":
                 same = os.fspath(given) == have or Path(os.fspath(given)).resolve() == Path(have).resolve()
             else:
@@ -395,20 +405,19 @@ class TransferJob:
         if problems:
             raise checkpoint.CheckpointError(f"cannot resume from {state['path']} with other options: "
                                              + ", ".join(problems))
-        data = options.get("data") or state["data"]
-        job = cls(data=data, backend=state["backend"],
-                  checkpoint_every=options.get("checkpoint_every", state.get("checkpoint_every", 0)),
-                  run_dir=Path(state["path"]).parent, cache_dir=options.get("cache_dir"),
-                  models_dir=options.get("models_dir"), workers=options.get("workers"),
-                  progress=options.get("progress", True), **saved)
+        free = {k: v for k, v in options.items() if k not in saved and k not in ("backend", "run_dir")
+                and v is not None}
+        free.setdefault("data", state["data"])
+        free.setdefault("checkpoint_every", state.get("checkpoint_every", 0))
+        job = cls(**saved, **free, backend=state["backend"], run_dir=Path(state["path"]).parent, hooks=hooks)
         job._resume_state = state
         return job
 
     @classmethod
-    def resume(cls, run_dir: str | os.PathLike, **options) -> "TransferJob":
+    def resume(cls, run_dir: str | os.PathLike, *, hooks: TrainingHooks | None = None, **options) -> "TransferJob":
         """Continues the run checkpointed in ``run_dir`` (see :meth:`from_checkpoint`) to its last epoch and
         evaluates it; returns the finished job (``job.result``, ``job.save(...)``)."""
-        job = cls.from_checkpoint(run_dir, **options)
+        job = cls.from_checkpoint(run_dir, hooks=hooks, **options)
         job.run()
         return job
 
@@ -416,17 +425,27 @@ class TransferJob:
 
     def _require_graph(self, what: str) -> None:
         if self.graph is None or self.meta is None:
-            raise RuntimeError(f"TransferJob.{what}: the job has not run; call run() first")
+            raise RuntimeError(f"TransferJob.{what}: the job has not run; call run() first (to use a saved model: "
+                               "Classifier.load('RUN_DIR/model.zip') or TransferJob(model='RUN_DIR/model.zip'))")
 
     def save(self, path: str | os.PathLike) -> Path:
         """Writes the transfer graph and its labels, model name, preprocessing and feature vertex into one zip."""
         self._require_graph("save")
+        bad = divergence.non_finite_parameters(self.graph)
+        if bad:
+            raise divergence.DivergenceError(f"parameter {bad} is not finite", self.learning_rate)
         if self.result is not None:
             self.meta.extra["accuracy"] = self.result.accuracy
         return engine.save_model(self.graph, self.meta, path)
 
     def classifier(self) -> "Classifier":
-        """The trained model as a :class:`Classifier` (what ``Classifier.load`` gives back from a saved zip)."""
+        """The trained model as a :class:`Classifier` (what ``Classifier.load`` gives back from a saved zip). A job
+        that has not run but whose ``model`` is a saved ``model.zip`` gives that model, unchanged."""
+        if self.graph is None and Path(self.model).is_file():
+            if self._loaded is None:
+                self._loaded = Classifier.load(self.model, backend=self.backend, cache_dir=self.cache_dir,
+                                               workers=self.workers, progress=self.progress)
+            return self._loaded
         self._require_graph("classifier")
         return Classifier(self.graph, self.meta, cache_dir=self.cache_dir, workers=self.workers,
                           progress=self.progress)
@@ -455,4 +474,4 @@ def _dedupe(skipped: Iterable[dict]) -> list[dict]:
     return out
 
 
-__all__ = ["JobResult", "TransferJob"]
+__all__ = ["JobConfig", "JobConfigError", "JobResult", "TrainingHooks", "TransferJob"]

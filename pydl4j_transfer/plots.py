@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .data.atomic import atomic_write_bytes
+from .text import printable
 
 CURVE_KEYS = {"loss": ("train_loss", "test_loss"), "accuracy": ("train_accuracy", "test_accuracy")}
 
@@ -48,7 +49,7 @@ def plot_curves(history: Mapping[str, Sequence[float]] | Sequence[Mapping[str, f
         if axes.lines:
             axes.legend()
     if title:
-        figure.suptitle(title)
+        figure.suptitle(printable(title))
     figure.tight_layout()
     return _save(figure, path)
 
@@ -67,11 +68,12 @@ def plot_confusion(matrix, labels: Sequence[str], path: str | os.PathLike, *, ti
     axes = figure.add_subplot(1, 1, 1)
     image = axes.imshow(counts, cmap="Blues", vmin=0)
     figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04)
-    axes.set_xticks(range(n), labels=list(labels), rotation=45, ha="right")
-    axes.set_yticks(range(n), labels=list(labels))
+    names = [printable(label) for label in labels]   # folder names: any bytes, newlines included
+    axes.set_xticks(range(n), labels=names, rotation=45, ha="right")
+    axes.set_yticks(range(n), labels=names)
     axes.set_xlabel("predicted")
     axes.set_ylabel("actual")
-    axes.set_title(title)
+    axes.set_title(printable(title))
     threshold = counts.max() / 2 if counts.size and counts.max() > 0 else math.inf
     for row in range(n):
         for col in range(n):

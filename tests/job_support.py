@@ -6,8 +6,10 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-#: The shared flower data set, read in place: ``../shared/datasets/flower_photos`` from the repository root.
-FLOWERS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "flower_photos"
+#: The shared flower data set, read in place: ``$FLOWERS_DIR``, else ``../shared/datasets/flower_photos`` from the
+#: repository root (as pydl4j_transfer.flowers resolves it).
+FLOWERS = Path(os.environ.get("FLOWERS_DIR") or
+               Path(__file__).resolve().parents[2] / "shared" / "datasets" / "flower_photos")
 #: A PYDL4J_HOME for tests under the git-ignored build folder: converted weights and feature vectors persist between
 #: local runs (CI starts from a fresh clone and fills it once per run).
 TEST_HOME = REPO_ROOT / "build" / "test-home"

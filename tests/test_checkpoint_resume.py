@@ -5,7 +5,7 @@ with the difference named.
 
 Every run is a subprocess of the command line (EfficientNet-Lite0 at 64 px, the last block unfrozen so batch norm
 statistics and a 0.8M-value Adam state are part of what must survive, 3 classes x 8 generated images). Kill points
-are deterministic: ``PYDL4J_CHECKPOINT_FAULT`` makes the process pause (then it is SIGKILLed from here) or SIGKILL
+are deterministic: ``PYDL4J_CHECKPOINT_FAULT`` (tests/fault_hooks.py, training hooks) makes the process pause (then it is SIGKILLed from here) or SIGKILL
 itself at a named point; the random-delay kills on cpu hold whatever point they hit.
 """
 
@@ -25,9 +25,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from fault_hooks import FAULT_ENV, PAUSED_MARKER, Fault
 from job_support import REPO_ROOT, TEST_HOME
 
 from pydl4j_transfer import checkpoint
+from pydl4j_transfer.hooks import TrainingHooks
 
 EPOCHS = 5
 TRAIN_ARGS = ["--epochs", str(EPOCHS), "--batch-size", "4", "--image-size", "64", "--unfreeze", "1",
@@ -70,15 +72,16 @@ def setup(tmp_path_factory):
 
 
 def _env(home: Path, backend: str, fault: str | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in (checkpoint.FAULT_ENV, "PYDL4J_BACKEND")}
+    env = {k: v for k, v in os.environ.items() if k not in (FAULT_ENV, "PYDL4J_BACKEND")}
     env.update(PYDL4J_HOME=str(home), PYDL4J_BACKEND=backend)
     if fault:
-        env[checkpoint.FAULT_ENV] = fault
+        env[FAULT_ENV] = fault
     return env
 
 
 def _cli(args, env, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "pydl4j_transfer", *map(str, args)], env=env, cwd=REPO_ROOT,
+    return subprocess.Popen([sys.executable, str(REPO_ROOT / "tests" / "cli_with_hooks.py"), *map(str, args)],
+                            env=env, cwd=REPO_ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                             **kwargs)
 
@@ -183,7 +186,7 @@ def test_sigkill_mid_epoch_then_resume_is_bit_exact_on_reference(jvm, setup, bas
     # pause before minibatch 2 of epoch 3 (checkpoints of epochs 1 and 2 written), then SIGKILL from here
     proc = _cli(["train", "--data", data, "--out", out, *TRAIN_ARGS, "--checkpoint-every", "1"],
                 _env(home, "reference", "pause:batch:3:2"))
-    assert _kill_when_paused(proc, out / checkpoint.PAUSED_MARKER) == -signal.SIGKILL
+    assert _kill_when_paused(proc, out / PAUSED_MARKER) == -signal.SIGKILL
     assert checkpoint.read_state(out)["epoch"] == 2
     assert not (out / "model.zip").exists()
     rc, stdout, err = _resume(out, home, "reference")
@@ -246,7 +249,7 @@ def test_cpu_resume_after_kills_at_random_moments(jvm, setup, baselines, tmp_pat
     out = tmp_path / "fixed"
     proc = _cli(["train", "--data", data, "--out", out, *TRAIN_ARGS, "--checkpoint-every", "1"],
                 _env(home, "cpu", "pause:batch:2:1"))
-    assert _kill_when_paused(proc, out / checkpoint.PAUSED_MARKER) == -signal.SIGKILL
+    assert _kill_when_paused(proc, out / PAUSED_MARKER) == -signal.SIGKILL
     killed += 1
     rc, _, err = _resume(out, home, "cpu")
     assert rc == 0, err
@@ -315,7 +318,7 @@ def test_job_api_checkpoint_options(tmp_path):
 
     with pytest.raises(ValueError, match="checkpoint_every needs run_dir"):
         TransferJob(data=tmp_path, checkpoint_every=2)
-    with pytest.raises(ValueError, match="checkpoint_every must be"):
+    with pytest.raises(ValueError, match="checkpoint_every: expected a whole number >= 0"):
         TransferJob(data=tmp_path, checkpoint_every=-1, run_dir=tmp_path)
     with pytest.raises(checkpoint.CheckpointError, match="no checkpoint at"):
         TransferJob.resume(tmp_path)
@@ -329,14 +332,14 @@ def test_job_api_checkpoint_options(tmp_path):
 
 
 def test_fault_spec_is_checked(monkeypatch):
-    monkeypatch.setenv(checkpoint.FAULT_ENV, "explode:batch:1")
+    monkeypatch.setenv(FAULT_ENV, "explode:batch:1")
     with pytest.raises(ValueError, match="ACTION is kill or pause"):
-        checkpoint.Fault.from_env()
-    monkeypatch.setenv(checkpoint.FAULT_ENV, "kill:batch")
+        Fault.from_env()
+    monkeypatch.setenv(FAULT_ENV, "kill:batch")
     with pytest.raises(ValueError, match="ACTION:POINT:EPOCH"):
-        checkpoint.Fault.from_env()
-    monkeypatch.setenv(checkpoint.FAULT_ENV, "pause:checkpoint-done:4")
-    assert checkpoint.Fault.from_env() == checkpoint.Fault("pause", "checkpoint-done", 4, 0)
+        Fault.from_env()
+    monkeypatch.setenv(FAULT_ENV, "pause:checkpoint-done:4")
+    assert Fault.from_env() == Fault("pause", "checkpoint-done", 4, 0)
 
 
 def test_job_api_resume_in_process(jvm, setup, tmp_path, monkeypatch):
@@ -348,21 +351,17 @@ def test_job_api_resume_in_process(jvm, setup, tmp_path, monkeypatch):
 
     _, data, home = setup
     kept = tmp_path / "kept"
-    write = checkpoint.write_checkpoint
 
-    def keep_epoch_2(run_dir, graph, state, fault=None):
-        path = write(run_dir, graph, state, fault)
-        if state["epoch"] == 2:
-            kept.mkdir()
-            shutil.copy(path, kept / checkpoint.CHECKPOINT_NAME)
-        return path
+    class KeepEpoch2(TrainingHooks):
+        def on_checkpoint(self, stage, epoch, run_dir, handle=None):
+            if stage == "done" and epoch == 2:
+                kept.mkdir()
+                shutil.copy(run_dir / checkpoint.CHECKPOINT_NAME, kept / checkpoint.CHECKPOINT_NAME)
 
-    monkeypatch.setattr(checkpoint, "write_checkpoint", keep_epoch_2)
     options = dict(image_size=64, epochs=4, batch_size=4, unfreeze=1, progress=False, workers=1,
                    cache_dir=home / "features", models_dir=home / "models")
-    first = TransferJob(data=data, checkpoint_every=2, run_dir=tmp_path / "first", **options)
+    first = TransferJob(data=data, checkpoint_every=2, run_dir=tmp_path / "first", hooks=KeepEpoch2(), **options)
     first.run()
-    monkeypatch.setattr(checkpoint, "write_checkpoint", write)
     assert checkpoint.read_state(kept)["epoch"] == 2
     with pytest.raises(checkpoint.CheckpointError, match=r"batch_size=8 \(checkpoint: 4\)"):
         TransferJob.from_checkpoint(kept, batch_size=8)

@@ -153,9 +153,15 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert "pydl4j_transfer.json" in _error_line(capsys)
 
 
-def test_runtime_failure_exits_1(tmp_path, capsys):
-    assert main(["import-weights", "resnet50"]) == 1
-    assert "unknown model 'resnet50'" in _error_line(capsys)
+def test_unknown_model_exits_2_before_any_work(tmp_path, capsys):
+    assert main(["import-weights", "resnet50"]) == 2
+    assert "MODEL resnet50: unknown model" in _error_line(capsys)
+    data = tmp_path / "data"
+    for name in ("a", "b"):
+        (data / name).mkdir(parents=True)
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "run"), "--model", "resnet50"]) == 2
+    line = _error_line(capsys)
+    assert "--model resnet50: unknown model" in line and "efficientnet-lite0" in line
 
 
 def test_module_entry_point_in_a_subprocess(tmp_path):

@@ -154,5 +154,6 @@ def test_one_class_is_enough_when_asked(tmp_path):
     folder = scan_image_folder(tmp_path, min_classes=1)
     assert folder.label_names == ("cat",)
     (tmp_path / "cat" / "a.jpg").unlink()
-    with pytest.raises(ImageFolderError, match="at least one class folder with images"):
+    with pytest.raises(ImageFolderError, match="at least one class folder with images"), \
+            pytest.warns(EmptyClassWarning, match="cat"):
         scan_image_folder(tmp_path, min_classes=1, on_empty="warn")

@@ -6,7 +6,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -25,17 +24,22 @@ def messy(tmp_path_factory):
     return make_messy_folder(tmp_path_factory.mktemp("messy") / "photos")
 
 
+def _scan_messy(root):
+    """The messy folder has one empty class: scanning it with on_empty="warn" must say so."""
+    with pytest.warns(EmptyClassWarning, match="empty") as caught:
+        folder = scan_image_folder(root, on_empty="warn")
+    assert any("holds no image file" in str(w.message) for w in caught)
+    return folder
+
+
 def _rel(mf, path) -> str:
     return str(Path(path).relative_to(mf.root))
 
 
 def test_scan_lists_images_once_and_ignores_hidden_links_and_other_files(messy):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        folder = scan_image_folder(messy.root, on_empty="warn")
+    folder = _scan_messy(messy.root)
     assert folder.label_names == messy.classes
     assert folder.empty_classes == messy.empty_classes
-    assert any(issubclass(w.category, EmptyClassWarning) and "empty" in str(w.message) for w in caught)
     listed = [_rel(messy, p) for p in folder.paths]
     assert sorted(listed) == sorted(list(messy.good) + list(messy.bad))   # each file once, loops not followed
     assert len(set(listed)) == len(listed)
@@ -53,18 +57,20 @@ def test_scan_rejects_empty_class_by_default_and_single_class(messy, tmp_path):
     (single / "only").mkdir(parents=True)
     Image.new("RGB", (8, 8), RED).save(single / "only" / "a.png")
     (single / "also_empty").mkdir()
-    with pytest.raises(ImageFolderError, match="at least 2 classes"):
+    with pytest.raises(ImageFolderError, match="at least 2 classes"), \
+            pytest.warns(EmptyClassWarning, match="also_empty"):
         scan_image_folder(single, on_empty="warn")
     loop_only = tmp_path / "loops"
     (loop_only / "a").mkdir(parents=True)
     (loop_only / "a" / "back").symlink_to(loop_only)
     (loop_only / "b").symlink_to(loop_only / "a")
-    with pytest.raises(ImageFolderError):
+    with pytest.raises(ImageFolderError), pytest.warns(EmptyClassWarning) as caught:
         scan_image_folder(loop_only, on_empty="warn")
+    assert sorted(Path(str(w.message).split("'")[1]).name for w in caught) == ["a", "b"]   # both lead only to loops
 
 
 def test_decode_many_reports_each_bad_file_with_its_reason_and_decodes_the_good_ones(messy):
-    folder = scan_image_folder(messy.root, on_empty="warn")
+    folder = _scan_messy(messy.root)
     results = list(decode_many(folder.paths, 16, workers=2, chunksize=3))
     assert [r.path for r in results] == [str(p) for p in folder.paths]       # in order, one per file
     failed = {_rel(messy, r.path): r.error for r in results if not r.ok}
@@ -92,7 +98,7 @@ def test_decode_many_reports_each_bad_file_with_its_reason_and_decodes_the_good_
 
 
 def test_batch_stream_skips_and_lists_every_bad_file_and_strict_raises_listing_all(messy):
-    folder = scan_image_folder(messy.root, on_empty="warn")
+    folder = _scan_messy(messy.root)
     stream = BatchStream(folder.paths, folder.labels, batch_size=4, image_size=12, preprocess="scale_0_1",
                          workers=2, chunksize=2)
     batches = list(stream)
@@ -115,7 +121,7 @@ def test_batch_stream_skips_and_lists_every_bad_file_and_strict_raises_listing_a
 
 
 def test_check_images_lists_every_bad_file(messy):
-    folder = scan_image_folder(messy.root, on_empty="warn")
+    folder = _scan_messy(messy.root)
     found = check_images(folder.paths, workers=2)
     assert sorted(_rel(messy, s.path) for s in found) == sorted(messy.bad)
     with pytest.raises(UndecodableImagesError) as info:

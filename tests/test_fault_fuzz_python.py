@@ -22,7 +22,8 @@ from fault_support import (BLUE, DANGEROUS_GLOBALS, GREEN, RED, halves, jpeg_byt
                            marker_payloads, mutate, pickle_global_call, png_bytes, zip_torch_file)
 from pydl4j_transfer.data import BadImageError, decode_image
 from pydl4j_transfer.weights import (WeightFormatError, read_safetensors, read_safetensors_metadata,
-                                     read_torch_state_dict, write_safetensors, write_torch_state_dict)
+                                     read_torch_state_dict, write_safetensors)
+from support.torch_writer import write_torch_state_dict
 
 FUZZ = settings(max_examples=300, deadline=2000, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

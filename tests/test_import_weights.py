@@ -8,7 +8,7 @@ import pytest
 from pydl4j_transfer import jvm as bridge
 from pydl4j_transfer.import_weights import (ImportWeightsError, converted_path, describe, import_weights,
                                             weights_checksum)
-from pydl4j_transfer.reference.vgg16 import VGG16_CONV
+from pydl4j_transfer.weights.vgg16_arch import VGG16_CONV
 from pydl4j_transfer.weights import WeightFormatError, efficientnet_lite_pth, read_safetensors, write_keras_h5
 from pydl4j_transfer.weights.model_files import EFFICIENTNET_LITE_SHA256
 
@@ -86,3 +86,57 @@ def test_vgg16_notop_from_a_keras_file(jvm, tmp_path):
 
     with pytest.raises(ImportWeightsError, match="import it as `vgg16_notop`"):
         import_weights("vgg16", tmp_path / "notop.h5", cache_dir=tmp_path / "cache")
+
+
+def _good_cache_entry(cache):
+    """A converted file already in the cache: what a failed import must leave exactly as it is."""
+    from pydl4j_transfer.weights import write_safetensors
+
+    target = converted_path("vgg16_notop", cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    write_safetensors(target, {"block1_conv1_W": np.ones((64, 3, 3, 3), np.float32)}, {"model": "vgg16_notop"})
+    return target, target.read_bytes()
+
+
+@pytest.mark.parametrize("layer, kernel, expected", [
+    ("block3_conv2", (2, 2, 256, 256), "block3_conv2/kernel:0 has shape (2, 2, 256, 256), the architecture needs "
+                                       "(3, 3, 256, 256)"),
+    ("block1_conv1", (3, 3, 1, 64), "block1_conv1/kernel:0 has shape (3, 3, 1, 64), the architecture needs "
+                                    "(3, 3, 3, 64)"),
+])
+def test_every_shape_is_checked_and_a_good_cache_entry_survives_a_failed_import(tmp_path, layer, kernel, expected):
+    """Issue 13 item 10: channel counts that chain are not enough (2x2 kernels, a 1-channel input)."""
+    cache = tmp_path / "cache"
+    target, before = _good_cache_entry(cache)
+    layers, cin = {}, 3
+    for name, _, cout in VGG16_CONV:
+        shape = kernel if name == layer else (3, 3, cin, cout)
+        layers[name] = {"kernel": np.zeros(shape, np.float32), "bias": np.zeros(cout, np.float32)}
+        cin = cout
+        if name == layer:
+            break
+    write_keras_h5(tmp_path / "bad.h5", layers)
+    with pytest.raises(WeightFormatError) as info:
+        import_weights("vgg16_notop", tmp_path / "bad.h5", cache_dir=cache)
+    assert "bad.h5" in str(info.value) and expected in str(info.value)
+    assert target.read_bytes() == before and not list(cache.glob(".*.tmp"))
+
+
+def test_a_converted_file_that_does_not_read_back_never_replaces_the_cache_entry(tmp_path, monkeypatch):
+    """Validate, then replace: the temporary file is read back and compared before the rename."""
+    import pydl4j_transfer.import_weights as module
+
+    _keras_vgg16_notop(tmp_path / "notop.h5", np.random.default_rng(1))
+    cache = tmp_path / "cache"
+    target, before = _good_cache_entry(cache)
+    real = module.write_safetensors_to
+
+    def flip_a_value(handle, params, metadata, name=None):   # a write that silently differs (bad disk, bad NFS)
+        changed = dict(params)
+        changed["block5_conv3_b"] = params["block5_conv3_b"] + 1
+        real(handle, changed, metadata, name=name)
+
+    monkeypatch.setattr(module, "write_safetensors_to", flip_a_value)
+    with pytest.raises(ImportWeightsError, match="does not read back as written.*was left as it was"):
+        import_weights("vgg16_notop", tmp_path / "notop.h5", cache_dir=cache)
+    assert target.read_bytes() == before and not list(cache.glob(".*.tmp"))

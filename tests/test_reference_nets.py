@@ -8,13 +8,12 @@ import pytest
 import skimage.data
 from PIL import Image
 
-from pydl4j_transfer.reference import efficientnet_lite as enet
-from pydl4j_transfer.reference import ops
-from pydl4j_transfer.reference.efficientnet_lite_arch import (BN_EPS, EFFICIENTNET_LITE, expand_blocks,
-                                                               variant_table)
+from pydl4j_transfer.weights.efficientnet_lite_arch import BN_EPS, EFFICIENTNET_LITE, expand_blocks, variant_table
 from pydl4j_transfer.weights import (WeightFormatError, WeightMappingError, efficientnet_lite_from_torch,
                                      efficientnet_lite_key_map, efficientnet_lite_pth, read_torch_state_dict,
                                      split_param_key, verify_sha256)
+from support.reference import efficientnet_lite as enet
+from support.reference import ops
 
 # ---------------------------------------------------------------- building blocks
 

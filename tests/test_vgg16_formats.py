@@ -11,9 +11,9 @@ import jpype
 import numpy as np
 import pytest
 
-from pydl4j_transfer.reference import vgg16 as ref
 from pydl4j_transfer.weights import read_keras_h5, write_keras_h5, write_safetensors
 from pydl4j_transfer.weights.mapping import vgg16_from_keras
+from support.reference import vgg16 as ref
 
 SIZE = 64
 CLASSES = 1000

@@ -5,10 +5,10 @@ import h5py
 import numpy as np
 import pytest
 
-from pydl4j_transfer.reference import ops, vgg16
 from pydl4j_transfer.weights import (WeightFormatError, WeightMappingError, read_keras_h5, vgg16_from_keras,
                                      write_keras_h5)
 from pydl4j_transfer.weights.mapping import hwc_rows_to_chw
+from support.reference import ops, vgg16
 
 # Narrow VGG-16: same layer names and topology, few channels. 64x64 input -> block5_pool is 2x2x8.
 WIDTHS = {1: 4, 2: 6, 3: 8, 4: 8, 5: 8}

@@ -48,7 +48,7 @@ def test_our_writer_is_read_by_the_safetensors_package_and_by_us(tmp_path):
         assert theirs[name].dtype == array.dtype
         np.testing.assert_array_equal(theirs[name], array)
     ours = read_safetensors(path)
-    assert list(ours) == list(tensors)  # order kept
+    assert list(ours) == list(tensors)  # our writer keeps the order, and the data follow it
     np.testing.assert_array_equal(ours["half"], tensors["half"].astype(np.float32))
     np.testing.assert_array_equal(ours["fortran"], tensors["fortran"])
     assert read_safetensors_metadata(path) == {"source": "test"}
@@ -88,9 +88,9 @@ def test_truncated_and_corrupt_files_name_the_file(tmp_path):
         "malformed": ({"x": {"dtype": "F32"}}, b""),
         "negshape": ({"x": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 0]}}, b""),
     }
-    expected = {"badjson": "not valid JSON", "wrongsize": "12 bytes for shape", "pastend": "ends at byte 24",
-                "dtype": "unsupported dtype 'C64'", "malformed": "malformed header entry",
-                "negshape": "bad shape"}
+    expected = {"badjson": "invalid JSON", "wrongsize": "invalid shape, data type, or offset",
+                "pastend": "invalid offset for tensor `x`", "dtype": "unsupported dtype 'C64'",
+                "malformed": "missing field `shape`", "negshape": "expected usize"}
     for name, (header, body) in cases.items():
         path = tmp_path / f"{name}.safetensors"
         if isinstance(header, bytes):
@@ -102,11 +102,42 @@ def test_truncated_and_corrupt_files_name_the_file(tmp_path):
         assert f"{name}.safetensors" in str(info.value) and expected[name] in str(info.value)
 
 
+def test_overlapping_data_offsets_are_refused(tmp_path):
+    """Issue 13 item 12: two tensors over the same bytes (a write to one would show through the other)."""
+    path = tmp_path / "overlap.safetensors"
+    _write_raw(path, {"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                      "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}, b"\0" * 12)
+    with pytest.raises(WeightFormatError, match="overlap.safetensors: .*invalid offset for tensor `b`"):
+        read_safetensors(path)
+    same = tmp_path / "same.safetensors"
+    _write_raw(same, {"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                      "b": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}, b"\0" * 8)
+    with pytest.raises(WeightFormatError, match="same.safetensors"):
+        read_safetensors(same)
+
+
+def test_files_over_the_cap_are_refused_before_reading(tmp_path):
+    path = tmp_path / "big.safetensors"
+    write_safetensors(path, {"x": np.zeros(1000, np.float32)})
+    with pytest.raises(WeightFormatError, match=r"big.safetensors: \d+ bytes, above the limit of 1000"):
+        read_safetensors(path, max_bytes=1000)
+    assert read_safetensors(path, max_bytes=10_000)["x"].shape == (1000,)
+
+
+def test_float64_beyond_float32_range_is_refused_not_inf(tmp_path):
+    path = tmp_path / "wide.safetensors"
+    write_safetensors(path, {"ok": np.array([1.0, np.inf]), "w": np.array([1.0, 1e300])})
+    with pytest.raises(WeightFormatError, match="wide.safetensors: tensor 'w' holds 1e\\+300, beyond float32"):
+        read_safetensors(path)
+
+
 def test_absurd_header_length_is_rejected(tmp_path):
     path = tmp_path / "huge.safetensors"
     path.write_bytes(struct.pack("<Q", 1 << 60) + b"{}")
-    with pytest.raises(WeightFormatError, match="huge.safetensors: header length"):
+    with pytest.raises(WeightFormatError, match="huge.safetensors: .*header too large"):
         read_safetensors(path)
+    with pytest.raises(WeightFormatError, match="huge.safetensors: .*header too large"):
+        read_safetensors_metadata(path)
 
 
 def test_writer_refuses_unsupported_dtypes(tmp_path):

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from pydl4j_transfer.weights import (WeightFormatError, efficientnet_lite_key_map, efficientnet_lite_pth,
-                                     read_torch_state_dict, sha256_file, write_torch_state_dict)
+                                     read_torch_state_dict, sha256_file)
 from pydl4j_transfer.weights.torch_reader import LEGACY_MAGIC
-from pydl4j_transfer.weights.torch_writer import _OpcodeWriter
+from support.torch_writer import _OpcodeWriter, write_torch_state_dict
 
 
 def _sample():
@@ -283,3 +283,29 @@ def test_any_state_dict_roundtrips(arrays, legacy):
         expected = array.astype(np.float32) if array.dtype.kind == "f" else array.astype(np.int64)
         assert got[name].shape == array.shape
         np.testing.assert_array_equal(got[name], expected)
+
+
+def test_float64_beyond_float32_range_is_refused_without_an_overflow_warning(tmp_path):
+    """The cause of pytest's "overflow encountered in cast": a double that float32 cannot hold became inf."""
+    import warnings
+
+    path = tmp_path / "wide.pth"
+    write_torch_state_dict(path, {"ok": np.array([1.0, -np.inf]), "w": np.array([0.5, -1e300])})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(WeightFormatError, match="wide.pth: tensor 'w' holds 1e\\+300, beyond float32's range"):
+            read_torch_state_dict(path)
+    assert not caught, [str(w.message) for w in caught]
+
+
+def test_a_bad_escape_in_a_protocol0_string_is_an_error_not_a_deprecation_warning(tmp_path):
+    import warnings
+
+    path = tmp_path / "escape.pth"
+    with open(path, "wb") as f:      # legacy header whose magic number is a STRING opcode with an invalid escape
+        f.write(b"S'\\\xec'\np0\n.")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(WeightFormatError, match="escape.pth"):
+            read_torch_state_dict(path)
+    assert not caught, [str(w.message) for w in caught]

@@ -12,8 +12,8 @@ from job_support import TEST_HOME
 
 from pydl4j_transfer import engine, jvm
 from pydl4j_transfer.import_weights import converted_path
-from pydl4j_transfer.reference import efficientnet_lite as ref
 from pydl4j_transfer.weights import read_safetensors
+from support.reference import efficientnet_lite as ref
 
 MODELS = TEST_HOME / "models"
 

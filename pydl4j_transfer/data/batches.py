@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import signal
 import threading
 from dataclasses import dataclass
 from typing import Iterator, Sequence
@@ -135,6 +136,8 @@ class BatchStream:
                         self.skipped[0].path, self.skipped[0].reason)
 
     def _produce(self, ready: queue.Queue, stop: threading.Event) -> None:
+        # SIGINT/SIGTERM go to the main thread (which stops this one), never to this thread or its worker processes
+        signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
         results = decode_many(self.paths, self.image_size, self.mode, workers=self.workers,
                               augment=self.augment, chunksize=self.chunksize)
         try:

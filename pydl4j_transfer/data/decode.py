@@ -21,14 +21,22 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 import numpy as np
 from PIL import Image, ImageOps
+
+<<<<<<< HEAD
+from ..shutdown import blocked_for_children, ignore_in_worker
+=======
+from ..limits import check_image_size
+>>>>>>> readers
 
 RESIZE_MODES = ("stretch", "center_crop")
 _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
@@ -100,14 +108,18 @@ def decode_image(path: str | os.PathLike, size: int, mode: str = "stretch", *,
     try:
         if os.path.getsize(path) == 0:
             raise BadImageError(path, "empty file (0 bytes)")
-        with Image.open(path) as img:
-            if draft and img.format == "JPEG":
-                img.draft(None, (target, target))
-            img.load()
-            img = _upright(img)
-            img = to_rgb(img)
-            img = _resize(img, target, mode)
-            array = np.array(img, dtype=np.uint8)
+        # Pillow warns about damaged metadata (corrupt EXIF, tags past the end) it then skips: the pixels either
+        # decode or raise, so those warnings are noise (printed once per file, from worker processes).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            with Image.open(path) as img:
+                if draft and img.format == "JPEG":
+                    img.draft(None, (target, target))
+                img.load()
+                img = _upright(img)
+                img = to_rgb(img)
+                img = _resize(img, target, mode)
+                array = np.array(img, dtype=np.uint8)
     except BadImageError:
         raise
     except FileNotFoundError as error:
@@ -168,12 +180,16 @@ def decode_many(paths: Sequence[str | os.PathLike], size: int, mode: str = "stre
                 position += 1
         return
     window = 2 * workers if window is None else max(1, int(window))
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn"))
+    check_main_guard()
+    with blocked_for_children():
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                                   mp_context=multiprocessing.get_context("spawn"), initializer=ignore_in_worker)
     pending: deque = deque()
     try:
         upcoming = iter(jobs)
         for job in upcoming:
-            pending.append((job, pool.submit(_decode_chunk, job)))
+            with blocked_for_children():          # the pool starts its worker processes in submit
+                pending.append((job, pool.submit(_decode_chunk, job)))
             if len(pending) >= window:
                 break
         while pending:
@@ -186,12 +202,36 @@ def decode_many(paths: Sequence[str | os.PathLike], size: int, mode: str = "stre
                                    "find the file") from error
             following = next(upcoming, None)
             if following is not None:
-                pending.append((following, pool.submit(_decode_chunk, following)))
+                with blocked_for_children():
+                    pending.append((following, pool.submit(_decode_chunk, following)))
             for image, error in results:
                 yield DecodeResult(position, names[position], image, error)
                 position += 1
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def check_main_guard() -> None:
+    """Worker processes are spawned: each imports the main script again. A script that does its work at import
+    time (no ``if __name__ == "__main__":``) would run it again in every worker, which then dies; say so at once
+    instead of reporting a dead worker."""
+    import ast
+    import sys
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None or getattr(main, "__spec__", None) is not None or not str(path).endswith(".py"):
+        return          # python -c, an interactive session, python -m (a package's guarded entry point)
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return
+    for node in tree.body:
+        if isinstance(node, ast.If) and "__name__" in ast.unparse(node.test) and "__main__" in ast.unparse(node.test):
+            return
+    raise RuntimeError(f"{path} has no `if __name__ == \"__main__\":` guard: image decoding starts worker "
+                       "processes that import this script again, so its top-level code would run in each of them. "
+                       "Put the script's work under that guard (or pass workers=1)")
 
 
 def default_workers() -> int:
@@ -222,16 +262,20 @@ def _upright(img: Image.Image) -> Image.Image:
 def _resize(img: Image.Image, size: int, mode: str) -> Image.Image:
     if mode == "stretch":
         return img.resize((size, size), Image.Resampling.BILINEAR)
+    # Resize the shorter side to ``size`` and cut the centre -- done as one resize of the matching source box, so
+    # the long side is never materialised (a 1x50000 image would become 224 x 11.2 million pixels).
     width, height = img.size
     scale = size / min(width, height)
     new_w, new_h = max(size, round(width * scale)), max(size, round(height * scale))
-    img = img.resize((new_w, new_h), Image.Resampling.BILINEAR)
     left, top = (new_w - size) // 2, (new_h - size) // 2
-    return img.crop((left, top, left + size, top + size))
+    sx, sy = new_w / width, new_h / height
+    box = (left / sx, top / sy, (left + size) / sx, (top + size) / sy)
+    return img.resize((size, size), Image.Resampling.BILINEAR, box=box)
 
 
 def _check_args(size: int, mode: str) -> None:
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
         raise ValueError(f"image size must be a positive integer (e.g. 224), got {size!r}")
+    check_image_size(size, "decode")   # an absurd size would be allocated per image, in every worker
     if mode not in RESIZE_MODES:
         raise ValueError(f"resize mode must be one of {RESIZE_MODES}, got {mode!r}")

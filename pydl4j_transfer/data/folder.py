@@ -125,17 +125,25 @@ def scan_image_folder(root: str | os.PathLike, *, on_empty: str = "error", min_c
 
 
 def _collect_images(folder: Path, visited: set[str]) -> list[Path]:
-    """Images below ``folder`` in sorted order, visiting each real folder at most once."""
+    """Images below ``folder`` in sorted order, visiting each real folder at most once. Iterative (a stack of
+    folder listings), so any depth of nesting works without Python's recursion limit."""
     real = os.path.realpath(folder)
     if real in visited:
         return []
     visited.add(real)
     found: list[Path] = []
-    for entry in sorted(_list_dir(folder), key=lambda e: e.name):
-        if entry.name.startswith("."):
+    stack = [iter(sorted(_list_dir(folder), key=lambda e: e.name))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+        elif entry.name.startswith("."):
             continue
-        if _is_dir(entry):
-            found.extend(_collect_images(Path(entry.path), visited))
+        elif _is_dir(entry):
+            real = os.path.realpath(entry.path)
+            if real not in visited:
+                visited.add(real)
+                stack.append(iter(sorted(_list_dir(Path(entry.path)), key=lambda e: e.name)))
         elif is_image_file(entry.name) and _is_file(entry):
             found.append(Path(entry.path))
     return found
@@ -147,6 +155,8 @@ def _list_dir(folder: Path) -> list[os.DirEntry]:
             return list(entries)
     except PermissionError as error:
         raise ImageFolderError(f"cannot list folder {str(folder)!r}: {error.strerror}; fix its permissions") from error
+    except OSError as error:        # EIO, ENAMETOOLONG (a very deep tree), ELOOP...
+        raise ImageFolderError(f"cannot list folder {str(folder)!r}: {error.strerror or error}") from error
 
 
 def _is_dir(entry: os.DirEntry) -> bool:

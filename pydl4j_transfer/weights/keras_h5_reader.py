@@ -9,6 +9,9 @@ order (e.g. ``block1_conv1/kernel:0``, or ``block1_conv1_W_1:0`` in files from K
 weights. ``short_name`` is the part after the last ``/`` without the ``:0`` suffix (``kernel``, ``bias``, ``gamma``,
 ``beta``, ``moving_mean``, ``moving_variance``, ...); Keras-1 names ``<layer>_W_1:0`` / ``<layer>_b_1:0`` become
 ``kernel`` / ``bias``. Arrays keep Keras' layouts: conv kernels HWIO, dense kernels [in, out].
+
+The file is hostile until checked: only data stored in the file itself are read (HDF5 can point a dataset at any
+file on the machine, a FIFO included), and nothing is read before its declared dtype, shape and size pass.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Mapping
 
 import numpy as np
 
+from ..limits import MAX_WEIGHT_FILE_BYTES
+from .budget import ByteBudget
 from .errors import WeightFormatError
 
 _KERAS1 = re.compile(r"^(?P<layer>.+)_(?P<param>W|b|gamma|beta|running_mean|running_std)(_\d+)?$")
@@ -42,8 +47,68 @@ def short_weight_name(weight_name: str) -> str:
     return name
 
 
-def read_keras_h5(path: str | os.PathLike) -> "collections.OrderedDict[str, collections.OrderedDict[str, np.ndarray]]":
-    """Read a Keras HDF5 weight file into ``{layer: {short_name: float32 array}}`` (see module doc)."""
+#: Shapes a caller expects, ``{layer: {short_name: shape}}`` (e.g. :func:`..mapping.vgg16_keras_shapes`).
+ShapeTable = Mapping[str, Mapping[str, tuple]]
+_MAX_NAMES = 100_000   # entries of a layer_names / weight_names attribute
+
+
+def _hard_child(path, group, name: str, what: str):
+    """``group[name]`` when every link on the way is a hard link inside the file. Links are inspected with HDF5's
+    link API, which does not follow them (``name in group`` would open an external link's file, a FIFO included);
+    external links, soft links and user-defined links are refused."""
+    from h5py import h5l
+
+    obj = group
+    for part in name.split("/"):
+        raw = part.encode("utf-8")
+        if not raw or not obj.id.links.exists(raw):
+            raise WeightFormatError(path, f"{what} is listed but missing", "the file is corrupt")
+        kind = obj.id.links.get_info(raw).type
+        if kind != h5l.TYPE_HARD:
+            described = {h5l.TYPE_EXTERNAL: "an external link to another file", h5l.TYPE_SOFT: "a soft link"}.get(
+                kind, "a user-defined link")
+            raise WeightFormatError(path, f"{what} is {described}", "weight files must hold their own data; refused")
+        obj = obj[part]
+    return obj
+
+
+def _names(path, attrs, key: str, what: str) -> list[str]:
+    """A string-list attribute, its declared size checked before it is read."""
+    if key not in attrs:
+        return []
+    shape = attrs.get_id(key).shape
+    if shape is not None and (len(shape) > 1 or shape and shape[0] > _MAX_NAMES):
+        raise WeightFormatError(path, f"{what} attribute {key!r} has shape {shape}", "the file is corrupt")
+    return [_text(n) for n in np.atleast_1d(attrs[key])]
+
+
+def _checked_dataset(path, dataset, what: str, expected: tuple | None, budget: ByteBudget):
+    """Everything a read would trust, checked on the declared header first: where the bytes live (no external
+    storage, no virtual dataset), the dtype (floating), the shape (``expected``) and the size (``budget``)."""
+    if dataset.id.get_create_plist().get_external_count() > 0:
+        raise WeightFormatError(path, f"{what} keeps its data in external files (HDF5 external storage)",
+                                "weight files must hold their own data; refused")
+    if dataset.is_virtual:
+        raise WeightFormatError(path, f"{what} is a virtual dataset (its data live in other files)",
+                                "weight files must hold their own data; refused")
+    if dataset.dtype.kind != "f" or dataset.dtype.itemsize > 8:
+        raise WeightFormatError(path, f"{what} has dtype {dataset.dtype}, not a float", "the file is corrupt")
+    if expected is not None and tuple(dataset.shape) != tuple(expected):
+        raise WeightFormatError(path, f"{what} has shape {tuple(dataset.shape)}, the architecture needs "
+                                f"{tuple(expected)}", "is this file for another model or input size?")
+    budget.take(int(np.prod(dataset.shape, dtype=object)) * 4, f"{what} of shape {tuple(dataset.shape)}")
+    return dataset
+
+
+def read_keras_h5(path: str | os.PathLike, expected: ShapeTable | None = None, *,
+                  max_bytes: int = MAX_WEIGHT_FILE_BYTES
+                  ) -> "collections.OrderedDict[str, collections.OrderedDict[str, np.ndarray]]":
+    """Read a Keras HDF5 weight file into ``{layer: {short_name: float32 array}}`` (see module doc).
+
+    Nothing outside the file is followed: external storage, virtual datasets and non-hard links (external, soft)
+    are refused. Every dataset's declared dtype, shape (against ``expected`` when given: a layer or weight the
+    table lacks is refused too) and size (``max_bytes`` in float32 in all) are checked before it is read.
+    """
     import h5py
 
     if not os.path.isfile(path):
@@ -53,34 +118,43 @@ def read_keras_h5(path: str | os.PathLike) -> "collections.OrderedDict[str, coll
     except OSError as e:
         raise WeightFormatError(path, f"not a readable HDF5 file ({e})",
                                 "the file is truncated, corrupt or not .h5") from e
+    budget = ByteBudget(path, max_bytes)
     with f:
-        root = f["model_weights"] if "model_weights" in f else f
-        if "layer_names" not in root.attrs:
-            raise WeightFormatError(path, "no 'layer_names' attribute",
-                                    "this HDF5 file was not written by Keras' save_weights / model.save")
-        out: collections.OrderedDict = collections.OrderedDict()
         try:
-            for layer in (_text(n) for n in root.attrs["layer_names"]):
-                if layer not in root:
-                    raise WeightFormatError(path, f"layer {layer!r} is listed but has no group", "the file is corrupt")
-                group = root[layer]
-                names = [_text(n) for n in group.attrs.get("weight_names", [])]
+            has_model_weights = f.id.links.exists(b"model_weights")   # (does not follow the link)
+            root = _hard_child(path, f, "model_weights", "group 'model_weights'") if has_model_weights else f
+            if "layer_names" not in root.attrs:
+                raise WeightFormatError(path, "no 'layer_names' attribute",
+                                        "this HDF5 file was not written by Keras' save_weights / model.save")
+            out: collections.OrderedDict = collections.OrderedDict()
+            for layer in _names(path, root.attrs, "layer_names", "root"):
+                group = _hard_child(path, root, layer, f"layer {layer!r}")
+                names = _names(path, group.attrs, "weight_names", f"layer {layer!r}")
                 if not names:
                     continue
+                shapes = None if expected is None else expected.get(layer)
+                if expected is not None and shapes is None:
+                    raise WeightFormatError(path, f"layer {layer!r} has weights the architecture does not know",
+                                            "is this file for another model?")
                 params: collections.OrderedDict = collections.OrderedDict()
                 for weight_name in names:
-                    if weight_name not in group:
-                        raise WeightFormatError(path, f"weight {layer}/{weight_name} is listed but missing",
-                                                "the file is corrupt")
+                    what = f"weight {layer}/{weight_name}"
                     short = short_weight_name(weight_name)
                     if short in params:
                         raise WeightFormatError(path, f"layer {layer!r} has two weights named {short!r}",
                                                 "rename the weights or read the file with h5py directly")
-                    params[short] = np.asarray(group[weight_name][()], dtype=np.float32)
+                    if shapes is not None and short not in shapes:
+                        raise WeightFormatError(path, f"{what}: the architecture has no {short!r} in {layer!r} "
+                                                f"(it has {', '.join(shapes)})", "is this file for another model?")
+                    dataset = _hard_child(path, group, weight_name, what)
+                    if not isinstance(dataset, h5py.Dataset):
+                        raise WeightFormatError(path, f"{what} is a group, not a dataset", "the file is corrupt")
+                    _checked_dataset(path, dataset, what, None if shapes is None else shapes[short], budget)
+                    params[short] = np.asarray(dataset[()], dtype=np.float32)
                 out[layer] = params
         except WeightFormatError:
             raise
-        except (OSError, KeyError, ValueError) as e:
+        except (OSError, KeyError, ValueError, TypeError) as e:
             raise WeightFormatError(path, f"corrupt HDF5 content ({e})", "the file is truncated or corrupt") from e
         return out
 

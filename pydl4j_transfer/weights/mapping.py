@@ -7,7 +7,7 @@ Engine parameter keys are ``{vertex}_{param}``, as in DL4J's ``ComputationGraph.
 * VGG-16 from Keras (:func:`vgg16_from_keras`): conv kernels HWIO -> OIHW; dense kernels stay [in, out]; fc1's rows
   are permuted from Keras' (h, w, c) flatten order to the engine's (c, h, w) order.
 * EfficientNet-Lite from PyTorch (:func:`efficientnet_lite_from_torch`, table :func:`efficientnet_lite_key_map`):
-  names follow ``reference.efficientnet_lite_arch``; ``_fc.weight`` [out, in] is transposed to [in, out];
+  names follow ``weights.efficientnet_lite_arch``; ``_fc.weight`` [out, in] is transposed to [in, out];
   ``num_batches_tracked`` buffers are dropped.
 """
 
@@ -18,9 +18,8 @@ from typing import Mapping
 
 import numpy as np
 
-from ..reference.efficientnet_lite_arch import (HEAD_CHANNELS, NUM_CLASSES, STEM_CHANNELS, expand_blocks,
-                                                 variant_table)
-from ..reference.vgg16 import VGG16_CONV, VGG16_DENSE
+from .efficientnet_lite_arch import HEAD_CHANNELS, NUM_CLASSES, STEM_CHANNELS, expand_blocks, variant_table
+from .vgg16_arch import VGG16_CONV, VGG16_DENSE
 
 PARAMS = ("W", "b", "gamma", "beta", "mean", "var")
 _TORCH_BN = (("weight", "gamma"), ("bias", "beta"), ("running_mean", "mean"), ("running_var", "var"))
@@ -51,6 +50,21 @@ def hwc_rows_to_chw(kernel: np.ndarray, height: int, width: int, channels: int) 
         raise WeightMappingError(f"dense kernel has {n_in} rows, expected {height}*{width}*{channels}")
     return np.ascontiguousarray(kernel.reshape(height, width, channels, n_out).transpose(2, 0, 1, 3)
                                 .reshape(n_in, n_out))
+
+
+def vgg16_keras_shapes(include_top: bool, input_hw: tuple[int, int] = (224, 224)) -> dict:
+    """Every weight of Keras' VGG-16 file with its exact shape (HWIO kernels, [in, out] dense), from the architecture
+    table: what :func:`~.keras_h5_reader.read_keras_h5` checks a file against before reading any of it."""
+    shapes: dict = {}
+    for name, cin, cout in VGG16_CONV:
+        shapes[name] = {"kernel": (3, 3, cin, cout), "bias": (cout,)}
+    if include_top:
+        channels = VGG16_CONV[-1][2]
+        for name, n_in, n_out, _ in VGG16_DENSE:
+            if name == "fc1":
+                n_in = (input_hw[0] // 32) * (input_hw[1] // 32) * channels
+            shapes[name] = {"kernel": (n_in, n_out), "bias": (n_out,)}
+    return shapes
 
 
 def _keras_layer(layers, name, source):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from ..reference.efficientnet_lite_arch import variant_table
+from .efficientnet_lite_arch import variant_table
 from .checksum import verify_sha256
 from .errors import WeightFormatError
 

@@ -26,11 +26,15 @@ import os
 import pickle
 import pickletools
 import struct
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..limits import EntryTooLargeError, read_zip_entry
+from .budget import ByteBudget
+from .convert import to_output
 from .errors import WeightFormatError
 
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
@@ -41,7 +45,7 @@ STORAGE_DTYPES = {
     "FloatStorage": np.dtype("<f4"),
     "DoubleStorage": np.dtype("<f8"),
     "HalfStorage": np.dtype("<f2"),
-    "BFloat16Storage": np.dtype("<u2"),  # raw bits; widened to float32 by _to_output
+    "BFloat16Storage": np.dtype("<u2"),  # raw bits; widened to float32 by convert.to_output
     "LongStorage": np.dtype("<i8"),
     "IntStorage": np.dtype("<i4"),
     "ShortStorage": np.dtype("<i2"),
@@ -52,6 +56,9 @@ STORAGE_DTYPES = {
 }
 _BFLOAT16 = "BFloat16Storage"
 _MAX_TENSOR_ELEMENTS = 1 << 34  # no weight tensor is this big; a larger claim is a corrupt or hostile file
+#: Default bound on the bytes a file may make the reader hold: storages read plus tensors built (VGG-16 in float32
+#: is 0.55 GB). A 2 MB file cannot make it inflate a 2 GiB record or expand a strided 1-element storage.
+MAX_STATE_DICT_BYTES = 1 << 30
 # Nesting of tuples in a pickle: a state dict needs 3 levels; hashing a tuple nested ~100k deep (as a dict key)
 # overflows the C stack and kills the process, so deep nesting is refused before unpickling.
 _MAX_TUPLE_NESTING = 1000
@@ -137,45 +144,51 @@ class _BoundedReader:
         return self._file.seek(pos, whence)
 
 
+def _scan_nesting(path, ops) -> None:
+    stack: list[int] = []
+    marks: list[int] = []
+    memo: dict = {}
+    for op, arg, _ in ops:
+        name = op.name
+        if name == "MARK":
+            marks.append(len(stack))
+            continue
+        before = op.stack_before
+        items: list[int] = []
+        if pickletools.markobject in before:
+            at = marks.pop() if marks else len(stack)
+            items, stack[at:] = stack[at:], []
+            plain = sum(1 for b in before if b is not pickletools.markobject and b is not pickletools.stackslice)
+        else:
+            plain = len(before)
+        items += [stack.pop() if stack else 0 for _ in range(plain)]
+        if name in _TUPLE_OPS:
+            depth = 1 + max(items, default=0)
+            if depth > _MAX_TUPLE_NESTING:
+                raise WeightFormatError(path, f"tuples nested more than {_MAX_TUPLE_NESTING} deep in the pickle",
+                                        "the file is corrupt or hostile")
+            stack.append(depth)
+        elif name in _GET_OPS:
+            stack.append(memo.get(arg, 0))
+        elif name == "DUP":
+            stack += [items[0], items[0]] if items else [0, 0]
+        elif name in _PUT_OPS or name == "MEMOIZE":
+            stack += items
+            memo[arg if name != "MEMOIZE" else len(memo)] = stack[-1] if stack else 0
+        else:
+            stack += [0] * len(op.stack_after)
+
+
 def _check_pickle_nesting(path, stream) -> None:
     """Scan one pickle's opcodes (without running it) and refuse tuples nested deeper than _MAX_TUPLE_NESTING.
 
     Leaves ``stream`` where it was. Opcodes the scan cannot parse are left for the unpickler to report.
     """
     start = stream.tell()
-    stack: list[int] = []
-    marks: list[int] = []
-    memo: dict = {}
     try:
-        for op, arg, _ in pickletools.genops(stream):
-            name = op.name
-            if name == "MARK":
-                marks.append(len(stack))
-                continue
-            before = op.stack_before
-            items: list[int] = []
-            if pickletools.markobject in before:
-                at = marks.pop() if marks else len(stack)
-                items, stack[at:] = stack[at:], []
-                plain = sum(1 for b in before if b is not pickletools.markobject and b is not pickletools.stackslice)
-            else:
-                plain = len(before)
-            items += [stack.pop() if stack else 0 for _ in range(plain)]
-            if name in _TUPLE_OPS:
-                depth = 1 + max(items, default=0)
-                if depth > _MAX_TUPLE_NESTING:
-                    raise WeightFormatError(path, f"tuples nested more than {_MAX_TUPLE_NESTING} deep in the pickle",
-                                            "the file is corrupt or hostile")
-                stack.append(depth)
-            elif name in _GET_OPS:
-                stack.append(memo.get(arg, 0))
-            elif name == "DUP":
-                stack += [items[0], items[0]] if items else [0, 0]
-            elif name in _PUT_OPS or name == "MEMOIZE":
-                stack += items
-                memo[arg if name != "MEMOIZE" else len(memo)] = stack[-1] if stack else 0
-            else:
-                stack += [0] * len(op.stack_after)
+        with warnings.catch_warnings():   # bad escapes in a protocol-0 string: garbage, left to the unpickler
+            warnings.simplefilter("error", DeprecationWarning)
+            _scan_nesting(path, pickletools.genops(stream))
     except WeightFormatError:
         raise
     except Exception:  # garbage: the unpickler reports it with its own message
@@ -234,6 +247,11 @@ class _RestrictedUnpickler(pickle._Unpickler):
             self._globals[("torch", name)] = _StorageType(name)
         self._globals[("torch.storage", "UntypedStorage")] = _StorageType("UntypedStorage")
 
+    def load(self):
+        with warnings.catch_warnings():   # a bad escape in a string: an error (reported as corrupt), not a warning
+            warnings.simplefilter("error", DeprecationWarning)
+            return super().load()
+
     def find_class(self, module, name):
         try:
             return self._globals[(module, name)]
@@ -260,10 +278,13 @@ class _RestrictedUnpickler(pickle._Unpickler):
         return self._storage_factory(key, stype, numel, view)
 
 
-def _materialise(path, name, ref: _TensorRef) -> np.ndarray:
+def _materialise(path, name, ref: _TensorRef, budget: ByteBudget) -> np.ndarray:
     elements = ref.storage.elements()
     if math.prod(ref.size) > _MAX_TENSOR_ELEMENTS:
         raise WeightFormatError(path, f"tensor {name!r} claims shape {ref.size}", "the file is corrupt")
+    # the copy below (and its float32/int64 output) is counted before it is made: strides of 0 can expand a tiny
+    # storage into any size
+    budget.take(math.prod(ref.size) * max(elements.dtype.itemsize, 8), f"tensor {name!r} of shape {ref.size}")
     if len(ref.size) == 0:
         last = ref.offset
     elif 0 in ref.size:
@@ -277,16 +298,6 @@ def _materialise(path, name, ref: _TensorRef) -> np.ndarray:
     view = np.lib.stride_tricks.as_strided(elements[ref.offset:], shape=ref.size,
                                            strides=tuple(s * item for s in ref.stride), writeable=False)
     return np.array(view, copy=True, order="C")
-
-
-def _to_output(array: np.ndarray, stype: _StorageType) -> np.ndarray:
-    if stype.name == _BFLOAT16:
-        return (array.astype(np.uint32) << 16).view(np.float32)
-    if array.dtype.kind == "f":
-        return array.astype(np.float32)
-    if array.dtype.kind in "iu":
-        return array.astype(np.int64)
-    return array
 
 
 def _select_state_dict(path, obj) -> dict:
@@ -305,18 +316,18 @@ def _select_state_dict(path, obj) -> dict:
     return obj
 
 
-def _finish(path, obj, drop_integer: bool) -> "collections.OrderedDict[str, np.ndarray]":
+def _finish(path, obj, drop_integer: bool, budget: ByteBudget) -> "collections.OrderedDict[str, np.ndarray]":
     state = _select_state_dict(path, obj)
     out: collections.OrderedDict[str, np.ndarray] = collections.OrderedDict()
     for key, ref in state.items():
-        array = _to_output(_materialise(path, key, ref), ref.storage.stype)
+        array = to_output(path, key, _materialise(path, key, ref, budget), ref.storage.stype.name == _BFLOAT16)
         if drop_integer and array.dtype.kind != "f":
             continue
         out[str(key)] = array
     return out
 
 
-def _read_zip(path, drop_integer: bool):
+def _read_zip(path, drop_integer: bool, budget: ByteBudget):
     try:
         archive = zipfile.ZipFile(path)
     except Exception as e:  # BadZipFile, OSError, EOFError, NotImplementedError, ... on a damaged directory
@@ -324,7 +335,7 @@ def _read_zip(path, drop_integer: bool):
                                 "the file is truncated or corrupt") from e
     try:
         with archive:
-            return _read_zip_archive(path, archive, drop_integer)
+            return _read_zip_archive(path, archive, drop_integer, budget)
     except WeightFormatError:
         raise
     except Exception as e:  # anything else a damaged member or pickle raises: zlib.error, MemoryError, TypeError, ...
@@ -332,7 +343,7 @@ def _read_zip(path, drop_integer: bool):
                                 "the file is truncated or corrupt") from e
 
 
-def _read_zip_archive(path, archive: zipfile.ZipFile, drop_integer: bool):
+def _read_zip_archive(path, archive: zipfile.ZipFile, drop_integer: bool, budget: ByteBudget):
     pkls = [n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
     if len(pkls) != 1:
         raise WeightFormatError(path, "zip file has no single '<folder>/data.pkl'",
@@ -340,7 +351,7 @@ def _read_zip_archive(path, archive: zipfile.ZipFile, drop_integer: bool):
     prefix = pkls[0][: -len("data.pkl")]
     big_endian = False
     if prefix + "byteorder" in archive.namelist():
-        big_endian = archive.read(prefix + "byteorder").strip() == b"big"
+        big_endian = read_zip_entry(archive, prefix + "byteorder", 16, path).strip() == b"big"
     storages: dict[str, _Storage] = {}
 
     def storage_factory(key, stype, numel, view):
@@ -349,16 +360,21 @@ def _read_zip_archive(path, archive: zipfile.ZipFile, drop_integer: bool):
         return storages[key]
 
     try:
-        with archive.open(pkls[0]) as f:
-            obj = _RestrictedUnpickler(io.BytesIO(f.read()), path, storage_factory).load()
+        pickled = read_zip_entry(archive, pkls[0], budget.left, path)
+        budget.take(len(pickled), pkls[0])
+        obj = _RestrictedUnpickler(io.BytesIO(pickled), path, storage_factory).load()
         for key, storage in storages.items():
+            dtype = storage.stype.dtype.newbyteorder(">" if big_endian else "<")
+            need = storage.numel * dtype.itemsize
+            budget.take(need, f"storage {key} ({storage.numel} elements)")   # before anything is inflated
             try:
-                raw = archive.read(f"{prefix}data/{key}")
+                raw = read_zip_entry(archive, f"{prefix}data/{key}", need, path)   # stops at the declared size
             except KeyError:
                 raise WeightFormatError(path, f"storage record {prefix}data/{key} is missing",
                                         "the file is truncated or corrupt") from None
-            dtype = storage.stype.dtype.newbyteorder(">" if big_endian else "<")
-            need = storage.numel * dtype.itemsize
+            except EntryTooLargeError:
+                raise WeightFormatError(path, f"storage record {prefix}data/{key} holds more than the {need} bytes "
+                                        f"of its {storage.numel} elements", "the file is corrupt or hostile") from None
             if len(raw) < need:
                 raise WeightFormatError(path, f"storage {key} has {len(raw)} bytes, needs {need}",
                                         "the file is truncated or corrupt")
@@ -367,12 +383,12 @@ def _read_zip_archive(path, archive: zipfile.ZipFile, drop_integer: bool):
         if isinstance(e, WeightFormatError):
             raise
         raise WeightFormatError(path, f"corrupt zip member: {e}", "the file is truncated or corrupt") from e
-    return _finish(path, obj, drop_integer)
+    return _finish(path, obj, drop_integer, budget)
 
 
-def _read_legacy(path, drop_integer: bool):
+def _read_legacy(path, drop_integer: bool, budget: ByteBudget):
     try:
-        return _read_legacy_file(path, drop_integer)
+        return _read_legacy_file(path, drop_integer, budget)
     except WeightFormatError:
         raise
     except Exception as e:  # any other failure on a damaged file (MemoryError, AttributeError, OverflowError, ...)
@@ -380,7 +396,7 @@ def _read_legacy(path, drop_integer: bool):
                                 "the file is truncated or corrupt") from e
 
 
-def _read_legacy_file(path, drop_integer: bool):
+def _read_legacy_file(path, drop_integer: bool, budget: ByteBudget):
     file_size = os.path.getsize(path)
     with open(path, "rb") as raw_file:
         f = _BoundedReader(raw_file, file_size)
@@ -435,6 +451,7 @@ def _read_legacy_file(path, drop_integer: bool):
                 if nbytes > file_size - f.tell():
                     raise WeightFormatError(path, f"storage {key} needs {nbytes} bytes, the file has "
                                             f"{file_size - f.tell()} left", "the file is truncated; copy it again")
+                budget.take(nbytes, f"storage {key} ({numel} elements)")
                 raw = f.read(nbytes)
                 if len(raw) != nbytes:
                     raise WeightFormatError(path, f"storage {key} has {len(raw)} of {nbytes} bytes",
@@ -448,19 +465,22 @@ def _read_legacy_file(path, drop_integer: bool):
         missing = [k for k, s in storages.items() if s.view_of is None and s.data is None]
         if missing:
             raise WeightFormatError(path, f"storages {missing} have no data", "the file is truncated or corrupt")
-        return _finish(path, obj, drop_integer)
+        return _finish(path, obj, drop_integer, budget)
 
 
-def read_torch_state_dict(path: str | os.PathLike, drop_integer: bool = False
-                          ) -> "collections.OrderedDict[str, np.ndarray]":
+def read_torch_state_dict(path: str | os.PathLike, drop_integer: bool = False, *,
+                          max_bytes: int = MAX_STATE_DICT_BYTES) -> "collections.OrderedDict[str, np.ndarray]":
     """Read a PyTorch state dict file (zip or legacy format) into an ordered dict of numpy arrays.
 
     Floating tensors are returned as float32 (float16, bfloat16 and float64 are converted); integer tensors as
     int64 and bool tensors as bool, unless ``drop_integer`` is true, in which case every non-float tensor is
     left out. A checkpoint dict that wraps the weights under ``state_dict`` or ``model_state_dict`` is unwrapped.
+    At most ``max_bytes`` are held (storages read plus arrays built), counted before each allocation; every zip
+    record is inflated only up to the size its storage declares. Float64 values beyond float32's range are refused.
     """
+    budget = ByteBudget(path, max_bytes)
     if not os.path.isfile(path):
         raise WeightFormatError(path, "file not found", "check the path")
     if zipfile.is_zipfile(path):
-        return _read_zip(path, drop_integer)
-    return _read_legacy(path, drop_integer)
+        return _read_zip(path, drop_integer, budget)
+    return _read_legacy(path, drop_integer, budget)

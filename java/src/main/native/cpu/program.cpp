@@ -13,6 +13,7 @@
 #include <cstring>
 #include <new>
 #include <stdexcept>
+#include <unordered_set>
 #include <vector>
 
 namespace pydl4j {
@@ -401,14 +402,16 @@ private:
                     n.chunk_src_md = pd.src_desc();
                     n.chunk_dst_md = pd.dst_desc();
                     if (n.src_md != in0.md) {
-                        n.src_reorder.emplace(reorder::primitive_desc(cpu_engine(), in0.md, cpu_engine(), n.src_md, user_scratchpad()));
+                        reorder::primitive_desc rpd(cpu_engine(), in0.md, cpu_engine(), n.src_md, user_scratchpad());
+                        scratch_bytes_ = std::max(scratch_bytes_, rpd.scratchpad_desc().get_size());
+                        n.src_reorder.emplace(rpd);
                         temp = n.src_buffer = plan.take(n.src_md.get_size());
                     }
                     n.wei_md = pd.weights_desc();
                     if (n.wei_md != n.user_wei_md) {
-                        n.wei_reorder.emplace(reorder::primitive_desc(cpu_engine(), n.user_wei_md, cpu_engine(), n.wei_md, user_scratchpad()));
                         reorder::primitive_desc rpd(cpu_engine(), n.user_wei_md, cpu_engine(), n.wei_md, user_scratchpad());
                         scratch_bytes_ = std::max(scratch_bytes_, rpd.scratchpad_desc().get_size());
+                        n.wei_reorder.emplace(rpd);
                         n.wei_buffer = plan.permanent(n.wei_md.get_size());
                     }
                     out.md = with_images(pd.dst_desc(), g.n);
@@ -449,7 +452,9 @@ private:
             }
             out.buffer = plan.take(out.md.get_size());
             if (out.output >= 0) {
-                output_reorders_[out.output] = reorder(reorder::primitive_desc(cpu_engine(), out.md, cpu_engine(), nchw_md(out.dims), user_scratchpad()));
+                reorder::primitive_desc rpd(cpu_engine(), out.md, cpu_engine(), nchw_md(out.dims), user_scratchpad());
+                scratch_bytes_ = std::max(scratch_bytes_, rpd.scratchpad_desc().get_size());
+                output_reorders_[out.output] = reorder(rpd);
             }
             // after node i: its temporary and every value read for the last time go back to the plan
             plan.give(temp);
@@ -491,6 +496,21 @@ private:
     std::vector<Buffer> buffers_;
 };
 
+// Every program created and not yet freed. A handle is looked up here under compute_mutex() by every entry point,
+// the same lock programFree takes: a freed, double-freed or made-up handle is a Java exception, never a use of freed
+// memory, whatever the Java side does (a close racing a run, a Cleaner, a stale handle).
+std::unordered_set<const Program*>& live_programs() {
+    static std::unordered_set<const Program*> live;
+    return live;
+}
+
+// The live program of a handle; call with compute_mutex() held.
+Program* live_program(jlong handle) {
+    Program* p = reinterpret_cast<Program*>(handle);
+    if (handle == 0 || live_programs().count(p) == 0) throw std::invalid_argument("program was freed");
+    return p;
+}
+
 std::vector<float*> addresses(JNIEnv* env, jobjectArray buffers, int expected, bool nulls_allowed, const char* what) {
     if (buffers == nullptr || env->GetArrayLength(buffers) != expected) {
         throw std::invalid_argument(std::string(what) + ": expected " + std::to_string(expected) + " buffers");
@@ -518,7 +538,9 @@ JNIEXPORT jlong JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programCreate(J
         std::vector<int> s(env->GetArrayLength(spec));
         env->GetIntArrayRegion(spec, 0, static_cast<jsize>(s.size()), reinterpret_cast<jint*>(s.data()));
         std::lock_guard<std::mutex> lock(compute_mutex());
-        handle = reinterpret_cast<jlong>(new Program(s));
+        auto p = std::make_unique<Program>(s);
+        live_programs().insert(p.get());
+        handle = reinterpret_cast<jlong>(p.release());
     });
     return handle;
 }
@@ -526,8 +548,8 @@ JNIEXPORT jlong JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programCreate(J
 JNIEXPORT jlong JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programBufferBytes(JNIEnv* env, jclass, jlong handle) {
     jlong bytes = 0;
     guarded(env, "inference program", [&] {
-        if (handle == 0) throw std::invalid_argument("program was freed");
-        bytes = static_cast<jlong>(reinterpret_cast<Program*>(handle)->buffer_bytes());
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        bytes = static_cast<jlong>(live_program(handle)->buffer_bytes());
     });
     return bytes;
 }
@@ -535,13 +557,12 @@ JNIEXPORT jlong JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programBufferBy
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programRun(
         JNIEnv* env, jclass, jlong handle, jobjectArray inputs, jobjectArray weights, jobjectArray biases, jobjectArray outputs) {
     guarded(env, "inference program", [&] {
-        if (handle == 0) throw std::invalid_argument("program was freed");
-        Program* p = reinterpret_cast<Program*>(handle);
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        Program* p = live_program(handle);
         auto in = addresses(env, inputs, p->num_inputs(), false, "program input");
         auto w = addresses(env, weights, p->num_nodes(), true, "program weights");
         auto b = addresses(env, biases, p->num_nodes(), true, "program bias");
         auto out = addresses(env, outputs, p->num_outputs(), false, "program output");
-        std::lock_guard<std::mutex> lock(compute_mutex());
         p->run(in, w, b, out);
     });
 }
@@ -549,7 +570,10 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programRun(
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programFree(JNIEnv* env, jclass, jlong handle) {
     guarded(env, "inference program", [&] {
         std::lock_guard<std::mutex> lock(compute_mutex());
-        delete reinterpret_cast<Program*>(handle);
+        if (handle == 0) return;
+        Program* p = live_program(handle);
+        live_programs().erase(p);
+        delete p;
     });
 }
 

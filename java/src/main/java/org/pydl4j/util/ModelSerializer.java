@@ -21,6 +21,7 @@ import org.pydl4j.nn.graph.ComputationGraph;
 import org.pydl4j.util.json.Json;
 import org.pydl4j.util.serde.AtomicFiles;
 import org.pydl4j.util.serde.Dl4jZipImporter;
+import org.pydl4j.util.serde.FiniteParams;
 import org.pydl4j.util.serde.ModelZips;
 import org.pydl4j.util.serde.Nd4jBinary;
 
@@ -179,6 +180,7 @@ public final class ModelSerializer {
         }
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init(params.reshape(params.length()), false);
+        FiniteParams.check(graph, source);
         Object it = meta.get("iterationCount"), ep = meta.get("epochCount");
         if (it instanceof Number) graph.setIterationCount(((Number) it).intValue());
         if (ep instanceof Number) graph.setEpochCount(((Number) ep).intValue());
@@ -213,7 +215,7 @@ public final class ModelSerializer {
     private static INDArray readArray(ZipFile zip, String entry, String source, long expected) throws IOException {
         ZipEntry e = zip.getEntry(entry);
         if (e == null) throw new IOException(source + ": no " + entry + " in the model zip (entries: " + ModelZips.entryNames(zip) + ")");
-        try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(ModelZips.entryStream(zip, e, source), 1 << 16)) {
             return Nd4jBinary.read(in, source + ":" + entry, expected, expected);
         } catch (IOException ex) {   // ZipException, or an EOFException without message from a damaged entry
             if (ex.getMessage() != null && ex.getMessage().startsWith(source)) throw ex;

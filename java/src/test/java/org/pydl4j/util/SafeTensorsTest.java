@@ -71,4 +71,27 @@ public class SafeTensorsTest {
         Files.write(garbage, "not a safetensors file at all".getBytes(StandardCharsets.UTF_8));
         assertThrows(IOException.class, () -> SafeTensors.read(garbage));
     }
+    /** Two tensors over the same bytes (issue 13 item 12): refused, naming both, before anything is read. */
+    @Test
+    public void overlappingDataOffsetsAreRefused() throws IOException {
+        String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]},"
+                + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}";
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + json.length + 12).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length).put(json).putFloat(1f).putFloat(2f).putFloat(3f);
+        Path f = Files.createTempFile("overlap", ".safetensors");
+        Files.write(f, b.array());
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(f));
+        assertTrue(e.getMessage(), e.getMessage().contains(f.getFileName().toString()) && e.getMessage().contains("overlap")
+                && e.getMessage().contains("a [0, 8)") && e.getMessage().contains("b [4, 12)"));
+        // adjacent tensors and an empty tensor between them are fine
+        String ok = header.replace("[4,12]", "[8,12]").replace("\"shape\":[2],\"data_offsets\":[8,12]", "\"shape\":[1],\"data_offsets\":[8,12]");
+        byte[] okJson = ok.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer c = ByteBuffer.allocate(8 + okJson.length + 12).order(ByteOrder.LITTLE_ENDIAN);
+        c.putLong(okJson.length).put(okJson).putFloat(1f).putFloat(2f).putFloat(3f);
+        Files.write(f, c.array());
+        assertArrayEquals(new float[]{3f}, SafeTensors.read(f).get("b").toFloatVector(), 0f);
+        Files.delete(f);
+    }
 }

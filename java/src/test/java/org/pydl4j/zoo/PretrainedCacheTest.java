@@ -41,6 +41,12 @@ public class PretrainedCacheTest {
     @After
     public void stop() { server.stop(0); }
 
+    private void assertNoPartFiles() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertTrue("no temporary .part files left", files.noneMatch(p -> p.getFileName().toString().endsWith(".part")));
+        }
+    }
+
     private String url(String p) { return "http://127.0.0.1:" + server.getAddress().getPort() + p; }
 
     private long adler() { Adler32 a = new Adler32(); a.update(payload); return a.getValue(); }
@@ -53,19 +59,19 @@ public class PretrainedCacheTest {
         Path p = cache.resolve(src, "");
         assertArrayEquals(payload, Files.readAllBytes(p));
         assertTrue(bar.toString().contains("100%"));
-        assertFalse(Files.exists(dir.resolve("w.zip.part")));
+        assertNoPartFiles();
         server.stop(0);   // second resolve must not touch the network
         assertEquals(p, cache.resolve(src, ""));
     }
 
     @Test
-    public void checksumMismatchKeepsNothing() {
+    public void checksumMismatchKeepsNothing() throws IOException {
         PretrainedCache cache = new PretrainedCache(dir, null);
         WeightSource src = new WeightSource("w.zip", url("/models/w.zip"), Checksum.adler32(adler() + 1), WeightSource.Format.DL4J_ZIP);
         IOException e = assertThrows(IOException.class, () -> cache.resolve(src, ""));
         assertTrue(e.getMessage(), e.getMessage().contains("checksum mismatch"));
         assertFalse(Files.exists(dir.resolve("w.zip")));
-        assertFalse(Files.exists(dir.resolve("w.zip.part")));
+        assertNoPartFiles();
     }
 
     @Test
@@ -88,6 +94,20 @@ public class PretrainedCacheTest {
         assertTrue(e.getMessage().contains(address));
         assertTrue(e.getMessage().contains("import Keras weights instead"));
         assertTrue(e.getMessage().contains(dir.toString()));
+    }
+
+    @Test
+    public void offlineErrorReadsAsSentences() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) { closedPort = s.getLocalPort(); }
+        WeightSource src = new WeightSource("w.zip", "http://127.0.0.1:" + closedPort + "/w.zip", null,
+                WeightSource.Format.DL4J_ZIP);
+        for (String alternatives : new String[] {"Alternatives: import them.", "Or pass the file."}) {
+            String message = assertThrows(PretrainedUnavailableException.class,
+                    () -> new PretrainedCache(dir, null).resolve(src, alternatives)).getMessage();
+            assertFalse(message, message.contains("or Alternatives") || message.contains("or Or"));
+            assertTrue(message, message.endsWith(". " + alternatives));
+        }
     }
 
     @Test

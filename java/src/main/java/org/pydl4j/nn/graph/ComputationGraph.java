@@ -323,6 +323,12 @@ public class ComputationGraph implements Model {
      */
     protected Map<String, INDArray> forward(INDArray[] in, boolean training, boolean release) {
         if (release && !training && InferenceFusion.enabled()) return inferenceFusion(in).run(in);
+        synchronized (vertices) {   // runtime layers hold per-pass state: one pass at a time (see InferenceFusion.run)
+            return forwardLayerByLayer(in, training, release);
+        }
+    }
+
+    private Map<String, INDArray> forwardLayerByLayer(INDArray[] in, boolean training, boolean release) {
         setDropoutSeeds();
         Map<String, INDArray> acts = new LinkedHashMap<>();
         Map<String, Integer> remaining = new HashMap<>();
@@ -352,7 +358,10 @@ public class ComputationGraph implements Model {
 
     private InferenceFusion inferenceFusion;
 
-    /** The inference pass of this graph, planned once per input ranks. */
+    /**
+     * The inference pass of this graph, planned once per input ranks. A plan replaced for other ranks is closed at
+     * once: a thread still running it keeps its leased programs until its run ends (ProgramCache).
+     */
     private synchronized InferenceFusion inferenceFusion(INDArray[] in) {
         if (inferenceFusion == null || !inferenceFusion.fits(in)) {
             if (inferenceFusion != null) inferenceFusion.close();
@@ -398,7 +407,9 @@ public class ComputationGraph implements Model {
     }
 
     private void clearCaches() {
-        for (GraphVertex v : vertices.values()) v.clear();
+        synchronized (vertices) {
+            for (GraphVertex v : vertices.values()) v.clear();
+        }
     }
 
     // ---------------------------------------------------------------- loss and gradients

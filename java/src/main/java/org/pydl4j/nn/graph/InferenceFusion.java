@@ -22,17 +22,17 @@ import org.pydl4j.nd.backend.PoolingType;
 import org.pydl4j.nd.backend.ProgramSpec;
 import org.pydl4j.nn.api.Layer;
 import org.pydl4j.nn.conf.ComputationGraphConfiguration;
+import org.pydl4j.nn.conf.layers.LayerKind;
+import org.pydl4j.nn.conf.layers.LayerKinds;
 import org.pydl4j.nn.graph.vertex.GraphVertex;
 import org.pydl4j.nn.graph.vertex.impl.ElementWiseVertex;
 import org.pydl4j.nn.graph.vertex.impl.LayerVertex;
 import org.pydl4j.nn.layers.ActivationLayer;
 import org.pydl4j.nn.layers.BatchNormalization;
 import org.pydl4j.nn.layers.ConvolutionLayer;
-import org.pydl4j.nn.layers.DropoutLayer;
 import org.pydl4j.nn.layers.FrozenLayer;
 import org.pydl4j.nn.layers.GlobalPoolingLayer;
 import org.pydl4j.nn.layers.SubsamplingLayer;
-import org.pydl4j.nn.layers.ZeroPaddingLayer;
 
 /**
  * The inference forward pass of a ComputationGraph ({@link ComputationGraph#output} when not training):
@@ -48,7 +48,11 @@ import org.pydl4j.nn.layers.ZeroPaddingLayer;
  * <li>every activation's memory is given back ({@link INDArray#close}) once its last consumer ran, except the
  * network's inputs and outputs.</li>
  * </ul>
- * Results equal the layer-by-layer pass within float rounding (InferenceFusionTest). Training, feedForward and
+ * Three stages: {@link #plan} (which vertices form segments; fixed for the graph and input ranks), {@link #compile}
+ * (a segment and input shapes to an immutable {@code CompiledSegment}) and the run (leases the segment's program for
+ * the shapes from its {@link ProgramCache} and runs it). Nothing a run uses is mutable shared state, so threads may
+ * run one graph at once (FusedInferenceSafetyTest); evicted or replaced programs are closed only after their last
+ * run. Results equal the layer-by-layer pass within float rounding (InferenceFusionTest). Training, feedForward and
  * gradient checks never come here. System property {@code pydl4j.inference.fuse=false} turns it off.
  */
 final class InferenceFusion {
@@ -64,11 +68,10 @@ final class InferenceFusion {
         Activation act = Activation.IDENTITY;
         Layer layer;                // POOL / GLOBAL_POOL: the runtime layer
 
-        // Batch-norm-folded weights and bias, kept while the arrays they came from are unchanged, so they are not
-        // rebuilt (and, on a device backend, not uploaded again) for every batch.
-        private INDArray[] folded;
-        private INDArray[] foldedFrom;
-        private long[] foldedWrites;
+        // Batch-norm-folded weights and bias with the parameter arrays (and their write counts) they came from, kept
+        // while those are unchanged so they are not rebuilt (and, on a device backend, not uploaded again) for every
+        // batch. Replaced whole, never modified: a run that took one keeps valid arrays even if another thread refolds.
+        private Folded folded;
 
         Item(Kind kind, String name, List<String> inputs) {
             this.kind = kind;
@@ -77,21 +80,28 @@ final class InferenceFusion {
         }
 
         synchronized INDArray[] folded(DataType type, java.util.function.Supplier<INDArray[]> fold, INDArray... from) {
-            if (folded != null && folded[0].dataType() == type && current(from)) return folded;
-            if (folded != null) for (INDArray a : folded) if (a != null) a.close();
-            folded = fold.get();
-            foldedFrom = from;
-            foldedWrites = new long[from.length];
-            for (int i = 0; i < from.length; i++) foldedWrites[i] = from[i] == null ? 0 : from[i].writeCount();
-            return folded;
+            Folded f = folded;
+            if (f != null && f.arrays[0].dataType() == type && f.current(from)) return f.arrays;
+            // made outside any MemoryScope of the caller: a scope must not close what this cache keeps. Replaced
+            // arrays are left to the garbage collector (a concurrent run may still read them), never closed here.
+            INDArray[][] made = new INDArray[1][];
+            org.pydl4j.nd.MemoryScope.outside(() -> made[0] = fold.get());
+            long[] writes = new long[from.length];
+            for (int i = 0; i < from.length; i++) writes[i] = from[i] == null ? 0 : from[i].writeCount();
+            folded = new Folded(made[0], from.clone(), writes);
+            return made[0];
         }
+    }
 
-        private boolean current(INDArray[] from) {
-            if (from.length != foldedFrom.length) return false;
-            for (int i = 0; i < from.length; i++) {
-                if (from[i] != foldedFrom[i]) return false;
-                if (from[i] != null && (from[i].isClosed() || from[i].writeCount() != foldedWrites[i])) return false;
+    /** Folded arrays and the parameter arrays (with write counts) they were computed from. */
+    private record Folded(INDArray[] arrays, INDArray[] from, long[] writes) {
+        boolean current(INDArray[] now) {
+            if (now.length != from.length) return false;
+            for (int i = 0; i < now.length; i++) {
+                if (now[i] != from[i]) return false;
+                if (now[i] != null && (now[i].isClosed() || now[i].writeCount() != writes[i])) return false;
             }
+            for (INDArray a : arrays) if (a != null && a.isClosed()) return false;
             return true;
         }
     }
@@ -102,7 +112,7 @@ final class InferenceFusion {
         final List<Item> items = new ArrayList<>();
         final List<String> reads = new ArrayList<>();     // external activations the step reads (distinct)
         final List<String> produces = new ArrayList<>();  // activations the step leaves for later steps / outputs
-        final Map<List<Long>, InferenceProgram> programs = new LinkedHashMap<>();
+        final ProgramCache programs = new ProgramCache();
 
         Step(String vertex) { this.vertex = vertex; }
     }
@@ -144,7 +154,8 @@ final class InferenceFusion {
 
     /** Convolution and subsampling layers (without preprocessor) only take [N, C, H, W] inputs and make 4-d outputs. */
     private static boolean requiresImages(GraphVertex v) {
-        return layer(v, ConvolutionLayer.class) != null || layer(v, SubsamplingLayer.class) != null;
+        LayerKind.Fusion f = fusion(v);
+        return f == LayerKind.Fusion.CONVOLUTION || f == LayerKind.Fusion.POOLING;
     }
 
     /** The vertices whose activations are 4-d [N, C, H, W] for inputs of these ranks. */
@@ -162,9 +173,10 @@ final class InferenceFusion {
             List<String> in = conf.getVertexInputs().get(name);
             boolean allFour = !in.isEmpty() && four.containsAll(in);
             if (!allFour) continue;
-            if (v instanceof ElementWiseVertex || layer(v, BatchNormalization.class) != null || layer(v, ActivationLayer.class) != null
-                    || layer(v, DropoutLayer.class) != null || layer(v, ZeroPaddingLayer.class) != null) {
-                four.add(name);   // shape-preserving (or, for zero padding, still 4-d)
+            LayerKind<?> kind = kind(v);
+            if (v instanceof ElementWiseVertex || kind != null && kind.channels() == LayerKind.Channels.PASSES_THROUGH
+                    && kind.fusion() != LayerKind.Fusion.GLOBAL_POOLING) {
+                four.add(name);   // shape-preserving, or at least still 4-d (padding, pooling)
             }
         }
         return four;
@@ -182,11 +194,34 @@ final class InferenceFusion {
 
     // ---------------------------------------------------------------- planning
 
-    private static <T> T layer(GraphVertex v, Class<T> t) {
+    /** The runtime layer of a layer vertex without preprocessor (frozen layers unwrapped); null otherwise. */
+    private static Layer runtime(GraphVertex v) {
         if (!(v instanceof LayerVertex) || ((LayerVertex) v).getPreProcessor() != null) return null;
         Layer l = v.getLayer();
         while (l instanceof FrozenLayer) l = ((FrozenLayer) l).getInsideLayer();
-        return t.isInstance(l) ? t.cast(l) : null;
+        return l;
+    }
+
+    /** The kind of a layer vertex without preprocessor; null for other vertices and unregistered layers. */
+    private static LayerKind<?> kind(GraphVertex v) {
+        Layer l = runtime(v);
+        return l == null ? null : LayerKinds.find(l.layerConf().getClass());
+    }
+
+    private static LayerKind.Fusion fusion(GraphVertex v) {
+        LayerKind<?> k = kind(v);
+        return k == null ? LayerKind.Fusion.NONE : k.fusion();
+    }
+
+    /** The runtime layer of a vertex whose kind has the given fusion, as the runtime class that fusion needs. */
+    private static <T> T layer(GraphVertex v, LayerKind.Fusion f, Class<T> runtime) {
+        if (v == null || fusion(v) != f) return null;
+        Layer l = runtime(v);
+        if (!runtime.isInstance(l)) {
+            throw new IllegalStateException("layer kind " + kind(v).name() + " declares fusion " + f + " but its runtime layer "
+                    + l.getClass().getName() + " is not a " + runtime.getName());
+        }
+        return runtime.cast(l);
     }
 
     private void build(List<String> order, Set<String> fourD) {
@@ -204,7 +239,7 @@ final class InferenceFusion {
             if (v.isInputVertex() || absorbed.contains(name)) continue;
             List<String> in = inputs.get(name);
             // layers that only take images compile whatever their input: a wrong input fails in the segment's checks
-            boolean images = fourD.containsAll(in) || requiresImages(v) || layer(v, GlobalPoolingLayer.class) != null;
+            boolean images = fourD.containsAll(in) || requiresImages(v) || fusion(v) == LayerKind.Fusion.GLOBAL_POOLING;
             int absorbedBefore = absorbed.size();
             Item item = images ? classify(name, v, in, consumers, inputs, outputs, absorbed) : null;
             if (item != null && (item.kind == Kind.ADD || item.kind == Kind.ALIAS)) {
@@ -268,7 +303,7 @@ final class InferenceFusion {
             if (in.size() != 2 || !"Add".equals(elementWiseOp(name))) return null;
             return new Item(Kind.ADD, name, in);
         }
-        ConvolutionLayer cl = layer(v, ConvolutionLayer.class);
+        ConvolutionLayer cl = layer(v, LayerKind.Fusion.CONVOLUTION, ConvolutionLayer.class);
         if (cl != null) {
             Activation act = cl.layerConf().getActivationFn();
             if (!Backend.isFusable(act)) return null;
@@ -276,7 +311,7 @@ final class InferenceFusion {
             it.conv = cl;
             it.act = act;
             String bnName = act == Activation.IDENTITY ? soleConsumer(name, consumers, inputs, outputs) : null;
-            BatchNormalization bl = bnName == null ? null : layer(vertices.get(bnName), BatchNormalization.class);
+            BatchNormalization bl = bnName == null ? null : layer(vertices.get(bnName), LayerKind.Fusion.BATCH_NORMALIZATION, BatchNormalization.class);
             if (bl != null && Backend.isFusable(bl.layerConf().getActivationFn())) {
                 it.bn = bl;
                 absorbed.add(bnName);
@@ -284,7 +319,7 @@ final class InferenceFusion {
                 String last = bnName;
                 if (a == Activation.IDENTITY) {
                     String next = soleConsumer(bnName, consumers, inputs, outputs);
-                    ActivationLayer al = next == null ? null : layer(vertices.get(next), ActivationLayer.class);
+                    ActivationLayer al = next == null ? null : layer(vertices.get(next), LayerKind.Fusion.ACTIVATION, ActivationLayer.class);
                     if (al != null && Backend.isFusable(al.layerConf().getActivation())) {
                         a = al.layerConf().getActivation();
                         absorbed.add(next);
@@ -296,7 +331,7 @@ final class InferenceFusion {
             }
             return it;
         }
-        BatchNormalization bl = layer(v, BatchNormalization.class);
+        BatchNormalization bl = layer(v, LayerKind.Fusion.BATCH_NORMALIZATION, BatchNormalization.class);
         if (bl != null) {
             if (!Backend.isFusable(bl.layerConf().getActivationFn())) return null;
             Item it = new Item(Kind.BN, name, in);
@@ -304,13 +339,13 @@ final class InferenceFusion {
             it.act = bl.layerConf().getActivationFn();
             return it;
         }
-        SubsamplingLayer sl = layer(v, SubsamplingLayer.class);
+        SubsamplingLayer sl = layer(v, LayerKind.Fusion.POOLING, SubsamplingLayer.class);
         if (sl != null) {
             Item it = new Item(Kind.POOL, name, in);
             it.layer = sl;
             return it;
         }
-        GlobalPoolingLayer gl = layer(v, GlobalPoolingLayer.class);
+        GlobalPoolingLayer gl = layer(v, LayerKind.Fusion.GLOBAL_POOLING, GlobalPoolingLayer.class);
         if (gl != null) {
             org.pydl4j.nn.conf.layers.PoolingType t = gl.layerConf().getPoolingType();
             if (t != org.pydl4j.nn.conf.layers.PoolingType.AVG && t != org.pydl4j.nn.conf.layers.PoolingType.MAX) return null;
@@ -318,7 +353,7 @@ final class InferenceFusion {
             it.layer = gl;
             return it;
         }
-        ActivationLayer al = layer(v, ActivationLayer.class);
+        ActivationLayer al = layer(v, LayerKind.Fusion.ACTIVATION, ActivationLayer.class);
         if (al != null) {
             if (!Backend.isFusable(al.layerConf().getActivation())) return null;
             if (al.layerConf().getActivation() == Activation.IDENTITY) return new Item(Kind.ALIAS, name, in);
@@ -326,7 +361,7 @@ final class InferenceFusion {
             it.act = al.layerConf().getActivation();
             return it;
         }
-        if (layer(v, DropoutLayer.class) != null) return new Item(Kind.ALIAS, name, in);
+        if (fusion(v) == LayerKind.Fusion.IDENTITY) return new Item(Kind.ALIAS, name, in);
         return null;
     }
 
@@ -351,8 +386,12 @@ final class InferenceFusion {
 
     // ---------------------------------------------------------------- running
 
-    /** The network outputs (by vertex name) for inputs already prepared by the graph. */
-    synchronized Map<String, INDArray> run(INDArray[] in) {
+    /**
+     * The network outputs (by vertex name) for inputs already prepared by the graph. Threads may call this at the
+     * same time: segments use only immutable compiled values and leased programs; vertices run by themselves keep
+     * state in their runtime layers, so they run one thread at a time (under the graph's vertex map).
+     */
+    Map<String, INDArray> run(INDArray[] in) {
         Map<String, INDArray> acts = new LinkedHashMap<>();
         Map<INDArray, Integer> holders = new IdentityHashMap<>();
         Set<INDArray> keep = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -372,10 +411,12 @@ final class InferenceFusion {
                     INDArray[] src = new INDArray[srcNames.size()];
                     for (int i = 0; i < src.length; i++) src[i] = acts.get(srcNames.get(i));
                     INDArray out;
-                    try {
-                        out = v.doForward(src, false);
-                    } finally {
-                        v.clear();
+                    synchronized (vertices) {
+                        try {
+                            out = v.doForward(src, false);
+                        } finally {
+                            v.clear();
+                        }
                     }
                     made = Collections.singletonMap(s.vertex, out);
                 } else {
@@ -420,24 +461,34 @@ final class InferenceFusion {
         }
     }
 
-    /** The compiled program of a segment for inputs of these shapes (cached: the last four shapes). */
-    private InferenceProgram program(Step s, Backend backend, INDArray[] inputs, DataType type) {
+    /**
+     * What a segment compiles to for inputs of given shapes: the program spec, the item each node comes from, and
+     * which activations the outputs are (global poolings are flattened to [N, C]; aliases are activations that are
+     * the same array as an input or another output). An immutable value, made by {@link #compile}.
+     */
+    private record CompiledSegment(ProgramSpec spec, List<Item> itemOfNode, List<String> outputNames, Set<String> globalPools,
+                                   Map<String, String> aliases) {
+        CompiledSegment {
+            itemOfNode = List.copyOf(itemOfNode);
+            outputNames = List.copyOf(outputNames);
+            globalPools = Set.copyOf(globalPools);
+            aliases = Collections.unmodifiableMap(new LinkedHashMap<>(aliases));
+        }
+    }
+
+    /** The leased program of a segment for inputs of these shapes (compiled on a miss; see {@link ProgramCache}). */
+    private ProgramCache.Lease program(Step s, Backend backend, INDArray[] inputs, DataType type) {
         List<Long> key = new ArrayList<>();
         for (INDArray a : inputs) for (long d : a.shape()) key.add(d);
         key.add((long) System.identityHashCode(backend));
         key.add((long) type.ordinal());
-        synchronized (s.programs) {
-            InferenceProgram program = s.programs.get(key);
-            if (program == null) {
-                program = backend.compile(specFor(s, inputs, type));
-                s.programs.put(key, program);
-                if (s.programs.size() > 4) {   // full slices, the last slice, and the same for a final partial batch
-                    List<Long> eldest = s.programs.keySet().iterator().next();
-                    s.programs.remove(eldest).close();
-                }
-            }
-            return program;
-        }
+        return s.programs.lease(key, () -> backend.compile(compile(s, shapes(inputs), type).spec()));
+    }
+
+    private static List<long[]> shapes(INDArray[] arrays) {
+        List<long[]> out = new ArrayList<>();
+        for (INDArray a : arrays) out.add(a.shape());
+        return out;
     }
 
     /** Runs a segment (in slices of the batch when it is large); returns the activations it leaves. */
@@ -455,21 +506,19 @@ final class InferenceFusion {
             type = inputs[i].dataType();
         }
         Backend backend = Nd4j.getBackend();
-        ProgramSpec spec = specFor(s, inputs, type);   // shapes of the whole batch; also fills itemOfNode, outputNames
+        CompiledSegment whole = compile(s, shapes(inputs), type);   // shapes of the whole batch
+        ProgramSpec spec = whole.spec();
         long n = inputs[0].size(0);
         long perSlice = Math.max(1, Math.min(n, sliceBytes() / Math.max(1, spec.peakBytesPerImage())));
         long slices = (n + perSlice - 1) / perSlice;
         perSlice = (n + slices - 1) / slices;   // even slices
         int nodes = spec.nodes().size();
         INDArray[] weights = new INDArray[nodes], biases = new INDArray[nodes];
-        List<String> names = new ArrayList<>(outputNames);
-        Set<String> pools = new HashSet<>(globalPools);
-        Map<String, String> aliasOf = new LinkedHashMap<>(aliases);
-        Item[] items = itemOfNode;
+        List<String> names = whole.outputNames();
         INDArray[] outs = new INDArray[names.size()];
         try {
             for (int k = 0; k < nodes; k++) {
-                Item it = items[k];
+                Item it = whole.itemOfNode().get(k);
                 if (it.kind == Kind.CONV) {
                     INDArray[] wb = it.bn == null ? it.conv.inferenceWeights(null)
                             : it.folded(it.conv.getParam("W").dataType(), () -> it.conv.inferenceWeights(it.bn), it.conv.getParam("W"), it.conv.paramTable().get("b"),
@@ -486,7 +535,9 @@ final class InferenceFusion {
             }
             for (int i = 0; i < outs.length; i++) outs[i] = Nd4j.createUninitialized(type, spec.shape(spec.outputs().get(i)));
             if (slices == 1) {
-                program(s, backend, inputs, type).runInto(inputs, weights, biases, outs);
+                try (ProgramCache.Lease lease = program(s, backend, inputs, type)) {
+                    lease.program().runInto(inputs, weights, biases, outs);
+                }
             } else {
                 for (long from = 0; from < n; from += perSlice) {
                     org.pydl4j.nd.INDArrayIndex range = org.pydl4j.nd.NDArrayIndex.interval(from, Math.min(n, from + perSlice));
@@ -494,7 +545,9 @@ final class InferenceFusion {
                     try {
                         for (int i = 0; i < in.length; i++) in[i] = inputs[i].get(range);
                         for (int i = 0; i < out.length; i++) out[i] = outs[i].get(range);
-                        program(s, backend, in, type).runInto(in, weights, biases, out);
+                        try (ProgramCache.Lease lease = program(s, backend, in, type)) {
+                            lease.program().runInto(in, weights, biases, out);
+                        }
                     } finally {
                         for (INDArray a : in) if (a != null) a.close();
                         for (INDArray a : out) if (a != null) a.close();
@@ -508,35 +561,30 @@ final class InferenceFusion {
         Map<String, INDArray> made = new LinkedHashMap<>();
         for (int i = 0; i < outs.length; i++) {
             INDArray o = outs[i];
-            if (pools.contains(names.get(i))) {   // [N, C, 1, 1] -> [N, C], as GlobalPoolingLayer
+            if (whole.globalPools().contains(names.get(i))) {   // [N, C, 1, 1] -> [N, C], as GlobalPoolingLayer
                 INDArray flat = o.reshape(o.size(0), o.size(1));
                 o.close();
                 o = flat;
             }
             made.put(names.get(i), o);
         }
-        for (Map.Entry<String, String> a : aliasOf.entrySet()) made.put(a.getKey(), made.containsKey(a.getValue()) ? made.get(a.getValue()) : acts.get(a.getValue()));
+        for (Map.Entry<String, String> a : whole.aliases().entrySet()) {
+            made.put(a.getKey(), made.containsKey(a.getValue()) ? made.get(a.getValue()) : acts.get(a.getValue()));
+        }
         return made;
     }
 
-    // filled by specFor for the segment being run (segments run one at a time: output() is not reentrant)
-    private Item[] itemOfNode;
-    private final List<String> outputNames = new ArrayList<>();
-    private final Set<String> globalPools = new HashSet<>();
-    private final Map<String, String> aliases = new LinkedHashMap<>();
-
-    /** The program of a segment for these inputs; also records which item each node comes from. */
-    private ProgramSpec specFor(Step s, INDArray[] inputs, DataType type) {
-        List<long[]> shapes = new ArrayList<>();
-        for (INDArray a : inputs) shapes.add(a.shape());
-        ProgramSpec spec = new ProgramSpec(type, shapes);
+    /** Compiles a segment for inputs of these shapes: a pure function of the plan, the layers and the shapes. */
+    private CompiledSegment compile(Step s, List<long[]> inputShapes, DataType type) {
+        ProgramSpec spec = new ProgramSpec(type, inputShapes);
+        int numInputs = inputShapes.size();
         Map<String, Integer> value = new HashMap<>();
-        for (int i = 0; i < inputs.length; i++) value.put(s.reads.get(i), i);
+        for (int i = 0; i < numInputs; i++) value.put(s.reads.get(i), i);
         List<Item> nodeItems = new ArrayList<>();
         Map<Integer, String> outputOf = new HashMap<>();
-        outputNames.clear();
-        globalPools.clear();
-        aliases.clear();
+        List<String> outputNames = new ArrayList<>();
+        Set<String> globalPools = new HashSet<>();
+        Map<String, String> aliases = new LinkedHashMap<>();
         for (Item it : s.items) {
             int x = value.get(it.inputs.get(0));
             long[] xs = spec.shape(x);
@@ -592,7 +640,7 @@ final class InferenceFusion {
                     case ALIAS:
                         value.put(it.name, x);
                         if (s.produces.contains(it.name)) {
-                            if (x < inputs.length) {
+                            if (x < numInputs) {
                                 aliases.put(it.name, s.reads.get(x));        // the same array as an external input
                             } else if (outputOf.containsKey(x)) {
                                 aliases.put(it.name, outputOf.get(x));       // the same array as another output
@@ -618,8 +666,7 @@ final class InferenceFusion {
                 outputOf.put(v, it.name);
             }
         }
-        itemOfNode = nodeItems.toArray(new Item[0]);
-        return spec;
+        return new CompiledSegment(spec, nodeItems, outputNames, globalPools, aliases);
     }
 
     /** Batch norm as a per-channel affine map: weights [C,1,1,1] = gamma / sqrt(var + eps), bias = beta - mean * scale. */
@@ -636,14 +683,9 @@ final class InferenceFusion {
         return new INDArray[]{w, b};
     }
 
-    /** Frees the compiled programs. */
+    /** Frees the compiled programs (those in use when their run ends). */
     void close() {
-        for (Step s : steps) {
-            synchronized (s.programs) {
-                for (InferenceProgram p : s.programs.values()) p.close();
-                s.programs.clear();
-            }
-        }
+        for (Step st : steps) st.programs.close();
     }
 
     @Override

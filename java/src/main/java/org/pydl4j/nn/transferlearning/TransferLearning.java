@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.pydl4j.nn.conf.layers.LayerKind;
+import org.pydl4j.nn.conf.layers.LayerKinds;
 import java.util.Set;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
@@ -99,6 +101,9 @@ public final class TransferLearning {
             return nOutReplace(layerName, nOut, scheme, scheme);
         }
 
+        /** A new number of channels reaching vertex from vertex from (nOutReplace's work list). */
+        private record SizeChange(String vertex, long channels, String from) {}
+
         /**
          * Changes nOut of a layer and initializes its parameters with {@code scheme}; the layers that take its output
          * get the new nIn and are initialized with {@code schemeNext}. Parameter-free layers (pooling, activation,
@@ -110,19 +115,19 @@ public final class TransferLearning {
             if (nOut < 1) throw new IllegalArgumentException(op + ": nOut must be >= 1, got " + nOut);
             if (scheme == null || schemeNext == null) throw new IllegalArgumentException(op + ": weight init schemes must not be null");
             FeedForwardLayer l = editableFeedForward(op, layerName);
-            if (l instanceof BatchNormalization || l instanceof DepthwiseConvolution2D) {
+            if (LayerKinds.of(l).channels() == LayerKind.Channels.PASSES_THROUGH || l instanceof DepthwiseConvolution2D) {
                 throw new IllegalArgumentException(op + ": the nOut of a " + l.getClass().getSimpleName()
                         + " follows its nIn; change the nOut of the layer before it");
             }
             l.setNOut(nOut);
             l.setWeightInit(scheme);
             reinit.put(layerName, scheme);
-            Deque<Object[]> todo = new ArrayDeque<>();
-            for (String c : consumers(layerName)) todo.add(new Object[]{c, (long) nOut, layerName});
+            Deque<SizeChange> todo = new ArrayDeque<>();
+            for (String c : consumers(layerName)) todo.add(new SizeChange(c, nOut, layerName));
             while (!todo.isEmpty()) {
-                Object[] t = todo.poll();
-                String name = (String) t[0], from = (String) t[2];
-                long n = (Long) t[1];
+                SizeChange t = todo.poll();
+                String name = t.vertex(), from = t.from();
+                long n = t.channels();
                 GraphVertex v = edited.getVertices().get(name);
                 if (v instanceof LayerVertex) {
                     LayerVertex lv = (LayerVertex) v;
@@ -137,30 +142,13 @@ public final class TransferLearning {
                         in = c.getInputHeight() * c.getInputWidth() * n;
                     }
                     org.pydl4j.nn.conf.layers.Layer lc = lv.getLayerConf();
-                    if (lc instanceof NoParamLayer) {
-                        for (String c : consumers(name)) todo.add(new Object[]{c, in, name});
-                    } else if (lc instanceof BatchNormalization) {
-                        ((BatchNormalization) lc).setNIn(in);
-                        ((BatchNormalization) lc).setNOut(in);
-                        markNext(name, lc, schemeNext);
-                        for (String c : consumers(name)) todo.add(new Object[]{c, in, name});
-                    } else if (lc instanceof DepthwiseConvolution2D) {
-                        DepthwiseConvolution2D d = (DepthwiseConvolution2D) lc;
-                        d.setNIn(in);
-                        d.setNOut(in * d.getDepthMultiplier());
-                        markNext(name, lc, schemeNext);
-                        for (String c : consumers(name)) todo.add(new Object[]{c, in * d.getDepthMultiplier(), name});
-                    } else if (lc instanceof FeedForwardLayer) {
-                        ((FeedForwardLayer) lc).setNIn(in);
-                        markNext(name, lc, schemeNext);
-                    } else {
-                        throw new IllegalArgumentException(op + ": cannot pass a new size through layer '" + name + "' ("
-                                + lc.getClass().getSimpleName() + ")");
-                    }
+                    long out = LayerKinds.of(lc).inputChannelsChanged(lc, in);   // the layer kind says how the change passes
+                    if (lc.numParams() > 0) markNext(name, lc, schemeNext);
+                    if (out != LayerKind.ChannelRule.ABSORBED) for (String c : consumers(name)) todo.add(new SizeChange(c, out, name));
                 } else if (v instanceof PreprocessorVertex && ((PreprocessorVertex) v).getPreProcessor() instanceof CnnToFeedForwardPreProcessor) {
                     CnnToFeedForwardPreProcessor c = (CnnToFeedForwardPreProcessor) ((PreprocessorVertex) v).getPreProcessor();
                     edited.getVertices().put(name, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(c.getInputHeight(), c.getInputWidth(), n)));
-                    for (String cc : consumers(name)) todo.add(new Object[]{cc, c.getInputHeight() * c.getInputWidth() * n, name});
+                    for (String cc : consumers(name)) todo.add(new SizeChange(cc, c.getInputHeight() * c.getInputWidth() * n, name));
                 } else {
                     throw new IllegalArgumentException(op + ": vertex '" + name + "' (" + v + ") takes the output of '" + from
                             + "'; changing nOut through non-layer vertices is not supported");

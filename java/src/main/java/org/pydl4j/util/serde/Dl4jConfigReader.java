@@ -14,19 +14,15 @@ import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.graph.ElementWiseVertex;
 import org.pydl4j.nn.conf.graph.MergeVertex;
 import org.pydl4j.nn.conf.graph.PreprocessorVertex;
-import org.pydl4j.nn.conf.layers.ActivationLayer;
 import org.pydl4j.nn.conf.layers.BaseLayer;
-import org.pydl4j.nn.conf.layers.BatchNormalization;
 import org.pydl4j.nn.conf.layers.ConvolutionLayer;
 import org.pydl4j.nn.conf.layers.DenseLayer;
 import org.pydl4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.pydl4j.nn.conf.layers.DropoutLayer;
-import org.pydl4j.nn.conf.layers.GlobalPoolingLayer;
 import org.pydl4j.nn.conf.layers.Layer;
 import org.pydl4j.nn.conf.layers.OutputLayer;
-import org.pydl4j.nn.conf.layers.PoolingType;
-import org.pydl4j.nn.conf.layers.SubsamplingLayer;
-import org.pydl4j.nn.conf.layers.ZeroPaddingLayer;
+import org.pydl4j.nn.conf.formats.Dl4jLayerReader;
+import org.pydl4j.nn.conf.layers.LayerKind;
 import org.pydl4j.nn.conf.layers.misc.FrozenLayer;
 import org.pydl4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.pydl4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
@@ -301,100 +297,7 @@ final class Dl4jConfigReader {
         if (dataFormat != null && !"NCHW".equals(String.valueOf(dataFormat))) {
             throw new IllegalArgumentException("vertex '" + vertex + "': " + t.type + " with data format " + dataFormat + " is not supported (NCHW is)");
         }
-        Layer l;
         switch (t.type) {
-            case LAYERS + "ConvolutionLayer": case "convolution": {
-                ConvolutionLayer.Builder b = new ConvolutionLayer.Builder();
-                conv(vertex, t, b);
-                l = base(vertex, t, b).build();
-                break;
-            }
-            case LAYERS + "DepthwiseConvolution2D": {
-                DepthwiseConvolution2D.Builder b = new DepthwiseConvolution2D.Builder();
-                conv(vertex, t, b);
-                b.depthMultiplier((int) asLong(f.get("depthMultiplier"), 1));
-                l = base(vertex, t, b).build();
-                break;
-            }
-            case LAYERS + "DenseLayer": case "dense": {
-                DenseLayer.Builder b = new DenseLayer.Builder();
-                b.hasBias(asBool(f.get("hasBias"), true));
-                if (asBool(f.get("hasLayerNorm"), false)) throw unsupportedOption(vertex, t, "hasLayerNorm");
-                l = base(vertex, t, b).build();
-                break;
-            }
-            case LAYERS + "OutputLayer": case "output": {
-                OutputLayer.Builder b = new OutputLayer.Builder(loss(vertex, t));
-                b.hasBias(asBool(f.get("hasBias"), true));
-                l = base(vertex, t, b).build();
-                break;
-            }
-            case LAYERS + "SubsamplingLayer": case "subsampling": {
-                String pt = String.valueOf(f.get("poolingType"));
-                SubsamplingLayer.Builder b = new SubsamplingLayer.Builder();
-                if (pt.equals("MAX")) b.poolingType(SubsamplingLayer.PoolingType.MAX);
-                else if (pt.equals("AVG")) b.poolingType(SubsamplingLayer.PoolingType.AVG);
-                else throw unsupportedOption(vertex, t, "poolingType " + pt);
-                b.kernelSize(ints(f.get("kernelSize"), 1, 1)).stride(ints(f.get("stride"), 2, 2)).padding(ints(f.get("padding"), 0, 0));
-                int[] dil = ints(f.get("dilation"), 1, 1);
-                if (dil[0] != 1 || dil[1] != 1) throw unsupportedOption(vertex, t, "dilation");
-                ConvolutionMode mode = convolutionMode(f);
-                if (mode != null) b.convolutionMode(mode);
-                if (pt.equals("AVG") && asBool(f.get("avgPoolIncludePadInDivisor"), false)
-                        && (mode == ConvolutionMode.Same || ints(f.get("padding"), 0, 0)[0] > 0 || ints(f.get("padding"), 0, 0)[1] > 0)) {
-                    throw unsupportedOption(vertex, t, "avgPoolIncludePadInDivisor with padding");
-                }
-                l = layerCommon(vertex, t, b).build();
-                break;
-            }
-            case LAYERS + "BatchNormalization": case "batchNormalization": {
-                BatchNormalization.Builder b = new BatchNormalization.Builder();
-                b.eps(asDouble(f.get("eps"), 1e-5)).decay(asDouble(f.get("decay"), 0.9));
-                v.bnLockGammaBeta = asBool(f.get("lockGammaBeta"), false);
-                v.bnLogStd = asBool(f.get("useLogStd"), false);
-                if (v.bnLockGammaBeta) {
-                    v.bnGamma = asDouble(f.get("gamma"), 1);
-                    v.bnBeta = asDouble(f.get("beta"), 0);
-                    b.gamma(v.bnGamma).beta(v.bnBeta);
-                }
-                l = base(vertex, t, b).build();
-                break;
-            }
-            case LAYERS + "ActivationLayer": case "activation": {
-                ActivationLayer.Builder b = new ActivationLayer.Builder();
-                Activation a = activation(vertex, t);
-                b.activation(a == null ? Activation.IDENTITY : a);
-                l = layerCommon(vertex, t, b).build();
-                break;
-            }
-            case LAYERS + "DropoutLayer": case "dropout": {
-                Double p = dropout(vertex, t);
-                DropoutLayer.Builder b = new DropoutLayer.Builder(p == null ? 1.0 : p);
-                b.name(vertex);
-                l = b.build();
-                break;
-            }
-            case LAYERS + "GlobalPoolingLayer": case "GlobalPooling": {
-                String pt = String.valueOf(f.get("poolingType"));
-                PoolingType p;
-                try {
-                    p = PoolingType.valueOf(pt);
-                } catch (IllegalArgumentException e) {
-                    throw unsupportedOption(vertex, t, "poolingType " + pt);
-                }
-                if (!asBool(f.get("collapseDimensions"), true)) throw unsupportedOption(vertex, t, "collapseDimensions=false");
-                Object dims = f.get("poolingDimensions");
-                if (dims != null && !(list(dims).size() == 2 && asLong(list(dims).get(0), 0) == 2 && asLong(list(dims).get(1), 0) == 3)) {
-                    throw unsupportedOption(vertex, t, "poolingDimensions " + dims);
-                }
-                l = layerCommon(vertex, t, new GlobalPoolingLayer.Builder(p)).build();
-                break;
-            }
-            case LAYERS + "ZeroPaddingLayer": case "zeroPadding": {
-                int[] p = ints(f.get("padding"), 0, 0, 0, 0);
-                l = layerCommon(vertex, t, new ZeroPaddingLayer.Builder(p)).build();
-                break;
-            }
             case LAYERS + "LossLayer": case "loss": {
                 // kept aside and merged into the dense layer in front of it (Keras import adds these); see mergeLossLayers
                 v.lossLayerLoss = loss(vertex, t);
@@ -410,11 +313,52 @@ final class Dl4jConfigReader {
                 return new FrozenLayer(in);
             }
             default:
-                throw new IllegalArgumentException("vertex '" + vertex + "': DL4J layer " + t.type + " is not supported (ConvolutionLayer, "
-                        + "DepthwiseConvolution2D, SubsamplingLayer, DenseLayer, OutputLayer, BatchNormalization, ActivationLayer, "
-                        + "DropoutLayer, GlobalPoolingLayer, ZeroPaddingLayer and FrozenLayer are)");
+                LayerKind<?> kind = Dl4jFormat.kindOf(t.type);
+                if (kind == null) {
+                    throw new IllegalArgumentException("vertex '" + vertex + "': DL4J layer " + t.type + " is not supported (" + Dl4jFormat.supported()
+                            + ", LossLayer behind a dense layer, and FrozenLayer are)");
+                }
+                return Dl4jFormat.codec(kind).read(new Reader(vertex, t, v));
         }
-        return l;
+    }
+
+    /** A DL4J layer object as the registry's codecs read it. */
+    private static final class Reader implements Dl4jLayerReader {
+        private final String vertex;
+        private final Typed t;
+        private final Dl4jGraph.Vertex v;
+
+        Reader(String vertex, Typed t, Dl4jGraph.Vertex v) {
+            this.vertex = vertex;
+            this.t = t;
+            this.v = v;
+        }
+
+        @Override public String vertex() { return vertex; }
+        @Override public Object get(String key) { return t.fields.get(key); }
+        @Override public long asLong(String key, long dflt) { return Dl4jConfigReader.asLong(get(key), dflt); }
+        @Override public double asDouble(String key, double dflt) { return Dl4jConfigReader.asDouble(get(key), dflt); }
+        @Override public boolean asBool(String key, boolean dflt) { return Dl4jConfigReader.asBool(get(key), dflt); }
+        @Override public int[] ints(String key, int... dflt) { return Dl4jConfigReader.ints(get(key), dflt); }
+        @Override public Activation activation() { return Dl4jConfigReader.activation(vertex, t); }
+        @Override public LossFunctions.LossFunction loss() { return Dl4jConfigReader.loss(vertex, t); }
+        @Override public Double dropout() { return Dl4jConfigReader.dropout(vertex, t); }
+        @Override public ConvolutionMode convolutionMode() { return Dl4jConfigReader.convolutionMode(t.fields); }
+        @Override public <B extends Layer.Builder<B>> B common(B b) { return layerCommon(vertex, t, b); }
+        @Override public <B extends BaseLayer.Builder<B>> B base(B b) { return Dl4jConfigReader.base(vertex, t, b); }
+        @Override public void convolution(ConvolutionLayer.BaseConvBuilder<?> b) { conv(vertex, t, b); }
+        @Override public IllegalArgumentException unsupported(String what) { return unsupportedOption(vertex, t, what); }
+
+        @Override
+        public void note(String key, Object value) {
+            switch (key) {
+                case "lockGammaBeta": v.bnLockGammaBeta = (Boolean) value; break;
+                case "useLogStd": v.bnLogStd = (Boolean) value; break;
+                case "gamma": v.bnGamma = (Double) value; break;
+                case "beta": v.bnBeta = (Double) value; break;
+                default: throw new IllegalArgumentException("vertex '" + vertex + "': unknown parameter-layout note '" + key + "'");
+            }
+        }
     }
 
     private static IllegalArgumentException unsupportedOption(String vertex, Typed t, String what) {

@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pydl4j.nn.conf.formats.Dl4jLayerCodec;
+import org.pydl4j.nn.conf.formats.Dl4jLayerWriter;
+import org.pydl4j.nn.conf.layers.LayerKind;
+import org.pydl4j.nn.conf.layers.LayerKinds;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.pydl4j.nd.INDArray;
@@ -26,19 +30,11 @@ import org.pydl4j.nn.conf.graph.GraphVertex;
 import org.pydl4j.nn.conf.graph.LayerVertex;
 import org.pydl4j.nn.conf.graph.MergeVertex;
 import org.pydl4j.nn.conf.graph.PreprocessorVertex;
-import org.pydl4j.nn.conf.layers.ActivationLayer;
 import org.pydl4j.nn.conf.layers.BaseLayer;
-import org.pydl4j.nn.conf.layers.BaseOutputLayer;
-import org.pydl4j.nn.conf.layers.BatchNormalization;
 import org.pydl4j.nn.conf.layers.ConvolutionLayer;
-import org.pydl4j.nn.conf.layers.DenseLayer;
 import org.pydl4j.nn.conf.layers.DepthwiseConvolution2D;
-import org.pydl4j.nn.conf.layers.DropoutLayer;
 import org.pydl4j.nn.conf.layers.FeedForwardLayer;
-import org.pydl4j.nn.conf.layers.GlobalPoolingLayer;
 import org.pydl4j.nn.conf.layers.Layer;
-import org.pydl4j.nn.conf.layers.SubsamplingLayer;
-import org.pydl4j.nn.conf.layers.ZeroPaddingLayer;
 import org.pydl4j.nn.conf.layers.misc.FrozenLayer;
 import org.pydl4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.pydl4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
@@ -168,19 +164,15 @@ public final class Dl4jZipExporter {
             m.put("layer", layer(name, ((FrozenLayer) l).getLayer()));
             return m;
         }
-        String cls;
-        if (l instanceof DepthwiseConvolution2D) cls = "DepthwiseConvolution2D";
-        else if (l instanceof ConvolutionLayer) cls = "ConvolutionLayer";
-        else if (l instanceof BaseOutputLayer) cls = "OutputLayer";
-        else if (l instanceof DenseLayer) cls = "DenseLayer";
-        else if (l instanceof BatchNormalization) cls = "BatchNormalization";
-        else if (l instanceof SubsamplingLayer) cls = "SubsamplingLayer";
-        else if (l instanceof ActivationLayer) cls = "ActivationLayer";
-        else if (l instanceof DropoutLayer) cls = "DropoutLayer";
-        else if (l instanceof GlobalPoolingLayer) cls = "GlobalPoolingLayer";
-        else if (l instanceof ZeroPaddingLayer) cls = "ZeroPaddingLayer";
-        else throw new IllegalArgumentException("vertex '" + name + "': layer " + l.getClass().getSimpleName() + " has no DL4J equivalent here");
-        m.put("@class", LAYERS + cls);
+        LayerKind<?> kind = LayerKinds.of(l);
+        write(name, kind, l, m);
+        return m;
+    }
+
+    private static <C extends Layer> void write(String name, LayerKind<C> kind, Layer l, Map<String, Object> m) {
+        Dl4jLayerCodec<C> codec = Dl4jFormat.codec(kind);
+        if (codec == null) throw new IllegalArgumentException("vertex '" + name + "': layer kind " + kind.name() + " has no DL4J equivalent here");
+        m.put("@class", LAYERS + codec.dl4jClass());
         m.put("layerName", name);
         if (l.getDropOut() != null) {
             Map<String, Object> dr = new LinkedHashMap<>();
@@ -190,8 +182,16 @@ public final class Dl4jZipExporter {
         } else {
             m.put("idropout", null);
         }
-        if (l instanceof BaseLayer) {
-            BaseLayer b = (BaseLayer) l;
+        codec.write(kind.cast(l), new Writer(m));
+    }
+
+    /** A DL4J layer object as the registry's codecs write it. */
+    private record Writer(Map<String, Object> m) implements Dl4jLayerWriter {
+        @Override
+        public void put(String key, Object value) { m.put(key, value); }
+
+        @Override
+        public void base(BaseLayer b) {
             m.put("activationFn", activation(b.getActivation()));
             if (b.getBiasInit() != null) m.put("biasInit", b.getBiasInit());
             if (b.getWeightInit() != null) m.put("weightInit", b.getWeightInit().name());
@@ -199,13 +199,14 @@ public final class Dl4jZipExporter {
             if (u != null) m.put("iupdater", u);
             if (b.getL2() != null) m.put("l2", b.getL2());
             if (b.getL2Bias() != null) m.put("l2Bias", b.getL2Bias());
+            if (b instanceof FeedForwardLayer) {
+                m.put("nin", ((FeedForwardLayer) b).getNIn());
+                m.put("nout", ((FeedForwardLayer) b).getNOut());
+            }
         }
-        if (l instanceof FeedForwardLayer) {
-            m.put("nin", ((FeedForwardLayer) l).getNIn());
-            m.put("nout", ((FeedForwardLayer) l).getNOut());
-        }
-        if (l instanceof ConvolutionLayer) {
-            ConvolutionLayer c = (ConvolutionLayer) l;
+
+        @Override
+        public void convolution(ConvolutionLayer c) {
             m.put("kernelSize", ints(c.getKernelSize()));
             m.put("stride", ints(c.getStride()));
             m.put("padding", ints(c.getPadding()));
@@ -213,38 +214,16 @@ public final class Dl4jZipExporter {
             m.put("convolutionMode", c.getConvolutionMode() == null ? null : c.getConvolutionMode().name());
             m.put("hasBias", c.hasBias());
             m.put("cnn2dDataFormat", "NCHW");
-            if (l instanceof DepthwiseConvolution2D) m.put("depthMultiplier", ((DepthwiseConvolution2D) l).getDepthMultiplier());
-        } else if (l instanceof BaseOutputLayer) {
-            m.put("hasBias", ((DenseLayer) l).hasBias());
-            m.put("lossFn", loss(((BaseOutputLayer) l).getLossFunction()));
-        } else if (l instanceof DenseLayer) {
-            m.put("hasBias", ((DenseLayer) l).hasBias());
-        } else if (l instanceof BatchNormalization) {
-            BatchNormalization bn = (BatchNormalization) l;
-            m.put("decay", bn.getDecay());
-            m.put("eps", bn.getEps());
-            m.put("gamma", bn.getGammaInit());
-            m.put("beta", bn.getBetaInit());
-            m.put("lockGammaBeta", false);
-            m.put("useLogStd", false);
-        } else if (l instanceof SubsamplingLayer) {
-            SubsamplingLayer s = (SubsamplingLayer) l;
-            m.put("poolingType", s.getPoolingType().name());
-            m.put("kernelSize", ints(s.getKernelSize()));
-            m.put("stride", ints(s.getStride()));
-            m.put("padding", ints(s.getPadding()));
-            m.put("convolutionMode", s.getConvolutionMode() == null ? null : s.getConvolutionMode().name());
-            m.put("avgPoolIncludePadInDivisor", false);
-        } else if (l instanceof ActivationLayer) {
-            m.put("activationFn", activation(((ActivationLayer) l).getActivation()));
-        } else if (l instanceof GlobalPoolingLayer) {
-            m.put("poolingType", ((GlobalPoolingLayer) l).getPoolingType().name());
-            m.put("collapseDimensions", true);
-            m.put("poolingDimensions", ints(new int[]{2, 3}));
-        } else if (l instanceof ZeroPaddingLayer) {
-            m.put("padding", ints(((ZeroPaddingLayer) l).getPadding()));
         }
-        return m;
+
+        @Override
+        public Object activation(Activation a) { return Dl4jZipExporter.activation(a); }
+
+        @Override
+        public Object loss(LossFunctions.LossFunction f) { return Dl4jZipExporter.loss(f); }
+
+        @Override
+        public List<Object> ints(int[] values) { return Dl4jZipExporter.ints(values); }
     }
 
     private static List<Object> ints(int[] a) {

@@ -51,7 +51,7 @@ public final class Dl4jZipImporter {
             throw new IOException(source + ": no coefficients.bin in the DL4J model zip (entries: " + ModelZips.entryNames(zip) + ")");
         }
         INDArray flat;
-        try (InputStream in = zip.getInputStream(coef)) {
+        try (InputStream in = ModelZips.entryStream(zip, coef, source)) {
             flat = Nd4jBinary.read(new java.io.BufferedInputStream(in, 1 << 16), source + ":coefficients.bin", total, total);
         } catch (IOException e) {
             throw e.getMessage() != null && e.getMessage().startsWith(source) ? e : new IOException(source + ":coefficients.bin: " + e.getMessage(), e);
@@ -70,6 +70,7 @@ public final class Dl4jZipImporter {
             Dl4jParams.importLayer(v, flat, off, params);
             off += Dl4jParams.numParams(v);
         }
+        FiniteParams.check(graph, source);
         return graph;
     }
 

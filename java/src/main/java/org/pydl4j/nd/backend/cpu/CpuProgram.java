@@ -4,6 +4,7 @@ import org.pydl4j.nd.backend.JniBackend;
 import org.pydl4j.nd.backend.NativeActivation;
 
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.pydl4j.nd.DataType;
@@ -27,16 +28,26 @@ final class CpuProgram implements InferenceProgram {
     private final Handle handle;
     private final Cleaner.Cleanable cleanable;
 
-    /** Owns the native pointer; frees it once (explicit close or garbage collection). */
+    /**
+     * Owns the native pointer; frees it once (explicit close or garbage collection). The pointer is used only while
+     * this handle's lock is held, and freeing takes the same lock: a close (or the Cleaner) that races a run waits
+     * for the run to finish instead of freeing the program under it.
+     */
     private static final class Handle implements Runnable {
         private long ptr;
 
         Handle(long ptr) { this.ptr = ptr; }
 
-        synchronized long get() {
+        private long live() {
             if (ptr == 0) throw new IllegalStateException("inference program was closed");
             return ptr;
         }
+
+        synchronized void execute(ByteBuffer[] in, ByteBuffer[] w, ByteBuffer[] b, ByteBuffer[] o) {
+            CpuNative.programRun(live(), in, w, b, o);
+        }
+
+        synchronized long bufferBytes() { return CpuNative.programBufferBytes(live()); }
 
         @Override
         public synchronized void run() {
@@ -96,7 +107,7 @@ final class CpuProgram implements InferenceProgram {
     }
 
     @Override
-    public synchronized void runInto(INDArray[] inputs, INDArray[] weights, INDArray[] biases, INDArray[] result) {
+    public void runInto(INDArray[] inputs, INDArray[] weights, INDArray[] biases, INDArray[] result) {
         spec.checkRun(inputs, weights, biases);
         spec.checkOutputs(result);
         List<ProgramSpec.Node> nodes = spec.nodes();
@@ -109,11 +120,27 @@ final class CpuProgram implements InferenceProgram {
         }
         ByteBuffer[] o = new ByteBuffer[result.length];
         for (int i = 0; i < result.length; i++) o[i] = result[i].buffer();
-        CpuNative.programRun(handle.get(), in, w, b, o);
+        try {
+            handle.execute(in, w, b, o);
+        } finally {
+            // the arrays own the memory the buffers point into: they (and this program) stay reachable until the
+            // native call returned, whatever the JIT concludes about their last use
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(inputs);
+            Reference.reachabilityFence(weights);
+            Reference.reachabilityFence(biases);
+            Reference.reachabilityFence(result);
+        }
     }
 
     @Override
-    public long workingBytes() { return CpuNative.programBufferBytes(handle.get()); }
+    public long workingBytes() {
+        try {
+            return handle.bufferBytes();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
 
     @Override
     public void close() { cleanable.clean(); }

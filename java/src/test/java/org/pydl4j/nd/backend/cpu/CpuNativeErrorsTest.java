@@ -41,4 +41,31 @@ public class CpuNativeErrorsTest {
             assertTrue(e.getMessage(), e.getMessage().contains("geometry"));
         }
     }
+
+    /** A freed, double-freed or made-up program handle is refused by the native side itself (its registry). */
+    @Test
+    public void staleProgramHandleIsAnExceptionNotAUseOfFreedMemory() {
+        org.pydl4j.nd.backend.ProgramSpec spec = new org.pydl4j.nd.backend.ProgramSpec(org.pydl4j.nd.DataType.FLOAT,
+                java.util.List.of(new long[]{1, 2, 4, 4}));
+        spec.output(spec.activation(0, org.pydl4j.nd.activations.Activation.RELU));
+        long handle = CpuNative.programCreate(CpuProgram.encode(spec));
+        ByteBuffer[] in = {ByteBuffer.allocateDirect(4 * 32)}, out = {ByteBuffer.allocateDirect(4 * 32)};
+        ByteBuffer[] none = {null};
+        CpuNative.programRun(handle, in, none, none, out);
+        CpuNative.programFree(handle);
+        for (long stale : new long[]{handle, handle + 64, 12345L}) {
+            try {
+                CpuNative.programRun(stale, in, none, none, out);
+                fail("expected IllegalStateException");
+            } catch (IllegalStateException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("program was freed"));
+            }
+            try {
+                CpuNative.programFree(stale);
+                fail("expected IllegalStateException");
+            } catch (IllegalStateException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("program was freed"));
+            }
+        }
+    }
 }

@@ -13,8 +13,9 @@ from typing import Mapping
 
 import numpy as np
 
+from pydl4j_transfer.weights.efficientnet_lite_arch import BN_EPS, INPUT_MEAN, INPUT_STD, expand_blocks, variant_table
+
 from . import ops
-from .efficientnet_lite_arch import BN_EPS, INPUT_MEAN, INPUT_STD, expand_blocks, variant_table
 
 
 def _param(weights: Mapping[str, np.ndarray], key: str) -> np.ndarray:

@@ -18,8 +18,8 @@ from typing import Mapping
 
 import numpy as np
 
-from .errors import WeightFormatError
-from .torch_reader import LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION
+from pydl4j_transfer.weights.errors import WeightFormatError
+from pydl4j_transfer.weights.torch_reader import LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION
 
 # numpy dtype -> torch storage class name
 _STORAGE_NAMES = {

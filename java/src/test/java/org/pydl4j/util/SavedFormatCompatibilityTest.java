@@ -1,0 +1,102 @@
+package org.pydl4j.util;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.pydl4j.nd.DataType;
+import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.Nd4j;
+import org.pydl4j.nd.dataset.DataSet;
+import org.pydl4j.nn.graph.ComputationGraph;
+
+/**
+ * Model files written by earlier versions keep loading and predicting identically. The fixtures under
+ * {@code fixtures/format-v1} were written by the code before the configuration format got stable type names
+ * ({@code "@class"} Java class names, every private field): a graph with convolution, batch norm, activation,
+ * depthwise convolution, residual add, max pooling, zero padding, global pooling, dense with dropout, dropout and
+ * output (Adam state), and a transfer graph of it (FrozenLayer vertices, Nesterovs state). Each comes with the
+ * input and the outputs that code computed on the reference backend.
+ */
+public class SavedFormatCompatibilityTest {
+    private static String before;
+
+    @BeforeClass
+    public static void reference() {
+        before = Nd4j.getBackend().name();
+        Nd4j.setBackend("reference");
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+    }
+
+    @AfterClass
+    public static void restore() { Nd4j.setBackend(before); }
+
+    private static List<float[]> numbers(String resource) throws IOException {
+        List<float[]> rows = new ArrayList<>();
+        try (InputStream in = SavedFormatCompatibilityTest.class.getResourceAsStream("/fixtures/format-v1/" + resource)) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("#") || line.isBlank()) continue;
+                String[] parts = line.trim().split(" +");
+                float[] row = new float[parts.length];
+                for (int i = 0; i < parts.length; i++) row[i] = Float.parseFloat(parts[i]);
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static ComputationGraph load(String resource) throws IOException {
+        Path tmp = Files.createTempFile("format-v1-", ".zip");
+        try (InputStream in = SavedFormatCompatibilityTest.class.getResourceAsStream("/fixtures/format-v1/" + resource)) {
+            Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return ModelSerializer.restoreComputationGraph(tmp.toFile(), true);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static INDArray input() throws IOException {
+        return Nd4j.create(numbers("expected.txt").get(0), 5, 3, 8, 8);
+    }
+
+    private static void check(String zip, float[] expected) throws IOException {
+        ComputationGraph g = load(zip);
+        INDArray out = g.outputSingle(input());
+        assertArrayEquals(zip + " predicts as when it was written", expected, out.toFloatVector(), 1e-6f);
+        // resumes training from the saved updater state, and saves and loads again (in today's format) unchanged
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 5, out.size(1));
+        for (int i = 0; i < 5; i++) y.putScalar(i, i % out.size(1), 1.0);
+        g.fit(new DataSet(input(), y));
+        File again = File.createTempFile("format-now-", ".zip");
+        try {
+            ModelSerializer.writeModel(g, again, true);
+            ComputationGraph back = ModelSerializer.restoreComputationGraph(again, true);
+            assertEquals(zip + " configuration survives a save in today's format", g.getConfiguration(), back.getConfiguration());
+            assertArrayEquals(g.outputSingle(input()).toFloatVector(), back.outputSingle(input()).toFloatVector(), 0f);
+            assertArrayEquals(g.getUpdater().getStateViewArray().toFloatVector(), back.getUpdater().getStateViewArray().toFloatVector(), 0f);
+        } finally {
+            assertTrue(again.delete());
+        }
+    }
+
+    @Test
+    public void graphWrittenByFormatV1LoadsAndPredictsIdentically() throws IOException {
+        check("model.zip", numbers("expected.txt").get(1));
+    }
+
+    @Test
+    public void transferGraphWrittenByFormatV1LoadsAndPredictsIdentically() throws IOException {
+        check("transfer.zip", numbers("transfer-expected.txt").get(0));
+    }
+}
