@@ -32,11 +32,8 @@ from typing import Iterator, Sequence
 import numpy as np
 from PIL import Image, ImageOps
 
-<<<<<<< HEAD
-from ..shutdown import blocked_for_children, ignore_in_worker
-=======
 from ..limits import check_image_size
->>>>>>> readers
+from ..shutdown import blocked_for_children, ignore_in_worker
 
 RESIZE_MODES = ("stretch", "center_crop")
 _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")

@@ -36,7 +36,7 @@ import org.pydl4j.nd.INDArray;
  *
  * <p>Not provided: top-N accuracy, cost arrays, binary decision thresholds, record metadata, time-series masks.
  */
-public class Evaluation {
+public class Evaluation implements IEvaluation<Evaluation> {
     /** Above this many classes {@link #stats()} leaves the confusion matrix out (as DL4J). */
     public static final int CONFUSION_PRINT_MAX_CLASSES = 20;
 
@@ -91,6 +91,7 @@ public class Evaluation {
      * Adds a batch: {@code labels} one-hot (or any scores whose argmax is the true class) and {@code predictions}
      * the network output, both {@code [examples, classes]}.
      */
+    @Override
     public void eval(INDArray labels, INDArray predictions) {
         if (labels == null || predictions == null) throw new IllegalArgumentException("Evaluation.eval: labels and predictions must not be null");
         long[] ls = asMatrixShape(labels, "labels"), ps = asMatrixShape(predictions, "predictions");
@@ -146,6 +147,7 @@ public class Evaluation {
     }
 
     /** Adds the counts of {@code other} (same number of classes) to this evaluation. */
+    @Override
     public void merge(Evaluation other) {
         if (other == null || other.numClasses < 0) return;
         if (numClasses < 0) {
@@ -160,6 +162,7 @@ public class Evaluation {
     }
 
     /** Forgets all counted examples (the classes and labels stay). */
+    @Override
     public void reset() {
         if (numClasses > 0) confusion = new ConfusionMatrix(numClasses);
         numRowCounter = 0;
@@ -331,6 +334,7 @@ public class Evaluation {
     // ---------------------------------------------------------------- reports
 
     /** The report in DL4J's layout, with warnings, and the confusion matrix for at most 20 classes. */
+    @Override
     public String stats() { return stats(false); }
 
     /** The report; {@code suppressWarnings} leaves out the excluded-class warnings. */

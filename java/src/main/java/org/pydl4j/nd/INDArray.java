@@ -121,9 +121,14 @@ public final class INDArray implements AutoCloseable {
 
     public boolean isMatrix() { return shape.length == 2; }
 
-    public long rows() { return shape[0]; }
+    /** Rows of a matrix (size of dimension 0), as ND4J's int. */
+    public int rows() { return Math.toIntExact(shape[0]); }
 
-    public long columns() { return shape[1]; }
+    /** Columns of a matrix (size of dimension 1), as ND4J's int. */
+    public int columns() {
+        if (shape.length < 2) throw new IllegalStateException("columns(): array of rank " + shape.length + " has no columns");
+        return Math.toIntExact(shape[1]);
+    }
 
     // ---------------------------------------------------------------- raw access (backends, JNI, numpy)
 

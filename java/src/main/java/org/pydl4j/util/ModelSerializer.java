@@ -15,11 +15,16 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.pydl4j.nd.INDArray;
+import org.pydl4j.nn.api.Model;
+import org.pydl4j.nn.api.NeuralNetwork;
 import org.pydl4j.nn.conf.ComputationGraphConfiguration;
+import org.pydl4j.nn.conf.MultiLayerConfiguration;
+import org.pydl4j.nn.multilayer.MultiLayerNetwork;
 import org.pydl4j.nn.conf.graph.GraphVertex;
 import org.pydl4j.nn.graph.ComputationGraph;
 import org.pydl4j.util.json.Json;
 import org.pydl4j.util.serde.AtomicFiles;
+import org.pydl4j.util.serde.Dl4jMultiLayerFormat;
 import org.pydl4j.util.serde.Dl4jZipImporter;
 import org.pydl4j.util.serde.FiniteParams;
 import org.pydl4j.util.serde.ModelZips;
@@ -49,35 +54,46 @@ public final class ModelSerializer {
     public static final String PYDL4J_JSON = "pydl4j.json";
     /** Version of the pydl4j model format written by this class. */
     public static final int FORMAT_VERSION = 1;
+    private static final String CG_TYPE = "ComputationGraph", MLN_TYPE = "MultiLayerNetwork";
 
     // ---------------------------------------------------------------- writing
 
-    public static void writeModel(ComputationGraph graph, File file, boolean saveUpdater) throws IOException {
-        writeModel(graph, file.toPath(), saveUpdater);
+    /** Writes a ComputationGraph or MultiLayerNetwork (atomically). */
+    public static void writeModel(Model model, File file, boolean saveUpdater) throws IOException {
+        writeModel(model, file.toPath(), saveUpdater);
     }
 
-    public static void writeModel(ComputationGraph graph, String path, boolean saveUpdater) throws IOException {
-        writeModel(graph, new File(path), saveUpdater);
+    public static void writeModel(Model model, String path, boolean saveUpdater) throws IOException {
+        writeModel(model, new File(path), saveUpdater);
     }
 
     /** Writes atomically: the target is replaced only once the complete zip is on disk. */
-    public static void writeModel(ComputationGraph graph, Path file, boolean saveUpdater) throws IOException {
-        if (graph == null) throw new IllegalArgumentException("writeModel: graph is null");
-        AtomicFiles.write(file, out -> writeModel(graph, out, saveUpdater));
+    public static void writeModel(Model model, Path file, boolean saveUpdater) throws IOException {
+        network(model);
+        AtomicFiles.write(file, out -> writeModel(model, out, saveUpdater));
+    }
+
+    private static NeuralNetwork network(Model model) {
+        if (model == null) throw new IllegalArgumentException("writeModel: model is null");
+        if (!(model instanceof ComputationGraph) && !(model instanceof MultiLayerNetwork)) {
+            throw new IllegalArgumentException("writeModel: a " + model.getClass().getSimpleName() + " is not a ComputationGraph or MultiLayerNetwork");
+        }
+        return (NeuralNetwork) model;
     }
 
     /** Writes the zip to a stream (not closed). */
-    public static void writeModel(ComputationGraph graph, OutputStream stream, boolean saveUpdater) throws IOException {
-        if (graph == null) throw new IllegalArgumentException("writeModel: graph is null");
+    public static void writeModel(Model model, OutputStream stream, boolean saveUpdater) throws IOException {
+        NeuralNetwork graph = network(model);
         INDArray params = graph.params();
         INDArray state = saveUpdater ? graph.getUpdater().getStateViewArray() : null;
         boolean withState = state != null && state.length() > 0;
-        ComputationGraphConfiguration conf = graph.getConfiguration();
+        boolean stack = graph instanceof MultiLayerNetwork;
+        String confJson = stack ? ((MultiLayerNetwork) graph).getLayerWiseConfigurations().toJson() : ((ComputationGraph) graph).getConfiguration().toJson();
 
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", "pydl4j-model");
         meta.put("formatVersion", FORMAT_VERSION);
-        meta.put("modelType", "ComputationGraph");
+        meta.put("modelType", stack ? MLN_TYPE : CG_TYPE);
         meta.put("iterationCount", graph.getIterationCount());
         meta.put("epochCount", graph.getEpochCount());
         meta.put("dataType", params.dataType().name());
@@ -87,7 +103,7 @@ public final class ModelSerializer {
 
         ZipOutputStream zip = new ZipOutputStream(stream);
         zip.putNextEntry(new ZipEntry(CONFIGURATION_JSON));
-        zip.write(conf.toJson().getBytes(StandardCharsets.UTF_8));
+        zip.write(confJson.getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
         ModelZips.putStored(zip, COEFFICIENTS_BIN, out -> Nd4jBinary.write(params, out));
         if (withState) ModelZips.putStored(zip, UPDATER_BIN, out -> Nd4jBinary.write(state, out));
@@ -134,20 +150,47 @@ public final class ModelSerializer {
 
     /** Restores a graph from this project's zip or from a zip written by DL4J. */
     public static ComputationGraph restoreComputationGraph(File file, boolean loadUpdater) throws IOException {
-        try (ZipFile zip = ModelZips.open(file)) {
-            return restore(zip, file.toString(), loadUpdater);
-        }
+        return restore(file, loadUpdater, ComputationGraph.class);
     }
 
     public static ComputationGraph restoreComputationGraph(InputStream in) throws IOException { return restoreComputationGraph(in, true); }
 
     /** Restores from a stream (copied to a temporary file first, so that the zip's directory can be checked). */
     public static ComputationGraph restoreComputationGraph(InputStream in, boolean loadUpdater) throws IOException {
+        return restore(in, loadUpdater, ComputationGraph.class);
+    }
+
+    public static MultiLayerNetwork restoreMultiLayerNetwork(File file) throws IOException { return restoreMultiLayerNetwork(file, true); }
+
+    public static MultiLayerNetwork restoreMultiLayerNetwork(String path) throws IOException { return restoreMultiLayerNetwork(new File(path), true); }
+
+    public static MultiLayerNetwork restoreMultiLayerNetwork(String path, boolean loadUpdater) throws IOException {
+        return restoreMultiLayerNetwork(new File(path), loadUpdater);
+    }
+
+    /** Restores a layer stack from this project's zip or from a MultiLayerNetwork zip written by DL4J. */
+    public static MultiLayerNetwork restoreMultiLayerNetwork(File file, boolean loadUpdater) throws IOException {
+        return restore(file, loadUpdater, MultiLayerNetwork.class);
+    }
+
+    public static MultiLayerNetwork restoreMultiLayerNetwork(InputStream in) throws IOException { return restoreMultiLayerNetwork(in, true); }
+
+    public static MultiLayerNetwork restoreMultiLayerNetwork(InputStream in, boolean loadUpdater) throws IOException {
+        return restore(in, loadUpdater, MultiLayerNetwork.class);
+    }
+
+    private static <T extends NeuralNetwork> T restore(File file, boolean loadUpdater, Class<T> kind) throws IOException {
+        try (ZipFile zip = ModelZips.open(file)) {
+            return restore(zip, file.toString(), loadUpdater, kind);
+        }
+    }
+
+    private static <T extends NeuralNetwork> T restore(InputStream in, boolean loadUpdater, Class<T> kind) throws IOException {
         Path tmp = Files.createTempFile("pydl4j-model-", ".zip");
         try {
             Files.copy(in instanceof BufferedInputStream ? in : new BufferedInputStream(in), tmp, StandardCopyOption.REPLACE_EXISTING);
             try (ZipFile zip = ModelZips.open(tmp.toFile())) {
-                return restore(zip, "<model stream>", loadUpdater);
+                return restore(zip, "<model stream>", loadUpdater, kind);
             } catch (IOException e) {
                 throw new IOException(e.getMessage().replace(tmp.toString(), "<model stream>"), e);
             }
@@ -156,18 +199,32 @@ public final class ModelSerializer {
         }
     }
 
-    private static ComputationGraph restore(ZipFile zip, String source, boolean loadUpdater) throws IOException {
+    private static <T extends NeuralNetwork> T restore(ZipFile zip, String source, boolean loadUpdater, Class<T> kind) throws IOException {
+        boolean stack = kind == MultiLayerNetwork.class;
         if (zip.getEntry(PYDL4J_JSON) == null) {
             if (zip.getEntry(CONFIGURATION_JSON) == null) {
                 throw new IOException(source + ": not a model zip: no " + CONFIGURATION_JSON + " (entries: " + ModelZips.entryNames(zip) + ")");
             }
-            return Dl4jZipImporter.restore(zip, source);
+            return kind.cast(stack ? Dl4jMultiLayerFormat.restore(zip, source) : Dl4jZipImporter.restore(zip, source));
         }
         Map<String, Object> meta = readMeta(zip, source);
+        String type = String.valueOf(meta.getOrDefault("modelType", CG_TYPE));
+        if (!type.equals(stack ? MLN_TYPE : CG_TYPE)) {
+            throw new IllegalArgumentException(source + ": holds a " + type + "; restore it with ModelSerializer.restore" + type);
+        }
+        NeuralNetwork net;
         ComputationGraphConfiguration conf;
         try {
-            conf = ComputationGraphConfiguration.fromJson(ModelZips.readText(zip, CONFIGURATION_JSON, source));
-            conf.validate();
+            String json = ModelZips.readText(zip, CONFIGURATION_JSON, source);
+            if (stack) {
+                MultiLayerConfiguration mlc = MultiLayerConfiguration.fromJson(json);
+                conf = mlc.getGraphConfiguration();
+                net = new MultiLayerNetwork(mlc);
+            } else {
+                conf = ComputationGraphConfiguration.fromJson(json);
+                conf.validate();
+                net = new ComputationGraph(conf);
+            }
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(source + ":" + CONFIGURATION_JSON + ": invalid configuration: " + e.getMessage(), e);
         }
@@ -178,19 +235,18 @@ public final class ModelSerializer {
         if (!declared.equals(params.dataType().name())) {
             throw new IOException(source + ":" + COEFFICIENTS_BIN + " holds " + params.dataType() + " values, " + PYDL4J_JSON + " says " + declared);
         }
-        ComputationGraph graph = new ComputationGraph(conf);
-        graph.init(params.reshape(params.length()), false);
-        FiniteParams.check(graph, source);
+        net.init(params.reshape(params.length()), false);
+        FiniteParams.check(net.paramTable(), source);
         Object it = meta.get("iterationCount"), ep = meta.get("epochCount");
-        if (it instanceof Number) graph.setIterationCount(((Number) it).intValue());
-        if (ep instanceof Number) graph.setEpochCount(((Number) ep).intValue());
+        if (it instanceof Number) net.setIterationCount(((Number) it).intValue());
+        if (ep instanceof Number) net.setEpochCount(((Number) ep).intValue());
         if (loadUpdater && zip.getEntry(UPDATER_BIN) != null) {
-            long stateLen = graph.getUpdater().getStateViewArray().length();
+            long stateLen = net.getUpdater().getStateViewArray().length();
             INDArray state = readArray(zip, UPDATER_BIN, source, stateLen);
-            if (state.dataType() != graph.getDataType()) state = state.castTo(graph.getDataType());
-            graph.getUpdater().setStateViewArray(state);
+            if (state.dataType() != net.getDataType()) state = state.castTo(net.getDataType());
+            net.getUpdater().setStateViewArray(state);
         }
-        return graph;
+        return kind.cast(net);
     }
 
     @SuppressWarnings("unchecked")

@@ -201,6 +201,8 @@ public class ComputationGraphConfiguration implements Cloneable {
         protected final List<String> networkInputs = new ArrayList<>();
         protected final List<String> networkOutputs = new ArrayList<>();
         protected final List<InputType> inputTypes = new ArrayList<>();
+        /** Preprocessors given by layer name with setInputPreProcessors, attached at build. */
+        protected final Map<String, InputPreProcessor> inputPreProcessors = new LinkedHashMap<>();
 
         public GraphBuilder(NeuralNetConfiguration.Builder globalConfiguration) { this.globalConfiguration = globalConfiguration; }
 
@@ -286,6 +288,13 @@ public class ComputationGraphConfiguration implements Cloneable {
             return this;
         }
 
+        /** Preprocessors by layer name, attached when the configuration is built (the layers may be added later). */
+        public GraphBuilder setInputPreProcessors(Map<String, InputPreProcessor> processors) {
+            inputPreProcessors.clear();
+            for (Map.Entry<String, InputPreProcessor> e : processors.entrySet()) inputPreProcessors.put(e.getKey(), e.getValue() == null ? null : e.getValue().clone());
+            return this;
+        }
+
         public GraphBuilder setOutputs(String... names) {
             networkOutputs.clear();
             networkOutputs.addAll(Arrays.asList(names));
@@ -308,6 +317,7 @@ public class ComputationGraphConfiguration implements Cloneable {
         }
 
         public ComputationGraphConfiguration build() {
+            for (Map.Entry<String, InputPreProcessor> e : inputPreProcessors.entrySet()) inputPreProcessor(e.getKey(), e.getValue());
             ComputationGraphConfiguration c = new ComputationGraphConfiguration();
             NeuralNetConfiguration defaults = globalConfiguration.build();
             c.defaultConfiguration = defaults;

@@ -3,6 +3,9 @@ package org.pydl4j.nn.conf;
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.learning.config.IUpdater;
 import org.pydl4j.nd.learning.config.Sgd;
+import org.pydl4j.nn.api.OptimizationAlgorithm;
+import org.pydl4j.nn.conf.layers.BaseLayer;
+import org.pydl4j.nn.conf.layers.ConvolutionLayer;
 import org.pydl4j.nn.conf.distribution.Distribution;
 import org.pydl4j.nn.conf.layers.Layer;
 import org.pydl4j.nn.weights.WeightInit;
@@ -25,6 +28,16 @@ public class NeuralNetConfiguration {
     private double l2Bias = 0.0;
     private Double dropOut;
     private ConvolutionMode convolutionMode = ConvolutionMode.Truncate;
+    private double l1 = 0.0;
+    private double l1Bias = 0.0;
+    private GradientNormalization gradientNormalization = GradientNormalization.None;
+    private double gradientNormalizationThreshold = 1.0;
+    private OptimizationAlgorithm optimizationAlgo = OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT;
+    private CacheMode cacheMode = CacheMode.NONE;
+    private WorkspaceMode trainingWorkspaceMode = WorkspaceMode.ENABLED;
+    private WorkspaceMode inferenceWorkspaceMode = WorkspaceMode.ENABLED;
+    private ConvolutionLayer.AlgoMode cudnnAlgoMode = ConvolutionLayer.AlgoMode.PREFER_FASTEST;
+    private boolean miniBatch = true;
     private Layer layer;
 
     public NeuralNetConfiguration() {}
@@ -41,6 +54,16 @@ public class NeuralNetConfiguration {
     public double getL2Bias() { return l2Bias; }
     public Double getDropOut() { return dropOut; }
     public ConvolutionMode getConvolutionMode() { return convolutionMode; }
+    public double getL1() { return l1; }
+    public double getL1Bias() { return l1Bias; }
+    public GradientNormalization getGradientNormalization() { return gradientNormalization; }
+    public double getGradientNormalizationThreshold() { return gradientNormalizationThreshold; }
+    public OptimizationAlgorithm getOptimizationAlgo() { return optimizationAlgo; }
+    public CacheMode getCacheMode() { return cacheMode; }
+    public WorkspaceMode getTrainingWorkspaceMode() { return trainingWorkspaceMode; }
+    public WorkspaceMode getInferenceWorkspaceMode() { return inferenceWorkspaceMode; }
+    public ConvolutionLayer.AlgoMode getCudnnAlgoMode() { return cudnnAlgoMode; }
+    public boolean isMiniBatch() { return miniBatch; }
     /** The layer configuration (set for a runtime layer's conf()). */
     public Layer getLayer() { return layer; }
     public void setLayer(Layer layer) { this.layer = layer; }
@@ -82,9 +105,14 @@ public class NeuralNetConfiguration {
     @Override
     public String toString() { return toJson(); }
 
+    /** Builds a MultiLayerConfiguration, as DL4J's NeuralNetConfiguration.ListBuilder (see {@link LayerListBuilder}). */
+    public static class ListBuilder extends LayerListBuilder<ListBuilder> {
+        public ListBuilder(Builder global) { super(global); }
+    }
+
     /** Builder of network-wide defaults; {@link #graphBuilder()} starts a ComputationGraph configuration. */
     public static class Builder implements Cloneable {
-        private final NeuralNetConfiguration c = new NeuralNetConfiguration();
+        private NeuralNetConfiguration c = new NeuralNetConfiguration();
 
         public Builder() { c.seed = System.currentTimeMillis(); }
 
@@ -109,19 +137,55 @@ public class NeuralNetConfiguration {
             return this;
         }
         public Builder convolutionMode(ConvolutionMode m) { c.convolutionMode = m; return this; }
+        /** L1 regularization coefficient on weights: gradient += l1 * sign(w), score += l1 * sum|w|. */
+        public Builder l1(double l1) { c.l1 = BaseLayer.checkCoefficient("l1", l1); return this; }
+        public Builder l1Bias(double l1Bias) { c.l1Bias = BaseLayer.checkCoefficient("l1Bias", l1Bias); return this; }
+        /** Gradient normalization or clipping of every layer (see {@link GradientNormalization}). */
+        public Builder gradientNormalization(GradientNormalization g) { c.gradientNormalization = g; return this; }
+        public Builder gradientNormalizationThreshold(double t) {
+            c.gradientNormalizationThreshold = BaseLayer.checkCoefficient("gradientNormalizationThreshold", t);
+            return this;
+        }
+        /** Only STOCHASTIC_GRADIENT_DESCENT (minibatch training with the updater) exists here; others are refused. */
+        public Builder optimizationAlgo(OptimizationAlgorithm a) {
+            if (a != OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT) {
+                throw new UnsupportedOperationException("optimizationAlgo(" + a + "): only STOCHASTIC_GRADIENT_DESCENT is supported");
+            }
+            c.optimizationAlgo = a;
+            return this;
+        }
+        /** Accepted (see {@link CacheMode}). */
+        public Builder cacheMode(CacheMode m) { c.cacheMode = m; return this; }
+        /** Accepted (see {@link WorkspaceMode}). */
+        public Builder trainingWorkspaceMode(WorkspaceMode m) { c.trainingWorkspaceMode = m; return this; }
+        public Builder inferenceWorkspaceMode(WorkspaceMode m) { c.inferenceWorkspaceMode = m; return this; }
+        /** Default cuDNN algorithm mode of convolution layers (see {@link ConvolutionLayer.AlgoMode}). */
+        public Builder cudnnAlgoMode(ConvolutionLayer.AlgoMode m) { c.cudnnAlgoMode = m; return this; }
+        /** miniBatch(true) (the default): the loss is averaged over the minibatch; false is refused. */
+        public Builder miniBatch(boolean miniBatch) {
+            if (!miniBatch) throw new UnsupportedOperationException("miniBatch(false): losses are always averaged over the minibatch here");
+            return this;
+        }
 
         /** A copy of the defaults built so far. */
         public NeuralNetConfiguration build() { return c.clone(); }
 
         public ComputationGraphConfiguration.GraphBuilder graphBuilder() { return new ComputationGraphConfiguration.GraphBuilder(this); }
 
+        /** Starts a layer stack (a MultiLayerNetwork configuration) with these defaults. */
+        public ListBuilder list() { return new ListBuilder(clone()); }
+
+        /** Starts a layer stack with the given layers at indices 0, 1, ... */
+        public ListBuilder list(Layer... layers) {
+            ListBuilder b = list();
+            for (Layer l : layers) b.layer(l);
+            return b;
+        }
+
         @Override
         public Builder clone() {
             Builder b = new Builder();
-            NeuralNetConfiguration copy = c.clone();
-            b.c.seed = copy.seed; b.c.updater = copy.updater; b.c.weightInit = copy.weightInit; b.c.dist = copy.dist; b.c.activation = copy.activation;
-            b.c.biasInit = copy.biasInit; b.c.l2 = copy.l2; b.c.l2Bias = copy.l2Bias; b.c.dropOut = copy.dropOut;
-            b.c.convolutionMode = copy.convolutionMode;
+            b.c = c.clone();
             return b;
         }
     }

@@ -1,5 +1,7 @@
 package org.pydl4j.nn.graph;
 
+import java.io.File;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -17,7 +19,7 @@ import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.dataset.DataSet;
 import org.pydl4j.nd.dataset.DataSetIterator;
 import org.pydl4j.nn.api.Layer;
-import org.pydl4j.nn.api.Model;
+import org.pydl4j.nn.api.NeuralNetwork;
 import org.pydl4j.nn.conf.ComputationGraphConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.gradient.DefaultGradient;
@@ -29,6 +31,8 @@ import org.pydl4j.nn.layers.FrozenLayer;
 import org.pydl4j.nn.layers.OutputLayer;
 import org.pydl4j.nn.listeners.TrainingListener;
 import org.pydl4j.nn.updater.ComputationGraphUpdater;
+import org.pydl4j.nn.updater.GradientNormalizer;
+import org.pydl4j.util.ModelSerializer;
 
 /**
  * A network of layers and vertices, as DL4J's ComputationGraph. Parameters live in one flat array (layers in
@@ -36,7 +40,7 @@ import org.pydl4j.nn.updater.ComputationGraphUpdater;
  * views of it. Training is minibatch gradient descent: loss averaged over the minibatch plus L2, then each
  * parameter's updater.
  */
-public class ComputationGraph implements Model {
+public class ComputationGraph implements NeuralNetwork {
     protected final ComputationGraphConfiguration configuration;
     protected boolean initCalled;
     protected List<String> topologicalOrder;
@@ -62,6 +66,7 @@ public class ComputationGraph implements Model {
     // ---------------------------------------------------------------- initialization
 
     /** Creates the layers and initializes parameters (seeded from the configuration). */
+    @Override
     public void init() { init(null, false); }
 
     /**
@@ -399,6 +404,7 @@ public class ComputationGraph implements Model {
     /** The single output of a single-output network, inference mode. */
     public INDArray outputSingle(INDArray... input) { return outputSingle(false, input); }
 
+    @Override
     public INDArray outputSingle(boolean train, INDArray... input) {
         if (getNumOutputArrays() != 1) {
             throw new IllegalArgumentException("outputSingle: network has " + getNumOutputArrays() + " outputs " + configuration.getNetworkOutputs());
@@ -458,13 +464,15 @@ public class ComputationGraph implements Model {
         return ss;
     }
 
+    /** 0.5 * l2 * sum(w^2) + l1 * sum|w| over the trainable layers. */
     private double l2Score() {
         double s = 0;
         for (Layer l : layers) {
             if (l.isFrozen()) continue;
             for (Map.Entry<String, INDArray> e : l.paramTable().entrySet()) {
-                double c = l.layerConf().getL2ByParam(e.getKey());
+                double c = l.layerConf().getL2ByParam(e.getKey()), c1 = l.layerConf().getL1ByParam(e.getKey());
                 if (c > 0) s += 0.5 * c * sumOfSquares(e.getValue());
+                if (c1 > 0) s += c1 * e.getValue().map(Math::abs, false).sumNumber().doubleValue();
             }
         }
         return s;
@@ -540,9 +548,11 @@ public class ComputationGraph implements Model {
         }
         for (Layer l : layers) {
             if (l.isFrozen()) continue;
+            GradientNormalizer.apply(l);   // on the loss gradient, before regularization (as DL4J)
             for (Map.Entry<String, INDArray> p : l.paramTable().entrySet()) {
-                double c = l.layerConf().getL2ByParam(p.getKey());
+                double c = l.layerConf().getL2ByParam(p.getKey()), c1 = l.layerConf().getL1ByParam(p.getKey());
                 if (c > 0) Nd4j.getBackend().axpy(c, p.getValue(), l.gradientTable().get(p.getKey()));
+                if (c1 > 0) Nd4j.getBackend().axpy(c1, p.getValue().map(Math::signum, false), l.gradientTable().get(p.getKey()));
             }
         }
         score = s + l2Score();
@@ -658,6 +668,13 @@ public class ComputationGraph implements Model {
         }
     }
 
+    // ---------------------------------------------------------------- evaluation and saving
+
+    /** Restores a graph saved by {@link #save} (or by DL4J). */
+    public static ComputationGraph load(File file, boolean loadUpdater) throws IOException {
+        return ModelSerializer.restoreComputationGraph(file, loadUpdater);
+    }
+
     // ---------------------------------------------------------------- misc
 
     /** A deep copy: configuration, parameters, updater state and counters (not listeners). */
@@ -671,6 +688,7 @@ public class ComputationGraph implements Model {
     }
 
     /** A table of vertices: name, type, sizes, parameter count, frozen; with totals. */
+    @Override
     public String summary() {
         checkInit();
         String fmt = "%-24s %-28s %-44s %-12s %-6s%n";

@@ -6,10 +6,7 @@ import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 
 /** Runtime dense layer: z = x·W + b, y = f(z). */
-public class DenseLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.DenseLayer> {
-    protected INDArray preOutput;
-    protected INDArray output;
-
+public class DenseLayer extends PreActivationLayer<org.pydl4j.nn.conf.layers.DenseLayer> {
     public DenseLayer(NeuralNetConfiguration conf, int index) { super(conf, index); }
 
     @Override
@@ -21,6 +18,7 @@ public class DenseLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.DenseLay
         }
     }
 
+    @Override
     protected INDArray preOutput(INDArray x) {
         INDArray w = params.get("W");
         if (x.dataType() != w.dataType()) throw new IllegalArgumentException(describe() + ": input is " + x.dataType() + ", parameters " + w.dataType());
@@ -33,20 +31,8 @@ public class DenseLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.DenseLay
         return zb;
     }
 
-    @Override
-    protected INDArray doActivate(INDArray x, boolean training) {
-        preOutput = preOutput(x);
-        output = Nd4j.getBackend().activate(layerConf.getActivationFn(), preOutput);
-        return output;
-    }
-
-    @Override
-    protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
-        INDArray dz = Nd4j.getBackend().activateBackward(layerConf.getActivationFn(), preOutput, output, epsilon);
-        return backpropPreOutput(dz, needInputGradient);
-    }
-
     /** Given d(loss)/dz: parameter gradients and d(loss)/dx. */
+    @Override
     protected INDArray backpropPreOutput(INDArray dz, boolean needInputGradient) {
         Backend be = Nd4j.getBackend();
         if (!gradients.isEmpty()) {
@@ -61,12 +47,5 @@ public class DenseLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.DenseLay
         INDArray dx = Nd4j.createUninitialized(dz.dataType(), dz.size(0), layerConf.getNIn());
         be.gemm(dz, false, params.get("W"), true, dx, 1.0, 0.0);
         return dx;
-    }
-
-    @Override
-    public void clear() {
-        super.clear();
-        preOutput = null;
-        output = null;
     }
 }

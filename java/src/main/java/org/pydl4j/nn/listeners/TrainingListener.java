@@ -1,5 +1,6 @@
 package org.pydl4j.nn.listeners;
 
+import java.util.List;
 import java.util.Map;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.api.Model;
@@ -18,6 +19,9 @@ public interface TrainingListener {
 
     /** After the forward pass of a training step, with every vertex's activations. */
     default void onForwardPass(Model model, Map<String, INDArray> activations) {}
+
+    /** After the forward pass of a MultiLayerNetwork's training step: the input, then each layer's activations. */
+    default void onForwardPass(Model model, List<INDArray> activations) {}
 
     /** After gradients are computed, before the update. */
     default void onGradientCalculation(Model model) {}

@@ -16,6 +16,7 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nn.api.Layer;
 import org.pydl4j.nn.conf.ComputationGraphConfiguration;
+import org.pydl4j.nn.conf.MultiLayerConfiguration;
 import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.graph.GraphVertex;
 import org.pydl4j.nn.conf.graph.LayerVertex;
@@ -29,6 +30,7 @@ import org.pydl4j.nn.conf.layers.NoParamLayer;
 import org.pydl4j.nn.conf.layers.misc.FrozenLayer;
 import org.pydl4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.pydl4j.nn.graph.ComputationGraph;
+import org.pydl4j.nn.multilayer.MultiLayerNetwork;
 import org.pydl4j.nn.weights.WeightInit;
 
 /**
@@ -36,9 +38,7 @@ import org.pydl4j.nn.weights.WeightInit;
  * layers, change a layer's nOut, override training settings with a {@link FineTuneConfiguration}. The original
  * network is left unchanged; the new one holds copies of the retained layers' parameters, while new and changed
  * layers are initialized from the (fine-tune) seed.
- *
- * <p>Only {@link GraphBuilder} exists: this project has no MultiLayerNetwork, so DL4J's {@code TransferLearning.Builder}
- * for layer stacks has nothing to edit (a stack is a ComputationGraph here).
+ * {@link GraphBuilder} edits a ComputationGraph, {@link Builder} a MultiLayerNetwork.
  */
 public final class TransferLearning {
     private TransferLearning() {}
@@ -93,6 +93,21 @@ public final class TransferLearning {
                 requireVertex("setFeatureExtractor", n);
                 featureExtractors.add(n);
             }
+            return this;
+        }
+
+        /**
+         * Changes the nIn of a layer (for a new input size) and initializes its parameters with the given scheme; the
+         * layers in front are unchanged (give the new input type with setInputTypes when the layer reads the input).
+         */
+        public GraphBuilder nInReplace(String layerName, int nIn, WeightInit scheme) {
+            String op = "nInReplace('" + layerName + "')";
+            if (nIn < 1) throw new IllegalArgumentException(op + ": nIn must be >= 1, got " + nIn);
+            if (scheme == null) throw new IllegalArgumentException(op + ": weight init scheme must not be null");
+            FeedForwardLayer l = editableFeedForward(op, layerName);
+            l.setNIn(nIn);
+            l.setWeightInit(scheme);
+            reinit.put(layerName, scheme);
             return this;
         }
 
@@ -345,6 +360,103 @@ public final class TransferLearning {
             StringBuilder sb = new StringBuilder("{");
             for (Map.Entry<String, long[]> e : m.entrySet()) sb.append(sb.length() > 1 ? ", " : "").append(e.getKey()).append('=').append(Arrays.toString(e.getValue()));
             return sb.append('}').toString();
+        }
+    }
+
+    /**
+     * Edits a {@link MultiLayerNetwork}, layers addressed by index, as DL4J's TransferLearning.Builder:
+     * <pre>{@code
+     * MultiLayerNetwork edited = new TransferLearning.Builder(net)
+     *         .fineTuneConfiguration(fineTuneConf)
+     *         .setFeatureExtractor(1)
+     *         .removeOutputLayer()
+     *         .addLayer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(5)
+     *                 .activation(Activation.SOFTMAX).build())
+     *         .build();
+     * }</pre>
+     * The stack is edited as the linear graph it runs on, with {@link GraphBuilder}'s semantics.
+     */
+    public static class Builder {
+        private final GraphBuilder graphBuilder;
+        private final String input;
+        private final List<String> names;
+
+        public Builder(MultiLayerNetwork origModel) {
+            if (origModel == null) throw new IllegalArgumentException("TransferLearning.Builder: network is null");
+            this.graphBuilder = new GraphBuilder(origModel.asComputationGraph());
+            this.input = origModel.getLayerWiseConfigurations().inputName();
+            this.names = new ArrayList<>(origModel.getLayerNames());
+        }
+
+        private String name(String op, int layerNum) {
+            if (layerNum < 0 || layerNum >= names.size()) {
+                throw new IllegalArgumentException(op + ": layer index " + layerNum + " out of range: the network has " + names.size() + " layers");
+            }
+            return names.get(layerNum);
+        }
+
+        public Builder fineTuneConfiguration(FineTuneConfiguration ftc) {
+            graphBuilder.fineTuneConfiguration(ftc);
+            return this;
+        }
+
+        /** Freezes layers 0..layerNum (inclusive). */
+        public Builder setFeatureExtractor(int layerNum) {
+            graphBuilder.setFeatureExtractor(name("setFeatureExtractor", layerNum));
+            return this;
+        }
+
+        public Builder nOutReplace(int layerNum, int nOut, WeightInit scheme) { return nOutReplace(layerNum, nOut, scheme, scheme); }
+
+        /** Changes a layer's nOut (initialized with scheme) and the next layer's nIn (initialized with schemeNext). */
+        public Builder nOutReplace(int layerNum, int nOut, WeightInit scheme, WeightInit schemeNext) {
+            graphBuilder.nOutReplace(name("nOutReplace", layerNum), nOut, scheme, schemeNext);
+            return this;
+        }
+
+        /** Changes a layer's nIn (initialized with scheme); see {@link GraphBuilder#nInReplace}. */
+        public Builder nInReplace(int layerNum, int nIn, WeightInit scheme) {
+            graphBuilder.nInReplace(name("nInReplace", layerNum), nIn, scheme);
+            return this;
+        }
+
+        public Builder removeOutputLayer() { return removeLayersFromOutput(1); }
+
+        /** Removes the last layers. */
+        public Builder removeLayersFromOutput(int layerNum) {
+            if (layerNum < 1 || layerNum > names.size()) {
+                throw new IllegalArgumentException("removeLayersFromOutput(" + layerNum + "): the network has " + names.size() + " layers");
+            }
+            for (int i = 0; i < layerNum; i++) graphBuilder.removeVertexAndConnections(names.remove(names.size() - 1));
+            return this;
+        }
+
+        /** Appends a layer (named by its index unless named); unset settings come from the fine-tune configuration. */
+        public Builder addLayer(org.pydl4j.nn.conf.layers.Layer layer) {
+            String name = layer.getLayerName() != null ? layer.getLayerName() : String.valueOf(names.size());
+            while (names.contains(name) || name.equals(input)) name = "layer" + name;
+            graphBuilder.addLayer(name, layer, names.isEmpty() ? input : names.get(names.size() - 1));
+            names.add(name);
+            return this;
+        }
+
+        /** Sets (replaces) the input preprocessor of a layer. */
+        public Builder setInputPreProcessor(int layer, InputPreProcessor processor) {
+            graphBuilder.edited.inputPreProcessor(name("setInputPreProcessor", layer), processor);
+            return this;
+        }
+
+        /** Replaces the input type (nIn inference and preprocessors for added layers). */
+        public Builder setInputType(InputType type) {
+            graphBuilder.setInputTypes(type);
+            return this;
+        }
+
+        public MultiLayerNetwork build() {
+            if (names.isEmpty()) throw new IllegalArgumentException("TransferLearning.Builder: every layer was removed");
+            graphBuilder.setOutputs(names.get(names.size() - 1));
+            ComputationGraph g = graphBuilder.build();
+            return new MultiLayerNetwork(new MultiLayerConfiguration(g.getConfiguration()), g.paramsView());
         }
     }
 }

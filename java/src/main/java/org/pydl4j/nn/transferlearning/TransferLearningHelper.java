@@ -10,10 +10,12 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.dataset.DataSet;
 import org.pydl4j.nd.dataset.DataSetIterator;
 import org.pydl4j.nn.conf.ComputationGraphConfiguration;
+import org.pydl4j.nn.conf.MultiLayerConfiguration;
 import org.pydl4j.nn.conf.graph.GraphVertex;
 import org.pydl4j.nn.conf.graph.LayerVertex;
 import org.pydl4j.nn.conf.layers.misc.FrozenLayer;
 import org.pydl4j.nn.graph.ComputationGraph;
+import org.pydl4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Trains the unfrozen part of a network on "featurized" data, as DL4J's TransferLearningHelper: the frozen part's
@@ -92,6 +94,33 @@ public class TransferLearningHelper {
         // no names: the graph's own frozen layers (JPype picks this overload for a one-argument Python call)
         this(frozenOutputAt.length == 0 ? orig
                 : new TransferLearning.GraphBuilder(orig).setFeatureExtractor(frozenOutputAt).shareParameters().build());
+    }
+
+    /** For a MultiLayerNetwork that already has frozen layers (from {@link TransferLearning.Builder#setFeatureExtractor}). */
+    public TransferLearningHelper(MultiLayerNetwork orig) { this(orig.asComputationGraph()); }
+
+    /**
+     * Freezes layers 0..frozenTill of a MultiLayerNetwork; training through the helper changes the given network's
+     * parameters (its own configuration is not marked frozen).
+     */
+    public TransferLearningHelper(MultiLayerNetwork orig, int frozenTill) {
+        this(orig.asComputationGraph(), frozenLayerName(orig, frozenTill));
+    }
+
+    private static String frozenLayerName(MultiLayerNetwork net, int frozenTill) {
+        if (frozenTill < 0 || frozenTill >= net.getnLayers()) {
+            throw new IllegalArgumentException("TransferLearningHelper: frozenTill " + frozenTill + " out of range: the network has " + net.getnLayers() + " layers");
+        }
+        return net.getLayerNames().get(frozenTill);
+    }
+
+    private MultiLayerNetwork unfrozenMln;
+
+    /** The unfrozen part as a MultiLayerNetwork (for a helper made from one); it shares the unfrozen graph's parameters. */
+    public MultiLayerNetwork unfrozenMLN() {
+        ComputationGraph g = unfrozenGraph();
+        if (unfrozenMln == null) unfrozenMln = new MultiLayerNetwork(new MultiLayerConfiguration(g.getConfiguration()), g.paramsView());
+        return unfrozenMln;
     }
 
     /** The network the helper works on (with its frozen layers). */

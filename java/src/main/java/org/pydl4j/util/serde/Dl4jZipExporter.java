@@ -61,6 +61,11 @@ public final class Dl4jZipExporter {
 
     public static void write(ComputationGraph graph, OutputStream stream, boolean legacyBuffers) throws IOException {
         String json = Json.write(configurationJson(graph.getConfiguration()));
+        writeZip(json, flatParams(graph, json), legacyBuffers, stream);
+    }
+
+    /** The graph's parameters in DL4J's flat layout for the DL4J graph configuration JSON json: [1, n]. */
+    static INDArray flatParams(ComputationGraph graph, String json) {
         Dl4jGraph g = Dl4jConfigReader.read(json, "exported configuration");
         long total = 0;
         List<String> order = g.dl4jTopologicalOrder();
@@ -76,6 +81,11 @@ public final class Dl4jZipExporter {
             Dl4jParams.exportLayer(v, graph.getLayer(name).paramTable(), flat, off);
             off += Dl4jParams.numParams(v);
         }
+        return flat;
+    }
+
+    /** A DL4J model zip: configuration.json and coefficients.bin. */
+    static void writeZip(String json, INDArray flat, boolean legacyBuffers, OutputStream stream) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(stream);
         zip.putNextEntry(new ZipEntry("configuration.json"));
         zip.write(json.getBytes(StandardCharsets.UTF_8));

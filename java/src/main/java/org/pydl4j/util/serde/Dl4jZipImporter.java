@@ -21,7 +21,11 @@ public final class Dl4jZipImporter {
 
     /** Restores from an open zip; source names the file in errors. */
     public static ComputationGraph restore(ZipFile zip, String source) throws IOException {
-        String json = ModelZips.readText(zip, "configuration.json", source);
+        return restore(ModelZips.readText(zip, "configuration.json", source), zip, source);
+    }
+
+    /** Restores from DL4J graph configuration JSON and the zip's coefficients.bin. */
+    static ComputationGraph restore(String json, ZipFile zip, String source) throws IOException {
         Dl4jGraph g;
         try {
             g = Dl4jConfigReader.read(json, source);

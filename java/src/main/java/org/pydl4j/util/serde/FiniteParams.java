@@ -24,8 +24,11 @@ public final class FiniteParams {
     }
 
     /** Throws {@link NonFiniteParameterException} naming the first parameter of {@code graph} that is not finite. */
-    public static void check(ComputationGraph graph, String source) {
-        for (Map.Entry<String, INDArray> e : graph.paramTable().entrySet()) {
+    public static void check(ComputationGraph graph, String source) { check(graph.paramTable(), source); }
+
+    /** Throws {@link NonFiniteParameterException} naming the first entry of {@code params} that is not finite. */
+    public static void check(Map<String, INDArray> params, String source) {
+        for (Map.Entry<String, INDArray> e : params.entrySet()) {
             INDArray a = e.getValue();
             if (a.dataType() == DataType.FLOAT) {
                 FloatBuffer b = a.floatBufferForRead();

@@ -51,6 +51,17 @@ public class BalancedPathFilter extends RandomPathFilter {
         this(random, extensions, labelGenerator, 0, maxLabels, 0, maxPathsPerLabel);
     }
 
+    /** Calls {@code this(random, null, labelGenerator, maxPaths, maxLabels, 0, maxPathsPerLabel)}. */
+    public BalancedPathFilter(Random random, PathLabelGenerator labelGenerator, long maxPaths, long maxLabels, long maxPathsPerLabel) {
+        this(random, null, labelGenerator, maxPaths, maxLabels, 0, maxPathsPerLabel);
+    }
+
+    /** Calls {@code this(random, extensions, labelGenerator, maxPaths, maxLabels, 0, maxPathsPerLabel)} (older DataVec). */
+    public BalancedPathFilter(Random random, String[] extensions, PathLabelGenerator labelGenerator, long maxPaths, long maxLabels,
+                              long maxPathsPerLabel) {
+        this(random, extensions, labelGenerator, maxPaths, maxLabels, 0, maxPathsPerLabel);
+    }
+
     /**
      * @param random           shuffles the paths (seed it for a repeatable result)
      * @param extensions       extensions of files to keep (null: all)

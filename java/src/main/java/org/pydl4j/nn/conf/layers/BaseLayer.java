@@ -4,6 +4,7 @@ import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.learning.config.IUpdater;
 import java.util.Random;
 import org.pydl4j.nd.INDArray;
+import org.pydl4j.nn.conf.GradientNormalization;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.distribution.Distribution;
 import org.pydl4j.nn.weights.WeightInit;
@@ -17,6 +18,10 @@ public abstract class BaseLayer extends Layer {
     protected IUpdater updater;
     protected Double l2;
     protected Double l2Bias;
+    protected Double l1;
+    protected Double l1Bias;
+    protected GradientNormalization gradientNormalization;
+    protected Double gradientNormalizationThreshold;
 
     protected BaseLayer() {}
 
@@ -29,6 +34,10 @@ public abstract class BaseLayer extends Layer {
         this.updater = b.updater == null ? null : b.updater.clone();
         this.l2 = b.l2;
         this.l2Bias = b.l2Bias;
+        this.l1 = b.l1;
+        this.l1Bias = b.l1Bias;
+        this.gradientNormalization = b.gradientNormalization;
+        this.gradientNormalizationThreshold = b.gradientNormalizationThreshold;
     }
 
     public Activation getActivationFn() { return activation; }
@@ -54,6 +63,14 @@ public abstract class BaseLayer extends Layer {
     public void setL2(Double l2) { this.l2 = l2; }
     public Double getL2Bias() { return l2Bias; }
     public void setL2Bias(Double l2Bias) { this.l2Bias = l2Bias; }
+    public Double getL1() { return l1; }
+    public void setL1(Double l1) { this.l1 = l1; }
+    public Double getL1Bias() { return l1Bias; }
+    public void setL1Bias(Double l1Bias) { this.l1Bias = l1Bias; }
+    public GradientNormalization getGradientNormalization() { return gradientNormalization; }
+    public void setGradientNormalization(GradientNormalization g) { this.gradientNormalization = g; }
+    public double getGradientNormalizationThreshold() { return gradientNormalizationThreshold == null ? 1.0 : gradientNormalizationThreshold; }
+    public void setGradientNormalizationThreshold(double t) { this.gradientNormalizationThreshold = t; }
 
     /** True when the layer takes the network's default activation if it has none. */
     protected boolean inheritsActivation() { return true; }
@@ -68,6 +85,17 @@ public abstract class BaseLayer extends Layer {
         if (updater == null) updater = g.getUpdater().clone();
         if (l2 == null) l2 = g.getL2();
         if (l2Bias == null) l2Bias = g.getL2Bias();
+        if (l1 == null) l1 = g.getL1();
+        if (l1Bias == null) l1Bias = g.getL1Bias();
+        if (gradientNormalization == null) gradientNormalization = g.getGradientNormalization();
+        if (gradientNormalizationThreshold == null) gradientNormalizationThreshold = g.getGradientNormalizationThreshold();
+    }
+
+    @Override
+    public double getL1ByParam(String key) {
+        if ("b".equals(key)) return l1Bias == null ? 0 : l1Bias;
+        if ("W".equals(key)) return l1 == null ? 0 : l1;
+        return 0;
     }
 
     @Override
@@ -88,7 +116,17 @@ public abstract class BaseLayer extends Layer {
         protected IUpdater updater;
         protected Double l2;
         protected Double l2Bias;
+        protected Double l1;
+        protected Double l1Bias;
+        protected GradientNormalization gradientNormalization;
+        protected Double gradientNormalizationThreshold;
 
+        /** L1 regularization on weights: gradient += l1 * sign(w), score += l1 * sum|w|. */
+        public T l1(double l1) { this.l1 = checkCoefficient("l1", l1); return self(); }
+        public T l1Bias(double l1Bias) { this.l1Bias = checkCoefficient("l1Bias", l1Bias); return self(); }
+        public T gradientNormalization(GradientNormalization g) { this.gradientNormalization = g; return self(); }
+        /** Threshold of the clipping normalizations (default 1.0). */
+        public T gradientNormalizationThreshold(double t) { this.gradientNormalizationThreshold = checkCoefficient("gradientNormalizationThreshold", t); return self(); }
         public T activation(Activation a) { this.activation = a; return self(); }
         public T weightInit(WeightInit w) { this.weightInit = w; return self(); }
         /** Weights drawn from the distribution (WeightInit.DISTRIBUTION), as DL4J's weightInit(Distribution). */
@@ -99,5 +137,11 @@ public abstract class BaseLayer extends Layer {
         public T updater(IUpdater u) { this.updater = u; return self(); }
         public T l2(double l2) { this.l2 = l2; return self(); }
         public T l2Bias(double l2Bias) { this.l2Bias = l2Bias; return self(); }
+    }
+
+    /** A regularization coefficient or threshold: finite and >= 0, else an error naming the setting. */
+    public static double checkCoefficient(String what, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(what + " must be a finite number >= 0, got " + v);
+        return v;
     }
 }

@@ -20,7 +20,8 @@ public class BatchNormalization extends FeedForwardLayer {
     protected double gammaInit = 1.0;
     protected double betaInit = 0.0;
 
-    protected BatchNormalization() {}
+    /** A batch normalization layer with the defaults (DL4J's {@code new BatchNormalization()}): nIn/nOut from the input type. */
+    public BatchNormalization() {}
 
     protected BatchNormalization(Builder b) {
         super(b);

@@ -24,6 +24,14 @@ public class ConvolutionLayer extends FeedForwardLayer {
     protected int[] dilation = {1, 1};
     protected ConvolutionMode convolutionMode;
     protected boolean hasBias = true;
+    /** cuDNN algorithm choice (DL4J's cudnnAlgoMode); null: the network default. */
+    protected AlgoMode cudnnAlgoMode;
+
+    /**
+     * DL4J's ConvolutionLayer.AlgoMode. Accepted and kept with the configuration; this project's backends choose
+     * their convolution algorithms themselves (oneDNN's and cuDNN's heuristics), so the mode changes nothing yet.
+     */
+    public enum AlgoMode { NO_WORKSPACE, PREFER_FASTEST, USER_SPECIFIED }
 
     protected ConvolutionLayer() {}
 
@@ -35,7 +43,11 @@ public class ConvolutionLayer extends FeedForwardLayer {
         this.dilation = b.dilation.clone();
         this.convolutionMode = b.convolutionMode;
         this.hasBias = b.hasBias;
+        this.cudnnAlgoMode = b.cudnnAlgoMode;
     }
+
+    public AlgoMode getCudnnAlgoMode() { return cudnnAlgoMode; }
+    public void setCudnnAlgoMode(AlgoMode m) { this.cudnnAlgoMode = m; }
 
     public int[] getKernelSize() { return kernelSize.clone(); }
     public int[] getStride() { return stride.clone(); }
@@ -66,6 +78,7 @@ public class ConvolutionLayer extends FeedForwardLayer {
     public void applyGlobalConfiguration(NeuralNetConfiguration g) {
         super.applyGlobalConfiguration(g);
         if (convolutionMode == null) convolutionMode = g.getConvolutionMode();
+        if (cudnnAlgoMode == null) cudnnAlgoMode = g.getCudnnAlgoMode();
     }
 
     @Override
@@ -130,7 +143,9 @@ public class ConvolutionLayer extends FeedForwardLayer {
         protected int[] dilation = {1, 1};
         protected ConvolutionMode convolutionMode;
         protected boolean hasBias = true;
+        protected AlgoMode cudnnAlgoMode;
 
+        public T cudnnAlgoMode(AlgoMode mode) { this.cudnnAlgoMode = mode; return self(); }
         public T kernelSize(int... k) { this.kernelSize = two("kernelSize", k); return self(); }
         public T stride(int... s) { this.stride = two("stride", s); return self(); }
         public T padding(int... p) { this.padding = two("padding", p); return self(); }

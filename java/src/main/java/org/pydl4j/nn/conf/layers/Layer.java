@@ -59,6 +59,9 @@ public abstract class Layer implements Cloneable {
     /** L2 coefficient for a parameter (0: none). */
     public double getL2ByParam(String key) { return 0; }
 
+    /** L1 coefficient for a parameter (0: none). */
+    public double getL1ByParam(String key) { return 0; }
+
     /** The updater of a trainable parameter. */
     public IUpdater getUpdaterByParam(String key) { return null; }
 

@@ -104,6 +104,7 @@ public class SubsamplingLayer extends NoParamLayer {
         public Builder(PoolingType t, int[] kernelSize, int[] stride, int[] padding) { this(t, kernelSize, stride); padding(padding); }
         public Builder(org.pydl4j.nn.conf.layers.PoolingType t, int[] kernelSize) { this(t); kernelSize(kernelSize); }
         public Builder(org.pydl4j.nn.conf.layers.PoolingType t, int[] kernelSize, int[] stride) { this(t); kernelSize(kernelSize); stride(stride); }
+        public Builder(org.pydl4j.nn.conf.layers.PoolingType t, int[] kernelSize, int[] stride, int[] padding) { this(t, kernelSize, stride); padding(padding); }
 
         public Builder poolingType(PoolingType t) { this.poolingType = t; return this; }
         public Builder poolingType(org.pydl4j.nn.conf.layers.PoolingType t) {
