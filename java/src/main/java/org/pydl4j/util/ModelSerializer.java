@@ -115,9 +115,9 @@ public final class ModelSerializer {
     }
 
     /** Writes the model, then adds the normalizer as {@code normalizer.bin} (as DL4J's overload). */
-    public static void writeModel(ComputationGraph graph, File file, boolean saveUpdater,
+    public static void writeModel(Model model, File file, boolean saveUpdater,
                                   org.pydl4j.nd.dataset.preprocessor.DataNormalization normalizer) throws IOException {
-        writeModel(graph, file, saveUpdater);
+        writeModel(model, file, saveUpdater);
         if (normalizer != null) addNormalizerToModel(file, normalizer);
     }
 
