@@ -118,6 +118,7 @@ public class WeightInitTest extends org.pydl4j.nd.DoublePrecisionTests {
         assertEquals(3, c.sumNumber().doubleValue(), 0);
         assertEquals(1, c.getDouble(2, 2, 1, 1), 0);
         assertThrows(IllegalArgumentException.class, () -> WeightInit.IDENTITY.init(3, 4, Nd4j.zeros(3, 4), new Random()));
+        assertEquals(WeightInit.RELU, WeightInit.RELU.getWeightInitFunction().scheme());
     }
 
     /** Written as DL4J's docs write it: a network-wide distribution, a layer's own, and a scheme per layer. */
@@ -134,7 +135,7 @@ public class WeightInitTest extends org.pydl4j.nd.DoublePrecisionTests {
                 .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(40).stride(1, 1).activation(Activation.RELU)
                         .weightInit(WeightInit.VAR_SCALING_UNIFORM_FAN_AVG).build(), "in")
                 .addLayer("dense", new DenseLayer.Builder().nOut(300).activation(Activation.RELU)
-                        .weightInit(new UniformDistribution(-0.05, 0.05)).build(), "conv")
+                        .weightInit(new WeightInitDistribution(new UniformDistribution(-0.05, 0.05))).build(), "conv")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(400)
                         .activation(Activation.SOFTMAX).build(), "dense")
                 .setOutputs("out")
