@@ -129,6 +129,15 @@ public class NormalizersTest extends org.pydl4j.nd.DoublePrecisionTests {
     }
 
     @Test
+    public void compositePreProcessorAppliesInOrder() {
+        INDArray img = Nd4j.ones(1, 3, 2, 2).muli(255);
+        DataSet ds = new DataSet(img, Nd4j.zeros(1, 2));
+        new org.pydl4j.nd.dataset.preprocessor.CompositeDataSetPreProcessor(new VGG16ImagePreProcessor(), new ImagePreProcessingScaler(0, 1)).preProcess(ds);
+        assertEquals((255 - 123.68) / 255, ds.getFeatures().getDouble(0, 0, 0, 0), 1e-9);
+        assertEquals((255 - 103.939) / 255, ds.getFeatures().getDouble(0, 2, 1, 1), 1e-9);
+    }
+
+    @Test
     public void constantFeatureDoesNotDivideByZero() {
         INDArray x = Nd4j.ones(4, 2);
         NormalizerStandardize s = new NormalizerStandardize();
