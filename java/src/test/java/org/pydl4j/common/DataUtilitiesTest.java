@@ -203,9 +203,12 @@ public class DataUtilitiesTest {
         };
         iter.setPreProcessor(m -> preprocessed[0]++);
         double before = net.score(new INDArray[]{a, b}, new INDArray[]{y}, false);
-        net.fit(iter, 30);
+        org.pydl4j.nd.dataset.AsyncMultiDataSetIterator async = new org.pydl4j.nd.dataset.AsyncMultiDataSetIterator(iter, 2);
+        net.fit(async, 30);
+        async.shutdown();
         assertEquals(30, net.getEpochCount());
-        assertEquals(120, preprocessed[0]);
+        // 4 batches x 30 epochs pre-processed (plus any the prefetch thread read ahead before the first reset)
+        assertTrue(String.valueOf(preprocessed[0]), preprocessed[0] >= 120 && preprocessed[0] <= 124);
         double after = net.score(new INDArray[]{a, b}, new INDArray[]{y}, false);
         assertTrue(before + " -> " + after, after < 0.5 * before);
         assertThrows(IllegalArgumentException.class, () -> new MultiDataSet(new INDArray[]{a, Nd4j.zeros(3, 3)}, new INDArray[]{y}));

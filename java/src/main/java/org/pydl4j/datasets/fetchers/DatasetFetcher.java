@@ -4,8 +4,9 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Path;
+import org.pydl4j.common.resources.DL4JResources;
 import org.pydl4j.common.resources.Downloader;
-import org.pydl4j.zoo.PretrainedCache;
+import org.pydl4j.common.resources.ResourceType;
 
 /**
  * Finds the files of a built-in data set in its cache folder ({@code $PYDL4J_HOME/data/<NAME>}, default
@@ -25,9 +26,9 @@ public class DatasetFetcher {
         this.dir = dir;
     }
 
-    /** The fetcher of data set NAME in the default cache. */
+    /** The fetcher of data set NAME in the default cache ({@link DL4JResources}: base directory / data / NAME). */
     public static DatasetFetcher defaultFor(String name) {
-        return new DatasetFetcher(name, PretrainedCache.home().resolve("data").resolve(name).toFile());
+        return new DatasetFetcher(name, DL4JResources.getDirectory(ResourceType.DATASET, name));
     }
 
     public File getDirectory() { return dir; }

@@ -7,8 +7,10 @@ import org.pydl4j.nd.lossfunctions.impl.LossKLD;
 import org.pydl4j.nd.lossfunctions.impl.LossL1;
 import org.pydl4j.nd.lossfunctions.impl.LossL2;
 import org.pydl4j.nd.lossfunctions.impl.LossMAE;
+import org.pydl4j.nd.lossfunctions.impl.LossMAPE;
 import org.pydl4j.nd.lossfunctions.impl.LossMCXENT;
 import org.pydl4j.nd.lossfunctions.impl.LossMSE;
+import org.pydl4j.nd.lossfunctions.impl.LossMSLE;
 import org.pydl4j.nd.lossfunctions.impl.LossNegativeLogLikelihood;
 import org.pydl4j.nd.lossfunctions.impl.LossPoisson;
 import org.pydl4j.nd.lossfunctions.impl.LossSquaredHinge;
@@ -41,15 +43,23 @@ public final class LossFunctions {
         /** sum (p - y log p). */
         POISSON,
         /** sum |p - y| / nOut. */
-        MEAN_ABSOLUTE_ERROR;
+        MEAN_ABSOLUTE_ERROR,
+        /** Same as MSE (as in DL4J). */
+        SQUARED_LOSS,
+        /** Same as KL_DIVERGENCE (as in DL4J). */
+        RECONSTRUCTION_CROSSENTROPY,
+        /** 100 |(y - p) / y| / nOut. */
+        MEAN_ABSOLUTE_PERCENTAGE_ERROR,
+        /** sum (log(p + 1) - log(y + 1))^2 / nOut. */
+        MEAN_SQUARED_LOGARITHMIC_ERROR;
 
         public ILossFunction getILossFunction() {
             switch (this) {
                 case MCXENT: return new LossMCXENT();
                 case NEGATIVELOGLIKELIHOOD: return new LossNegativeLogLikelihood();
-                case MSE: return new LossMSE();
+                case MSE: case SQUARED_LOSS: return new LossMSE();
                 case XENT: return new LossBinaryXENT();
-                case KL_DIVERGENCE: return new LossKLD();
+                case KL_DIVERGENCE: case RECONSTRUCTION_CROSSENTROPY: return new LossKLD();
                 case L1: return new LossL1();
                 case L2: return new LossL2();
                 case HINGE: return new LossHinge();
@@ -57,6 +67,8 @@ public final class LossFunctions {
                 case COSINE_PROXIMITY: return new LossCosineProximity();
                 case POISSON: return new LossPoisson();
                 case MEAN_ABSOLUTE_ERROR: return new LossMAE();
+                case MEAN_ABSOLUTE_PERCENTAGE_ERROR: return new LossMAPE();
+                case MEAN_SQUARED_LOGARITHMIC_ERROR: return new LossMSLE();
                 default: throw new IllegalStateException("no implementation for " + this);
             }
         }

@@ -137,6 +137,8 @@ public class NeuralNetConfiguration {
         public Builder weightInit(Distribution d) { c.weightInit = WeightInit.DISTRIBUTION; c.dist = d; return this; }
         /** Same as {@link #weightInit(Distribution)} (DL4J's older name). */
         public Builder dist(Distribution d) { return weightInit(d); }
+        /** A scheme given as an object (e.g. {@code new WeightInitDistribution(dist)}), as DL4J's weightInit(IWeightInit). */
+        public Builder weightInit(org.pydl4j.nn.weights.IWeightInit w) { c.weightInit = w.scheme(); c.dist = w.distribution(); return this; }
         public Builder activation(Activation a) { c.activation = a; return this; }
         public Builder biasInit(double b) { c.biasInit = b; return this; }
         /** L2 regularization coefficient on weights: gradient += l2 * w, score += 0.5 * l2 * sum(w^2). */

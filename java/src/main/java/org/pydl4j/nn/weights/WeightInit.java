@@ -30,6 +30,15 @@ public enum WeightInit {
     XAVIER_LEGACY, RELU, RELU_UNIFORM, IDENTITY, LECUN_UNIFORM, VAR_SCALING_NORMAL_FAN_IN, VAR_SCALING_NORMAL_FAN_OUT,
     VAR_SCALING_NORMAL_FAN_AVG, VAR_SCALING_UNIFORM_FAN_IN, VAR_SCALING_UNIFORM_FAN_OUT, VAR_SCALING_UNIFORM_FAN_AVG;
 
+    /** This scheme as an {@link IWeightInit} (DL4J's {@code getWeightInitFunction()}); DISTRIBUTION needs its distribution. */
+    public IWeightInit getWeightInitFunction() { return getWeightInitFunction(null); }
+
+    public IWeightInit getWeightInitFunction(Distribution dist) {
+        if (this == DISTRIBUTION) return new WeightInitDistribution(dist);
+        WeightInit self = this;
+        return () -> self;
+    }
+
     /** Fills the array in place from the generator (every scheme but DISTRIBUTION, which needs its distribution). */
     public void init(double fanIn, double fanOut, INDArray target, Random rng) { init(fanIn, fanOut, target, rng, null); }
 

@@ -554,6 +554,15 @@ final class Dl4jConfigReader {
     /** The updater of a layer or of the network defaults ("iupdater" object, or the old "updater" enum). */
     private static IUpdater updater(Map<String, Object> f) {
         Typed u = typed(f.get("iupdater") != null ? f.get("iupdater") : f.get("iUpdater"));
+        IUpdater made = updaterOf(u, f);
+        Object schedule = u == null ? null : u.fields.get("learningRateSchedule");
+        if (made != null && schedule != null && made.hasLearningRate()) {
+            made.setLrAndSchedule(made.getLearningRate(0, 0), Dl4jSchedules.fromJson(schedule, "updater " + u.simpleName()));
+        }
+        return made;
+    }
+
+    private static IUpdater updaterOf(Typed u, Map<String, Object> f) {
         if (u != null) {
             Map<String, Object> p = u.fields;
             switch (u.simpleName()) {

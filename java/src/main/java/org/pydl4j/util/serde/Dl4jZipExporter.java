@@ -298,6 +298,9 @@ public final class Dl4jZipExporter {
         } else {
             return null;
         }
+        if (u instanceof org.pydl4j.nd.learning.config.BaseLearningRateConfig && ((org.pydl4j.nd.learning.config.BaseLearningRateConfig) u).getLearningRateSchedule() != null) {
+            m.put("learningRateSchedule", Dl4jSchedules.toJson(((org.pydl4j.nd.learning.config.BaseLearningRateConfig) u).getLearningRateSchedule()));
+        }
         return m;
     }
 }

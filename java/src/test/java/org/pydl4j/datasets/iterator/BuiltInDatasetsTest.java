@@ -108,12 +108,19 @@ public class BuiltInDatasetsTest {
     }
 
     @Test
-    public void defaultsAreTheCanonicalFilesUnderTheUsersCache() {
+    public void defaultsAreTheCanonicalFilesUnderTheUsersCache() throws IOException {
         assertEquals(List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
                 MnistDataSetIterator.FILES.stream().map(RemoteFile::fileName).toList());
-        assertTrue(MnistDataSetIterator.FILES.get(0).urls().get(0).startsWith("https://yann.lecun.com/exdb/mnist/"));
+        assertTrue(MnistDataSetIterator.FILES.get(0).urls().get(0).startsWith("http://yann.lecun.com/exdb/mnist/"));
         assertTrue(Cifar10DataSetIterator.ARCHIVE.urls().get(0).endsWith("/cifar-10-binary.tar.gz"));
         assertEquals(PretrainedCache.home().resolve("data").resolve("MNIST").toFile(), DatasetFetcher.defaultFor("MNIST").getDirectory());
+        File moved = new File(tmp.getRoot(), "dl4j-home");
+        org.pydl4j.common.resources.DL4JResources.setBaseDirectory(moved);
+        try {
+            assertEquals(new File(moved, "data/CIFAR10"), DatasetFetcher.defaultFor("CIFAR10").getDirectory());
+        } finally {
+            org.pydl4j.common.resources.DL4JResources.resetBaseDirectoryLocation();
+        }
     }
 
     @Test

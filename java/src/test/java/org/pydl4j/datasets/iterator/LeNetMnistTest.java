@@ -32,7 +32,7 @@ import org.pydl4j.nn.graph.ComputationGraph;
 import org.pydl4j.nn.weights.WeightInit;
 
 /**
- * DL4J's LeNet-on-MNIST example (as a ComputationGraph) trained through MnistDataSetIterator on MNIST-format files
+ * DL4J's LeNet-on-MNIST example (as a MultiLayerNetwork and as a ComputationGraph) trained through MnistDataSetIterator on MNIST-format files
  * this test writes into the cache (synthetic digits: the label decides where a bright block is).
  */
 public class LeNetMnistTest {
@@ -94,6 +94,39 @@ public class LeNetMnistTest {
             DataSet t = mnistTest.next();
             eval.eval(t.getLabels(), model.outputSingle(t.getFeatures()));
         }
+        assertTrue(eval.stats(), eval.accuracy() > 0.9);
+    }
+
+    /** DL4J's LeNetMNIST example as a MultiLayerNetwork, on MNIST-format files through MnistDataSetIterator. */
+    @Test
+    @SuppressWarnings("unchecked")
+    public void leNetMultiLayerNetworkLearnsMnistFormatData() throws Exception {
+        Object[] cache = mnistCache(tmp.newFolder("MNIST2"), 240, 60);
+        DatasetFetcher fetcher = (DatasetFetcher) cache[0];
+        List<RemoteFile> files = (List<RemoteFile>) cache[1];
+        int nChannels = 1, outputNum = 10, batchSize = 32, nEpochs = 3, seed = 123;
+        DataSetIterator mnistTrain = new MnistDataSetIterator(batchSize, 240, false, true, true, seed, fetcher, files);
+        DataSetIterator mnistTest = new MnistDataSetIterator(batchSize, 60, false, false, false, seed, fetcher, files);
+
+        org.pydl4j.nn.conf.MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .l2(0.0005)
+                .weightInit(WeightInit.XAVIER)
+                .updater(new org.pydl4j.nd.learning.config.Adam(new org.pydl4j.nd.schedule.ExponentialSchedule(ScheduleType.EPOCH, 3e-3, 0.8)))
+                .list()
+                .layer(new ConvolutionLayer.Builder(5, 5).nIn(nChannels).stride(1, 1).nOut(8).activation(Activation.IDENTITY).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).stride(1, 1).nOut(12).activation(Activation.IDENTITY).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().activation(Activation.RELU).nOut(64).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(outputNum).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1))
+                .build();
+
+        org.pydl4j.nn.multilayer.MultiLayerNetwork model = new org.pydl4j.nn.multilayer.MultiLayerNetwork(conf);
+        model.init();
+        model.fit(mnistTrain, nEpochs);
+        Evaluation eval = model.evaluate(mnistTest);
         assertTrue(eval.stats(), eval.accuracy() > 0.9);
     }
 }

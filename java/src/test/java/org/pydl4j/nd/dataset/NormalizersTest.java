@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.util.List;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -126,6 +127,35 @@ public class NormalizersTest extends org.pydl4j.nd.DoublePrecisionTests {
         assertEquals(0, columnMeanStd(copy.getLabels(), 0)[0], 1e-9);
         norm.revertLabels(copy.getLabels());
         assertTrue(ds.getLabels().equalsWithEps(copy.getLabels(), 1e-9));
+    }
+
+    @Test
+    public void multiNormalizersFitEveryArray() {
+        DataSet a = data();
+        INDArray b = Nd4j.rand(3L, 40, 2).muli(50).addi(10);
+        MultiDataSet m = new MultiDataSet(new INDArray[]{a.getFeatures().dup(), b.dup()}, new INDArray[]{a.getLabels()});
+        org.pydl4j.nd.dataset.preprocessor.MultiNormalizerStandardize s = new org.pydl4j.nd.dataset.preprocessor.MultiNormalizerStandardize();
+        s.fit(m);
+        s.preProcess(m);
+        for (int c = 0; c < 3; c++) assertEquals(0, columnMeanStd(m.getFeatures(0), c)[0], 1e-9);
+        for (int c = 0; c < 2; c++) assertEquals(1, columnMeanStd(m.getFeatures(1), c)[1], 1e-9);
+        s.revert(m);
+        assertTrue(b.equalsWithEps(m.getFeatures(1), 1e-9));
+        org.pydl4j.nd.dataset.preprocessor.MultiNormalizerMinMaxScaler mm = new org.pydl4j.nd.dataset.preprocessor.MultiNormalizerMinMaxScaler(-1, 1);
+        mm.fit(new org.pydl4j.nd.dataset.MultiDataSetIteratorAdapter(new ListDataSetIterator<>(List.of(new DataSet(b.dup(), a.getLabels())), 10)));
+        INDArray x = b.dup();
+        mm.getFeatureNormalizer(0).transform(x);
+        assertEquals(-1, x.minNumber().doubleValue(), 1e-9);
+        assertEquals(1, x.maxNumber().doubleValue(), 1e-9);
+    }
+
+    @Test
+    public void compositePreProcessorAppliesInOrder() {
+        INDArray img = Nd4j.ones(1, 3, 2, 2).muli(255);
+        DataSet ds = new DataSet(img, Nd4j.zeros(1, 2));
+        new org.pydl4j.nd.dataset.preprocessor.CompositeDataSetPreProcessor(new VGG16ImagePreProcessor(), new ImagePreProcessingScaler(0, 1)).preProcess(ds);
+        assertEquals((255 - 123.68) / 255, ds.getFeatures().getDouble(0, 0, 0, 0), 1e-9);
+        assertEquals((255 - 103.939) / 255, ds.getFeatures().getDouble(0, 2, 1, 1), 1e-9);
     }
 
     @Test

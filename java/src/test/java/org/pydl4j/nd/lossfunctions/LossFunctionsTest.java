@@ -36,6 +36,10 @@ public class LossFunctionsTest extends org.pydl4j.nd.DoublePrecisionTests {
         assertEquals((0.2 + 0.3) / 2, score(LossFunction.MEAN_ABSOLUTE_ERROR, y, p), 1e-12);
         assertEquals(0.04 + 0.09, score(LossFunction.L2, y, p), 1e-12);
         assertEquals((0.04 + 0.09) / 2, score(LossFunction.MSE, y, p), 1e-12);
+        assertEquals((0.04 + 0.09) / 2, score(LossFunction.SQUARED_LOSS, y, p), 1e-12);
+        assertEquals(100 * (0.5 / 2 + 0.3 / 1) / 2, score(LossFunction.MEAN_ABSOLUTE_PERCENTAGE_ERROR, row(2, 1), row(1.5, 0.7)), 1e-9);
+        double d1 = Math.log(1.2) - Math.log(1), d2 = Math.log(1.7) - Math.log(2);
+        assertEquals((d1 * d1 + d2 * d2) / 2, score(LossFunction.MEAN_SQUARED_LOGARITHMIC_ERROR, y, p), 1e-12);
         assertEquals(0.2 - 0 + 0.7 - Math.log(0.7), score(LossFunction.POISSON, y, p), 1e-12);
         INDArray q = row(0.25, 0.75);
         assertEquals(0.25 * Math.log(0.25 / 0.2) + 0.75 * Math.log(0.75 / 0.7), score(LossFunction.KL_DIVERGENCE, q, row(0.2, 0.7)), 1e-12);
@@ -58,22 +62,24 @@ public class LossFunctionsTest extends org.pydl4j.nd.DoublePrecisionTests {
                 switch (f) {
                     case XENT: v = r.nextBoolean() ? 1 : 0; break;
                     case MCXENT: case NEGATIVELOGLIKELIHOOD: v = j == i % k ? 1 : 0; break;
-                    case KL_DIVERGENCE: v = 0.1 + r.nextDouble(); sum += v; break;
+                    case KL_DIVERGENCE: case RECONSTRUCTION_CROSSENTROPY: v = 0.1 + r.nextDouble(); sum += v; break;
+                    case MEAN_SQUARED_LOGARITHMIC_ERROR: v = r.nextDouble(); break;
+                    case MEAN_ABSOLUTE_PERCENTAGE_ERROR: v = (r.nextBoolean() ? 1 : -1) * (0.5 + r.nextDouble()); break;
                     case HINGE: case SQUARED_HINGE: v = r.nextBoolean() ? 1 : -1; break;
                     case POISSON: v = r.nextInt(3); break;
                     default: v = r.nextGaussian();
                 }
                 y.putScalar(i, j, v);
             }
-            if (f == LossFunction.KL_DIVERGENCE) for (int j = 0; j < k; j++) y.putScalar(i, j, y.getDouble(i, j) / sum);
+            if (f == LossFunction.KL_DIVERGENCE || f == LossFunction.RECONSTRUCTION_CROSSENTROPY) for (int j = 0; j < k; j++) y.putScalar(i, j, y.getDouble(i, j) / sum);
         }
         return y;
     }
 
     private static Activation activation(LossFunction f) {
         switch (f) {
-            case XENT: case POISSON: return Activation.SIGMOID;
-            case MCXENT: case NEGATIVELOGLIKELIHOOD: case KL_DIVERGENCE: return Activation.SOFTMAX;
+            case XENT: case POISSON: case MEAN_SQUARED_LOGARITHMIC_ERROR: return Activation.SIGMOID;
+            case MCXENT: case NEGATIVELOGLIKELIHOOD: case KL_DIVERGENCE: case RECONSTRUCTION_CROSSENTROPY: return Activation.SOFTMAX;
             default: return Activation.TANH;
         }
     }

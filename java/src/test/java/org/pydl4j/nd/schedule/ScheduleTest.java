@@ -186,4 +186,24 @@ public class ScheduleTest extends org.pydl4j.nd.DoublePrecisionTests {
         assertEquals(3, net.getEpochCount());
         assertEquals(0.05, ((BaseLayer) net.getConfiguration().getLayer("out")).getIUpdater().getLearningRate(net.getIterationCount(), 2), 1e-15);
     }
+
+    /** Schedules survive DL4J's model-zip format (ND4J's JSON), for every schedule type. */
+    @Test
+    public void dl4jZipKeepsSchedules() throws Exception {
+        ISchedule[] all = {new MapSchedule.Builder(ScheduleType.ITERATION).add(0, 0.3).add(7, 0.1).build(),
+                new StepSchedule(ScheduleType.EPOCH, 0.2, 0.5, 2), new ExponentialSchedule(ScheduleType.ITERATION, 0.1, 0.99),
+                new InverseSchedule(ScheduleType.ITERATION, 0.1, 0.01, 2), new PolySchedule(ScheduleType.ITERATION, 0.1, 2, 100),
+                new SigmoidSchedule(ScheduleType.ITERATION, 0.1, 0.5, 10), new CycleSchedule(ScheduleType.ITERATION, 0.5, 30),
+                new RampSchedule(new ExponentialSchedule(ScheduleType.EPOCH, 0.1, 0.9), 5), new FixedSchedule(0.03)};
+        for (ISchedule sch : all) {
+            for (IUpdater u : new IUpdater[]{new Sgd(sch), new Adam(sch), new Nesterovs(sch, 0.9), new org.pydl4j.nd.learning.config.RmsProp(sch)}) {
+                ComputationGraph net = net(u);
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                org.pydl4j.util.serde.Dl4jZipExporter.write(net, bytes, false);
+                ComputationGraph back = org.pydl4j.util.ModelSerializer.restoreComputationGraph(new java.io.ByteArrayInputStream(bytes.toByteArray()), false);
+                IUpdater got = ((BaseLayer) back.getConfiguration().getLayer("out")).getIUpdater();
+                for (int it : new int[]{0, 3, 8, 40}) assertEquals(u + " at " + it, u.getLearningRate(it, it / 4), got.getLearningRate(it, it / 4), 1e-12);
+            }
+        }
+    }
 }

@@ -118,6 +118,7 @@ public class WeightInitTest extends org.pydl4j.nd.DoublePrecisionTests {
         assertEquals(3, c.sumNumber().doubleValue(), 0);
         assertEquals(1, c.getDouble(2, 2, 1, 1), 0);
         assertThrows(IllegalArgumentException.class, () -> WeightInit.IDENTITY.init(3, 4, Nd4j.zeros(3, 4), new Random()));
+        assertEquals(WeightInit.RELU, WeightInit.RELU.getWeightInitFunction().scheme());
     }
 
     /** Written as DL4J's docs write it: a network-wide distribution, a layer's own, and a scheme per layer. */
@@ -134,7 +135,7 @@ public class WeightInitTest extends org.pydl4j.nd.DoublePrecisionTests {
                 .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(40).stride(1, 1).activation(Activation.RELU)
                         .weightInit(WeightInit.VAR_SCALING_UNIFORM_FAN_AVG).build(), "in")
                 .addLayer("dense", new DenseLayer.Builder().nOut(300).activation(Activation.RELU)
-                        .weightInit(new UniformDistribution(-0.05, 0.05)).build(), "conv")
+                        .weightInit(new WeightInitDistribution(new UniformDistribution(-0.05, 0.05))).build(), "conv")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(400)
                         .activation(Activation.SOFTMAX).build(), "dense")
                 .setOutputs("out")
@@ -154,5 +155,27 @@ public class WeightInitTest extends org.pydl4j.nd.DoublePrecisionTests {
         ComputationGraph again = new ComputationGraph(back);
         again.init();
         assertEquals(net.params(), again.params());
+    }
+
+    /** A MultiLayerNetwork with a network-wide distribution, and a separable convolution drawing from its own. */
+    @Test
+    public void multiLayerNetworkWithDistributions() {
+        org.pydl4j.nn.conf.MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(9)
+                .weightInit(new NormalDistribution(0, 0.05))
+                .list()
+                .layer(new org.pydl4j.nn.conf.layers.SeparableConvolution2D.Builder(3, 3).nIn(4).nOut(60)
+                        .weightInit(new UniformDistribution(-0.2, 0.2)).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(200).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(300).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(8, 8, 4))
+                .build();
+        org.pydl4j.nn.multilayer.MultiLayerNetwork net = new org.pydl4j.nn.multilayer.MultiLayerNetwork(conf);
+        net.init();
+        INDArray pw = net.getLayer(0).getParam("pW");
+        double[] st = stats(pw);   // 240 values: too few for a variance check; the uniform bound is exact
+        assertTrue("pointwise weights within U(-0.2, 0.2): max " + st[2], st[2] <= 0.2 && st[2] > 0.19);
+        expect("dense", net.getLayer(1).getParam("W"), 0.0025, 0);
+        expect("output", net.getLayer(2).getParam("W"), 0.0025, 0);
     }
 }

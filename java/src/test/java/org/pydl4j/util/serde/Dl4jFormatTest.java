@@ -504,7 +504,7 @@ public class Dl4jFormatTest {
                 "\"c\" : { \"@class\" : \"org.deeplearning4j.nn.conf.graph.SubsetVertex\""), "vertex 'c'", "SubsetVertex");
         expectIae(LEGACY_STYLE.replace("\"dense\"", "\"gravesLSTM\""), "vertex 'd'", "gravesLSTM");
         expectIae(NEW_STYLE.replace("ActivationSoftmax", "ActivationCube"), "vertex 'o'", "ActivationCube");
-        expectIae(NEW_STYLE.replace("LossMCXENT", "LossMSLE"), "vertex 'o'", "LossMSLE");
+        expectIae(NEW_STYLE.replace("LossMCXENT", "LossWasserstein"), "vertex 'o'", "LossWasserstein");
         expectIae("{ \"confs\" : [] }", "MultiLayerNetwork");
         expectIae(NEW_STYLE.replace("\"padding\" : [ 0, 0 ], \"stride\"", "\"cnn2dDataFormat\" : \"NHWC\", \"padding\" : [ 0, 0 ], \"stride\""),
                 "vertex 'c'", "NHWC");

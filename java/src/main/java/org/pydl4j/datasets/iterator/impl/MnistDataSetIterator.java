@@ -19,7 +19,8 @@ public class MnistDataSetIterator extends InMemoryImageIterator {
     /** Pixels above this value are 1 when binarizing (as DL4J). */
     public static final int BINARIZE_THRESHOLD = 30;
 
-    private static final List<String> MIRRORS = List.of("https://yann.lecun.com/exdb/mnist/", "https://ossci-datasets.s3.amazonaws.com/mnist/");
+    /** LeCun's original address (plain http; the pinned checksums make that safe), then a widely used mirror. */
+    private static final List<String> MIRRORS = List.of("http://yann.lecun.com/exdb/mnist/", "https://ossci-datasets.s3.amazonaws.com/mnist/");
 
     private static RemoteFile file(String name, String md5) {
         return new RemoteFile(name, MIRRORS.stream().map(m -> m + name).toList(), md5);

@@ -160,6 +160,12 @@ public abstract class BaseLayer extends Layer {
         public T weightInit(Distribution d) { this.weightInit = WeightInit.DISTRIBUTION; this.dist = d; return self(); }
         /** Same as {@link #weightInit(Distribution)} (DL4J's older name). */
         public T dist(Distribution d) { return weightInit(d); }
+        /** A scheme given as an object (e.g. {@code new WeightInitDistribution(dist)}), as DL4J's weightInit(IWeightInit). */
+        public T weightInit(org.pydl4j.nn.weights.IWeightInit w) {
+            this.weightInit = w.scheme();
+            this.dist = w.distribution();
+            return self();
+        }
         public T biasInit(double b) { this.biasInit = b; return self(); }
         public T updater(IUpdater u) { this.updater = u; return self(); }
         public T l2(double l2) { this.l2 = l2; return self(); }

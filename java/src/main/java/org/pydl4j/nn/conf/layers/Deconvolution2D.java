@@ -59,7 +59,7 @@ public class Deconvolution2D extends ConvolutionLayer {
     @Override
     public void initializeParams(Map<String, INDArray> params, Random rng) {
         double k = (double) kernelSize[0] * kernelSize[1];
-        weightInit.init(nIn * k, nOut * k, params.get("W"), rng);
+        initWeights(nIn * k, nOut * k, params.get("W"), rng);
         if (hasBias) params.get("b").assign(biasInit);
     }
 

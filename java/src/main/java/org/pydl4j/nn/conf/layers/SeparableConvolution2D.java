@@ -36,8 +36,8 @@ public class SeparableConvolution2D extends ConvolutionLayer {
     @Override
     public void initializeParams(Map<String, INDArray> params, Random rng) {
         double k = (double) kernelSize[0] * kernelSize[1];
-        weightInit.init(k, depthMultiplier * k, params.get("W"), rng);
-        weightInit.init(nIn * depthMultiplier, nOut, params.get("pW"), rng);
+        initWeights(k, depthMultiplier * k, params.get("W"), rng);
+        initWeights(nIn * depthMultiplier, nOut, params.get("pW"), rng);
         if (hasBias) params.get("b").assign(biasInit);
     }
 

@@ -1,0 +1,11 @@
+package org.pydl4j.nd.lossfunctions.impl;
+
+/**
+ * Mean absolute percentage error, as ND4J's LossMAPE: {@code 100 |(y - p) / y|} averaged over output units (labels
+ * must not be 0).
+ */
+public class LossMAPE extends BaseElementwiseLoss {
+    @Override protected double score(double y, double p) { return 100 * Math.abs((y - p) / y); }
+    @Override protected double gradient(double y, double p) { return 100 * Math.signum(p - y) / Math.abs(y); }
+    @Override protected boolean meanOverOutputs() { return true; }
+}
