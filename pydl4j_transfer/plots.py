@@ -88,7 +88,8 @@ def plot_misclassified(images: Sequence[np.ndarray], true_labels: Sequence[str],
     for i in range(n):
         axes = figure.add_subplot(rows, columns, i + 1)
         axes.imshow(np.asarray(images[i]))
-        axes.set_title(f"true {true_labels[i]}\npredicted {predicted_labels[i]} ({probabilities[i]:.2f})",
+        axes.set_title(f"true {printable(true_labels[i])}\npredicted {printable(predicted_labels[i])} "
+                       f"({probabilities[i]:.2f})",
                        fontsize=9)
         axes.axis("off")
     figure.suptitle(title)

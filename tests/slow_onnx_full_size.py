@@ -1,16 +1,13 @@
-"""Full-size exports (`make test-slow`, PYDL4J_SLOW=1): VGG-16 with its top at 224x224 (~553 MB of ONNX) and
+"""Full-size exports (`make test-slow` only: the file name is not test_*): VGG-16 with its top at 224x224 (~553 MB of ONNX) and
 ResNet-50 / MobileNetV2 at 224x224 agree with onnxruntime within 1e-4; `make test` covers the same layer kinds
 on small inputs (test_onnx_export.py)."""
 
-import os
 
 import numpy as np
 import pytest
 
 from onnx_support import TOLERANCE, export, import_graph, relative_error, run_engine, run_ort
 
-pytestmark = pytest.mark.skipif(os.environ.get("PYDL4J_SLOW") != "1",
-                                reason="full-size ONNX exports (~550 MB) run in `make test-slow` (PYDL4J_SLOW=1)")
 
 
 @pytest.mark.parametrize("name", ["VGG16", "ResNet50", "MobileNetV2"])
