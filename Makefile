@@ -22,7 +22,7 @@ APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4 g+
 JAR := build/libs/pydl4j-transfer-0.1.0.jar
 JAVA_INPUTS := $(shell find java/src/main -type f 2>/dev/null) build.gradle settings.gradle
 
-.PHONY: setup apt venv pip cuda-deps jar wheelhouse dist demo test test-java test-python test-slow clean
+.PHONY: setup apt venv pip cuda-deps jar wheelhouse dist demo test test-java test-python test-slow bench-setup clean
 
 setup: apt pip cuda-deps jar wheelhouse
 	@echo "setup: ready: $(JAR) ($$(du -h $(JAR) | cut -f1)), $(VENV) ($$(du -sh $(VENV) | cut -f1)), wheelhouse $(WHEELHOUSE) ($$(du -sh $(WHEELHOUSE) | cut -f1))"
@@ -119,6 +119,10 @@ test-slow: setup
 	$(SLOW_JAVA) org.pydl4j.reliability.LessonPatternSlowCheck 200 5 224
 	$(PY) benchmarks/recipe_finetune.py --min-accuracy 0.95
 	PYDL4J_HEAP=4g $(PY) -m pytest -q tests/slow_onnx_full_size.py   # not test_*: only make test-slow collects it
+
+# The competitors the benchmarks measure against (PyTorch CPU, ONNX Runtime): benchmark-only, never dependencies.
+bench-setup: setup
+	$(PY) -m pip install -q 'torch==2.13.0' onnxruntime
 
 test-java:
 	$(GRADLE) $(GRADLE_FLAGS) test
