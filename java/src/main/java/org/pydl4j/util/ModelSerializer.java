@@ -27,6 +27,7 @@ import org.pydl4j.util.serde.AtomicFiles;
 import org.pydl4j.util.serde.Dl4jMultiLayerFormat;
 import org.pydl4j.util.serde.Dl4jZipImporter;
 import org.pydl4j.util.serde.FiniteParams;
+import org.pydl4j.util.serde.InvalidConfigurationException;
 import org.pydl4j.util.serde.ModelZips;
 import org.pydl4j.util.serde.Nd4jBinary;
 
@@ -56,7 +57,7 @@ public final class ModelSerializer {
      * 2: configurations name their types with stable names ({@code "@type"}, see util.json.TypeNames); 1: Java
      * class names ({@code "@class"}). Both are read.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = org.pydl4j.nn.conf.ConfigTypes.FORMAT_VERSION;
     private static final String CG_TYPE = "ComputationGraph", MLN_TYPE = "MultiLayerNetwork";
 
     // ---------------------------------------------------------------- writing
@@ -231,17 +232,18 @@ public final class ModelSerializer {
         ComputationGraphConfiguration conf;
         try {
             String json = ModelZips.readText(zip, CONFIGURATION_JSON, source);
+            int version = ((Number) meta.get("formatVersion")).intValue();
             if (stack) {
-                MultiLayerConfiguration mlc = MultiLayerConfiguration.fromJson(json);
+                MultiLayerConfiguration mlc = MultiLayerConfiguration.fromJson(json, version);
                 conf = mlc.getGraphConfiguration();
                 net = new MultiLayerNetwork(mlc);
             } else {
-                conf = ComputationGraphConfiguration.fromJson(json);
+                conf = ComputationGraphConfiguration.fromJson(json, version);
                 conf.validate();
                 net = new ComputationGraph(conf);
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IllegalArgumentException(source + ":" + CONFIGURATION_JSON + ": invalid configuration: " + e.getMessage(), e);
+            throw new InvalidConfigurationException(source + ":" + CONFIGURATION_JSON, source + ":" + CONFIGURATION_JSON + ": invalid configuration: " + e.getMessage(), e);
         }
         long expected = 0;
         for (GraphVertex v : conf.getVertices().values()) expected += v.numParams();

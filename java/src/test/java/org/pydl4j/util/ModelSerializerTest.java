@@ -331,7 +331,7 @@ public class ModelSerializerTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) org.pydl4j.util.json.Json.parse(meta);
         assertEquals((long) ModelSerializer.FORMAT_VERSION, m.get("formatVersion"));
-        assertEquals(2, ModelSerializer.FORMAT_VERSION);
+        assertEquals(3, ModelSerializer.FORMAT_VERSION);
         assertEquals(1L, m.get("iterationCount"));
         assertEquals("FLOAT", m.get("dataType"));
         assertEquals(g.numParams(), ((Number) m.get("numParams")).longValue());

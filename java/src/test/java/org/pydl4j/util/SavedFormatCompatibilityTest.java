@@ -2,6 +2,7 @@ package org.pydl4j.util;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
@@ -27,7 +28,10 @@ import org.pydl4j.nn.graph.ComputationGraph;
  * ({@code "@class"} Java class names, every private field): a graph with convolution, batch norm, activation,
  * depthwise convolution, residual add, max pooling, zero padding, global pooling, dense with dropout, dropout and
  * output (Adam state), and a transfer graph of it (FrozenLayer vertices, Nesterovs state). Each comes with the
- * input and the outputs that code computed on the reference backend.
+ * input and the outputs that code computed on the reference backend. {@code fixtures/format-v2/kinds.zip} was
+ * written by format 2 (stable type names, fields found by reflection): upsampling, cropping, separable convolution,
+ * local response normalization, space-to-depth, deconvolution, distributions, l1 and weight decay, gradient
+ * normalization, step and map schedules (saved under Java class names then), a class-weighted loss.
  */
 public class SavedFormatCompatibilityTest {
     private static String before;
@@ -42,9 +46,14 @@ public class SavedFormatCompatibilityTest {
     @AfterClass
     public static void restore() { Nd4j.setBackend(before); }
 
+    /** A fixture: a name under fixtures/format-v1, or a path under fixtures. */
+    private static InputStream fixture(String resource) {
+        return SavedFormatCompatibilityTest.class.getResourceAsStream("/fixtures/" + (resource.contains("/") ? resource : "format-v1/" + resource));
+    }
+
     private static List<float[]> numbers(String resource) throws IOException {
         List<float[]> rows = new ArrayList<>();
-        try (InputStream in = SavedFormatCompatibilityTest.class.getResourceAsStream("/fixtures/format-v1/" + resource)) {
+        try (InputStream in = fixture(resource)) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.startsWith("#") || line.isBlank()) continue;
                 String[] parts = line.trim().split(" +");
@@ -58,7 +67,7 @@ public class SavedFormatCompatibilityTest {
 
     private static ComputationGraph load(String resource) throws IOException {
         Path tmp = Files.createTempFile("format-v1-", ".zip");
-        try (InputStream in = SavedFormatCompatibilityTest.class.getResourceAsStream("/fixtures/format-v1/" + resource)) {
+        try (InputStream in = fixture(resource)) {
             Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return ModelSerializer.restoreComputationGraph(tmp.toFile(), true);
         } finally {
@@ -98,5 +107,36 @@ public class SavedFormatCompatibilityTest {
     @Test
     public void transferGraphWrittenByFormatV1LoadsAndPredictsIdentically() throws IOException {
         check("transfer.zip", numbers("transfer-expected.txt").get(0));
+    }
+
+    @Test
+    public void graphWrittenByFormatV2LoadsAndPredictsIdentically() throws IOException {
+        check("format-v2/kinds.zip", numbers("format-v2/kinds-expected.txt").get(0));
+    }
+
+    /**
+     * A format-2 configuration reads back to exactly the text it was written as, except that the types format 2
+     * saved under Java class names (schedules, loss functions) now have stable names: this pins today's format
+     * (format 3) byte for byte, so a renamed Java field or class cannot change it unnoticed.
+     */
+    @Test
+    public void formatV2ConfigurationIsWrittenAgainByteForByteWithTypeNames() throws IOException {
+        String v2;
+        Path tmp = Files.createTempFile("format-v2-", ".zip");
+        try (InputStream in = fixture("format-v2/kinds.zip")) {
+            Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(tmp.toFile())) {
+                v2 = new String(z.getInputStream(z.getEntry("configuration.json")).readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        assertTrue(v2, v2.contains("\"@class\": \"org.pydl4j.nd.schedule.StepSchedule\""));
+        String v3 = v2.replace("\"@class\": \"org.pydl4j.nd.schedule.StepSchedule\"", "\"@type\": \"schedule.Step\"")
+                .replace("\"@class\": \"org.pydl4j.nd.schedule.MapSchedule\"", "\"@type\": \"schedule.Map\"")
+                .replace("\"@class\": \"org.pydl4j.nd.lossfunctions.impl.LossMCXENT\"", "\"@type\": \"loss.MCXENT\"");
+        assertFalse(v3, v3.contains("@class"));
+        assertEquals(v3, load("format-v2/kinds.zip").getConfiguration().toJson());
+        assertEquals(v3, org.pydl4j.nn.conf.ComputationGraphConfiguration.fromJson(v3).toJson());
     }
 }

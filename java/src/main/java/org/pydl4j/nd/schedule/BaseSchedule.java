@@ -1,12 +1,21 @@
 package org.pydl4j.nd.schedule;
 
+import static org.pydl4j.util.json.JsonCodecs.enumOf;
+
 import org.pydl4j.util.json.JsonValueObject;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Shared plumbing of the schedules: the schedule type, equality by configuration (the JSON tree), and argument
  * checks naming the schedule. Fields stay non-final so the JSON mapper can restore them.
  */
 abstract class BaseSchedule extends JsonValueObject implements ISchedule {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<BaseSchedule> JSON = JsonType.declareAbstract(BaseSchedule.class)
+            .field("scheduleType", enumOf(ScheduleType.class), o -> o.scheduleType, (o, v) -> o.scheduleType = v)
+            .check(s -> { if (s.scheduleType == null) throw new IllegalArgumentException("scheduleType is null"); })
+            .build();
+
     protected ScheduleType scheduleType;
 
     protected BaseSchedule() {}

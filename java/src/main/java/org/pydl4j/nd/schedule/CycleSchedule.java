@@ -1,5 +1,10 @@
 package org.pydl4j.nd.schedule;
 
+import static org.pydl4j.util.json.JsonCodecs.COUNT;
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+
+import org.pydl4j.util.json.JsonType;
+
 /**
  * The one-cycle policy, as ND4J's CycleSchedule: within each cycle of {@code cycleLength} steps the value rises
  * linearly from {@code initialLearningRate} to {@code maxLearningRate} over {@code stepSize = (cycleLength -
@@ -8,6 +13,17 @@ package org.pydl4j.nd.schedule;
  * {@code new CycleSchedule(type, max, cycleLength)} uses initial = max / 10, annealing over 10% of the cycle, decay 0.1.
  */
 public class CycleSchedule extends BaseSchedule {
+    /** The saved fields (after BaseSchedule's). */
+    public static final JsonType<CycleSchedule> JSON = BaseSchedule.JSON.extend(CycleSchedule.class, CycleSchedule::new)
+            .named("schedule.Cycle")
+            .field("initialLearningRate", DOUBLE, o -> o.initialLearningRate, (o, v) -> o.initialLearningRate = v)
+            .field("maxLearningRate", DOUBLE, o -> o.maxLearningRate, (o, v) -> o.maxLearningRate = v)
+            .field("annealingDecay", DOUBLE, o -> o.annealingDecay, (o, v) -> o.annealingDecay = v)
+            .field("cycleLength", COUNT, o -> o.cycleLength, (o, v) -> o.cycleLength = v)
+            .field("annealingLength", COUNT, o -> o.annealingLength, (o, v) -> o.annealingLength = v)
+            .check(s -> new CycleSchedule(s.scheduleType, s.initialLearningRate, s.maxLearningRate, s.cycleLength, s.annealingLength, s.annealingDecay))
+            .build();
+
     private double initialLearningRate, maxLearningRate, annealingDecay;
     private int cycleLength, annealingLength;
 

@@ -1,7 +1,18 @@
 package org.pydl4j.nd.schedule;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+
+import org.pydl4j.util.json.JsonType;
+
 /** {@code initialValue * gamma ^ i}, as ND4J's ExponentialSchedule (i: iteration or epoch). */
 public class ExponentialSchedule extends BaseSchedule {
+    /** The saved fields (after BaseSchedule's). */
+    public static final JsonType<ExponentialSchedule> JSON = BaseSchedule.JSON.extend(ExponentialSchedule.class, ExponentialSchedule::new)
+            .named("schedule.Exponential")
+            .field("initialValue", DOUBLE, o -> o.initialValue, (o, v) -> o.initialValue = v)
+            .field("gamma", DOUBLE, o -> o.gamma, (o, v) -> o.gamma = v)
+            .build();
+
     private double initialValue, gamma;
 
     private ExponentialSchedule() {}

@@ -1,8 +1,12 @@
 package org.pydl4j.nd.schedule;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE_ARRAY;
+import static org.pydl4j.util.json.JsonCodecs.INT_ARRAY;
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Values given at chosen iterations or epochs, as ND4J's MapSchedule: the value at i is the one of the largest key
@@ -10,6 +14,14 @@ import java.util.TreeMap;
  * {@code new MapSchedule.Builder(type).add(0, 0.1).add(100, 0.01).build()}.
  */
 public class MapSchedule extends BaseSchedule {
+    /** The saved fields (after BaseSchedule's). */
+    public static final JsonType<MapSchedule> JSON = BaseSchedule.JSON.extend(MapSchedule.class, MapSchedule::new)
+            .named("schedule.Map")
+            .field("keys", INT_ARRAY, o -> o.keys, (o, v) -> o.keys = v)
+            .field("values", DOUBLE_ARRAY, o -> o.values, (o, v) -> o.values = v)
+            .check(s -> s.checkArrays())
+            .build();
+
     // sorted keys and their values (arrays, so the configuration JSON keeps the keys as numbers)
     private int[] keys;
     private double[] values;
@@ -29,6 +41,16 @@ public class MapSchedule extends BaseSchedule {
         for (Map.Entry<Integer, Double> e : sorted.entrySet()) {
             keys[i] = e.getKey();
             this.values[i++] = finite("value at " + e.getKey(), e.getValue());
+        }
+    }
+
+    /** What the constructor guarantees, for a schedule read from a file: keys from 0, increasing, one value each. */
+    private void checkArrays() {
+        if (keys == null || values == null || keys.length != values.length || keys.length == 0 || keys[0] != 0) {
+            throw new IllegalArgumentException("MapSchedule: needs as many values as keys, the first key 0");
+        }
+        for (int i = 1; i < keys.length; i++) {
+            if (keys[i] <= keys[i - 1]) throw new IllegalArgumentException("MapSchedule: keys must increase, got " + keys[i - 1] + " then " + keys[i]);
         }
     }
 

@@ -1,5 +1,11 @@
 package org.pydl4j.nn.conf;
 
+import static org.pydl4j.util.json.JsonCodecs.COUNT;
+import static org.pydl4j.util.json.JsonCodecs.STRING;
+import static org.pydl4j.util.json.JsonCodecs.listOf;
+import static org.pydl4j.util.json.JsonCodecs.mapOf;
+import static org.pydl4j.util.json.JsonCodecs.object;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +23,7 @@ import org.pydl4j.nn.conf.graph.MergeVertex;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.layers.Layer;
 import org.pydl4j.util.json.JsonMapper;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * The configuration of a ComputationGraph, as DL4J's ComputationGraphConfiguration: named inputs, vertices with
@@ -24,6 +31,19 @@ import org.pydl4j.util.json.JsonMapper;
  * through {@link #toJson()} / {@link #fromJson(String)}.
  */
 public class ComputationGraphConfiguration implements Cloneable {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<ComputationGraphConfiguration> JSON = JsonType.declare(ComputationGraphConfiguration.class, ComputationGraphConfiguration::new)
+            .named("ComputationGraphConfiguration")
+            .field("vertices", mapOf(object(GraphVertex.class)), o -> o.vertices, (o, v) -> o.vertices = v)
+            .field("vertexInputs", mapOf(listOf(STRING)), o -> o.vertexInputs, (o, v) -> o.vertexInputs = v)
+            .field("networkInputs", listOf(STRING), o -> o.networkInputs, (o, v) -> o.networkInputs = v)
+            .field("networkOutputs", listOf(STRING), o -> o.networkOutputs, (o, v) -> o.networkOutputs = v)
+            .field("networkInputTypes", listOf(object(InputType.class)), o -> o.networkInputTypes, (o, v) -> o.networkInputTypes = v)
+            .field("defaultConfiguration", object(NeuralNetConfiguration.class), o -> o.defaultConfiguration, (o, v) -> o.defaultConfiguration = v)
+            .field("iterationCount", COUNT, o -> o.iterationCount, (o, v) -> o.iterationCount = v)
+            .field("epochCount", COUNT, o -> o.epochCount, (o, v) -> o.epochCount = v)
+            .build();
+
     private LinkedHashMap<String, GraphVertex> vertices = new LinkedHashMap<>();
     private LinkedHashMap<String, List<String>> vertexInputs = new LinkedHashMap<>();
     private List<String> networkInputs = new ArrayList<>();
@@ -176,21 +196,27 @@ public class ComputationGraphConfiguration implements Cloneable {
         return JsonMapper.toJson(this);
     }
 
-    public static ComputationGraphConfiguration fromJson(String json) {
+    public static ComputationGraphConfiguration fromJson(String json) { return fromJson(json, ConfigTypes.FORMAT_VERSION); }
+
+    /**
+     * Reads the configuration of a model file of the given format version: files before format 3 may lack fields
+     * added since (they keep their defaults, as such files always did); format 3 files must have every declared field.
+     */
+    public static ComputationGraphConfiguration fromJson(String json, int formatVersion) {
         ConfigTypes.ensureRegistered();
-        ComputationGraphConfiguration c = JsonMapper.fromJson(json, ComputationGraphConfiguration.class);
+        ComputationGraphConfiguration c = JsonMapper.fromJson(json, ComputationGraphConfiguration.class, formatVersion < ConfigTypes.FORMAT_VERSION);
         if (c.networkInputTypes == null) c.networkInputTypes = new ArrayList<>();
         return c;
     }
 
     @Override
-    public ComputationGraphConfiguration clone() { return fromJson(toJson()); }
+    public ComputationGraphConfiguration clone() { return JsonType.valueCopy(this); }   // deep, over the declared fields
 
     @Override
-    public boolean equals(Object o) { return o instanceof ComputationGraphConfiguration && ((ComputationGraphConfiguration) o).toJson().equals(toJson()); }
+    public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
 
     @Override
-    public int hashCode() { return toJson().hashCode(); }
+    public int hashCode() { return JsonType.valueHash(this); }
 
     @Override
     public String toString() { return toJson(); }

@@ -111,8 +111,11 @@ public class MultiLayerConfiguration implements Cloneable {
     public String toJson() { return graph.toJson(); }
 
     /** Reads {@link #toJson()}; a graph that is not a layer stack is an error naming the vertex that breaks the chain. */
-    public static MultiLayerConfiguration fromJson(String json) {
-        ComputationGraphConfiguration g = ComputationGraphConfiguration.fromJson(json);
+    public static MultiLayerConfiguration fromJson(String json) { return fromJson(json, ConfigTypes.FORMAT_VERSION); }
+
+    /** Reads the configuration of a model file of the given format version (see ComputationGraphConfiguration). */
+    public static MultiLayerConfiguration fromJson(String json, int formatVersion) {
+        ComputationGraphConfiguration g = ComputationGraphConfiguration.fromJson(json, formatVersion);
         g.validate();
         return new MultiLayerConfiguration(g);
     }

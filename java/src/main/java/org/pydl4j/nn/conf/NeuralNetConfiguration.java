@@ -1,5 +1,12 @@
 package org.pydl4j.nn.conf;
 
+import static org.pydl4j.util.json.JsonCodecs.BOOLEAN;
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+import static org.pydl4j.util.json.JsonCodecs.LONG;
+import static org.pydl4j.util.json.JsonCodecs.NULLABLE_DOUBLE;
+import static org.pydl4j.util.json.JsonCodecs.enumOf;
+import static org.pydl4j.util.json.JsonCodecs.object;
+
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.learning.config.IUpdater;
 import org.pydl4j.nd.learning.config.Sgd;
@@ -10,6 +17,7 @@ import org.pydl4j.nn.conf.distribution.Distribution;
 import org.pydl4j.nn.conf.layers.Layer;
 import org.pydl4j.nn.weights.WeightInit;
 import org.pydl4j.util.json.JsonMapper;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Network-wide defaults (and, for a runtime layer's {@code conf()}, that layer's configuration), as DL4J's
@@ -18,6 +26,34 @@ import org.pydl4j.util.json.JsonMapper;
  * ConvolutionMode.Truncate.
  */
 public class NeuralNetConfiguration {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<NeuralNetConfiguration> JSON = JsonType.declare(NeuralNetConfiguration.class, NeuralNetConfiguration::new)
+            .named("NeuralNetConfiguration")
+            .field("seed", LONG, o -> o.seed, (o, v) -> o.seed = v)
+            .field("updater", object(IUpdater.class), o -> o.updater, (o, v) -> o.updater = v)
+            .field("weightInit", enumOf(WeightInit.class), o -> o.weightInit, (o, v) -> o.weightInit = v)
+            .field("dist", object(Distribution.class), o -> o.dist, (o, v) -> o.dist = v)
+            .field("activation", enumOf(Activation.class), o -> o.activation, (o, v) -> o.activation = v)
+            .field("biasInit", DOUBLE, o -> o.biasInit, (o, v) -> o.biasInit = v)
+            .field("l2", DOUBLE, o -> o.l2, (o, v) -> o.l2 = v)
+            .field("l2Bias", DOUBLE, o -> o.l2Bias, (o, v) -> o.l2Bias = v)
+            .field("weightDecay", DOUBLE, o -> o.weightDecay, (o, v) -> o.weightDecay = v)
+            .field("weightDecayBias", DOUBLE, o -> o.weightDecayBias, (o, v) -> o.weightDecayBias = v)
+            .field("dropOut", NULLABLE_DOUBLE, o -> o.dropOut, (o, v) -> o.dropOut = v)
+            .field("convolutionMode", enumOf(ConvolutionMode.class), o -> o.convolutionMode, (o, v) -> o.convolutionMode = v)
+            .field("l1", DOUBLE, o -> o.l1, (o, v) -> o.l1 = v)
+            .field("l1Bias", DOUBLE, o -> o.l1Bias, (o, v) -> o.l1Bias = v)
+            .field("gradientNormalization", enumOf(GradientNormalization.class), o -> o.gradientNormalization, (o, v) -> o.gradientNormalization = v)
+            .field("gradientNormalizationThreshold", DOUBLE, o -> o.gradientNormalizationThreshold, (o, v) -> o.gradientNormalizationThreshold = v)
+            .field("optimizationAlgo", enumOf(OptimizationAlgorithm.class), o -> o.optimizationAlgo, (o, v) -> o.optimizationAlgo = v)
+            .field("cacheMode", enumOf(CacheMode.class), o -> o.cacheMode, (o, v) -> o.cacheMode = v)
+            .field("trainingWorkspaceMode", enumOf(WorkspaceMode.class), o -> o.trainingWorkspaceMode, (o, v) -> o.trainingWorkspaceMode = v)
+            .field("inferenceWorkspaceMode", enumOf(WorkspaceMode.class), o -> o.inferenceWorkspaceMode, (o, v) -> o.inferenceWorkspaceMode = v)
+            .field("cudnnAlgoMode", enumOf(ConvolutionLayer.AlgoMode.class), o -> o.cudnnAlgoMode, (o, v) -> o.cudnnAlgoMode = v)
+            .field("miniBatch", BOOLEAN, o -> o.miniBatch, (o, v) -> o.miniBatch = v)
+            .field("layer", object(Layer.class), o -> o.layer, (o, v) -> o.layer = v)
+            .build();
+
     private long seed;
     private IUpdater updater = new Sgd();
     private WeightInit weightInit = WeightInit.XAVIER;
@@ -102,7 +138,13 @@ public class NeuralNetConfiguration {
     }
 
     @Override
-    public NeuralNetConfiguration clone() { return JsonMapper.deepCopy(this); }
+    public NeuralNetConfiguration clone() { return JsonType.valueCopy(this); }   // deep, over the declared fields
+
+    @Override
+    public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
+
+    @Override
+    public int hashCode() { return JsonType.valueHash(this); }
 
     public String toJson() {
         ConfigTypes.ensureRegistered();

@@ -112,9 +112,13 @@ public final class Json {
         return v;
     }
 
+    /** The deepest nesting of arrays and objects read (deeper input is refused instead of overflowing the stack). */
+    public static final int MAX_DEPTH = 256;
+
     private static final class Parser {
         final String s;
         int pos;
+        int depth;
 
         Parser(String s) { this.s = s; }
 
@@ -140,8 +144,11 @@ public final class Json {
         Object value() {
             char c = peek();
             switch (c) {
-                case '{': return object();
-                case '[': return array();
+                case '{': case '[':
+                    if (++depth > MAX_DEPTH) throw error("nested deeper than " + MAX_DEPTH);
+                    Object nested = c == '{' ? object() : array();
+                    depth--;
+                    return nested;
                 case '"': return string();
                 case 't': literal("true"); return Boolean.TRUE;
                 case 'f': literal("false"); return Boolean.FALSE;

@@ -1,21 +1,19 @@
 package org.pydl4j.util.json;
 
 /**
- * A configuration value compared, hashed and printed through its JSON tree (the same tree the network
- * configuration saves), so that equality means "saves the same": updaters, schedules, distributions.
+ * A configuration value with value semantics over its declared fields ({@link JsonType}: the same fields the
+ * network configuration saves, so equality means "saves the same"): updaters, schedules, distributions.
  */
 public abstract class JsonValueObject {
     @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && JsonMapper.toJson(o).equals(JsonMapper.toJson(this));
-    }
+    public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
 
     @Override
-    public int hashCode() { return JsonMapper.toJson(this).hashCode(); }
+    public int hashCode() { return JsonType.valueHash(this); }
 
     @Override
-    public String toString() { return getClass().getSimpleName() + JsonMapper.toJson(this).replaceAll("\\s+", " "); }
+    public String toString() { return JsonType.valueString(this); }
 
-    /** A deep copy through the JSON tree. */
-    protected Object jsonCopy() { return JsonMapper.deepCopy(this); }
+    /** A deep copy through the declared fields. */
+    protected Object jsonCopy() { return JsonType.valueCopy(this); }
 }

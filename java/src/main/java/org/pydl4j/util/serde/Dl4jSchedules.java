@@ -40,10 +40,7 @@ final class Dl4jSchedules {
             m.put("numIter", ((RampSchedule) s).getNumIter());
         } else {
             // the other schedules' fields carry ND4J's JSON names (scheduleType, initialValue, gamma, ...)
-            @SuppressWarnings("unchecked")
-            Map<String, Object> tree = (Map<String, Object>) org.pydl4j.util.json.JsonMapper.toTree(s);
-            tree.remove("@class");
-            m.putAll(tree);
+            m.putAll(org.pydl4j.util.json.JsonType.fieldsOf(s));
         }
         return m;
     }

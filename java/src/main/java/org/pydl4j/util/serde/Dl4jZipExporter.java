@@ -291,7 +291,7 @@ public final class Dl4jZipExporter {
         } else if (u instanceof org.pydl4j.nd.learning.config.BaseUpdaterConfig) {
             // the other ND4J updaters: our fields carry ND4J's JSON names (learningRate, rmsDecay, rho, beta1, ...)
             m.put("@class", "org.nd4j.linalg.learning.config." + u.getClass().getSimpleName());
-            Map<String, Object> tree = (Map<String, Object>) org.pydl4j.util.json.JsonMapper.toTree(u);
+            Map<String, Object> tree = org.pydl4j.util.json.JsonType.fieldsOf(u);
             for (Map.Entry<String, Object> e : tree.entrySet()) {
                 if (e.getValue() instanceof Number) m.put(e.getKey(), e.getValue());
             }

@@ -1,6 +1,7 @@
 package org.pydl4j.nd.schedule;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertThrows;
 
@@ -200,6 +201,13 @@ public class ScheduleTest extends org.pydl4j.nd.DoublePrecisionTests {
                 ComputationGraph net = net(u);
                 java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
                 org.pydl4j.util.serde.Dl4jZipExporter.write(net, bytes, false);
+                String json = "";
+                try (java.util.zip.ZipInputStream z = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                    for (java.util.zip.ZipEntry e; (e = z.getNextEntry()) != null; ) {
+                        if (e.getName().equals("configuration.json")) json = new String(z.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                }
+                assertTrue(u + ": DL4J's JSON names ND4J classes only, got " + json, json.contains("org.nd4j.linalg.schedule.") && !json.contains("@type"));
                 ComputationGraph back = org.pydl4j.util.ModelSerializer.restoreComputationGraph(new java.io.ByteArrayInputStream(bytes.toByteArray()), false);
                 IUpdater got = ((BaseLayer) back.getConfiguration().getLayer("out")).getIUpdater();
                 for (int it : new int[]{0, 3, 8, 40}) assertEquals(u + " at " + it, u.getLearningRate(it, it / 4), got.getLearningRate(it, it / 4), 1e-12);

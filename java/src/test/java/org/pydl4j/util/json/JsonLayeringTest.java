@@ -36,17 +36,26 @@ public class JsonLayeringTest {
 
     /** A plain holder with a registered name. */
     public static class Holder {
-        Object value;
+        static final JsonType<Holder> JSON = JsonType.declare(Holder.class, Holder::new)
+                .field("value", JsonCodecs.DOUBLE, o -> o.value, (o, v) -> o.value = v)
+                .build();
+        double value;
+
+        @Override
+        public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
+
+        @Override
+        public int hashCode() { return JsonType.valueHash(this); }
     }
 
     @Test
     public void typeNamesAreWrittenAndForeignClassesRefused() {
-        TypeNames.register("test.Holder", Holder.class);
+        TypeNames.register("test.Holder", Holder.JSON);
         Holder h = new Holder();
         h.value = 3.5;
         String json = JsonMapper.toJson(h);
         assertTrue(json, json.contains("\"@type\": \"test.Holder\"") && !json.contains("@class"));
-        assertEquals(3.5, JsonMapper.fromJson(json, Holder.class).value);
+        assertEquals(3.5, JsonMapper.fromJson(json, Holder.class).value, 0);
         for (String hostile : new String[]{"{\"@class\": \"java.lang.ProcessBuilder\"}", "{\"@type\": \"no.such.Type\"}",
                 "{\"@class\": \"org.pydl4j.util.json.JsonLayeringTest\"}"}) {
             try {

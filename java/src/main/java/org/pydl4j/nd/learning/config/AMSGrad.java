@@ -4,6 +4,7 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.AMSGradUpdater;
 import org.pydl4j.nd.learning.GradientUpdater;
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * AMSGrad as ND4J: m and v as Adam, vHat = max(vHat, v); with t = iteration + 1,
@@ -11,6 +12,11 @@ import org.pydl4j.nd.schedule.ISchedule;
  * epsilon 1e-8. State: m, v, vHat.
  */
 public class AMSGrad extends BaseMomentsConfig {
+    /** The saved fields (after BaseMomentsConfig's). */
+    public static final JsonType<AMSGrad> JSON = BaseMomentsConfig.JSON.extend(AMSGrad.class, AMSGrad::new)
+            .named("updater.AMSGrad")
+            .build();
+
     public AMSGrad() { this(DEFAULT_LEARNING_RATE); }
     public AMSGrad(double learningRate) { this(learningRate, DEFAULT_BETA1_MEAN_DECAY, DEFAULT_BETA2_VAR_DECAY, DEFAULT_EPSILON); }
     public AMSGrad(ISchedule learningRateSchedule) { super(DEFAULT_LEARNING_RATE, learningRateSchedule, DEFAULT_BETA1_MEAN_DECAY, DEFAULT_BETA2_VAR_DECAY, DEFAULT_EPSILON); }

@@ -1,15 +1,26 @@
 package org.pydl4j.nd.learning.config;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.AdaDeltaUpdater;
 import org.pydl4j.nd.learning.GradientUpdater;
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * AdaDelta as ND4J (no learning rate): msg = rho*msg + (1-rho)*g^2; dx = sqrt(msdx + eps) / sqrt(msg + eps) * g;
  * msdx = rho*msdx + (1-rho)*dx^2; update = dx. Defaults: rho 0.95, epsilon 1e-6. State: msg then msdx.
  */
 public class AdaDelta extends BaseUpdaterConfig {
+    /** The saved fields (after BaseUpdaterConfig's). */
+    public static final JsonType<AdaDelta> JSON = BaseUpdaterConfig.JSON.extend(AdaDelta.class, AdaDelta::new)
+            .named("updater.AdaDelta")
+            .field("rho", DOUBLE, o -> o.rho, (o, v) -> o.rho = v)
+            .field("epsilon", DOUBLE, o -> o.epsilon, (o, v) -> o.epsilon = v)
+            .check(u -> u.checkDecay("rho", u.rho))
+            .build();
+
     public static final double DEFAULT_ADADELTA_EPSILON = 1e-6;
     public static final double DEFAULT_ADADELTA_RHO = 0.95;
 

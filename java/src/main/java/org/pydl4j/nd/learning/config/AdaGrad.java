@@ -1,15 +1,24 @@
 package org.pydl4j.nd.learning.config;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.AdaGradUpdater;
 import org.pydl4j.nd.learning.GradientUpdater;
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * AdaGrad as ND4J: h += g^2 (h starts at epsilon); update = lr * g / (sqrt(h) + eps). Defaults: lr 0.1,
  * epsilon 1e-6.
  */
 public class AdaGrad extends BaseLearningRateConfig {
+    /** The saved fields (after BaseLearningRateConfig's). */
+    public static final JsonType<AdaGrad> JSON = BaseLearningRateConfig.JSON.extend(AdaGrad.class, AdaGrad::new)
+            .named("updater.AdaGrad")
+            .field("epsilon", DOUBLE, o -> o.epsilon, (o, v) -> o.epsilon = v)
+            .build();
+
     public static final double DEFAULT_ADAGRAD_LEARNING_RATE = 1e-1;
     public static final double DEFAULT_ADAGRAD_EPSILON = 1e-6;
 

@@ -4,6 +4,7 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.AdamUpdater;
 import org.pydl4j.nd.learning.GradientUpdater;
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Adam as ND4J: m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; with t = iteration + 1,
@@ -11,6 +12,11 @@ import org.pydl4j.nd.schedule.ISchedule;
  * epsilon 1e-8. State: m then v. The learning rate may follow a schedule.
  */
 public class Adam extends BaseMomentsConfig {
+    /** The saved fields (after BaseMomentsConfig's). */
+    public static final JsonType<Adam> JSON = BaseMomentsConfig.JSON.extend(Adam.class, Adam::new)
+            .named("updater.Adam")
+            .build();
+
     public static final double DEFAULT_ADAM_LEARNING_RATE = DEFAULT_LEARNING_RATE;
     public static final double DEFAULT_ADAM_EPSILON = DEFAULT_EPSILON;
     public static final double DEFAULT_ADAM_BETA1_MEAN_DECAY = DEFAULT_BETA1_MEAN_DECAY;

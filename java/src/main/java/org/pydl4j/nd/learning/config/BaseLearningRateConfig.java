@@ -1,6 +1,10 @@
 package org.pydl4j.nd.learning.config;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+import static org.pydl4j.util.json.JsonCodecs.object;
+
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * An updater with a learning rate that a schedule can replace, as ND4J's updaters: when a learning-rate schedule is
@@ -8,6 +12,12 @@ import org.pydl4j.nd.schedule.ISchedule;
  * passes its counters every step), else the fixed learning rate.
  */
 public abstract class BaseLearningRateConfig extends BaseUpdaterConfig {
+    /** The saved fields (after BaseUpdaterConfig's). */
+    public static final JsonType<BaseLearningRateConfig> JSON = BaseUpdaterConfig.JSON.extendAbstract(BaseLearningRateConfig.class)
+            .field("learningRate", DOUBLE, o -> o.learningRate, (o, v) -> o.learningRate = v)
+            .field("learningRateSchedule", object(ISchedule.class), o -> o.learningRateSchedule, (o, v) -> o.learningRateSchedule = v)
+            .build();
+
     protected double learningRate;
     protected ISchedule learningRateSchedule;
 

@@ -1,9 +1,20 @@
 package org.pydl4j.nd.learning.config;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /** The Adam family's shared settings: beta1 (mean decay), beta2 (variance decay), epsilon; defaults as ND4J's. */
 public abstract class BaseMomentsConfig extends BaseLearningRateConfig {
+    /** The saved fields (after BaseLearningRateConfig's). */
+    public static final JsonType<BaseMomentsConfig> JSON = BaseLearningRateConfig.JSON.extendAbstract(BaseMomentsConfig.class)
+            .field("beta1", DOUBLE, o -> o.beta1, (o, v) -> o.beta1 = v)
+            .field("beta2", DOUBLE, o -> o.beta2, (o, v) -> o.beta2 = v)
+            .field("epsilon", DOUBLE, o -> o.epsilon, (o, v) -> o.epsilon = v)
+            .check(u -> { u.checkDecay("beta1", u.beta1); u.checkDecay("beta2", u.beta2); })
+            .build();
+
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_EPSILON = 1e-8;
     public static final double DEFAULT_BETA1_MEAN_DECAY = 0.9;

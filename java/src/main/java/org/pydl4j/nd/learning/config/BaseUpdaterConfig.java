@@ -1,6 +1,7 @@
 package org.pydl4j.nd.learning.config;
 
 import org.pydl4j.util.json.JsonValueObject;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Shared plumbing of the updater configurations: copies, equality and text through the configuration JSON
@@ -8,6 +9,10 @@ import org.pydl4j.util.json.JsonValueObject;
  * the JSON mapper can restore them.
  */
 public abstract class BaseUpdaterConfig extends JsonValueObject implements IUpdater {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<BaseUpdaterConfig> JSON = JsonType.declareAbstract(BaseUpdaterConfig.class)
+            .build();
+
     @Override
     public IUpdater clone() { return (IUpdater) jsonCopy(); }
 

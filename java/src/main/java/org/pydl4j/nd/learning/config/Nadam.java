@@ -4,6 +4,7 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.NadamUpdater;
 import org.pydl4j.nd.learning.GradientUpdater;
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Nadam as ND4J (Adam with Nesterov momentum): m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; with t = iteration + 1,
@@ -11,6 +12,11 @@ import org.pydl4j.nd.schedule.ISchedule;
  * beta2 0.999, epsilon 1e-8. State: m then v.
  */
 public class Nadam extends BaseMomentsConfig {
+    /** The saved fields (after BaseMomentsConfig's). */
+    public static final JsonType<Nadam> JSON = BaseMomentsConfig.JSON.extend(Nadam.class, Nadam::new)
+            .named("updater.Nadam")
+            .build();
+
     public Nadam() { this(DEFAULT_LEARNING_RATE); }
     public Nadam(double learningRate) { this(learningRate, DEFAULT_BETA1_MEAN_DECAY, DEFAULT_BETA2_VAR_DECAY, DEFAULT_EPSILON); }
     public Nadam(ISchedule learningRateSchedule) { super(DEFAULT_LEARNING_RATE, learningRateSchedule, DEFAULT_BETA1_MEAN_DECAY, DEFAULT_BETA2_VAR_DECAY, DEFAULT_EPSILON); }

@@ -1,15 +1,26 @@
 package org.pydl4j.nd.learning.config;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+import static org.pydl4j.util.json.JsonCodecs.object;
+
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.GradientUpdater;
 import org.pydl4j.nd.learning.NesterovsUpdater;
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Nesterov momentum as ND4J: v' = mu*v - lr*g; update = mu*v - (1+mu)*v' (subtracted from the parameters).
  * Defaults: learning rate 0.1, momentum 0.9. The learning rate and the momentum may each follow a schedule.
  */
 public class Nesterovs extends BaseLearningRateConfig {
+    /** The saved fields (after BaseLearningRateConfig's). */
+    public static final JsonType<Nesterovs> JSON = BaseLearningRateConfig.JSON.extend(Nesterovs.class, Nesterovs::new)
+            .named("updater.Nesterovs")
+            .field("momentum", DOUBLE, o -> o.momentum, (o, v) -> o.momentum = v)
+            .field("momentumSchedule", object(ISchedule.class), o -> o.momentumSchedule, (o, v) -> o.momentumSchedule = v)
+            .build();
+
     public static final double DEFAULT_NESTEROV_MOMENTUM = 0.9;
     public static final double DEFAULT_NESTEROV_LEARNING_RATE = 0.1;
 

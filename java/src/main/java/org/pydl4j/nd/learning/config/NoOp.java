@@ -4,9 +4,15 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.GradientUpdater;
 import org.pydl4j.nd.learning.NoOpUpdater;
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /** An updater that never changes the parameters (update = 0), as ND4J's NoOp; keeps no state. */
 public class NoOp extends BaseUpdaterConfig {
+    /** The saved fields (after BaseUpdaterConfig's). */
+    public static final JsonType<NoOp> JSON = BaseUpdaterConfig.JSON.extend(NoOp.class, NoOp::new)
+            .named("updater.NoOp")
+            .build();
+
     public NoOp() {}
 
     @Override public long stateSize(long numParams) { return 0; }

@@ -1,15 +1,26 @@
 package org.pydl4j.nd.learning.config;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.GradientUpdater;
 import org.pydl4j.nd.learning.RmsPropUpdater;
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * RMSProp as ND4J: r = decay*r + (1-decay)*g^2 (r starts at epsilon); update = lr * g / (sqrt(r) + eps).
  * Defaults: lr 0.1, rmsDecay 0.95, epsilon 1e-8.
  */
 public class RmsProp extends BaseLearningRateConfig {
+    /** The saved fields (after BaseLearningRateConfig's). */
+    public static final JsonType<RmsProp> JSON = BaseLearningRateConfig.JSON.extend(RmsProp.class, RmsProp::new)
+            .named("updater.RmsProp")
+            .field("rmsDecay", DOUBLE, o -> o.rmsDecay, (o, v) -> o.rmsDecay = v)
+            .field("epsilon", DOUBLE, o -> o.epsilon, (o, v) -> o.epsilon = v)
+            .check(u -> u.checkDecay("rmsDecay", u.rmsDecay))
+            .build();
+
     public static final double DEFAULT_RMSPROP_LEARNING_RATE = 1e-1;
     public static final double DEFAULT_RMSPROP_EPSILON = 1e-8;
     public static final double DEFAULT_RMSPROP_RMSDECAY = 0.95;

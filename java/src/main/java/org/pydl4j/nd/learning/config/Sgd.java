@@ -4,9 +4,15 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.learning.GradientUpdater;
 import org.pydl4j.nd.learning.SgdUpdater;
 import org.pydl4j.nd.schedule.ISchedule;
+import org.pydl4j.util.json.JsonType;
 
 /** Plain stochastic gradient descent: update = learningRate * gradient. Default learning rate 1e-3 (as ND4J). */
 public class Sgd extends BaseLearningRateConfig {
+    /** The saved fields (after BaseLearningRateConfig's). */
+    public static final JsonType<Sgd> JSON = BaseLearningRateConfig.JSON.extend(Sgd.class, Sgd::new)
+            .named("updater.Sgd")
+            .build();
+
     public static final double DEFAULT_SGD_LR = 1e-3;
 
     public Sgd() { this(DEFAULT_SGD_LR); }

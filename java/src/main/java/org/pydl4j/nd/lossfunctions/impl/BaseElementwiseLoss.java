@@ -4,6 +4,7 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.lossfunctions.ILossFunction;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * A loss that is a sum over output units of {@code score(label, output)} per example (divided by nOut for the
@@ -11,6 +12,10 @@ import org.pydl4j.nd.lossfunctions.ILossFunction;
  * the current backend, so each loss states only its two formulas.
  */
 public abstract class BaseElementwiseLoss implements ILossFunction {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<BaseElementwiseLoss> JSON = JsonType.declareAbstract(BaseElementwiseLoss.class)
+            .build();
+
     /** The loss of one output unit. */
     protected abstract double score(double label, double output);
 
@@ -51,4 +56,11 @@ public abstract class BaseElementwiseLoss implements ILossFunction {
 
     @Override
     public String toString() { return name(); }
+
+    /** Value semantics over the declared (saved) fields. */
+    @Override
+    public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
+
+    @Override
+    public int hashCode() { return JsonType.valueHash(this); }
 }

@@ -4,12 +4,18 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.lossfunctions.ILossFunction;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Cosine proximity, as ND4J's LossCosineProximity: {@code -(y . p) / (|y| |p|)} per example (norms floored at
  * 1e-12 so a zero row scores 0 instead of NaN).
  */
 public class LossCosineProximity implements ILossFunction {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<LossCosineProximity> JSON = JsonType.declare(LossCosineProximity.class, LossCosineProximity::new)
+            .named("loss.CosineProximity")
+            .build();
+
     private static final double FLOOR = 1e-12;
 
     @Override
@@ -56,4 +62,11 @@ public class LossCosineProximity implements ILossFunction {
 
     @Override
     public String toString() { return name(); }
+
+    /** Value semantics over the declared (saved) fields. */
+    @Override
+    public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
+
+    @Override
+    public int hashCode() { return JsonType.valueHash(this); }
 }

@@ -1,11 +1,14 @@
 package org.pydl4j.nd.lossfunctions.impl;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE_ARRAY;
+
 import java.util.Arrays;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.lossfunctions.ILossFunction;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Multi-class cross entropy, as ND4J's LossMCXENT: -sum(w * labels * log(output)) per example, with optional
@@ -15,6 +18,12 @@ import org.pydl4j.nd.lossfunctions.ILossFunction;
  * {@code output - labels} without weights (labels summing to one per example, as also soft or smoothed labels do).
  */
 public class LossMCXENT implements ILossFunction {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<LossMCXENT> JSON = JsonType.declare(LossMCXENT.class, LossMCXENT::new)
+            .named("loss.MCXENT")
+            .field("weights", DOUBLE_ARRAY, o -> o.weights, (o, v) -> o.weights = v)
+            .build();
+
     public static final double DEFAULT_SOFTMAX_CLIPPING_EPSILON = 1e-10;
 
     /** Per-class weights, null for none (kept as plain values so a saved configuration holds them). */
@@ -108,9 +117,10 @@ public class LossMCXENT implements ILossFunction {
     @Override
     public String toString() { return name(); }
 
+    /** Value semantics over the declared (saved) fields. */
     @Override
-    public boolean equals(Object o) { return o instanceof LossMCXENT && o.getClass() == getClass() && Arrays.equals(weights, ((LossMCXENT) o).weights); }
+    public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
 
     @Override
-    public int hashCode() { return Arrays.hashCode(weights) * 31 + getClass().hashCode(); }
+    public int hashCode() { return JsonType.valueHash(this); }
 }

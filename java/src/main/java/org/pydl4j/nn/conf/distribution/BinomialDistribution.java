@@ -1,9 +1,20 @@
 package org.pydl4j.nn.conf.distribution;
 
+import static org.pydl4j.util.json.JsonCodecs.COUNT;
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+
 import java.util.Random;
+import org.pydl4j.util.json.JsonType;
 
 /** Number of successes in numberOfTrials Bernoulli trials, as DL4J's BinomialDistribution. */
 public class BinomialDistribution extends Distribution {
+    /** The saved fields (after Distribution's). */
+    public static final JsonType<BinomialDistribution> JSON = Distribution.JSON.extend(BinomialDistribution.class, BinomialDistribution::new)
+            .named("distribution.BinomialDistribution")
+            .field("numberOfTrials", COUNT, o -> o.numberOfTrials, (o, v) -> o.numberOfTrials = v)
+            .field("probabilityOfSuccess", DOUBLE, o -> o.probabilityOfSuccess, (o, v) -> o.probabilityOfSuccess = v)
+            .build();
+
     /** More trials than this would make one draw slow (each is simulated); DL4J uses it with a handful. */
     public static final int MAX_TRIALS = 10_000;
 

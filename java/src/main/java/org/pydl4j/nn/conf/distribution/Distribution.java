@@ -2,6 +2,7 @@ package org.pydl4j.nn.conf.distribution;
 
 import java.util.Random;
 import org.pydl4j.util.json.JsonValueObject;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * A distribution to draw initial weights from ({@code WeightInit.DISTRIBUTION} with {@code .dist(...)} or
@@ -9,6 +10,10 @@ import org.pydl4j.util.json.JsonValueObject;
  * Saved with the configuration (JSON) and compared by value. Fields stay non-final so the JSON mapper can restore them.
  */
 public abstract class Distribution extends JsonValueObject implements Cloneable {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<Distribution> JSON = JsonType.declareAbstract(Distribution.class)
+            .build();
+
     /** One value drawn with the given generator. */
     public abstract double sample(Random rng);
 

@@ -1,9 +1,19 @@
 package org.pydl4j.nn.conf.distribution;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+
 import java.util.Random;
+import org.pydl4j.util.json.JsonType;
 
 /** Uniform distribution on [lower, upper), as DL4J's UniformDistribution. */
 public class UniformDistribution extends Distribution {
+    /** The saved fields (after Distribution's). */
+    public static final JsonType<UniformDistribution> JSON = Distribution.JSON.extend(UniformDistribution.class, UniformDistribution::new)
+            .named("distribution.UniformDistribution")
+            .field("lower", DOUBLE, o -> o.lower, (o, v) -> o.lower = v)
+            .field("upper", DOUBLE, o -> o.upper, (o, v) -> o.upper = v)
+            .build();
+
     private double lower, upper;
 
     private UniformDistribution() {}

@@ -2,6 +2,7 @@ package org.pydl4j.nn.conf.graph;
 
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Scales each channel of an image by a per-example factor: inputs {@code x} [N, C, H, W] and {@code s} [N, C]
@@ -9,6 +10,11 @@ import org.pydl4j.nn.conf.inputs.InputType;
  * (ONNX {@code Mul} of a feature map by its pooled, sigmoid-gated channel weights).
  */
 public class ChannelScaleVertex extends GraphVertex {
+    /** The saved fields (after GraphVertex's). */
+    public static final JsonType<ChannelScaleVertex> JSON = GraphVertex.JSON.extend(ChannelScaleVertex.class, ChannelScaleVertex::new)
+            .named("vertex.ChannelScale")
+            .build();
+
     public ChannelScaleVertex() {}
 
     @Override public int minVertexInputs() { return 2; }

@@ -1,14 +1,23 @@
 package org.pydl4j.nn.conf.graph;
 
+import static org.pydl4j.util.json.JsonCodecs.enumOf;
+
 import java.util.Arrays;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Combines inputs of equal shape elementwise, as DL4J's ElementWiseVertex: Add, Subtract (exactly 2 inputs),
  * Product, Average, Max.
  */
 public class ElementWiseVertex extends GraphVertex {
+    /** The saved fields (after GraphVertex's). */
+    public static final JsonType<ElementWiseVertex> JSON = GraphVertex.JSON.extend(ElementWiseVertex.class, ElementWiseVertex::new)
+            .named("vertex.ElementWise")
+            .field("op", enumOf(ElementWiseVertex.Op.class), o -> o.op, (o, v) -> o.op = v)
+            .build();
+
     public enum Op { Add, Subtract, Product, Average, Max }
 
     private Op op;

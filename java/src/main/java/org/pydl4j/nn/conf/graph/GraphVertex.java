@@ -2,10 +2,14 @@ package org.pydl4j.nn.conf.graph;
 
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
-import org.pydl4j.util.json.JsonMapper;
+import org.pydl4j.util.json.JsonType;
 
 /** A vertex configuration in a ComputationGraph, as DL4J's {@code org.deeplearning4j.nn.conf.graph.GraphVertex}. */
 public abstract class GraphVertex implements Cloneable {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<GraphVertex> JSON = JsonType.declareAbstract(GraphVertex.class)
+            .build();
+
     public abstract int minVertexInputs();
 
     public abstract int maxVertexInputs();
@@ -19,15 +23,13 @@ public abstract class GraphVertex implements Cloneable {
     public long numParams() { return 0; }
 
     @Override
-    public GraphVertex clone() { return JsonMapper.deepCopy(this); }
+    public GraphVertex clone() { return JsonType.valueCopy(this); }   // deep, over the declared fields
 
     @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && JsonMapper.toJson(o).equals(JsonMapper.toJson(this));
-    }
+    public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
 
     @Override
-    public int hashCode() { return JsonMapper.toJson(this).hashCode(); }
+    public int hashCode() { return JsonType.valueHash(this); }
 
     @Override
     public String toString() { return getClass().getSimpleName(); }

@@ -1,12 +1,26 @@
 package org.pydl4j.nn.conf.graph;
 
+import static org.pydl4j.util.json.JsonCodecs.object;
+
 import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.layers.Layer;
+import org.pydl4j.util.json.JsonType;
 
 /** A layer (with an optional input preprocessor) as a graph vertex, as DL4J's LayerVertex. */
 public class LayerVertex extends GraphVertex {
+    /** The saved fields (after GraphVertex's). */
+    public static final JsonType<LayerVertex> JSON = GraphVertex.JSON.extend(LayerVertex.class, LayerVertex::new)
+            .named("vertex.Layer")
+            .field("layerConf", object(Layer.class), o -> o.layerConf, (o, v) -> o.layerConf = v)
+            .field("preProcessor", object(InputPreProcessor.class), o -> o.preProcessor, (o, v) -> o.preProcessor = v)
+            .build();
+
+    static {
+        org.pydl4j.nn.conf.layers.LayerKinds.all();   // the kinds' names, for writing the layer this holds
+    }
+
     private Layer layerConf;
     private InputPreProcessor preProcessor;
 

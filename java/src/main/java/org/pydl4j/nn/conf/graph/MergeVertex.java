@@ -3,9 +3,15 @@ package org.pydl4j.nn.conf.graph;
 import java.util.Arrays;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /** Concatenates inputs along dimension 1 (features or channels), as DL4J's MergeVertex. */
 public class MergeVertex extends GraphVertex {
+    /** The saved fields (after GraphVertex's). */
+    public static final JsonType<MergeVertex> JSON = GraphVertex.JSON.extend(MergeVertex.class, MergeVertex::new)
+            .named("vertex.Merge")
+            .build();
+
     public MergeVertex() {}
 
     @Override public int minVertexInputs() { return 1; }

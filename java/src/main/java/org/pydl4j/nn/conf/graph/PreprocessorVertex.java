@@ -1,11 +1,20 @@
 package org.pydl4j.nn.conf.graph;
 
+import static org.pydl4j.util.json.JsonCodecs.object;
+
 import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /** Applies an InputPreProcessor as a vertex of its own, as DL4J's PreprocessorVertex. */
 public class PreprocessorVertex extends GraphVertex {
+    /** The saved fields (after GraphVertex's). */
+    public static final JsonType<PreprocessorVertex> JSON = GraphVertex.JSON.extend(PreprocessorVertex.class, PreprocessorVertex::new)
+            .named("vertex.Preprocessor")
+            .field("preProcessor", object(InputPreProcessor.class), o -> o.preProcessor, (o, v) -> o.preProcessor = v)
+            .build();
+
     private InputPreProcessor preProcessor;
 
     protected PreprocessorVertex() {}

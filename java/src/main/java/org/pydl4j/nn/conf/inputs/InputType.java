@@ -1,13 +1,18 @@
 package org.pydl4j.nn.conf.inputs;
 
-import java.util.Arrays;
-import java.util.Objects;
+import static org.pydl4j.util.json.JsonCodecs.SIZE;
+
+import org.pydl4j.util.json.JsonType;
 
 /**
  * The type of activations flowing between vertices, as DL4J's InputType: feed-forward [minibatch, size],
  * convolutional [minibatch, channels, height, width] (NCHW) or flattened convolutional [minibatch, h*w*c].
  */
 public abstract class InputType {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<InputType> JSON = JsonType.declareAbstract(InputType.class)
+            .build();
+
     public enum Type { FF, CNN, CNNFlat }
 
     public abstract Type getType();
@@ -24,15 +29,20 @@ public abstract class InputType {
 
     public static InputType convolutionalFlat(long height, long width, long channels) { return new InputTypeConvolutionalFlat(height, width, channels); }
 
+    /** Value semantics over the declared (saved) fields. */
     @Override
-    public boolean equals(Object o) {
-        return o instanceof InputType && ((InputType) o).getType() == getType() && Arrays.equals(((InputType) o).getShape(1), getShape(1));
-    }
+    public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
 
     @Override
-    public int hashCode() { return Objects.hash(getType(), Arrays.hashCode(getShape(1))); }
+    public int hashCode() { return JsonType.valueHash(this); }
 
     public static class InputTypeFeedForward extends InputType {
+        /** The saved fields (after InputType's). */
+        public static final JsonType<InputType.InputTypeFeedForward> JSON = InputType.JSON.extend(InputType.InputTypeFeedForward.class, InputType.InputTypeFeedForward::new)
+                .named("input.FeedForward")
+                .field("size", SIZE, o -> o.size, (o, v) -> o.size = v)
+                .build();
+
         private long size;
 
         private InputTypeFeedForward() {}
@@ -50,6 +60,14 @@ public abstract class InputType {
     }
 
     public static class InputTypeConvolutional extends InputType {
+        /** The saved fields (after InputType's). */
+        public static final JsonType<InputType.InputTypeConvolutional> JSON = InputType.JSON.extend(InputType.InputTypeConvolutional.class, InputType.InputTypeConvolutional::new)
+                .named("input.Convolutional")
+                .field("height", SIZE, o -> o.height, (o, v) -> o.height = v)
+                .field("width", SIZE, o -> o.width, (o, v) -> o.width = v)
+                .field("channels", SIZE, o -> o.channels, (o, v) -> o.channels = v)
+                .build();
+
         private long height, width, channels;
 
         private InputTypeConvolutional() {}
@@ -73,6 +91,14 @@ public abstract class InputType {
     }
 
     public static class InputTypeConvolutionalFlat extends InputType {
+        /** The saved fields (after InputType's). */
+        public static final JsonType<InputType.InputTypeConvolutionalFlat> JSON = InputType.JSON.extend(InputType.InputTypeConvolutionalFlat.class, InputType.InputTypeConvolutionalFlat::new)
+                .named("input.ConvolutionalFlat")
+                .field("height", SIZE, o -> o.height, (o, v) -> o.height = v)
+                .field("width", SIZE, o -> o.width, (o, v) -> o.width = v)
+                .field("depth", SIZE, o -> o.depth, (o, v) -> o.depth = v)
+                .build();
+
         private long height, width, depth;
 
         private InputTypeConvolutionalFlat() {}

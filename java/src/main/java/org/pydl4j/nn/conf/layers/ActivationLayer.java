@@ -1,11 +1,19 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.enumOf;
+
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /** Applies an activation function elementwise (SOFTMAX along dimension 1), as DL4J's ActivationLayer. */
 public class ActivationLayer extends NoParamLayer {
+    /** The saved fields (after NoParamLayer's). */
+    public static final JsonType<ActivationLayer> JSON = NoParamLayer.JSON.extend(ActivationLayer.class, ActivationLayer::new)
+            .field("activation", enumOf(Activation.class), o -> o.activation, (o, v) -> o.activation = v)
+            .build();
+
     protected Activation activation;
 
     protected ActivationLayer() {}

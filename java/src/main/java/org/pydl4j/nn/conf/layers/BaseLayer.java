@@ -1,5 +1,9 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.NULLABLE_DOUBLE;
+import static org.pydl4j.util.json.JsonCodecs.enumOf;
+import static org.pydl4j.util.json.JsonCodecs.object;
+
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.learning.config.IUpdater;
 import java.util.Random;
@@ -8,9 +12,27 @@ import org.pydl4j.nn.conf.GradientNormalization;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.distribution.Distribution;
 import org.pydl4j.nn.weights.WeightInit;
+import org.pydl4j.util.json.JsonType;
 
 /** A layer with weights: activation, weight init, bias init, updater and L2, as DL4J's BaseLayer. */
 public abstract class BaseLayer extends Layer {
+    /** The saved fields (after Layer's). */
+    public static final JsonType<BaseLayer> JSON = Layer.JSON.extendAbstract(BaseLayer.class)
+            .field("activation", enumOf(Activation.class), o -> o.activation, (o, v) -> o.activation = v)
+            .field("weightInit", enumOf(WeightInit.class), o -> o.weightInit, (o, v) -> o.weightInit = v)
+            .field("dist", object(Distribution.class), o -> o.dist, (o, v) -> o.dist = v)
+            .field("biasInit", NULLABLE_DOUBLE, o -> o.biasInit, (o, v) -> o.biasInit = v)
+            .field("updater", object(IUpdater.class), o -> o.updater, (o, v) -> o.updater = v)
+            .field("l2", NULLABLE_DOUBLE, o -> o.l2, (o, v) -> o.l2 = v)
+            .field("l2Bias", NULLABLE_DOUBLE, o -> o.l2Bias, (o, v) -> o.l2Bias = v)
+            .field("weightDecay", NULLABLE_DOUBLE, o -> o.weightDecay, (o, v) -> o.weightDecay = v)
+            .field("weightDecayBias", NULLABLE_DOUBLE, o -> o.weightDecayBias, (o, v) -> o.weightDecayBias = v)
+            .field("l1", NULLABLE_DOUBLE, o -> o.l1, (o, v) -> o.l1 = v)
+            .field("l1Bias", NULLABLE_DOUBLE, o -> o.l1Bias, (o, v) -> o.l1Bias = v)
+            .field("gradientNormalization", enumOf(GradientNormalization.class), o -> o.gradientNormalization, (o, v) -> o.gradientNormalization = v)
+            .field("gradientNormalizationThreshold", NULLABLE_DOUBLE, o -> o.gradientNormalizationThreshold, (o, v) -> o.gradientNormalizationThreshold = v)
+            .build();
+
     protected Activation activation;
     protected WeightInit weightInit;
     protected Distribution dist;

@@ -1,10 +1,20 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.enumOf;
+import static org.pydl4j.util.json.JsonCodecs.object;
+
 import org.pydl4j.nd.lossfunctions.ILossFunction;
 import org.pydl4j.nd.lossfunctions.LossFunctions;
+import org.pydl4j.util.json.JsonType;
 
 /** A dense layer with a loss function, as DL4J's BaseOutputLayer. */
 public abstract class BaseOutputLayer extends DenseLayer {
+    /** The saved fields (after DenseLayer's). */
+    public static final JsonType<BaseOutputLayer> JSON = DenseLayer.JSON.extendAbstract(BaseOutputLayer.class)
+            .field("lossFunction", enumOf(LossFunctions.LossFunction.class), o -> o.lossFunction, (o, v) -> o.lossFunction = v)
+            .field("lossFn", object(ILossFunction.class), o -> o.lossFn, (o, v) -> o.lossFn = v)
+            .build();
+
     protected LossFunctions.LossFunction lossFunction = LossFunctions.LossFunction.MCXENT;
     /** A configured loss instance (weighted LossMCXENT), null when the named {@link #lossFunction} is used. */
     protected ILossFunction lossFn;

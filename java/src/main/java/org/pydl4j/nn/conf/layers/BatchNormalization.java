@@ -1,11 +1,14 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Batch normalization over channels (dimension 1 of [N, C] or [N, C, H, W]), as DL4J's BatchNormalization.
@@ -15,6 +18,14 @@ import org.pydl4j.nn.conf.inputs.InputType;
  * Activation is IDENTITY unless set on the layer (the network default activation is not applied).
  */
 public class BatchNormalization extends FeedForwardLayer {
+    /** The saved fields (after FeedForwardLayer's). */
+    public static final JsonType<BatchNormalization> JSON = FeedForwardLayer.JSON.extend(BatchNormalization.class, BatchNormalization::new)
+            .field("eps", DOUBLE, o -> o.eps, (o, v) -> o.eps = v)
+            .field("decay", DOUBLE, o -> o.decay, (o, v) -> o.decay = v)
+            .field("gammaInit", DOUBLE, o -> o.gammaInit, (o, v) -> o.gammaInit = v)
+            .field("betaInit", DOUBLE, o -> o.betaInit, (o, v) -> o.betaInit = v)
+            .build();
+
     protected double eps = 1e-5;
     protected double decay = 0.9;
     protected double gammaInit = 1.0;

@@ -1,5 +1,9 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.BOOLEAN;
+import static org.pydl4j.util.json.JsonCodecs.INT_ARRAY;
+import static org.pydl4j.util.json.JsonCodecs.enumOf;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,12 +16,24 @@ import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * 2-d convolution over NCHW input, as DL4J's ConvolutionLayer: weights W [nOut, nIn, kH, kW], bias b [1, nOut].
  * Defaults as DL4J: kernel 5x5, stride 1x1, padding 0, ConvolutionMode from the network (Truncate by default).
  */
 public class ConvolutionLayer extends FeedForwardLayer {
+    /** The saved fields (after FeedForwardLayer's). */
+    public static final JsonType<ConvolutionLayer> JSON = FeedForwardLayer.JSON.extend(ConvolutionLayer.class, ConvolutionLayer::new)
+            .field("kernelSize", INT_ARRAY, o -> o.kernelSize, (o, v) -> o.kernelSize = v)
+            .field("stride", INT_ARRAY, o -> o.stride, (o, v) -> o.stride = v)
+            .field("padding", INT_ARRAY, o -> o.padding, (o, v) -> o.padding = v)
+            .field("dilation", INT_ARRAY, o -> o.dilation, (o, v) -> o.dilation = v)
+            .field("convolutionMode", enumOf(ConvolutionMode.class), o -> o.convolutionMode, (o, v) -> o.convolutionMode = v)
+            .field("hasBias", BOOLEAN, o -> o.hasBias, (o, v) -> o.hasBias = v)
+            .field("cudnnAlgoMode", enumOf(ConvolutionLayer.AlgoMode.class), o -> o.cudnnAlgoMode, (o, v) -> o.cudnnAlgoMode = v)
+            .build();
+
     protected int[] kernelSize = {5, 5};
     protected int[] stride = {1, 1};
     protected int[] padding = {0, 0};

@@ -8,6 +8,7 @@ import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nn.conf.ConvolutionMode;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Transposed 2-d convolution, as DL4J's Deconvolution2D: W [nIn, nOut, kH, kW], b [1, nOut]. Input pixel (y, x)
@@ -15,6 +16,10 @@ import org.pydl4j.nn.conf.inputs.InputType;
  * in*s; otherwise (in-1)*s + k - 2*pad. Dilation is not supported.
  */
 public class Deconvolution2D extends ConvolutionLayer {
+    /** The saved fields (after ConvolutionLayer's). */
+    public static final JsonType<Deconvolution2D> JSON = ConvolutionLayer.JSON.extend(Deconvolution2D.class, Deconvolution2D::new)
+            .build();
+
     protected Deconvolution2D() {}
 
     protected Deconvolution2D(Builder b) { super(b); }

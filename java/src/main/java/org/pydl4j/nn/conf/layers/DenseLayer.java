@@ -1,13 +1,21 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.BOOLEAN;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.util.json.JsonType;
 
 /** Fully connected layer: out = activation(in · W + b), W [nIn, nOut], b [1, nOut] (as DL4J). */
 public class DenseLayer extends FeedForwardLayer {
+    /** The saved fields (after FeedForwardLayer's). */
+    public static final JsonType<DenseLayer> JSON = FeedForwardLayer.JSON.extend(DenseLayer.class, DenseLayer::new)
+            .field("hasBias", BOOLEAN, o -> o.hasBias, (o, v) -> o.hasBias = v)
+            .build();
+
     protected boolean hasBias = true;
 
     protected DenseLayer() {}

@@ -1,7 +1,10 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.COUNT;
+
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Depthwise 2-d convolution, as DL4J's DepthwiseConvolution2D: each input channel c is convolved with
@@ -9,6 +12,11 @@ import org.pydl4j.nn.conf.inputs.InputType;
  * Weights are kept as grouped OIHW: W [nIn*depthMultiplier, 1, kH, kW] (DL4J stores [kH, kW, nIn, depthMultiplier]).
  */
 public class DepthwiseConvolution2D extends ConvolutionLayer {
+    /** The saved fields (after ConvolutionLayer's). */
+    public static final JsonType<DepthwiseConvolution2D> JSON = ConvolutionLayer.JSON.extend(DepthwiseConvolution2D.class, DepthwiseConvolution2D::new)
+            .field("depthMultiplier", COUNT, o -> o.depthMultiplier, (o, v) -> o.depthMultiplier = v)
+            .build();
+
     protected int depthMultiplier = 1;
 
     protected DepthwiseConvolution2D() {}

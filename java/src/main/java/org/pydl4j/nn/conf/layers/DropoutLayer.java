@@ -2,12 +2,17 @@ package org.pydl4j.nn.conf.layers;
 
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Applies dropout (retain probability p, inverted: kept values scaled by 1/p) in training; identity in inference.
  * As DL4J's DropoutLayer.
  */
 public class DropoutLayer extends NoParamLayer {
+    /** The saved fields (after NoParamLayer's). */
+    public static final JsonType<DropoutLayer> JSON = NoParamLayer.JSON.extend(DropoutLayer.class, DropoutLayer::new)
+            .build();
+
     protected DropoutLayer() {}
 
     protected DropoutLayer(Builder b) { super(b); }

@@ -1,11 +1,20 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.SIZE;
+
 import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.pydl4j.util.json.JsonType;
 
 /** A layer with nIn inputs and nOut outputs per example, as DL4J's FeedForwardLayer. 0 means "not set". */
 public abstract class FeedForwardLayer extends BaseLayer {
+    /** The saved fields (after BaseLayer's). */
+    public static final JsonType<FeedForwardLayer> JSON = BaseLayer.JSON.extendAbstract(FeedForwardLayer.class)
+            .field("nIn", SIZE, o -> o.nIn, (o, v) -> o.nIn = v)
+            .field("nOut", SIZE, o -> o.nOut, (o, v) -> o.nOut = v)
+            .build();
+
     protected long nIn;
     protected long nOut;
 

@@ -1,10 +1,18 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.enumOf;
+
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /** Pools [N, C, H, W] over H and W to [N, C] (MAX, AVG or SUM), as DL4J's GlobalPoolingLayer. Default MAX. */
 public class GlobalPoolingLayer extends NoParamLayer {
+    /** The saved fields (after NoParamLayer's). */
+    public static final JsonType<GlobalPoolingLayer> JSON = NoParamLayer.JSON.extend(GlobalPoolingLayer.class, GlobalPoolingLayer::new)
+            .field("poolingType", enumOf(PoolingType.class), o -> o.poolingType, (o, v) -> o.poolingType = v)
+            .build();
+
     protected PoolingType poolingType = PoolingType.MAX;
 
     protected GlobalPoolingLayer() {}

@@ -1,6 +1,9 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.COUNT;
+
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * A 2-d convolution in {@code groups} independent channel groups (ResNeXt, ShuffleNet; ONNX Conv with 1 &lt; group
@@ -8,6 +11,11 @@ import org.pydl4j.nn.conf.NeuralNetConfiguration;
  * convolution is the case groups == nIn ({@link DepthwiseConvolution2D}). Runs on the convolution runtime.
  */
 public class GroupedConvolution2D extends ConvolutionLayer {
+    /** The saved fields (after ConvolutionLayer's). */
+    public static final JsonType<GroupedConvolution2D> JSON = ConvolutionLayer.JSON.extend(GroupedConvolution2D.class, GroupedConvolution2D::new)
+            .field("groups", COUNT, o -> o.groups, (o, v) -> o.groups = v)
+            .build();
+
     protected int groups = 1;
 
     protected GroupedConvolution2D() {}

@@ -1,5 +1,8 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.NULLABLE_DOUBLE;
+import static org.pydl4j.util.json.JsonCodecs.STRING;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -8,13 +11,19 @@ import org.pydl4j.nd.learning.config.IUpdater;
 import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
-import org.pydl4j.util.json.JsonMapper;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * A layer configuration, as DL4J's {@code org.deeplearning4j.nn.conf.layers.Layer}. Settings left null take the
  * network defaults when the graph is built ({@link #applyGlobalConfiguration}).
  */
 public abstract class Layer implements Cloneable {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<Layer> JSON = JsonType.declareAbstract(Layer.class)
+            .field("layerName", STRING, o -> o.layerName, (o, v) -> o.layerName = v)
+            .field("dropOut", NULLABLE_DOUBLE, o -> o.dropOut, (o, v) -> o.dropOut = v)
+            .build();
+
     protected String layerName;
     /** Dropout retain probability applied to this layer's input in training; null: none. */
     protected Double dropOut;
@@ -90,18 +99,16 @@ public abstract class Layer implements Cloneable {
     public String describeSizes() { return "-"; }
 
     @Override
-    public Layer clone() { return JsonMapper.deepCopy(this); }
+    public Layer clone() { return JsonType.valueCopy(this); }   // deep, over the declared fields
 
     @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && JsonMapper.toJson(o).equals(JsonMapper.toJson(this));
-    }
+    public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
 
     @Override
-    public int hashCode() { return JsonMapper.toJson(this).hashCode(); }
+    public int hashCode() { return JsonType.valueHash(this); }
 
     @Override
-    public String toString() { return getClass().getSimpleName() + JsonMapper.toJson(this); }
+    public String toString() { return JsonType.valueString(this); }
 
     protected String nameForErrors() { return "layer '" + layerName + "' (" + getClass().getSimpleName() + ")"; }
 

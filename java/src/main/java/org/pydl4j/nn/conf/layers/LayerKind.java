@@ -1,6 +1,7 @@
 package org.pydl4j.nn.conf.layers;
 
 import java.util.Objects;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Everything the engine needs to know about one kind of layer besides its configuration and runtime classes:
@@ -52,17 +53,20 @@ public final class LayerKind<C extends Layer> {
 
     private final String name;
     private final int version;
+    private final JsonType<C> json;
     private final Class<C> configClass;
     private final Fusion fusion;
     private final Channels channels;
     private final ChannelRule<C> channelRule;
 
-    private LayerKind(String name, int version, Class<C> configClass, Fusion fusion, Channels channels, ChannelRule<C> channelRule) {
+    private LayerKind(String name, int version, JsonType<C> json, Fusion fusion, Channels channels, ChannelRule<C> channelRule) {
         if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_.]*")) throw new IllegalArgumentException("layer kind name must be an identifier, got '" + name + "'");
         if (version < 1) throw new IllegalArgumentException("layer kind '" + name + "': version must be >= 1, got " + version);
         this.name = name;
         this.version = version;
-        this.configClass = Objects.requireNonNull(configClass, "configClass");
+        this.json = Objects.requireNonNull(json, "json");
+        if (json.isAbstract()) throw new IllegalArgumentException("layer kind '" + name + "': " + json.javaClass().getName() + " is abstract");
+        this.configClass = json.javaClass();
         this.fusion = Objects.requireNonNull(fusion, "fusion");
         this.channels = Objects.requireNonNull(channels, "channels");
         this.channelRule = channelRule != null ? channelRule : defaultRule(channels);
@@ -79,16 +83,16 @@ public final class LayerKind<C extends Layer> {
         };
     }
 
-    /** A kind with saved-field version 1. */
-    public static <C extends Layer> LayerKind<C> of(String name, Class<C> configClass, Fusion fusion, Channels channels) {
-        return new LayerKind<>(name, 1, configClass, fusion, channels, null);
+    /** A kind with saved-field version 1; json is the configuration class's declared fields (its {@code JSON} constant). */
+    public static <C extends Layer> LayerKind<C> of(String name, JsonType<C> json, Fusion fusion, Channels channels) {
+        return new LayerKind<>(name, 1, json, fusion, channels, null);
     }
 
     /** The same kind with another saved-field version (raise it when the saved fields change meaning). */
-    public LayerKind<C> version(int v) { return new LayerKind<>(name, v, configClass, fusion, channels, channelRule); }
+    public LayerKind<C> version(int v) { return new LayerKind<>(name, v, json, fusion, channels, channelRule); }
 
     /** The same kind with its own rule for a change of input channels (instead of the one {@link Channels} implies). */
-    public LayerKind<C> channelRule(ChannelRule<C> rule) { return new LayerKind<>(name, version, configClass, fusion, channels, Objects.requireNonNull(rule)); }
+    public LayerKind<C> channelRule(ChannelRule<C> rule) { return new LayerKind<>(name, version, json, fusion, channels, Objects.requireNonNull(rule)); }
 
     /** The stable type name written to model files. */
     public String name() { return name; }
@@ -96,6 +100,9 @@ public final class LayerKind<C extends Layer> {
     public int version() { return version; }
 
     public Class<C> configClass() { return configClass; }
+
+    /** The declared (saved, compared, copied) fields of the configuration class. */
+    public JsonType<C> json() { return json; }
 
     public Fusion fusion() { return fusion; }
 

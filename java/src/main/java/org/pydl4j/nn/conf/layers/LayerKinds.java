@@ -19,32 +19,30 @@ public final class LayerKinds {
     private static final Map<Class<?>, LayerKind<?>> BY_CLASS = new LinkedHashMap<>();
     private static final Map<String, LayerKind<?>> BY_NAME = new LinkedHashMap<>();
 
-    public static final LayerKind<ConvolutionLayer> CONVOLUTION = register(LayerKind.of("Convolution", ConvolutionLayer.class, Fusion.CONVOLUTION, Channels.SETS_OUTPUT));
-    public static final LayerKind<DepthwiseConvolution2D> DEPTHWISE_CONVOLUTION = register(LayerKind.of("DepthwiseConvolution2D", DepthwiseConvolution2D.class, Fusion.CONVOLUTION, Channels.SETS_OUTPUT)
+    public static final LayerKind<ConvolutionLayer> CONVOLUTION = register(LayerKind.of("Convolution", ConvolutionLayer.JSON, Fusion.CONVOLUTION, Channels.SETS_OUTPUT));
+    public static final LayerKind<DepthwiseConvolution2D> DEPTHWISE_CONVOLUTION = register(LayerKind.of("DepthwiseConvolution2D", DepthwiseConvolution2D.JSON, Fusion.CONVOLUTION, Channels.SETS_OUTPUT)
             .channelRule((d, n) -> {   // one group per input channel: the output follows the input
                 d.setNIn(n);
                 d.setNOut(n * d.getDepthMultiplier());
                 return n * d.getDepthMultiplier();
             }));
-    public static final LayerKind<GroupedConvolution2D> GROUPED_CONVOLUTION = register(LayerKind.of("GroupedConvolution2D", GroupedConvolution2D.class, Fusion.CONVOLUTION, Channels.SETS_OUTPUT));
-    public static final LayerKind<SubsamplingLayer> SUBSAMPLING = register(LayerKind.of("Subsampling", SubsamplingLayer.class, Fusion.POOLING, Channels.PASSES_THROUGH));
-    public static final LayerKind<GlobalPoolingLayer> GLOBAL_POOLING = register(LayerKind.of("GlobalPooling", GlobalPoolingLayer.class, Fusion.GLOBAL_POOLING, Channels.PASSES_THROUGH));
-    public static final LayerKind<BatchNormalization> BATCH_NORMALIZATION = register(LayerKind.of("BatchNormalization", BatchNormalization.class, Fusion.BATCH_NORMALIZATION, Channels.PASSES_THROUGH));
-    public static final LayerKind<ActivationLayer> ACTIVATION = register(LayerKind.of("Activation", ActivationLayer.class, Fusion.ACTIVATION, Channels.PASSES_THROUGH));
-    public static final LayerKind<DropoutLayer> DROPOUT = register(LayerKind.of("Dropout", DropoutLayer.class, Fusion.IDENTITY, Channels.PASSES_THROUGH));
-    public static final LayerKind<ZeroPaddingLayer> ZERO_PADDING = register(LayerKind.of("ZeroPadding", ZeroPaddingLayer.class, Fusion.NONE, Channels.PASSES_THROUGH));
-    public static final LayerKind<DenseLayer> DENSE = register(LayerKind.of("Dense", DenseLayer.class, Fusion.NONE, Channels.SETS_OUTPUT));
-    public static final LayerKind<OutputLayer> OUTPUT = register(LayerKind.of("Output", OutputLayer.class, Fusion.NONE, Channels.SETS_OUTPUT));
-    public static final LayerKind<Pooling2D> POOLING_2D = register(LayerKind.of("Pooling2D", Pooling2D.class, Fusion.POOLING, Channels.PASSES_THROUGH));
-    public static final LayerKind<Upsampling2D> UPSAMPLING_2D = register(LayerKind.of("Upsampling2D", Upsampling2D.class, Fusion.NONE, Channels.PASSES_THROUGH));
-    public static final LayerKind<Cropping2D> CROPPING_2D = register(LayerKind.of("Cropping2D", Cropping2D.class, Fusion.NONE, Channels.PASSES_THROUGH));
-    public static final LayerKind<LocalResponseNormalization> LOCAL_RESPONSE_NORMALIZATION = register(LayerKind.of("LocalResponseNormalization",
-            LocalResponseNormalization.class, Fusion.NONE, Channels.PASSES_THROUGH));
-    public static final LayerKind<SpaceToDepthLayer> SPACE_TO_DEPTH = register(LayerKind.of("SpaceToDepth", SpaceToDepthLayer.class, Fusion.NONE, Channels.PASSES_THROUGH)
+    public static final LayerKind<GroupedConvolution2D> GROUPED_CONVOLUTION = register(LayerKind.of("GroupedConvolution2D", GroupedConvolution2D.JSON, Fusion.CONVOLUTION, Channels.SETS_OUTPUT));
+    public static final LayerKind<SubsamplingLayer> SUBSAMPLING = register(LayerKind.of("Subsampling", SubsamplingLayer.JSON, Fusion.POOLING, Channels.PASSES_THROUGH));
+    public static final LayerKind<GlobalPoolingLayer> GLOBAL_POOLING = register(LayerKind.of("GlobalPooling", GlobalPoolingLayer.JSON, Fusion.GLOBAL_POOLING, Channels.PASSES_THROUGH));
+    public static final LayerKind<BatchNormalization> BATCH_NORMALIZATION = register(LayerKind.of("BatchNormalization", BatchNormalization.JSON, Fusion.BATCH_NORMALIZATION, Channels.PASSES_THROUGH));
+    public static final LayerKind<ActivationLayer> ACTIVATION = register(LayerKind.of("Activation", ActivationLayer.JSON, Fusion.ACTIVATION, Channels.PASSES_THROUGH));
+    public static final LayerKind<DropoutLayer> DROPOUT = register(LayerKind.of("Dropout", DropoutLayer.JSON, Fusion.IDENTITY, Channels.PASSES_THROUGH));
+    public static final LayerKind<ZeroPaddingLayer> ZERO_PADDING = register(LayerKind.of("ZeroPadding", ZeroPaddingLayer.JSON, Fusion.NONE, Channels.PASSES_THROUGH));
+    public static final LayerKind<DenseLayer> DENSE = register(LayerKind.of("Dense", DenseLayer.JSON, Fusion.NONE, Channels.SETS_OUTPUT));
+    public static final LayerKind<OutputLayer> OUTPUT = register(LayerKind.of("Output", OutputLayer.JSON, Fusion.NONE, Channels.SETS_OUTPUT));
+    public static final LayerKind<Pooling2D> POOLING_2D = register(LayerKind.of("Pooling2D", Pooling2D.JSON, Fusion.POOLING, Channels.PASSES_THROUGH));
+    public static final LayerKind<Upsampling2D> UPSAMPLING_2D = register(LayerKind.of("Upsampling2D", Upsampling2D.JSON, Fusion.NONE, Channels.PASSES_THROUGH));
+    public static final LayerKind<Cropping2D> CROPPING_2D = register(LayerKind.of("Cropping2D", Cropping2D.JSON, Fusion.NONE, Channels.PASSES_THROUGH));
+    public static final LayerKind<LocalResponseNormalization> LOCAL_RESPONSE_NORMALIZATION = register(LayerKind.of("LocalResponseNormalization", LocalResponseNormalization.JSON, Fusion.NONE, Channels.PASSES_THROUGH));
+    public static final LayerKind<SpaceToDepthLayer> SPACE_TO_DEPTH = register(LayerKind.of("SpaceToDepth", SpaceToDepthLayer.JSON, Fusion.NONE, Channels.PASSES_THROUGH)
             .channelRule((s, n) -> n * s.getBlockSize() * s.getBlockSize()));   // each block becomes b*b channels
-    public static final LayerKind<Deconvolution2D> DECONVOLUTION_2D = register(LayerKind.of("Deconvolution2D", Deconvolution2D.class, Fusion.NONE, Channels.SETS_OUTPUT));
-    public static final LayerKind<SeparableConvolution2D> SEPARABLE_CONVOLUTION_2D = register(LayerKind.of("SeparableConvolution2D",
-            SeparableConvolution2D.class, Fusion.NONE, Channels.SETS_OUTPUT));
+    public static final LayerKind<Deconvolution2D> DECONVOLUTION_2D = register(LayerKind.of("Deconvolution2D", Deconvolution2D.JSON, Fusion.NONE, Channels.SETS_OUTPUT));
+    public static final LayerKind<SeparableConvolution2D> SEPARABLE_CONVOLUTION_2D = register(LayerKind.of("SeparableConvolution2D", SeparableConvolution2D.JSON, Fusion.NONE, Channels.SETS_OUTPUT));
 
     /** Registers a kind; a name or configuration class registered twice (by different kinds) is an error. */
     public static synchronized <C extends Layer> LayerKind<C> register(LayerKind<C> kind) {
@@ -54,7 +52,7 @@ public final class LayerKinds {
         }
         BY_NAME.put(kind.name(), kind);
         BY_CLASS.put(kind.configClass(), kind);
-        org.pydl4j.util.json.TypeNames.register(kind.name(), kind.configClass());   // the saved configuration's type name
+        org.pydl4j.util.json.TypeNames.register(kind.name(), kind.json());   // the saved configuration's type name
         return kind;
     }
 

@@ -1,8 +1,11 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+
 import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Local response normalization across channels, as DL4J's LocalResponseNormalization:
@@ -10,6 +13,14 @@ import org.pydl4j.nn.conf.inputs.InputType;
  * defaults k=2, n=5, alpha=1e-4, beta=0.75.
  */
 public class LocalResponseNormalization extends NoParamLayer {
+    /** The saved fields (after NoParamLayer's). */
+    public static final JsonType<LocalResponseNormalization> JSON = NoParamLayer.JSON.extend(LocalResponseNormalization.class, LocalResponseNormalization::new)
+            .field("k", DOUBLE, o -> o.k, (o, v) -> o.k = v)
+            .field("n", DOUBLE, o -> o.n, (o, v) -> o.n = v)
+            .field("alpha", DOUBLE, o -> o.alpha, (o, v) -> o.alpha = v)
+            .field("beta", DOUBLE, o -> o.beta, (o, v) -> o.beta = v)
+            .build();
+
     protected double k = 2, n = 5, alpha = 1e-4, beta = 0.75;
 
     /** The defaults (DL4J's {@code new LocalResponseNormalization()}). */

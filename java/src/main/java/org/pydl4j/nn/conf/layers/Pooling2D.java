@@ -1,7 +1,13 @@
 package org.pydl4j.nn.conf.layers;
 
+import org.pydl4j.util.json.JsonType;
+
 /** DL4J's Pooling2D: another name of {@link SubsamplingLayer} (same settings, same runtime). */
 public class Pooling2D extends SubsamplingLayer {
+    /** The saved fields (after SubsamplingLayer's). */
+    public static final JsonType<Pooling2D> JSON = SubsamplingLayer.JSON.extend(Pooling2D.class, Pooling2D::new)
+            .build();
+
     protected Pooling2D() {}
 
     protected Pooling2D(Builder b) { super(b); }

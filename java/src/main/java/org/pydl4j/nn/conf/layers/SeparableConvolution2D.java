@@ -1,10 +1,13 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.COUNT;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Depthwise then pointwise convolution, as DL4J's SeparableConvolution2D: depthwise weights W [depthMultiplier, nIn,
@@ -13,6 +16,11 @@ import org.pydl4j.nn.conf.NeuralNetConfiguration;
  * depthwise step's.
  */
 public class SeparableConvolution2D extends ConvolutionLayer {
+    /** The saved fields (after ConvolutionLayer's). */
+    public static final JsonType<SeparableConvolution2D> JSON = ConvolutionLayer.JSON.extend(SeparableConvolution2D.class, SeparableConvolution2D::new)
+            .field("depthMultiplier", COUNT, o -> o.depthMultiplier, (o, v) -> o.depthMultiplier = v)
+            .build();
+
     protected int depthMultiplier = 1;
 
     protected SeparableConvolution2D() {}

@@ -1,14 +1,22 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.COUNT;
+
 import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Moves b x b spatial blocks into channels, as DL4J's SpaceToDepthLayer (TensorFlow's space_to_depth, NCHW):
  * [N, C, H, W] -> [N, C*b*b, H/b, W/b], output channel (dy*b + dx)*C + c holds input (c, y*b + dy, x*b + dx).
  */
 public class SpaceToDepthLayer extends NoParamLayer {
+    /** The saved fields (after NoParamLayer's). */
+    public static final JsonType<SpaceToDepthLayer> JSON = NoParamLayer.JSON.extend(SpaceToDepthLayer.class, SpaceToDepthLayer::new)
+            .field("blockSize", COUNT, o -> o.blockSize, (o, v) -> o.blockSize = v)
+            .build();
+
     /** DL4J's SpaceToDepthLayer.DataFormat; only NCHW exists here. */
     public enum DataFormat { NCHW, NHWC }
 

@@ -1,5 +1,8 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.INT_ARRAY;
+import static org.pydl4j.util.json.JsonCodecs.enumOf;
+
 import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nn.conf.ConvolutionMode;
 import org.pydl4j.nn.conf.ConvolutionUtils;
@@ -7,12 +10,22 @@ import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * 2-d max/average pooling, as DL4J's SubsamplingLayer. Defaults as DL4J: MAX, kernel 1x1, stride 2x2, padding 0.
  * AVG excludes padded positions from the divisor.
  */
 public class SubsamplingLayer extends NoParamLayer {
+    /** The saved fields (after NoParamLayer's). */
+    public static final JsonType<SubsamplingLayer> JSON = NoParamLayer.JSON.extend(SubsamplingLayer.class, SubsamplingLayer::new)
+            .field("poolingType", enumOf(SubsamplingLayer.PoolingType.class), o -> o.poolingType, (o, v) -> o.poolingType = v)
+            .field("kernelSize", INT_ARRAY, o -> o.kernelSize, (o, v) -> o.kernelSize = v)
+            .field("stride", INT_ARRAY, o -> o.stride, (o, v) -> o.stride = v)
+            .field("padding", INT_ARRAY, o -> o.padding, (o, v) -> o.padding = v)
+            .field("convolutionMode", enumOf(ConvolutionMode.class), o -> o.convolutionMode, (o, v) -> o.convolutionMode = v)
+            .build();
+
     public enum PoolingType {
         MAX, AVG;
 

@@ -1,12 +1,20 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.INT_ARRAY;
+
 import java.util.Arrays;
 import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /** Nearest-neighbour upsampling of [N, C, H, W] by {sH, sW}, as DL4J's Upsampling2D (default size 1). */
 public class Upsampling2D extends NoParamLayer {
+    /** The saved fields (after NoParamLayer's). */
+    public static final JsonType<Upsampling2D> JSON = NoParamLayer.JSON.extend(Upsampling2D.class, Upsampling2D::new)
+            .field("size", INT_ARRAY, o -> o.size, (o, v) -> o.size = v)
+            .build();
+
     protected int[] size = {1, 1};
 
     protected Upsampling2D() {}

@@ -1,11 +1,19 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.INT_ARRAY;
+
 import java.util.Arrays;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /** Pads [N, C, H, W] with zeros: padding {top, bottom, left, right}, as DL4J's ZeroPaddingLayer. */
 public class ZeroPaddingLayer extends NoParamLayer {
+    /** The saved fields (after NoParamLayer's). */
+    public static final JsonType<ZeroPaddingLayer> JSON = NoParamLayer.JSON.extend(ZeroPaddingLayer.class, ZeroPaddingLayer::new)
+            .field("padding", INT_ARRAY, o -> o.padding, (o, v) -> o.padding = v)
+            .build();
+
     protected int[] padding = {0, 0, 0, 0};
 
     protected ZeroPaddingLayer() {}

@@ -1,12 +1,23 @@
 package org.pydl4j.nn.conf.preprocessor;
 
+import static org.pydl4j.util.json.JsonCodecs.SIZE;
+
 import java.util.Arrays;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.inputs.InputType;
+import org.pydl4j.util.json.JsonType;
 
 /** Flattens [N, C, H, W] to [N, C*H*W] in C order (channel major), as DL4J; gradients are reshaped back. */
 public class CnnToFeedForwardPreProcessor implements InputPreProcessor {
+    /** The saved fields (see JsonType). */
+    public static final JsonType<CnnToFeedForwardPreProcessor> JSON = JsonType.declare(CnnToFeedForwardPreProcessor.class, CnnToFeedForwardPreProcessor::new)
+            .named("preprocessor.CnnToFeedForward")
+            .field("inputHeight", SIZE, o -> o.inputHeight, (o, v) -> o.inputHeight = v)
+            .field("inputWidth", SIZE, o -> o.inputWidth, (o, v) -> o.inputWidth = v)
+            .field("numChannels", SIZE, o -> o.numChannels, (o, v) -> o.numChannels = v)
+            .build();
+
     private long inputHeight, inputWidth, numChannels;
 
     public CnnToFeedForwardPreProcessor() {}
@@ -45,16 +56,14 @@ public class CnnToFeedForwardPreProcessor implements InputPreProcessor {
         throw new IllegalArgumentException("CnnToFeedForwardPreProcessor: input type " + inputType + " is not convolutional");
     }
 
-    @Override public CnnToFeedForwardPreProcessor clone() { return new CnnToFeedForwardPreProcessor(inputHeight, inputWidth, numChannels); }
+    @Override public CnnToFeedForwardPreProcessor clone() { return JsonType.valueCopy(this); }
+
+    /** Value semantics over the declared (saved) fields. */
+    @Override
+    public boolean equals(Object o) { return JsonType.valueEquals(this, o); }
 
     @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof CnnToFeedForwardPreProcessor)) return false;
-        CnnToFeedForwardPreProcessor p = (CnnToFeedForwardPreProcessor) o;
-        return p.inputHeight == inputHeight && p.inputWidth == inputWidth && p.numChannels == numChannels;
-    }
-
-    @Override public int hashCode() { return Long.hashCode(inputHeight * 31 * 31 + inputWidth * 31 + numChannels); }
+    public int hashCode() { return JsonType.valueHash(this); }
 
     @Override
     public String toString() { return "CnnToFeedForwardPreProcessor(h=" + inputHeight + ",w=" + inputWidth + ",c=" + numChannels + ")"; }

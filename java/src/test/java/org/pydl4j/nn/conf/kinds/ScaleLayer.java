@@ -1,9 +1,14 @@
 package org.pydl4j.nn.conf.kinds;
 
+import static org.pydl4j.util.json.JsonCodecs.DOUBLE;
+import static org.pydl4j.util.json.JsonCodecs.SIZE;
+import static org.pydl4j.util.json.JsonCodecs.object;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.pydl4j.nd.INDArray;
+import org.pydl4j.nd.learning.config.IUpdater;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.formats.Dl4jLayerCodec;
 import org.pydl4j.nn.conf.formats.Dl4jLayerReader;
@@ -11,6 +16,7 @@ import org.pydl4j.nn.conf.formats.Dl4jLayerWriter;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.layers.Layer;
 import org.pydl4j.nn.conf.layers.LayerKind;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * A TEST-ONLY layer kind: multiplies each feature of [minibatch, n] by a learned factor (parameter "s", [1, n],
@@ -19,7 +25,13 @@ import org.pydl4j.nn.conf.layers.LayerKind;
  * here, its runtime there.
  */
 public class ScaleLayer extends Layer {
-    public static final LayerKind<ScaleLayer> KIND = LayerKind.of("test.Scale", ScaleLayer.class, LayerKind.Fusion.NONE, LayerKind.Channels.PASSES_THROUGH);
+    /** Its saved fields (declared before KIND, which takes them). */
+    public static final JsonType<ScaleLayer> JSON = Layer.JSON.extend(ScaleLayer.class, ScaleLayer::new)
+            .field("n", SIZE, o -> o.n, (o, v) -> o.n = v)
+            .field("init", DOUBLE, o -> o.init, (o, v) -> o.init = v)
+            .field("updater", object(IUpdater.class), o -> o.updater, (o, v) -> o.updater = v)
+            .build();
+    public static final LayerKind<ScaleLayer> KIND = LayerKind.of("test.Scale", JSON, LayerKind.Fusion.NONE, LayerKind.Channels.PASSES_THROUGH);
 
     /** DL4J has no such layer: it is written under a made-up DL4J class name, enough to round-trip. */
     public static final Dl4jLayerCodec<ScaleLayer> DL4J = new Dl4jLayerCodec<>() {
@@ -42,7 +54,7 @@ public class ScaleLayer extends Layer {
 
     private long n;
     private double init;
-    private org.pydl4j.nd.learning.config.IUpdater updater;   // the network default
+    private IUpdater updater;   // the network default
 
     protected ScaleLayer() {}
 
@@ -73,7 +85,7 @@ public class ScaleLayer extends Layer {
     }
 
     @Override
-    public org.pydl4j.nd.learning.config.IUpdater getUpdaterByParam(String key) { return updater; }
+    public IUpdater getUpdaterByParam(String key) { return updater; }
 
     @Override
     public void initializeParams(Map<String, INDArray> params, Random rng) { params.get("s").assign(init); }

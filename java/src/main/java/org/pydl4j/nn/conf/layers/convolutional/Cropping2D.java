@@ -1,14 +1,22 @@
 package org.pydl4j.nn.conf.layers.convolutional;
 
+import static org.pydl4j.util.json.JsonCodecs.INT_ARRAY;
+
 import java.util.Arrays;
 import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.layers.Layer;
 import org.pydl4j.nn.conf.layers.NoParamLayer;
+import org.pydl4j.util.json.JsonType;
 
 /** Crops [N, C, H, W]: {top, bottom, left, right} rows/columns removed, as DL4J's Cropping2D. */
 public class Cropping2D extends NoParamLayer {
+    /** The saved fields (after NoParamLayer's). */
+    public static final JsonType<Cropping2D> JSON = NoParamLayer.JSON.extend(Cropping2D.class, Cropping2D::new)
+            .field("cropping", INT_ARRAY, o -> o.cropping, (o, v) -> o.cropping = v)
+            .build();
+
     protected int[] cropping = {0, 0, 0, 0};
 
     protected Cropping2D() {}

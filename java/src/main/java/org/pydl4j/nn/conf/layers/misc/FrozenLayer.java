@@ -1,5 +1,7 @@
 package org.pydl4j.nn.conf.layers.misc;
 
+import static org.pydl4j.util.json.JsonCodecs.object;
+
 import java.util.Map;
 import java.util.Random;
 import org.pydl4j.nd.INDArray;
@@ -8,6 +10,7 @@ import org.pydl4j.nn.conf.InputPreProcessor;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.inputs.InputType;
 import org.pydl4j.nn.conf.layers.Layer;
+import org.pydl4j.util.json.JsonType;
 
 /**
  * Wraps a layer so that it is not trained, as DL4J's FrozenLayer: its parameters never change, no gradients are
@@ -15,6 +18,16 @@ import org.pydl4j.nn.conf.layers.Layer;
  * does not pass through it.
  */
 public class FrozenLayer extends Layer {
+    /** The saved fields (after Layer's). */
+    public static final JsonType<FrozenLayer> JSON = Layer.JSON.extend(FrozenLayer.class, FrozenLayer::new)
+            .named("layer.Frozen")
+            .field("layer", object(Layer.class), o -> o.layer, (o, v) -> o.layer = v)
+            .build();
+
+    static {
+        org.pydl4j.nn.conf.layers.LayerKinds.all();   // the kinds' names, for writing the layer this holds
+    }
+
     protected Layer layer;
 
     protected FrozenLayer() {}
