@@ -21,6 +21,7 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.dataset.DataSet;
 import org.pydl4j.nn.graph.ComputationGraph;
+import org.pydl4j.util.json.Json;
 
 /**
  * Model files written by earlier versions keep loading and predicting identically. The fixtures under
@@ -116,8 +117,9 @@ public class SavedFormatCompatibilityTest {
 
     /**
      * A format-2 configuration reads back to exactly the text it was written as, except that the types format 2
-     * saved under Java class names (schedules, loss functions) now have stable names: this pins today's format
-     * (format 3) byte for byte, so a renamed Java field or class cannot change it unnoticed.
+     * saved under Java class names (schedules, loss functions) now have stable names and fields added since are
+     * written with their defaults: this pins today's format (format 3) byte for byte, so a renamed Java field or
+     * class cannot change it unnoticed.
      */
     @Test
     public void formatV2ConfigurationIsWrittenAgainByteForByteWithTypeNames() throws IOException {
@@ -136,7 +138,30 @@ public class SavedFormatCompatibilityTest {
                 .replace("\"@class\": \"org.pydl4j.nd.schedule.MapSchedule\"", "\"@type\": \"schedule.Map\"")
                 .replace("\"@class\": \"org.pydl4j.nd.lossfunctions.impl.LossMCXENT\"", "\"@type\": \"loss.MCXENT\"");
         assertFalse(v3, v3.contains("@class"));
+        assertEquals("the file is our writer's text", v3, Json.write(Json.parse(v3)));
+        v3 = Json.write(withFieldsAddedSinceFormat2(Json.parse(v3)));
         assertEquals(v3, load("format-v2/kinds.zip").getConfiguration().toJson());
         assertEquals(v3, org.pydl4j.nn.conf.ComputationGraphConfiguration.fromJson(v3).toJson());
+    }
+
+    /** Adds the fields added since format 2 with their defaults, in their places (each later addition goes here). */
+    @SuppressWarnings("unchecked")
+    private static Object withFieldsAddedSinceFormat2(Object json) {
+        if (json instanceof java.util.List) {
+            java.util.List<Object> out = new ArrayList<>();
+            for (Object x : (java.util.List<Object>) json) out.add(withFieldsAddedSinceFormat2(x));
+            return out;
+        }
+        if (!(json instanceof java.util.Map)) return json;
+        java.util.Map<String, Object> m = (java.util.Map<String, Object>) json, out = new java.util.LinkedHashMap<>();
+        boolean layer = org.pydl4j.nn.conf.layers.LayerKinds.named(String.valueOf(m.get("@type"))) != null;
+        for (java.util.Map.Entry<String, Object> e : m.entrySet()) {
+            out.put(e.getKey(), withFieldsAddedSinceFormat2(e.getValue()));
+            if (layer && e.getKey().equals("activation")) {   // activation parameters (ActivationSpec)
+                out.put("activationAlpha", null);
+                out.put("activationBeta", null);
+            }
+        }
+        return out;
     }
 }

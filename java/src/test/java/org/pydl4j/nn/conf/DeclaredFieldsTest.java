@@ -130,7 +130,7 @@ public class DeclaredFieldsTest {
                 Object back;
                 try {
                     back = JsonMapper.fromJson(JsonMapper.toJson(b), Object.class);
-                } catch (JsonFieldException invalid) {   // the sample value breaks a check of the type (a schedule's keys): refused, as it should be
+                } catch (JsonFieldException invalid) {   // the sample breaks a check of the type (a schedule's keys, alpha without its activation): refused, as it should be
                     refusedByChecks++;
                     continue;
                 }
@@ -144,7 +144,7 @@ public class DeclaredFieldsTest {
                 checked++;
             }
         }
-        assertTrue("checked " + checked + " fields (" + refusedByChecks + " samples refused by checks)", checked > 150 && refusedByChecks < 10);
+        assertTrue("checked " + checked + " fields (" + refusedByChecks + " samples refused by checks)", checked > 150 && refusedByChecks < checked / 10);
         System.out.println("DeclaredFieldsTest: " + checked + " fields round-tripped, " + refusedByChecks + " sample values refused by a type's checks");
     }
 

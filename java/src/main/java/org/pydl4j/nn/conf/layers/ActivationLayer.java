@@ -1,5 +1,6 @@
 package org.pydl4j.nn.conf.layers;
 
+import static org.pydl4j.util.json.JsonCodecs.NULLABLE_DOUBLE;
 import static org.pydl4j.util.json.JsonCodecs.enumOf;
 
 import org.pydl4j.nd.activations.Activation;
@@ -13,6 +14,9 @@ public class ActivationLayer extends NoParamLayer {
     /** The saved fields (after NoParamLayer's). */
     public static final JsonType<ActivationLayer> JSON = NoParamLayer.JSON.extend(ActivationLayer.class, ActivationLayer::new)
             .field("activation", enumOf(Activation.class), o -> o.activation, (o, v) -> o.activation = v)
+            .optionalField("activationAlpha", NULLABLE_DOUBLE, o -> o.activationAlpha, (o, v) -> o.activationAlpha = v)
+            .optionalField("activationBeta", NULLABLE_DOUBLE, o -> o.activationBeta, (o, v) -> o.activationBeta = v)
+            .check(o -> BaseLayer.checkActivation(o.layerName, o.activation, o.activationAlpha, o.activationBeta))
             .build();
 
     protected Activation activation;

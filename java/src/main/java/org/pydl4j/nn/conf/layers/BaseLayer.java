@@ -20,6 +20,8 @@ public abstract class BaseLayer extends Layer {
     /** The saved fields (after Layer's). */
     public static final JsonType<BaseLayer> JSON = Layer.JSON.extendAbstract(BaseLayer.class)
             .field("activation", enumOf(Activation.class), o -> o.activation, (o, v) -> o.activation = v)
+            .optionalField("activationAlpha", NULLABLE_DOUBLE, o -> o.activationAlpha, (o, v) -> o.activationAlpha = v)
+            .optionalField("activationBeta", NULLABLE_DOUBLE, o -> o.activationBeta, (o, v) -> o.activationBeta = v)
             .field("weightInit", enumOf(WeightInit.class), o -> o.weightInit, (o, v) -> o.weightInit = v)
             .field("dist", object(Distribution.class), o -> o.dist, (o, v) -> o.dist = v)
             .field("biasInit", NULLABLE_DOUBLE, o -> o.biasInit, (o, v) -> o.biasInit = v)
@@ -32,6 +34,7 @@ public abstract class BaseLayer extends Layer {
             .field("l1Bias", NULLABLE_DOUBLE, o -> o.l1Bias, (o, v) -> o.l1Bias = v)
             .field("gradientNormalization", enumOf(GradientNormalization.class), o -> o.gradientNormalization, (o, v) -> o.gradientNormalization = v)
             .field("gradientNormalizationThreshold", NULLABLE_DOUBLE, o -> o.gradientNormalizationThreshold, (o, v) -> o.gradientNormalizationThreshold = v)
+            .check(o -> BaseLayer.checkActivation(o.layerName, o.activation, o.activationAlpha, o.activationBeta))
             .build();
 
     protected Activation activation;
