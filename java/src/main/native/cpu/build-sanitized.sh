@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # Builds an AddressSanitizer + UndefinedBehaviorSanitizer variant of libpydl4j_cpu.so into its own folder
 # (default build/native-asan/linux-x86_64), never over the normal build. It links the system oneDNN/OpenBLAS
-# (no bundle list), so NativeLoader loads it alone from -Dpydl4j.native.dir. Run a JVM on it with
-#   LD_PRELOAD=$(g++ -print-file-name=libasan.so) \
-#   ASAN_OPTIONS=handle_segv=0:detect_leaks=0:allow_user_segv_handler=1 \
-#   java -Dpydl4j.native.dir=build/native-asan/linux-x86_64 ...
-# (the JVM uses SIGSEGV itself; `make test-asan` does this for the native-boundary tests).
+# (no bundle list), so NativeLoader loads it alone from -Dpydl4j.native.dir. Run JVMs on it with run-sanitized.sh
+# (`make test-asan`): libasan and libstdc++ preloaded, ASAN_OPTIONS that leave SIGSEGV to the JVM.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../../../.." && pwd)
 out=${1:-$root/build/native-asan/linux-x86_64}
