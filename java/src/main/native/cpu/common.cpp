@@ -21,7 +21,7 @@ dnnl::stream& cpu_stream() {
 }
 
 std::mutex& compute_mutex() {
-    static std::mutex mu;
+    static std::mutex& mu = *new std::mutex();  // never destroyed (see shutdown.cpp)
     return mu;
 }
 

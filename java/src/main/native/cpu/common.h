@@ -126,14 +126,30 @@ using pydl4j_jni::ACT_RELU6;
 using pydl4j_jni::ACT_SIGMOID;
 using pydl4j_jni::ACT_TANH;
 using pydl4j_jni::ACT_LEAKYRELU;
+using pydl4j_jni::ACT_HARDSIGMOID;
+using pydl4j_jni::ACT_HARDSWISH;
+using pydl4j_jni::ACT_SWISH;
+using pydl4j_jni::ACT_REGISTERED_BASE;
 
-// The oneDNN eltwise algorithm of an activation code (not IDENTITY); backward_from_dst: derivative from y.
+// The oneDNN eltwise algorithm of an activation code (not IDENTITY); backward_from_dst: derivative from y. A second
+// step (then_alg, not undef) follows the first: HARDSIGMOID is linear(alpha, beta) then clip(0, 1); such chains have
+// no backward kernel (the Java side computes their gradient).
 struct EltwiseAlg {
     dnnl::algorithm alg;
     float alpha, beta;
     bool backward_from_dst;
+    dnnl::algorithm then_alg = dnnl::algorithm::undef;
+    float then_alpha = 0.f, then_beta = 0.f;
 };
 EltwiseAlg eltwise_alg(int kind);
+
+// activations.cpp: the code of an activation with parameters (kind LEAKYRELU or HARDSIGMOID), registered once per
+// distinct (kind, alpha, beta); eltwise_alg knows it from then on.
+int register_activation(int kind, float alpha, float beta);
+// The algorithm of a registered code; throws for an unknown one.
+EltwiseAlg registered_activation(int code);
+// Appends an activation's step(s) as post-ops (the plain forms of the *_use_dst_for_bwd algorithms).
+void append_eltwise_post_ops(dnnl::post_ops& ops, const EltwiseAlg& a);
 
 // Creates objects once per key. Entries live for the process: shapes in a network are few and fixed. The map is
 // never destroyed (no destructor runs at exit() while another thread may still use an entry; shutdown.cpp).
