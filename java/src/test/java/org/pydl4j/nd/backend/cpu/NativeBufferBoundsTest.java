@@ -103,7 +103,7 @@ public class NativeBufferBoundsTest {
     }
 
     @Test
-    public void poolingBatchNormActivationsAndGemmOneFloatShort() {
+    public void poolingBatchNormActivationsChannelScaleAndGemmOneFloatShort() {
         Guarded py = new Guarded(PY - 1);
         refused("output", py, () -> CpuNative.poolForward(true, full(X), py.view, POOL));
         Guarded pgx = new Guarded(X - 1);
@@ -116,6 +116,10 @@ public class NativeBufferBoundsTest {
         refused("output", act, () -> CpuNative.eltwiseForward(NativeActivation.code(Activation.TANH), full(100), act.view, 100));
         Guarded soft = new Guarded(5 * 7 - 1);
         refused("output", soft, () -> CpuNative.softmaxForward(full(35), soft.view, 5, 7));
+        Guarded se = new Guarded(2 * 3 * 64 - 1);
+        refused("output", se, () -> CpuNative.channelScale(full(X), full(6), se.view, 2, 3, 64));
+        Guarded gate = new Guarded(5);
+        refused("scale", gate, () -> CpuNative.channelScale(full(X), gate.view, full(X), 2, 3, 64));
         Guarded c = new Guarded(6 * 5 - 1);
         refused("c", c, () -> CpuNative.gemm(full(6 * 4), false, full(4 * 5), false, c.view, 6, 5, 4, 1f, 0f));
         try {
