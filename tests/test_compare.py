@@ -14,7 +14,7 @@ import pytest
 from job_support import TEST_HOME, small_flowers
 
 from pydl4j_transfer.cli import main
-from pydl4j_transfer.compare import CompareError, compare
+from pydl4j_transfer.comparison import CompareError, compare
 from pydl4j_transfer.compare_table import FIELDS, CompareTable
 
 LITES = ["efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2"]

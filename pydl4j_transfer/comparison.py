@@ -2,7 +2,7 @@
 
 ::
 
-    from pydl4j_transfer.compare import compare
+    from pydl4j_transfer import compare
 
     table = compare("flower_photos", ["efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2", "vgg16"],
                     out="runs/compare", scratch=["efficientnet-lite0"], train_fractions=[0.1, 1.0], epochs=20)
@@ -357,5 +357,5 @@ def summary_line(row: dict) -> str:
     return f"{rank} {_summary(row)}"
 
 
-__all__ = ["CompareError", "OUTPUTS", "RowPlan", "compare", "parse_fractions", "parse_models", "parse_scratch",
-           "summary_line"]
+__all__ = ["CompareError", "CompareTable", "OUTPUTS", "RowPlan", "compare", "parse_fractions", "parse_models",
+           "parse_scratch", "summary_line"]
