@@ -2,8 +2,12 @@
 VGG-16 with the head recipe, Lite0 also from scratch), then a separate ``evaluate --test-split`` of every saved model,
 which must agree with compare.json. Prints one JSON line: rows, minutes, load average before and after.
 
-    .venv/bin/python benchmarks/compare_flowers.py --out runs/compare-flowers             # the README's figures
     .venv/bin/python benchmarks/compare_flowers.py --min-accuracy 0.85                    # part of make test-slow
+    # the README's two tables: the networks on all training images, then transfer vs scratch on 10% of them
+    .venv/bin/python benchmarks/compare_flowers.py --out runs/compare-flowers --scratch '' --train-fraction 1.0 \
+        --epochs 20
+    .venv/bin/python benchmarks/compare_flowers.py --out runs/compare-scratch --models efficientnet-lite0 \
+        --train-fraction 0.1 --epochs 8
 
 The flowers: ``FLOWERS_DIR``, else ``../shared/datasets/flower_photos`` (as the demo finds them).
 """
@@ -30,9 +34,9 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default=str(REPO / "build" / "compare-flowers"))
     p.add_argument("--models", default=MODELS)
-    p.add_argument("--scratch", default="efficientnet-lite0")
+    p.add_argument("--scratch", default="efficientnet-lite0", help="models also trained from scratch ('' none)")
     p.add_argument("--epochs", default="10")
-    p.add_argument("--train-fraction", default="1.0")
+    p.add_argument("--train-fraction", default="0.1,1.0")
     p.add_argument("--min-accuracy", type=float, default=None,
                    help="fail unless the best pretrained row reaches this test accuracy")
     a = p.parse_args()
@@ -42,9 +46,9 @@ def main() -> int:
     data = locate_flowers(progress=False)
     python = [sys.executable, "-m", "pydl4j_transfer"]
     before, t0 = _load(), time.time()
-    subprocess.run(python + ["compare", "--data", str(data), "--models", a.models, "--scratch", a.scratch,
-                             "--epochs", a.epochs, "--train-fraction", a.train_fraction, "--out", a.out,
-                             "--overwrite"], check=True)
+    scratch = ["--scratch", a.scratch] if a.scratch else []
+    subprocess.run(python + ["compare", "--data", str(data), "--models", a.models, *scratch, "--epochs", a.epochs,
+                             "--train-fraction", a.train_fraction, "--out", a.out, "--overwrite"], check=True)
     minutes = (time.time() - t0) / 60
     table = json.loads((Path(a.out) / "compare.json").read_text())
     for row in (r for r in table["rows"] if r["status"] == "ok"):

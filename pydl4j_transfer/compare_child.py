@@ -93,6 +93,8 @@ def measure(job, result, run_dir: Path, latency_runs: int) -> dict:
     counts = engine.param_counts(job.graph)
     decoded = [r.image for r in decode_many(job.test_set.paths[:job.batch_size], meta.image_size,
                                             meta.preprocess.get("resize", "stretch"), workers=job.workers) if r.ok]
+    if not decoded:
+        raise ValueError("none of the first test images decodes, so nothing can be timed")
     images = meta.preprocess_spec().apply(np.stack(decoded))
     helper = engine.Helper(job.graph, input_shape=(3, meta.image_size, meta.image_size))
     p50, p95 = latency_ms(job.graph, images[:1], latency_runs)

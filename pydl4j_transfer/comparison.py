@@ -132,7 +132,7 @@ def parse_fractions(fractions: str | float | Sequence[float]) -> list[float]:
 def parse_scratch(scratch: bool | str | Sequence[str] | None, models: list[str]) -> list[str]:
     """The models that also train from scratch: ``True``/``"all"`` every one, a list (or comma-separated text) of
     some of ``models``."""
-    if scratch is None or scratch is False:
+    if scratch is None or scratch is False or (not isinstance(scratch, bool) and len(scratch) == 0):
         return []
     if scratch is True or (isinstance(scratch, str) and scratch.strip().lower() == "all"):
         return list(models)

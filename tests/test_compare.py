@@ -200,6 +200,14 @@ def test_the_python_api_checks_its_arguments(tmp_path, data):
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
+def test_scratch_lists():
+    from pydl4j_transfer.comparison import parse_scratch
+
+    assert parse_scratch(None, LITES) == parse_scratch(False, LITES) == parse_scratch([], LITES) == []
+    assert parse_scratch(True, LITES) == parse_scratch("all", LITES) == LITES
+    assert parse_scratch("efficientnet-lite2,efficientnet-lite0", LITES) == ["efficientnet-lite2", "efficientnet-lite0"]
+
+
 def test_weights_not_on_the_machine_are_a_reason_not_a_download(jvm, tmp_path):
     from pydl4j_transfer.compare_child import weights_unavailable
 
