@@ -133,11 +133,16 @@ def run_row(spec: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     from .data.atomic import atomic_write_bytes
     from .jsonio import strict_dumps
+    from .shutdown import Interrupted, exit_on_signals
 
     spec_path, result_path = (argv if argv is not None else sys.argv[1:])[:2]
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     try:
-        outcome = run_row(spec)
+        with exit_on_signals():          # stopped: every finally runs (decode workers, the run folder's lock)
+            outcome = run_row(spec)
+    except Interrupted as stop:
+        print(f"compare row: {stop}", file=sys.stderr)
+        return stop.exit_code
     except Exception as error:           # the row fails with its reason; the comparison goes on
         import traceback
 

@@ -8,6 +8,11 @@ import contextlib
 import csv
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -216,3 +221,45 @@ def test_weights_not_on_the_machine_are_a_reason_not_a_download(jvm, tmp_path):
     assert "vgg16" in reason and "downloads nothing" in reason and str(empty) in reason
     assert not empty.exists() or not any(empty.iterdir())      # nothing fetched
     assert weights_unavailable("efficientnet-lite0", TEST_HOME / "models") is None
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if text.encode() in handle.read():
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def test_sigterm_stops_the_row_process_too_and_frees_the_folder(data, tmp_path):
+    from pydl4j_transfer import run_lock
+
+    out = tmp_path / "out"
+    env = {**os.environ, "PYDL4J_HOME": str(TEST_HOME)}
+    compare_process = subprocess.Popen(
+        [sys.executable, "-m", "pydl4j_transfer", "compare", "--data", str(data), "--models", "efficientnet-lite0",
+         "--epochs", "200", "--image-size", "64", "--out", str(out), "--no-progress"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while not _processes_mentioning(f"{out}/.") and time.time() < deadline and compare_process.poll() is None:
+            time.sleep(0.2)
+        assert _processes_mentioning(f"{out}/."), "the row's process never started"
+        time.sleep(3)                               # well inside the row's job
+        compare_process.send_signal(signal.SIGTERM)
+        _, err = compare_process.communicate(timeout=60)
+    finally:
+        if compare_process.poll() is None:
+            compare_process.kill()
+    assert compare_process.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "pydl4j-transfer compare: stopped by SIGTERM"
+    time.sleep(1)
+    assert _processes_mentioning(f"{out}/.") == []
+    with run_lock.locked(out):                      # the lock went with the processes
+        pass
+    assert not list(out.glob(".*.tmp"))
