@@ -213,6 +213,23 @@ def test_scratch_lists():
     assert parse_scratch("efficientnet-lite2,efficientnet-lite0", LITES) == ["efficientnet-lite2", "efficientnet-lite0"]
 
 
+def test_each_row_gets_the_shared_options_and_scratch_the_same_budget(tmp_path):
+    from pydl4j_transfer.comparison import RowPlan, plan_rows, row_options
+
+    plans = plan_rows(["efficientnet-lite0", "efficientnet-lite1"], ["efficientnet-lite0"], [0.1, 1.0])
+    assert [(p.model, p.init, p.train_fraction) for p in plans][:3] == [
+        ("efficientnet-lite0", "pretrained", 0.1), ("efficientnet-lite0", "scratch", 0.1),
+        ("efficientnet-lite1", "pretrained", 0.1)] and len(plans) == 6
+    shared = {"data": "/d", "epochs": 5, "unfreeze": 1, "warmup_epochs": 2}
+    head = row_options(RowPlan("efficientnet-lite0", "scratch", 0.1), shared, "head", tmp_path, None)
+    assert head["scratch"] and head["epochs"] == 5 and "unfreeze" not in head and not head["refit"]
+    assert head["train_fraction"] == 0.1 and head["run_dir"].endswith("runs/efficientnet-lite0-scratch-0.1")
+    recipe = row_options(RowPlan("efficientnet-lite0", "scratch", 1.0), shared, "finetune", tmp_path, 18)
+    assert recipe["epochs"] == 18 and recipe["augment"] and "recipe" not in recipe
+    transfer = row_options(RowPlan("efficientnet-lite0", "pretrained", 1.0), shared, "finetune", tmp_path, None)
+    assert transfer["recipe"] == "finetune" and "scratch" not in transfer and shared["epochs"] == 5
+
+
 def test_weights_not_on_the_machine_are_a_reason_not_a_download(jvm, tmp_path):
     from pydl4j_transfer.compare_child import weights_unavailable
 
