@@ -6,8 +6,9 @@ which must agree with compare.json. Prints one JSON line: rows, minutes, load av
     # the README's two tables: the networks on all training images, then transfer vs scratch on 10% of them
     .venv/bin/python benchmarks/compare_flowers.py --out runs/compare-flowers --scratch '' --train-fraction 1.0 \
         --epochs 20
-    .venv/bin/python benchmarks/compare_flowers.py --out runs/compare-scratch --models efficientnet-lite0 \
-        --train-fraction 0.1 --epochs 8
+    .venv/bin/python benchmarks/compare_flowers.py --out runs/compare-scratch \
+        --models efficientnet-lite0,efficientnet-lite1,efficientnet-lite2 --train-fraction 0.1 --epochs 8 \
+        --batch-size 16
 
 The flowers: ``FLOWERS_DIR``, else ``../shared/datasets/flower_photos`` (as the demo finds them).
 """
@@ -37,6 +38,7 @@ def main() -> int:
     p.add_argument("--scratch", default="efficientnet-lite0", help="models also trained from scratch ('' none)")
     p.add_argument("--epochs", default="10")
     p.add_argument("--train-fraction", default="0.1,1.0")
+    p.add_argument("--batch-size", default="32")
     p.add_argument("--min-accuracy", type=float, default=None,
                    help="fail unless the best pretrained row reaches this test accuracy")
     a = p.parse_args()
@@ -48,7 +50,8 @@ def main() -> int:
     before, t0 = _load(), time.time()
     scratch = ["--scratch", a.scratch] if a.scratch else []
     subprocess.run(python + ["compare", "--data", str(data), "--models", a.models, *scratch, "--epochs", a.epochs,
-                             "--train-fraction", a.train_fraction, "--out", a.out, "--overwrite"], check=True)
+                             "--batch-size", a.batch_size, "--train-fraction", a.train_fraction, "--out", a.out,
+                             "--overwrite"], check=True)
     minutes = (time.time() - t0) / 60
     table = json.loads((Path(a.out) / "compare.json").read_text())
     for row in (r for r in table["rows"] if r["status"] == "ok"):
