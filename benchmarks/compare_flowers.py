@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-MODELS = "efficientnet-lite0,efficientnet-lite1,efficientnet-lite2,vgg16"
+MODELS = "efficientnet-lite0,efficientnet-lite1,efficientnet-lite2,vgg16,resnet50"
 
 
 def _load() -> str:
