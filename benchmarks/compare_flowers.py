@@ -1,6 +1,6 @@
-"""The README's comparison: ``pydl4j-transfer compare`` on the shared flowers (the three EfficientNet-Lite models, VGG-16
-and ResNet-50 with the head recipe, Lite0 also from scratch), then a separate ``evaluate --test-split`` of every saved model,
-which must agree with compare.json. Prints one JSON line: rows, minutes, load average before and after.
+"""The README's comparison: ``pydl4j-transfer compare`` on the shared flowers (the three EfficientNet-Lite models,
+VGG-16 and ResNet-50 with the head recipe, Lite0 also from scratch), then a separate ``evaluate --test-split`` of every
+saved model, which must agree with compare.json. Prints one JSON line: rows, minutes, load average before and after.
 
     .venv/bin/python benchmarks/compare_flowers.py --min-accuracy 0.85                    # part of make test-slow
     # the README's two tables: the networks on all training images, then transfer vs scratch on 10% of them
