@@ -43,6 +43,7 @@ import os
 import resource
 import statistics
 import sys
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -355,7 +356,10 @@ def featurize_ort_summary(rs: list[dict], ours: dict, batch: int, work: Path, me
          "ratio_vs_ort": round(min(o["times"]) / min(ours["times"]), 3),
          "median_ratio_vs_ort": round(statistics.median(o["times"]) / statistics.median(ours["times"]), 3),
          "max_rel_diff_ort": diff / scale, "ort_peak_rss_mb": round(o["peak_rss_mb"], 1),
-         "ort_cpu_ms_per_img": round(o["cpu_s"] / (len(o["times"]) * batch) * 1e3, 1)}
+         "ort_cpu_ms_per_img": round(o["cpu_s"] / (len(o["times"]) * batch) * 1e3, 1),
+         # CPU seconds per image, theirs over ours: the work each side does, less disturbed by a shared machine's
+         # scheduling than wall-clock ratios (cache and memory-bandwidth contention still count)
+         "cpu_ratio_vs_ort": round(o["cpu_s"] / len(o["times"]) / (ours["cpu_s"] / len(ours["times"])), 3)}
     if rs[0].get("latency"):
         r["ort_latency_b1"] = best_latency(rs)
     return r
@@ -385,6 +389,8 @@ def main(argv=None) -> int:
                          "the same machine load; each side's best and median are over all its rounds")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="threads for both sides")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--keep-onnx", metavar="FILE", help="with --compare onnxruntime: keep the exported ONNX model here "
+                    "(for featurize_ort.py FILE)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--side", help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
@@ -441,6 +447,8 @@ def main(argv=None) -> int:
             result["ours_latency_b1"] = best_latency(runs["ours"])
         if "onnxruntime" in compare:
             result.update(featurize_ort_summary(runs["ort"], ours, batch, work, merged))
+            if args.keep_onnx:
+                shutil.copyfile(work / "model.onnx", args.keep_onnx)
         if "torch" in compare:
             sides = {k: merged(runs[k]) for k in ("nchw", "channels_last")}
             for k, t in sides.items():

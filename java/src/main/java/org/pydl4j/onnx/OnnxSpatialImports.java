@@ -84,7 +84,9 @@ final class OnnxSpatialImports {
         long c = x.type() instanceof InputType.InputTypeConvolutional ? ((InputType.InputTypeConvolutional) x.type()).getChannels()
                 : x.type().arrayElementsPerExample();
         String name = ctx.vertexName(n, "");
-        ctx.output(n, ctx.layer(name, new BatchNormalization.Builder().eps(n.floatAttr("epsilon", 1e-5f)).nOut(c)
+        float eps = n.floatAttr("epsilon", 1e-5f);
+        if (!(eps > 0) || !Float.isFinite(eps)) throw new OnnxFormatException(ctx.file, "node '" + n.name() + "' (BatchNormalization): epsilon " + eps);
+        ctx.output(n, ctx.layer(name, new BatchNormalization.Builder().eps(eps).nOut(c)
                 .activation(Activation.IDENTITY).build(), x));
         String[] keys = {"gamma", "beta", "mean", "var"};
         for (int i = 0; i < 4; i++) ctx.param(name, keys[i], vector(ctx, n, i + 1, c), 1, c);
