@@ -20,13 +20,14 @@ struct Registered {
     float alpha, beta;
 };
 
+// Never destroyed, like every global of this library: exit() must not free what a running op may use (shutdown.cpp).
 std::mutex& registry_mutex() {
-    static std::mutex m;
+    static std::mutex& m = *new std::mutex();
     return m;
 }
 
 std::vector<Registered>& registry() {
-    static std::vector<Registered> r;
+    static std::vector<Registered>& r = *new std::vector<Registered>();
     return r;
 }
 

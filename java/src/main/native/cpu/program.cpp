@@ -508,7 +508,7 @@ private:
 // the same lock programFree takes: a freed, double-freed or made-up handle is a Java exception, never a use of freed
 // memory, whatever the Java side does (a close racing a run, a Cleaner, a stale handle).
 std::unordered_set<const Program*>& live_programs() {
-    static std::unordered_set<const Program*> live;
+    static auto& live = *new std::unordered_set<const Program*>();  // never destroyed (see shutdown.cpp)
     return live;
 }
 

@@ -33,6 +33,7 @@ public final class CpuBackend extends JniBackend {
         } catch (UnsatisfiedLinkError e) {
             throw new IllegalStateException("libpydl4j_cpu.so loaded but lacks its entry points: " + e.getMessage(), e);
         }
+        CpuShutdownGate.install();
     }
 
     @Override

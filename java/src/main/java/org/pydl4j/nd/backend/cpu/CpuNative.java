@@ -68,4 +68,10 @@ final class CpuNative {
     static native void softmaxForward(ByteBuffer x, ByteBuffer y, int rows, int cols);
 
     static native void softmaxBackward(ByteBuffer y, ByteBuffer gy, ByteBuffer gx, int rows, int cols);
+
+    /**
+     * JVM shutdown (CpuShutdownGate): refuses native calls from now on and waits up to timeoutMillis for those in
+     * flight; true when none is left.
+     */
+    static native boolean quiesce(long timeoutMillis);
 }
