@@ -130,7 +130,7 @@ def check_executor_killed(driver, work: Path, results: dict, arrays: dict, helpe
     def run():
         try:
             outcome["result"] = featurize_paths(driver, helper, meta, paths, labels, store_dir=work / "killed-store",
-                                                batch_size=4, images_per_task=2)
+                                                batch_size=4, images_per_task=3)
         except Exception as error:  # noqa: BLE001 - reported to the test
             outcome["error"] = f"{type(error).__name__}: {error}"
 
@@ -263,17 +263,15 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
             results[f"{name}_{kind}_score"] = float(spark_net.getScore())
 
     # Adam: averaged moments are not synchronous Adam; it must still learn
-    net = small_graph(Adam(0.01))
-    Evaluation = _jclass("org.pydl4j.eval.Evaluation")
+    net = small_graph(Adam(0.05))
     spark_net = SparkComputationGraph(driver.jsc, net, Master(workers, per_worker).averagingFrequency(2).build())
     before = float(spark_net.calculateScore(rdd, True))
-    for _ in range(15):
+    for _ in range(6):
         spark_net.fit(rdd)
     results["adam_score_before"] = before
     results["adam_score_after"] = float(spark_net.calculateScore(rdd, True))
 
     # evaluate / calculateScore on the RDD against the same network evaluated locally
-    ListIterator = _jclass("org.pydl4j.nd.dataset.ListDataSetIterator")
     local_eval = net.evaluate(_jclass("org.pydl4j.nd.dataset.ExistingDataSetIterator")(ArrayList(data)))
     labels = ArrayList([jpype.JString(c) for c in CLASSES])
     spark_eval = spark_net.evaluate(rdd, labels)
@@ -284,7 +282,6 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
     results["eval_labels"] = [str(s) for s in spark_eval.getLabelsList()]
     local_sum = sum(float(net.score(d)) * int(d.numExamples()) for d in data)
     results["score_sum"] = [local_sum, float(spark_net.calculateScore(rdd, False))]
-    del ListIterator, Evaluation
 
     # fit(String path): DataSets saved as files, read on the executors
     folder = work / "saved"
@@ -304,6 +301,30 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
     from_files.fit(str(folder))
     results["fit_path_changed"] = float(np.abs(_params(from_files.getNetwork()) - start).max())
     results["fit_path_score"] = float(from_files.getScore())
+
+
+def check_job(master: str, work: Path, results: dict, arrays: dict, image_size: int) -> None:
+    """TransferJob(spark=...) against the same job run locally: same features, so the same training and result."""
+    from pydl4j_transfer import TransferJob
+
+    data = work / "images"          # written by check_featurize, with its undecodable file
+    outcomes = {}
+    for name, spark in (("spark", master), ("local", None)):
+        job = TransferJob(data=str(data), image_size=image_size, epochs=3, batch_size=8, seed=5, test_fraction=0.3,
+                          validation_fraction=0, cache_dir=str(work / f"job-cache-{name}"), progress=False,
+                          run_dir=str(work / f"run-{name}"), spark=spark, workers=1)
+        result = job.run()
+        job.save(work / f"run-{name}" / "model.zip")
+        outcomes[name] = result
+        arrays[f"job_{name}_confusion"] = np.asarray(result.confusion_matrix)
+        results[f"job_{name}_accuracy"] = float(result.accuracy)
+        results[f"job_{name}_losses"] = [float(h.get("train_loss", h.get("minibatch_loss", "nan"))) for h in result.history]
+        results[f"job_{name}_skipped"] = sorted(s["path"] for s in result.skipped)
+        results[f"job_{name}_counts"] = {k: v for k, v in result.counts.items() if isinstance(v, int)}
+        import zipfile
+
+        with zipfile.ZipFile(work / f"run-{name}" / "model.zip") as archive:
+            results[f"job_{name}_model_entries"] = sorted(archive.namelist())
 
 
 def main() -> int:
@@ -328,6 +349,9 @@ def main() -> int:
         t0 = time.perf_counter()
         check_featurize(driver, args.out, results, arrays, args.image_size)
         results["featurize_seconds"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        check_job(args.master, args.out, results, arrays, args.image_size)
+        results["job_seconds"] = time.perf_counter() - t0
     finally:
         np.savez(args.out / "arrays.npz", **arrays)
         (args.out / "results.json").write_text(json.dumps(results, indent=1, default=str))

@@ -3,7 +3,7 @@
 It runs the local job's own code -- :func:`pydl4j_transfer.data.decode.decode_image` (Pillow) and
 :func:`pydl4j_transfer.data.preprocess.preprocess_batch` -- so features computed on executors equal local ones and
 share their cache keys. Protocol (stdin/stdout, see ``org.pydl4j.spark.transfer.DecoderProcess``): per image the
-task sends ``u32 length`` (big-endian) and the file's bytes; the worker answers ``0`` and ``float32[3*S*S]``
+task sends ``u32 length`` (big-endian) and the file's name (UTF-8), then ``u32 length`` and the file's bytes; the worker answers ``0`` and ``float32[3*S*S]``
 (little-endian, NCHW, preprocessed) or ``1``, ``u32 length`` and a UTF-8 reason. End of input ends the worker.
 """
 
@@ -22,6 +22,7 @@ from ..limits import MAX_IMAGE_SIZE
 
 #: Larger inputs are refused (the executor refuses them first, with the same bound).
 MAX_IMAGE_BYTES = 256 << 20
+MAX_NAME_BYTES = 1 << 16
 _LENGTH = struct.Struct(">I")
 
 
@@ -61,13 +62,20 @@ def serve(size: int, resize: str, spec: PreprocessSpec, source=None, sink=None) 
         if header is None:
             return handled
         (length,) = _LENGTH.unpack(header)
+        if length > MAX_NAME_BYTES:
+            raise SystemExit(f"decode_worker: a name of {length} bytes exceeds {MAX_NAME_BYTES}")
+        name = _read_exactly(source, length)
+        header = _read_exactly(source, 4)
+        if name is None or header is None:
+            raise SystemExit("decode_worker: input ended inside a request")
+        (length,) = _LENGTH.unpack(header)
         if length > MAX_IMAGE_BYTES:
             raise SystemExit(f"decode_worker: a request of {length} bytes exceeds {MAX_IMAGE_BYTES}")
         data = _read_exactly(source, length)
         if data is None:
             raise SystemExit("decode_worker: input ended inside an image")
         try:
-            pixels = decode_to_input(data, size, resize, spec)
+            pixels = decode_to_input(data, size, resize, spec, name.decode("utf-8", "replace"))
         except BadImageError as error:
             reason = error.reason.encode("utf-8", "replace")
             sink.write(b"\x01" + _LENGTH.pack(len(reason)) + reason)

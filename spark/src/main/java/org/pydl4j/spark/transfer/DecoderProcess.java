@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The decode worker child of one task (see {@link DecoderSpec}). Protocol on its stdin/stdout: the task sends
- * {@code u32 length, bytes} per image (big-endian length); the worker answers {@code 0, float32[3*S*S]}
+ * {@code u32 length, name (UTF-8), u32 length, bytes} per image (big-endian lengths); the worker answers {@code 0, float32[3*S*S]}
  * (little-endian, NCHW, preprocessed) or {@code 1, u32 length, UTF-8 reason} for an image it cannot decode. End of
  * input ends the worker; it also ends when this JVM dies (its stdin closes), so a killed executor leaves no child.
  */
@@ -47,6 +47,9 @@ final class DecoderProcess implements AutoCloseable {
     /** Decodes the bytes of the image {@code name}. */
     Decoded decode(byte[] image, String name) throws IOException {
         try {
+            byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+            toWorker.writeInt(nameBytes.length);
+            toWorker.write(nameBytes);
             toWorker.writeInt(image.length);
             toWorker.write(image);
             toWorker.flush();
