@@ -253,9 +253,8 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
             master = (Master(workers, per_worker).averagingFrequency(1).workerPrefetchNumBatches(2)
                       .saveUpdater(True).build())
             spark_net = wrapper(driver.jsc, distributed, master)
-            for _ in range(2):
-                spark_net.fit(rdd)
-            synchronous(local, 2)
+            spark_net.fit(rdd)      # one epoch: 4 averaging periods, the updater state carried through them
+            synchronous(local, 1)
             arrays[f"{name}_{kind}_spark"] = _params(spark_net.getNetwork())
             arrays[f"{name}_{kind}_sync"] = _params(local)
             results[f"{name}_{kind}_iterations"] = [int(spark_net.getNetwork().getIterationCount()),
@@ -266,7 +265,7 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
     net = small_graph(Adam(0.05))
     spark_net = SparkComputationGraph(driver.jsc, net, Master(workers, per_worker).averagingFrequency(2).build())
     before = float(spark_net.calculateScore(rdd, True))
-    for _ in range(6):
+    for _ in range(5):
         spark_net.fit(rdd)
     results["adam_score_before"] = before
     results["adam_score_after"] = float(spark_net.calculateScore(rdd, True))
@@ -310,7 +309,7 @@ def check_job(master: str, work: Path, results: dict, arrays: dict, image_size: 
     data = work / "images"          # written by check_featurize, with its undecodable file
     outcomes = {}
     for name, spark in (("spark", master), ("local", None)):
-        job = TransferJob(data=str(data), image_size=image_size, epochs=3, batch_size=8, seed=5, test_fraction=0.3,
+        job = TransferJob(data=str(data), image_size=image_size, epochs=2, batch_size=8, seed=5, test_fraction=0.3,
                           validation_fraction=0, cache_dir=str(work / f"job-cache-{name}"), progress=False,
                           run_dir=str(work / f"run-{name}"), spark=spark, workers=1)
         result = job.run()

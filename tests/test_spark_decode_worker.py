@@ -101,3 +101,15 @@ def test_cli_refuses_a_bad_master_with_exit_2(tmp_path, capsys):
         main(["train", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "run"), "--spark", "nope"])
     assert stopped.value.code == 2
     assert "argument --spark: spark: 'nope' is not a Spark master URL" in capsys.readouterr().err
+
+
+def test_spark_defaults_conf_is_read_like_spark_submit(tmp_path, monkeypatch):
+    from pydl4j_transfer.spark.session import defaults_file_settings
+
+    (tmp_path / "spark-defaults.conf").write_text("# cluster settings\nspark.archives  hdfs:///envs/py.tar.gz#pyenv\n"
+                                                  "spark.pydl4j.python=./pyenv/bin/python\nnot.spark x\n\n")
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    assert defaults_file_settings() == {"spark.archives": "hdfs:///envs/py.tar.gz#pyenv",
+                                        "spark.pydl4j.python": "./pyenv/bin/python"}
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path / "none"))
+    assert defaults_file_settings() == {}

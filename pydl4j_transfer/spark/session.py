@@ -113,6 +113,26 @@ def default_settings(master: str) -> dict[str, str]:
     return settings
 
 
+def defaults_file_settings() -> dict[str, str]:
+    """``spark-defaults.conf`` of ``$SPARK_CONF_DIR`` or ``$SPARK_HOME/conf``, read as spark-submit reads it (a cluster's
+    ``spark.archives``, ``spark.pydl4j.python``, ... apply to the engine's driver too)."""
+    folder = os.environ.get("SPARK_CONF_DIR") or (os.path.join(os.environ["SPARK_HOME"], "conf")
+                                                  if os.environ.get("SPARK_HOME") else None)
+    path = Path(folder) / "spark-defaults.conf" if folder else None
+    if path is None or not path.is_file():
+        return {}
+    settings = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        # "key value" (whitespace) or "key=value", as Java properties files allow
+        key, value = (line.split("=", 1) if re.match(r"^[^\s=]+=", line) else (line.split(None, 1) + [""])[:2])
+        if key.startswith("spark."):
+            settings[key.strip()] = value.strip()
+    return settings
+
+
 @dataclass
 class SparkDriver:
     """A running Spark context in the engine's JVM (``jsc``: the ``JavaSparkContext``)."""
@@ -152,7 +172,7 @@ def start(master: str, *, settings: dict | None = None, app_name: str = "pydl4j-
         prepare_jvm()
         import jpype
 
-        merged = {**default_settings(master), **(settings or {})}
+        merged = {**default_settings(master), **defaults_file_settings(), **(settings or {})}
         java_map = jpype.JClass("java.util.HashMap")()
         for key, value in merged.items():
             java_map.put(str(key), str(value))

@@ -83,6 +83,8 @@ final class DecoderProcess implements AutoCloseable {
         return "";
     }
 
+    boolean isAlive() { return process.isAlive(); }
+
     @Override
     public void close() {
         try {

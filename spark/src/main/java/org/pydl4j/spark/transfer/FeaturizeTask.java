@@ -57,7 +57,9 @@ final class FeaturizeTask implements FlatMapFunction<Iterator<Tuple2<String, Str
         List<Tuple2<String, String>> pending = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
         float[] batch = new float[batchSize * decoder.imageFloats()];
-        try (DecoderProcess process = new DecoderProcess(decoder)) {
+        DecoderProcess process = DecoderPool.take(decoder);
+        boolean healthy = false;
+        try {
             while (images.hasNext()) {
                 Tuple2<String, String> image = images.next();
                 String path = image._1(), label = image._2();
@@ -80,6 +82,10 @@ final class FeaturizeTask implements FlatMapFunction<Iterator<Tuple2<String, Str
                 if (pending.size() == batchSize) flush(helper, batch, pending, hashes, rows);
             }
             if (!pending.isEmpty()) flush(helper, batch, pending, hashes, rows);
+            healthy = true;
+        } finally {
+            if (healthy) DecoderPool.giveBack(decoder, process);
+            else process.close();
         }
         return rows.iterator();
     }

@@ -56,7 +56,10 @@ public class SparkFeaturizer {
         if (paths.size() != labels.size()) throw new IllegalArgumentException("featurize: " + paths.size() + " paths but " + labels.size() + " labels");
         List<Tuple2<String, String>> images = new ArrayList<>(paths.size());
         for (int i = 0; i < paths.size(); i++) images.add(new Tuple2<>(paths.get(i), labels.get(i)));
-        int partitions = Math.max(1, (int) Math.ceil(images.size() / (double) imagesPerTask));
+        // tasks of at most imagesPerTask images, and enough of them to give every core of the cluster work
+        int partitions = Math.max((int) Math.ceil(images.size() / (double) imagesPerTask),
+                Math.min(images.size(), 2 * sc.defaultParallelism()));
+        partitions = Math.max(1, partitions);
         Broadcast<byte[]> bytes = sc.broadcast(NetworkBytes.write(graph, false));
         try {
             JavaRDD<Row> rows = sc.parallelize(images, partitions)

@@ -14,6 +14,7 @@ import org.pydl4j.spark.api.TrainingMaster;
 import org.pydl4j.spark.impl.NetworkBytes;
 import org.pydl4j.spark.impl.SparkNetwork;
 import org.pydl4j.spark.util.ExecutorBackend;
+import scala.Tuple2;
 
 /**
  * Synchronous parameter averaging, as dl4j-spark's {@code ParameterAveragingTrainingMaster}. The RDD's DataSets
@@ -66,14 +67,20 @@ public class ParameterAveragingTrainingMaster implements TrainingMaster {
     public <N extends NeuralNetwork> void executeTraining(SparkNetwork<N> spark, JavaRDD<DataSet> data) {
         int workers = numWorkers(spark);
         long perSplit = (long) workers * averagingFrequency;
-        JavaPairRDD<Long, DataSet> indexed = data.zipWithIndex().mapToPair(t -> new scala.Tuple2<>(t._2(), t._1()));
-        indexed.persist(storageLevel);
+        // one shuffle per epoch: DataSet i goes to worker (i mod perSplit) mod workers, kept there (persisted) for
+        // all the epoch's averaging periods, each of which is then a narrow job over its index range
+        JavaPairRDD<Long, DataSet> byWorker = data.zipWithIndex()
+                .mapToPair(t -> new Tuple2<>((t._2() % perSplit) % workers, new Tuple2<>(t._2(), t._1())))
+                .partitionBy(new HashPartitioner(workers))
+                .values()
+                .mapToPair(t -> t);
+        byWorker.persist(storageLevel);
         try {
-            long total = indexed.count();
+            long total = byWorker.count();
             double scoreSum = 0;
             long minibatches = 0;
             for (long start = 0; start < total; start += perSplit) {
-                ParameterAveragingResult r = runSplit(spark, indexed, start, Math.min(total, start + perSplit), workers);
+                ParameterAveragingResult r = runSplit(spark, byWorker, start, Math.min(total, start + perSplit));
                 scoreSum += r.scoreSum();
                 minibatches += r.minibatches();
             }
@@ -81,24 +88,18 @@ public class ParameterAveragingTrainingMaster implements TrainingMaster {
             N net = spark.getNetwork();
             net.setEpochCount(net.getEpochCount() + 1);
         } finally {
-            indexed.unpersist(false);
+            byWorker.unpersist(false);
         }
     }
 
-    private <N extends NeuralNetwork> ParameterAveragingResult runSplit(SparkNetwork<N> spark, JavaPairRDD<Long, DataSet> indexed,
-                                                                          long start, long end, int workers) {
+    private <N extends NeuralNetwork> ParameterAveragingResult runSplit(SparkNetwork<N> spark, JavaPairRDD<Long, DataSet> byWorker,
+                                                                          long start, long end) {
         N net = spark.getNetwork();
         Broadcast<byte[]> bytes = spark.getSparkContext().broadcast(NetworkBytes.write(net, saveUpdater));
         try {
             ParameterAveragingWorker worker = new ParameterAveragingWorker(bytes, spark.isMultiLayer(), saveUpdater,
-                    batchSizePerWorker, workerPrefetchNumBatches, ExecutorBackend.current());
-            ParameterAveragingResult sum = indexed
-                    .filter(t -> t._1() >= start && t._1() < end)
-                    .mapToPair(t -> new scala.Tuple2<>((t._1() - start) % workers, t))
-                    .partitionBy(new HashPartitioner(workers))
-                    .values()
-                    .mapPartitions(worker)
-                    .reduce(ParameterAveragingResult::add);
+                    batchSizePerWorker, workerPrefetchNumBatches, ExecutorBackend.current(), start, end);
+            ParameterAveragingResult sum = byWorker.mapPartitions(worker).reduce(ParameterAveragingResult::add);
             DataType type = net.params().dataType();
             net.setParams(Nd4j.create(ParameterAveragingResult.mean(sum.params(), sum.workers()), new long[]{1, sum.params().length}, type));
             if (saveUpdater && sum.updaterState() != null && sum.updaterState().length > 0) {

@@ -18,8 +18,8 @@ import scala.Tuple2;
 
 /**
  * One worker's share of an averaging period (runs on an executor): the network as the driver broadcast it
- * (parameters, and updater state with saveUpdater), fitted on this partition's minibatches in index order, sent back
- * as a {@link ParameterAveragingResult}.
+ * (parameters, and updater state with saveUpdater), fitted on this partition's DataSets of the period (indices
+ * [start, end)) in index order, sent back as a {@link ParameterAveragingResult}.
  */
 final class ParameterAveragingWorker implements FlatMapFunction<Iterator<Tuple2<Long, DataSet>>, ParameterAveragingResult> {
     private static final long serialVersionUID = 1L;
@@ -30,9 +30,12 @@ final class ParameterAveragingWorker implements FlatMapFunction<Iterator<Tuple2<
     private final int batchSizePerWorker;
     private final int prefetchBatches;
     private final String backend;
+    private final long start, end;
 
     ParameterAveragingWorker(Broadcast<byte[]> network, boolean multiLayer, boolean withUpdater, int batchSizePerWorker,
-                             int prefetchBatches, String backend) {
+                             int prefetchBatches, String backend, long start, long end) {
+        this.start = start;
+        this.end = end;
         this.network = network;
         this.multiLayer = multiLayer;
         this.withUpdater = withUpdater;
@@ -44,7 +47,7 @@ final class ParameterAveragingWorker implements FlatMapFunction<Iterator<Tuple2<
     @Override
     public Iterator<ParameterAveragingResult> call(Iterator<Tuple2<Long, DataSet>> partition) {
         List<Tuple2<Long, DataSet>> items = new ArrayList<>();
-        partition.forEachRemaining(items::add);
+        partition.forEachRemaining(t -> { if (t._1() >= start && t._1() < end) items.add(t); });
         if (items.isEmpty()) return Collections.emptyIterator();   // a worker without data takes no part in the average
         items.sort(Comparator.comparing(Tuple2::_1));               // the shuffle does not keep the order
         List<DataSet> minibatches = new ArrayList<>();
