@@ -77,7 +77,7 @@ def _packaged_jar() -> Path | None:
         return None
     if not isinstance(folder, Path) or not folder.is_dir():   # a zipped install cannot hand the JVM a file
         return None
-    jars = sorted(folder.glob("pydl4j-transfer-*.jar"))
+    jars = sorted(j for j in folder.glob("pydl4j-transfer-*.jar") if not j.name.startswith("pydl4j-transfer-spark-"))
     return jars[-1] if jars else None
 
 
@@ -98,6 +98,7 @@ def find_jar() -> Path:
         p
         for p in libs.glob("pydl4j-transfer-*.jar")
         if not p.name.endswith(("-sources.jar", "-javadoc.jar", "-tests.jar"))
+        and not p.name.startswith("pydl4j-transfer-spark-")
     ]
     if not jars:
         raise EngineSetupError(

@@ -263,7 +263,7 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
 
     # Adam: averaged moments are not synchronous Adam; it must still learn
     net = small_graph(Adam(0.05))
-    spark_net = SparkComputationGraph(driver.jsc, net, Master(workers, per_worker).averagingFrequency(2).build())
+    spark_net = SparkComputationGraph(driver.jsc, net, Master(workers, per_worker).averagingFrequency(4).build())
     before = float(spark_net.calculateScore(rdd, True))
     for _ in range(5):
         spark_net.fit(rdd)

@@ -54,12 +54,8 @@ def spark_home() -> Path:
 
 def spark_module_jar() -> Path:
     """The ``pydl4j-transfer-spark`` jar: ``$PYDL4J_SPARK_JAR``, the installed package's, or the checkout's build."""
-    env = os.environ.get("PYDL4J_SPARK_JAR")
-    if env:
-        jar = Path(env).expanduser()
-        if not jar.is_file():
-            raise SparkSetupError(f"PYDL4J_SPARK_JAR={env} is not a file")
-        return jar.resolve()
+    if os.environ.get("PYDL4J_SPARK_JAR"):
+        return _file_from_env("PYDL4J_SPARK_JAR")
     engine_jar = jvm.find_jar()
     candidates = sorted(engine_jar.parent.glob("pydl4j-transfer-spark-*.jar"))
     candidates += sorted((jvm.REPO_ROOT / "build" / "spark" / "libs").glob("pydl4j-transfer-spark-*.jar"))
@@ -68,6 +64,13 @@ def spark_module_jar() -> Path:
         raise SparkSetupError("the pydl4j-transfer-spark jar is not built: run `make setup` (with pyspark "
                               "installed) or set PYDL4J_SPARK_JAR")
     return candidates[0].resolve()
+
+
+def _file_from_env(name: str) -> Path:
+    path = Path(os.environ[name]).expanduser()
+    if not path.is_file():
+        raise SparkSetupError(f"{name}={os.environ[name]} is not a file")
+    return path.resolve()
 
 
 def _scala_version(home: Path) -> str:
