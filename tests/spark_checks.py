@@ -43,6 +43,8 @@ def write_images(root: Path, per_class: int, seed: int) -> list[tuple[str, str]]
             base = np.stack([(x * (c + 1) + y) % 256, (y * 2 + i * 17) % 256, (x + y * (c + 2)) % 256], -1)
             pixels = np.clip(base + rng.normal(0, 20, base.shape), 0, 255).astype(np.uint8)
             path = folder / (f"{name}{i:03d}.png" if i % 4 == 3 else f"{name}{i:03d}.jpg")
+            if i == 1:   # characters a URI parser would take apart: executors must read the file as named
+                path = folder / f"{name} #{i:03d}: x.jpg"
             Image.fromarray(pixels).save(path, quality=90) if path.suffix == ".jpg" else Image.fromarray(pixels).save(path)
             out.append((str(path), name))
     return out

@@ -27,7 +27,8 @@ def spark_run(tmp_path_factory):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, str(ROOT / "tests" / "spark_checks.py"), str(out)], env=env,
                           capture_output=True, text=True, timeout=900)
-    log = (done.stdout + done.stderr)[-6000:]
+    log = "\n".join(line for line in (done.stdout + done.stderr).splitlines()
+                    if not line.startswith("\tat ") and " INFO " not in line)[-6000:]   # Python's traceback
     assert done.returncode == 0, f"spark_checks.py failed:\n{log}"
     results = json.loads((out / "results.json").read_text())
     with np.load(out / "arrays.npz") as data:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -58,15 +59,20 @@ def featurize_paths(driver: SparkDriver, helper, meta, paths: Sequence[str | os.
     ArrayList = jpype.JClass("java.util.ArrayList")
     java_paths, java_labels = ArrayList(), ArrayList()
     for name, label in zip(names, labels):
-        java_paths.add(jpype.JString(str(Path(name).resolve())))
+        java_paths.add(jpype.JString(_absolute(name)))
         java_labels.add(jpype.JString(label))
     try:
         result = featurizer.featurize(java_paths, java_labels, jpype.JString(str(Path(store_dir).resolve())))
     except jpype.JException as error:
         raise RuntimeError(f"distributed featurizing failed: {error.getMessage()}") from None
     features = jvm.to_numpy(result.features(), copy=True).astype(np.float32, copy=False)
-    given = {str(Path(n).resolve()): n for n in names}    # executors saw absolute paths; report the caller's
+    given = {_absolute(n): n for n in names}    # executors saw absolute paths; report the caller's
     out_paths = [given.get(str(p), str(p)) for p in result.paths()]
     skipped = [{"path": given.get(str(p), str(p)), "reason": str(r)}
                for p, r in zip(result.skippedPaths(), result.skippedReasons())]
     return SparkFeatures(features, out_paths, [str(h) for h in result.contentHashes()], skipped, str(result.store()))
+
+
+def _absolute(name: str) -> str:
+    """A local path made absolute (executors run elsewhere); a URI (hdfs://, s3a://, file:/...) as it is."""
+    return name if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:/", name) else str(Path(name).resolve())

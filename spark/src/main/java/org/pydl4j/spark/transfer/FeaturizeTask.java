@@ -34,13 +34,16 @@ final class FeaturizeTask implements FlatMapFunction<Iterator<Tuple2<String, Str
     static final long MAX_IMAGE_BYTES = 256L << 20;
 
     private final Broadcast<byte[]> graph;
+    private final String graphDigest;
     private final String[] frozenOutputAt;
     private final DecoderSpec decoder;
     private final int batchSize;
     private final String backend;
 
-    FeaturizeTask(Broadcast<byte[]> graph, String[] frozenOutputAt, DecoderSpec decoder, int batchSize, String backend) {
+    FeaturizeTask(Broadcast<byte[]> graph, String graphDigest, String[] frozenOutputAt, DecoderSpec decoder, int batchSize,
+                  String backend) {
         this.graph = graph;
+        this.graphDigest = graphDigest;
         this.frozenOutputAt = frozenOutputAt.clone();
         this.decoder = decoder;
         this.batchSize = batchSize;
@@ -52,7 +55,7 @@ final class FeaturizeTask implements FlatMapFunction<Iterator<Tuple2<String, Str
         List<Row> rows = new ArrayList<>();
         if (!images.hasNext()) return rows.iterator();
         ExecutorBackend.ensure(backend);
-        TransferLearningHelper helper = FrozenPartCache.get(graph, frozenOutputAt);
+        TransferLearningHelper helper = FrozenPartCache.get(graph, graphDigest, frozenOutputAt);
         Configuration hadoop = new Configuration();
         List<Tuple2<String, String>> pending = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
@@ -111,15 +114,30 @@ final class FeaturizeTask implements FlatMapFunction<Iterator<Tuple2<String, Str
     }
 
     private static byte[] read(String name, Configuration hadoop) throws IOException {
-        Path path = new Path(name);
-        FileSystem fs = path.getFileSystem(hadoop);
-        long length = fs.getFileStatus(path).getLen();
-        if (length > MAX_IMAGE_BYTES) throw new IOException(length + " bytes, more than the " + MAX_IMAGE_BYTES + " an image may have");
-        try (InputStream in = fs.open(path)) {
-            byte[] bytes = in.readNBytes((int) MAX_IMAGE_BYTES + 1);
-            if (bytes.length > MAX_IMAGE_BYTES) throw new IOException("grew past " + MAX_IMAGE_BYTES + " bytes while read");
-            return bytes;
+        if (!name.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
+            // a plain local path: read as named (Hadoop's local file system would parse ':' and '#' in file names)
+            java.nio.file.Path file = java.nio.file.Path.of(name);
+            checkSize(java.nio.file.Files.size(file));
+            try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+                return readBounded(in);
+            }
         }
+        Path path = new Path(name);   // hdfs://, s3a://, file:/...
+        FileSystem fs = path.getFileSystem(hadoop);
+        checkSize(fs.getFileStatus(path).getLen());
+        try (InputStream in = fs.open(path)) {
+            return readBounded(in);
+        }
+    }
+
+    private static void checkSize(long length) throws IOException {
+        if (length > MAX_IMAGE_BYTES) throw new IOException(length + " bytes, more than the " + MAX_IMAGE_BYTES + " an image may have");
+    }
+
+    private static byte[] readBounded(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes((int) MAX_IMAGE_BYTES + 1);
+        if (bytes.length > MAX_IMAGE_BYTES) throw new IOException("grew past " + MAX_IMAGE_BYTES + " bytes while read");
+        return bytes;
     }
 
     static String sha1(byte[] bytes) {

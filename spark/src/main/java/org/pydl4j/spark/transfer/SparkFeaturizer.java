@@ -60,10 +60,11 @@ public class SparkFeaturizer {
         int partitions = Math.max((int) Math.ceil(images.size() / (double) imagesPerTask),
                 Math.min(images.size(), 2 * sc.defaultParallelism()));
         partitions = Math.max(1, partitions);
-        Broadcast<byte[]> bytes = sc.broadcast(NetworkBytes.write(graph, false));
+        byte[] zip = NetworkBytes.write(graph, false);
+        Broadcast<byte[]> bytes = sc.broadcast(zip);
         try {
-            JavaRDD<Row> rows = sc.parallelize(images, partitions)
-                    .mapPartitions(new FeaturizeTask(bytes, frozenOutputAt, decoder, batchSize, ExecutorBackend.current()));
+            JavaRDD<Row> rows = sc.parallelize(images, partitions).mapPartitions(new FeaturizeTask(bytes,
+                    FeaturizeTask.sha1(zip), frozenOutputAt, decoder, batchSize, ExecutorBackend.current()));
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             String run = FeatureStore.write(spark, rows, storeDir);
             return new FeaturizeResult(run, FeatureStore.read(spark, run));
