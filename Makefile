@@ -21,7 +21,7 @@ GRADLE ?= gradle
 GRADLE_FLAGS ?= --offline
 APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4 g++ patchelf
 JAR := build/libs/pydl4j-transfer-0.1.0.jar
-JAVA_INPUTS := $(shell find java/src/main -type f 2>/dev/null) build.gradle settings.gradle
+JAVA_INPUTS := $(shell find java/src/main spark/src/main -type f 2>/dev/null) build.gradle settings.gradle spark/build.gradle
 
 .PHONY: setup apt venv pip cuda-deps jar wheelhouse dist demo test test-java test-python test-slow bench-setup clean
 .PHONY: test-asan
