@@ -1,7 +1,8 @@
-"""Training curves and confusion-matrix heat maps as PNG files (matplotlib, Agg canvas, no display needed).
+"""Training curves, confusion-matrix heat maps and mistake grids as matplotlib Figures, saved as PNG files.
 
-Figures are drawn on their own Agg canvas (no global pyplot state, safe in threads and on headless
-machines) and written atomically, so a reader never sees a half-written image.
+Every function returns its :class:`~matplotlib.figure.Figure` (a notebook shows it inline) and, given a ``path``,
+also writes it there as a PNG. Figures are drawn on their own Agg canvas (no global pyplot state, safe in threads
+and on headless machines) and written atomically, so a reader never sees a half-written image.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ STYLES = {"train": "o-", "validation": "s--", "test": "^:"}
 
 
 def plot_curves(history: Mapping[str, Sequence[float]] | Sequence[Mapping[str, float]],
-                path: str | os.PathLike, *, title: str | None = None) -> Path:
+                path: str | os.PathLike | None = None, *, title: str | None = None) -> Figure:
     """Loss and accuracy per epoch (train, validation; test for old histories) and, when the history has ``lr``,
-    the learning rate, as panels of a PNG at ``path``.
+    the learning rate, as panels of a Figure (saved as a PNG at ``path`` when given).
 
     ``history`` is either a mapping of per-epoch lists (``train_loss``, ``validation_loss``, ``train_accuracy``,
     ``validation_accuracy``, ``lr``...; missing ones are left out) or a list of per-epoch mappings with those keys
@@ -70,10 +71,11 @@ def plot_curves(history: Mapping[str, Sequence[float]] | Sequence[Mapping[str, f
 
 
 def plot_misclassified(images: Sequence[np.ndarray], true_labels: Sequence[str], predicted_labels: Sequence[str],
-                       probabilities: Sequence[float], path: str | os.PathLike, *,
-                       title: str = "Most confident mistakes") -> Path:
+                       probabilities: Sequence[float], path: str | os.PathLike | None = None, *,
+                       title: str = "Most confident mistakes") -> Figure:
     """A grid of images (uint8 HWC) with their true label, the predicted label and its probability (the most
-    confident mistakes first, as fastai's top losses), saved as a PNG at ``path``. No mistakes: a short note."""
+    confident mistakes first, as fastai's top losses), as a Figure (saved as a PNG at ``path`` when given). No
+    mistakes: a short note."""
     n = len(images)
     if not (len(true_labels) == len(predicted_labels) == len(probabilities) == n):
         raise ValueError("plot_misclassified: images, labels and probabilities differ in length")
@@ -104,8 +106,10 @@ def _series(history, key: str) -> list[float]:
     return [_number(row.get(key)) for row in rows] if any(key in row for row in rows) else []
 
 
-def plot_confusion(matrix, labels: Sequence[str], path: str | os.PathLike, *, title: str = "Confusion matrix") -> Path:
-    """Annotated heat map of ``matrix`` (rows actual, columns predicted) saved as a PNG at ``path``."""
+def plot_confusion(matrix, labels: Sequence[str], path: str | os.PathLike | None = None, *,
+                   title: str = "Confusion matrix") -> Figure:
+    """Annotated heat map of ``matrix`` (rows actual, columns predicted) as a Figure (saved as a PNG at ``path``
+    when given)."""
     counts = np.asarray(matrix)
     if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
         raise ValueError(f"plot_confusion: matrix must be square, got shape {counts.shape}")
@@ -156,7 +160,10 @@ def _number(value) -> float:
     return math.nan if value is None else float(value)
 
 
-def _save(figure: Figure, path: str | os.PathLike) -> Path:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return atomic_write_bytes(path, buffer.getvalue())
+def _save(figure: Figure, path: str | os.PathLike | None) -> Figure:
+    """Writes ``figure`` as a PNG at ``path`` (atomically) when a path is given; returns the figure."""
+    if path is not None:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        atomic_write_bytes(path, buffer.getvalue())
+    return figure

@@ -37,12 +37,22 @@ public abstract class UIServer {
             throw new IllegalArgumentException("UIServer: system property pydl4j.ui.port is not a port number: "
                     + System.getProperty("pydl4j.ui.port"));
         }
-        return getInstance(host, port);
+        boolean fresh = !isRunning();
+        UIServer server = getInstance(host, port);
+        if (fresh) {
+            if (!server.isLoopback()) {
+                System.err.println("UIServer: warning: listening on " + host + ", reachable from other machines; anyone "
+                        + "with the address (its token included) can watch the training");
+            }
+            System.out.println("UIServer: training UI at " + server.getUrl());
+        }
+        return server;
     }
 
     /**
-     * The running UI; started at {@code host}:{@code port} (0: any free port) if none runs. A UI that already runs
-     * is returned as it is, wherever it listens ({@link #getAddress()} says where).
+     * The running UI; started at {@code host}:{@code port} (0: any free port) if none runs, silently (the caller
+     * shows {@link #getUrl()}; {@link #getInstance()} prints it). A UI that already runs is returned as it is,
+     * wherever it listens ({@link #getAddress()} says where).
      */
     public static synchronized UIServer getInstance(String host, int port) {
         if (instance == null || instance.isStopped()) instance = JdkUIServer.start(host, port);
@@ -59,6 +69,9 @@ public abstract class UIServer {
     public abstract String getUrl();
 
     public abstract int getPort();
+
+    /** Whether the UI listens on a loopback address only (else other machines can reach it). */
+    public abstract boolean isLoopback();
 
     public abstract void attach(StatsStorage statsStorage);
 

@@ -42,14 +42,12 @@ public final class JdkUIServer extends UIServer {
     private final List<StatsStorage> storages = new CopyOnWriteArrayList<>();
     private volatile StatsStorageRouter remoteRouter;
     private volatile boolean stopped;
+    private final boolean loopback;
 
     private JdkUIServer(String host, int port) throws IOException {
         boundRequestTimes();
         InetAddress address = InetAddress.getByName(host);
-        if (!address.isLoopbackAddress()) {
-            System.err.println("UIServer: warning: listening on " + host + ", reachable from other machines; anyone "
-                    + "with the address (its token included) can watch the training");
-        }
+        this.loopback = address.isLoopbackAddress();
         this.host = host;
         http = HttpServer.create(new InetSocketAddress(address, port), 16);
         pool = Executors.newFixedThreadPool(THREADS, r -> {
@@ -60,16 +58,38 @@ public final class JdkUIServer extends UIServer {
         http.setExecutor(pool);
         guard = new RequestGuard(RequestGuard.newToken(), host, http.getAddress().getPort());
         http.createContext("/", this::handle);
-        http.start();
+        startAsDaemon(http);
     }
 
-    /** Starts a UI at host:port (0: any free port) and prints its address. */
+    /**
+     * The JDK server's dispatcher thread takes its daemon status from the thread that starts it: started from a
+     * daemon thread, a UI never keeps a finished program (or Python's interpreter) from exiting.
+     */
+    private static void startAsDaemon(HttpServer http) throws IOException {
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread starter = new Thread(() -> {
+            try {
+                http.start();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "pydl4j-ui-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting", e);
+        }
+        if (failure[0] != null) throw failure[0];
+    }
+
+    /** Starts a UI at host:port (0: any free port); {@link #getUrl()} is its address. */
     public static JdkUIServer start(String host, int port) {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("UIServer: port must be 0-65535, got " + port);
         try {
-            JdkUIServer server = new JdkUIServer(host, port);
-            System.out.println("UIServer: training UI at " + server.getUrl());
-            return server;
+            return new JdkUIServer(host, port);
         } catch (java.net.BindException e) {
             throw new UIServerException("UIServer: cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "); choose another port", e);
@@ -219,6 +239,9 @@ public final class JdkUIServer extends UIServer {
 
     @Override
     public int getPort() { return http.getAddress().getPort(); }
+
+    @Override
+    public boolean isLoopback() { return loopback; }
 
     @Override
     public void attach(StatsStorage statsStorage) {

@@ -116,7 +116,10 @@ function merged(seriesList) {
   return [xs, ...seriesList.map((_, k) => xs.map(x => byX.get(x)[k]))];
 }
 
-function drawChart(id, xLabel, series, data) {
+// tick labels for small numbers (learning rates): 1.0e-3 instead of 0.001 0.001 0.001
+const SCI_TICKS = (u, values) => values.map(v => v === 0 ? "0" : v.toExponential(1));
+
+function drawChart(id, xLabel, series, data, yValues) {
   const host = document.getElementById(id);
   const width = Math.max(300, host.clientWidth || 500);
   const key = id + ":" + series.map(s => s.label).join("|");
@@ -127,8 +130,9 @@ function drawChart(id, xLabel, series, data) {
     const opts = {
       width, height: 240,
       scales: { x: { time: false } },
-      axes: [{ label: xLabel, stroke: "#6b778c", grid: { stroke: "#eef1f5" } },
-             { stroke: "#6b778c", grid: { stroke: "#eef1f5" }, size: 60 }],
+      axes: [Object.assign({ label: xLabel, stroke: "#6b778c", grid: { stroke: "#eef1f5" } },
+                           xLabel === "epoch" ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : {}),
+             Object.assign({ stroke: "#6b778c", grid: { stroke: "#eef1f5" }, size: 60 }, yValues ? { values: yValues } : {})],
       series: [{ label: xLabel }, ...series.map(s => Object.assign({ spanGaps: true, width: 2 }, s))],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
@@ -218,7 +222,8 @@ function renderCharts(run) {
             merged([run.epochs.map(r => [r.epoch, r.train_accuracy]), run.epochs.map(r => [r.epoch, r.validation_accuracy])]));
   const rates = run.iterations.length ? run.iterations.map(v => [v.iteration + 1, v.learningRate])
                                       : run.epochs.map(r => [epochX(run, r), r.lr]);
-  drawChart("lr-chart", "iteration", [{ label: "learning rate", stroke: "#9333ea" }], merged([rates]));
+  drawChart("lr-chart", "iteration", [{ label: "learning rate", stroke: "#9333ea", value: (u, v) => sci(v) }],
+            merged([rates]), SCI_TICKS);
   drawChart("speed-chart", "iteration", [{ label: "images/s", stroke: "#0f9d58" }],
             merged([run.iterations.map(v => [v.iteration + 1, v.examplesPerSecond])]));
 }
