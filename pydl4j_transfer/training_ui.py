@@ -78,11 +78,12 @@ def start_server(host: str = "127.0.0.1", port: int = 9000):
     jvm.start_jvm()
     import jpype
 
-    if not is_loopback(host):
+    UIServer = jvm.java_class("org.pydl4j.ui.api.UIServer")
+    if not UIServer.isRunning() and not is_loopback(host):
         print(f"pydl4j-transfer: warning: the training UI listens on {host}, reachable from other machines; anyone "
               "with its address (token included) can watch the training", file=sys.stderr)
     try:
-        return jvm.java_class("org.pydl4j.ui.api.UIServer").getInstance(host, int(port))
+        return UIServer.getInstance(host, int(port))
     except jpype.JException as e:
         raise UIStartError(str(e.getMessage())) from None
 

@@ -1,20 +1,20 @@
-"""The training UI end to end: a short training with ``ui=True`` watched by a real headless Chromium (Debian's
+"""The training UI end to end: a short ``train --ui`` run watched by a real headless Chromium (Debian's
 chromium + chromium-driver through Selenium), then the finished run read back from its folder beside it; the
 security refusals checked with exact HTTP requests. Saves ``build/ui/training-ui.png`` (the README's screenshot
 is a copy of it)."""
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from job_support import REPO_ROOT, TEST_HOME, small_flowers
 from ui_support import chromium, raw_get, split_url
 
-from pydl4j_transfer import TransferJob
 from pydl4j_transfer.hooks import TrainingHooks
 
 SCREENSHOT = REPO_ROOT / "build" / "ui" / "training-ui.png"
@@ -44,15 +44,26 @@ def browser():
     driver.quit()
 
 
-def test_page_follows_a_training_run_and_refuses_what_it_must(tmp_path, browser, jvm):
+def test_page_follows_a_training_run_and_refuses_what_it_must(tmp_path, browser, jvm, capsys, monkeypatch):
+    """``train --ui`` prints the address; the page at it follows the run while it trains, shows its evaluation at
+    the end and, once ``ui RUN_DIR`` registers the finished folder, both runs side by side."""
+    from pydl4j_transfer.cli import main
+
+    monkeypatch.setenv("PYDL4J_HOME", str(TEST_HOME))      # converted weights shared with the other tests
     data = small_flowers(tmp_path / "data", per_class=8)
-    job = TransferJob(data=data, epochs=4, batch_size=2, image_size=96, progress=False, workers=1,
-                      cache_dir=tmp_path / "cache", models_dir=TEST_HOME / "models", ui=True, ui_port=0,
-                      hooks=SlowSteps(), run_dir=tmp_path / "run")
-    failure = []
-    runner = threading.Thread(target=lambda: _run(job, failure), daemon=True)
+    argv = ["train", "--data", str(data), "--out", str(tmp_path / "run"), "--epochs", "4", "--batch-size", "2",
+            "--image-size", "96", "--workers", "1", "--no-progress", "--ui", "--ui-port", "0"]
+    outcome = []
+    runner = threading.Thread(target=lambda: outcome.append(main(argv, hooks=SlowSteps())), daemon=True)
+    printed = []
+
+    def address():
+        printed.append(capsys.readouterr().out)
+        found = re.search(r"training UI: (http://\S+)", "".join(printed))
+        return found and found.group(1)
+
     runner.start()
-    url = wait_for(lambda: job.ui_url, 120, "the job to start its UI")
+    url = wait_for(address, 120, "train --ui to print the address")
     host, port, token = split_url(url)
     assert host == "127.0.0.1" and len(token) >= 40
 
@@ -66,20 +77,19 @@ def test_page_follows_a_training_run_and_refuses_what_it_must(tmp_path, browser,
     assert browser.find_element("id", "run-state").text.startswith("running")
 
     runner.join(300)
-    assert not runner.is_alive() and not failure, failure
+    assert not runner.is_alive() and outcome == [0], (outcome, "".join(printed) + capsys.readouterr().err)
     confusion = wait_for(lambda: browser.find_elements("css selector", "#confusion table tr"), 20,
                          "the confusion matrix after the last epoch")
     assert len(confusion) == 1 + 5                       # header + one row per class
     assert browser.find_element("id", "run-state").text.startswith("finished")
     assert "daisy" in browser.find_element("id", "per-class").text
     assert browser.find_elements("css selector", "#model tr.trainable")   # the new head, among frozen vertices
-    assert browser.find_element("id", "t-testacc").text == f"{job.result.accuracy:.4f}"
+    accuracy = json.loads((tmp_path / "run" / "metrics.json").read_text())["accuracy"]
+    assert browser.find_element("id", "t-testacc").text == f"{accuracy:.4f}"
 
     # the finished run, read back from its folder, beside the live one
-    from pydl4j_transfer.cli import write_run
     from pydl4j_transfer.ui_cmd import serve_runs
 
-    write_run(job, job.result, tmp_path / "run")
     server, _, sessions = serve_runs([tmp_path / "run"], port=0)
     assert str(server.getUrl()) == url                   # one UI per process: the same server
     wait_for(lambda: len(browser.find_elements("css selector", "#runs button")) == 2, 20, "the second run")
@@ -106,9 +116,3 @@ def test_page_follows_a_training_run_and_refuses_what_it_must(tmp_path, browser,
     assert status == 403 and sessions[0] not in body
     assert raw_get(url, "/api/sessions" + ok, host_header=f"localhost:{port}")[0] == 200
 
-
-def _run(job, failure):
-    try:
-        job.run()
-    except BaseException as e:     # reported by the test, not lost in the thread
-        failure.append(repr(e))
