@@ -52,7 +52,7 @@ def test_page_follows_a_training_run_and_refuses_what_it_must(tmp_path, browser,
     monkeypatch.setenv("PYDL4J_HOME", str(TEST_HOME))      # converted weights shared with the other tests
     data = small_flowers(tmp_path / "data", per_class=8)
     argv = ["train", "--data", str(data), "--out", str(tmp_path / "run"), "--epochs", "4", "--batch-size", "2",
-            "--image-size", "96", "--workers", "1", "--no-progress", "--ui", "--ui-port", "0"]
+            "--workers", "1", "--no-progress", "--ui", "--ui-port", "0"]
     outcome = []
     runner = threading.Thread(target=lambda: outcome.append(main(argv, hooks=SlowSteps())), daemon=True)
     printed = []
