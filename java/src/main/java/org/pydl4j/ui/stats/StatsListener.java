@@ -1,13 +1,11 @@
 package org.pydl4j.ui.stats;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.api.Model;
 import org.pydl4j.nn.graph.ComputationGraph;
-import org.pydl4j.nn.listeners.TrainingListener;
+import org.pydl4j.nn.listeners.MinibatchSizeListener;
 import org.pydl4j.nn.multilayer.MultiLayerNetwork;
 import org.pydl4j.nn.updater.ComputationGraphUpdater;
 import org.pydl4j.ui.storage.StatsReport;
@@ -21,7 +19,7 @@ import org.pydl4j.ui.storage.StatsStorageRouter;
  * <p>Its cost per iteration is a few field updates; a report is one small record handed to the router, which
  * never waits on the UI (see {@link org.pydl4j.ui.storage.BaseStatsStorage}).
  */
-public class StatsListener implements TrainingListener {
+public class StatsListener extends MinibatchSizeListener {
     /** The typeID of this listener's records. */
     public static final String TYPE_ID = "StatsListener";
 
@@ -29,7 +27,7 @@ public class StatsListener implements TrainingListener {
     private final int frequency;
     private final String sessionID, workerID;
     private boolean staticInfoSent;
-    private long lastBatchSize, examplesSinceReport, iterationsSinceReport, lastReportNanos = -1, totalExamples;
+    private long examplesSinceReport, iterationsSinceReport, lastReportNanos = -1, totalExamples;
     private final long startMillis = System.currentTimeMillis();
 
     public StatsListener(StatsStorageRouter router) { this(router, 1); }
@@ -58,16 +56,6 @@ public class StatsListener implements TrainingListener {
     public StatsStorageRouter getStorageRouter() { return router; }
 
     @Override
-    public void onForwardPass(Model model, Map<String, INDArray> activations) {
-        if (!activations.isEmpty()) lastBatchSize = activations.values().iterator().next().size(0);
-    }
-
-    @Override
-    public void onForwardPass(Model model, List<INDArray> activations) {
-        if (!activations.isEmpty()) lastBatchSize = activations.get(0).size(0);
-    }
-
-    @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         if (!staticInfoSent) {
             staticInfoSent = true;
@@ -79,6 +67,7 @@ public class StatsListener implements TrainingListener {
             router.putStaticInfo(StatsReport.of(sessionID, TYPE_ID, workerID, info));
         }
         long now = System.nanoTime();
+        long lastBatchSize = lastBatchSize();
         totalExamples += lastBatchSize;
         boolean first = lastReportNanos < 0;
         if (first) {                 // the clock starts at the end of the first iteration: no rate yet
