@@ -130,6 +130,28 @@ public class UIServerTest {
     }
 
     @Test
+    public void anEndlessHeaderIsCutOffAndTheServerServesOn() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(("GET /?token=" + token + " HTTP/1.1\r\nHost: " + host + "\r\nX-Big: ").getBytes());
+            byte[] chunk = "a".repeat(64 * 1024).getBytes();
+            boolean cut = false;
+            try {
+                for (int i = 0; i < 64 * 16; i++) out.write(chunk);     // 64 MiB of one header line
+            } catch (java.io.IOException expected) {
+                cut = true;
+            }
+            if (!cut) {
+                out.write("\r\n\r\n".getBytes());
+                byte[] answer = s.getInputStream().readNBytes(12);
+                assertFalse("a 64 MiB header was served", new String(answer).contains(" 200"));
+            }
+        }
+        assertEquals(200, get("/api/sessions?token=" + token).status());
+    }
+
+    @Test
     public void remoteReceiveChecksBodiesBeforeStoringAnything() throws Exception {
         InMemoryStatsStorage remote = new InMemoryStatsStorage();
         server.enableRemoteListener(remote, true);

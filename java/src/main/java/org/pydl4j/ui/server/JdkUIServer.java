@@ -45,7 +45,7 @@ public final class JdkUIServer extends UIServer {
     private final boolean loopback;
 
     private JdkUIServer(String host, int port) throws IOException {
-        boundRequestTimes();
+        boundRequests();
         InetAddress address = InetAddress.getByName(host);
         this.loopback = address.isLoopbackAddress();
         this.host = host;
@@ -98,8 +98,12 @@ public final class JdkUIServer extends UIServer {
         }
     }
 
-    /** The JDK server's limits on reading a request and writing a response (seconds), unless set by the user. */
-    private static void boundRequestTimes() {
+    /**
+     * The JDK server's limits, unless set by the user: seconds to read a request and to write a response, header
+     * count and header bytes (a client sending an endless header is cut off before the token is even checked).
+     */
+    private static void boundRequests() {
+        if (System.getProperty("sun.net.httpserver.maxReqHeaderSize") == null) System.setProperty("sun.net.httpserver.maxReqHeaderSize", "65536");
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty("sun.net.httpserver.maxReqTime", "20");
         if (System.getProperty("sun.net.httpserver.maxRspTime") == null) System.setProperty("sun.net.httpserver.maxRspTime", "60");
         if (System.getProperty("sun.net.httpserver.maxReqHeaders") == null) System.setProperty("sun.net.httpserver.maxReqHeaders", "64");
