@@ -182,6 +182,7 @@ class TransferJob:
     def _run(self) -> JobResult:
         if self.data is None:
             raise ValueError("TransferJob.run: no data folder; pass data='path/to/images'")
+        self._open_ui("scanning the image folder")     # first: a taken port fails before any work
         timer = StepTimer()
         started = time.perf_counter()
         scanned = scan_image_folder(self.data)
@@ -215,7 +216,8 @@ class TransferJob:
         t0 = time.perf_counter()
         self._prepare(len(labels), labels)
         timer.setup += time.perf_counter() - t0
-        self._open_ui(f"featurizing {len(train) + len(test) + (len(validation) if validation else 0)} images")
+        if self._ui is not None:
+            self._ui.status("running", f"featurizing {len(train) + len(test) + (len(validation or []))} images")
 
         unreadable = sum(1 for d in duplicates if d["reason"].startswith("cannot read"))
         counts = {"images": len(scanned), "duplicates_dropped": len(duplicates) - unreadable, "unreadable": unreadable,
@@ -300,6 +302,7 @@ class TransferJob:
         from .training_ui import TrainingUI, run_title
 
         if self._ui is None:
+            jvm.start_jvm(backend=self.backend)
             self._ui = TrainingUI.start(run_title(self.run_dir, self.data, self.model), host=self.ui_host,
                                         port=self.ui_port)
         self._ui.status("running", doing)
@@ -335,7 +338,8 @@ class TransferJob:
                             image_size=self.image_size, cache_dir=self.cache_dir, models_dir=self.models_dir,
                             workers=self.workers, progress=self.progress, timer=timer, counts=counts,
                             skipped=skipped)
-        self._open_ui("fine-tuning recipe (the page gets its epochs when it ends)")
+        if self._ui is not None:
+            self._ui.status("running", "fine-tuning recipe (the page gets its epochs when it ends)")
         outcome = run_finetune(ctx, settings)
         self.graph, self._helper, self.meta = outcome.graph, outcome.helper, outcome.meta
         self.meta.extra["settings"] = self.settings()

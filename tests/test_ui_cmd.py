@@ -123,3 +123,21 @@ def test_loopback_detection():
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1") and not is_loopback("no-such-host.invalid")
     assert session_id("../../etc passwd").startswith("etc-passwd-")
+
+
+def test_train_with_a_taken_ui_port_fails_before_any_work(tmp_path):
+    import socket
+
+    (tmp_path / "data").mkdir()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "pydl4j_transfer", "train", "--data", str(tmp_path / "data"),
+                               "--out", str(tmp_path / "run"), "--ui", "--ui-port", str(port), "--no-progress"],
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "choose another port" in done.stderr
+    from pydl4j_transfer.cli import run_folder_contents
+
+    assert run_folder_contents(tmp_path / "run") == []    # nothing written (the run folder's lock file aside)
