@@ -31,6 +31,8 @@ from .jsonio import strict_dumps
 
 TYPE_ID = "TransferJob"
 WORKER = "0"
+#: A confusion matrix of more classes than this is left off the page (unreadable there; metrics.json has it).
+MAX_MATRIX_CLASSES = 60
 #: thumbnails of mistakes: side in pixels, JPEG quality
 THUMB_PX, THUMB_QUALITY = 112, 80
 
@@ -99,6 +101,7 @@ class TrainingUI:
     def __init__(self, server, storage, session: str):
         self.server, self.storage, self.session = server, storage, session
         self._Report = jvm.java_class("org.pydl4j.ui.storage.StatsReport")
+        self._warned = False
 
     @classmethod
     def start(cls, title: str, *, host: str = "127.0.0.1", port: int = 9000, announce: bool = True) -> "TrainingUI":
@@ -122,10 +125,25 @@ class TrainingUI:
         return self._Report.fromJson(strict_dumps(record))
 
     def put_static(self, values: dict) -> None:
-        self.storage.putStaticInfo(self._report(values))
+        self._put(values, static=True)
 
     def put_update(self, values: dict) -> None:
-        self.storage.putUpdate(self._report(values))
+        self._put(values, static=False)
+
+    def _put(self, values: dict, *, static: bool) -> None:
+        """Hands a record to the storage. The UI must never stop a training run: a record the engine refuses
+        (too large, say) is dropped with one warning."""
+        import jpype
+
+        try:
+            record = self._report(values)
+            (self.storage.putStaticInfo if static else self.storage.putUpdate)(record)
+        except (jpype.JException, ValueError, TypeError) as e:
+            if not self._warned:
+                self._warned = True
+                message = e.getMessage() if isinstance(e, jpype.JException) else e
+                print(f"pydl4j-transfer: warning: the training UI dropped a record of {self.session} ({message}); "
+                      "training goes on", file=sys.stderr)
 
     def describe_run(self, *, title: str, model_name: str, labels: Sequence[str], graph, epochs: int,
                      steps_per_epoch: int | None, settings: dict) -> None:
@@ -152,8 +170,9 @@ class TrainingUI:
         """The test split's evaluation; each mistake ``{path, true, predicted, probability}`` gets a thumbnail."""
         shown = [{"true": m["true"], "predicted": m["predicted"], "probability": m["probability"],
                   "image": thumbnail(m["path"]) if m.get("path") else None} for m in mistakes]
+        matrix = confusion_matrix if len(labels) <= MAX_MATRIX_CLASSES else None
         self.put_update({"kind": "evaluation", "accuracy": accuracy, "labels": list(labels), "per_class": per_class,
-                         "confusion_matrix": confusion_matrix, "mistakes": shown})
+                         "confusion_matrix": matrix, "mistakes": shown})
 
     def listener(self, frequency: int = 1):
         """A Java ``StatsListener`` writing this session's per-iteration records (add it to the trained graph)."""

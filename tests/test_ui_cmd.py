@@ -141,3 +141,24 @@ def test_train_with_a_taken_ui_port_fails_before_any_work(tmp_path):
     from pydl4j_transfer.cli import run_folder_contents
 
     assert run_folder_contents(tmp_path / "run") == []    # nothing written (the run folder's lock file aside)
+
+
+def test_a_record_the_engine_refuses_is_dropped_with_a_warning_and_never_stops_training(jvm, capsys):
+    from pydl4j_transfer.training_ui import TrainingUI
+
+    ui = TrainingUI.start("refused", port=0, announce=False)
+    ui.put_update({"kind": "epoch", "epoch": 1, "note": "x" * (2 << 20)})        # more than a record may hold
+    deep = 1
+    for _ in range(20):
+        deep = [deep]
+    ui.put_update({"kind": "epoch", "epoch": 2, "deep": deep})                   # nested deeper than allowed
+    ui.epoch({"epoch": 3, "train_loss": float("nan")}, iteration=30)
+    err = capsys.readouterr().err
+    assert err.count("warning: the training UI dropped a record") == 1 and "training goes on" in err
+    updates = ui.storage.getUpdates(ui.session, 0, 10)
+    assert [dict(u.getValues()).get("epoch") for u in updates] == [3]
+    assert dict(updates[0].getValues())["train_loss"] is None             # NaN: a gap on the chart
+    labels = [f"c{i}" for i in range(100)]
+    ui.evaluation(accuracy=0.5, labels=labels, per_class=[], confusion_matrix=[[0] * 100] * 100, mistakes=[])
+    assert ui.storage.getLatestUpdate(ui.session).getValues().get("confusion_matrix") is None
+    ui.server.detach(ui.storage)

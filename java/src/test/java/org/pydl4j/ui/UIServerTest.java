@@ -76,6 +76,10 @@ public class UIServerTest {
         assertEquals(5, ((List<?>) page.get("updates")).size());
         assertEquals(30L, page.get("next"));
         assertEquals(1, ((List<?>) page.get("static")).size());
+        assertEquals(1L, first.get("staticCount"));
+        Map<?, ?> lean = (Map<?, ?>) Json.parse(get("/api/sessions/run1?from=29&static=0&token=" + token).body());
+        assertEquals(null, lean.get("static"));
+        assertEquals(1, ((List<?>) lean.get("updates")).size());
         assertEquals(404, get("/api/sessions/nobody?token=" + token).status());
         assertEquals(400, get("/api/sessions/run1?from=-1&token=" + token).status());
         assertEquals(404, get("/assets/secret.txt?token=" + token).status());

@@ -27,7 +27,7 @@ import org.pydl4j.util.json.Json;
 /**
  * {@link UIServer} on the JDK's {@code com.sun.net.httpserver}: a few daemon threads of its own, so a slow or
  * hostile client can delay the page but never a training thread (which only appends to a storage). Routes:
- * {@code /} (the page), {@code /assets/NAME}, {@code /api/sessions}, {@code /api/sessions/ID?from=N} and
+ * {@code /} (the page), {@code /assets/NAME}, {@code /api/sessions}, {@code /api/sessions/ID?from=N[&static=0]} and
  * {@code POST /remoteReceive}; every one behind {@link RequestGuard}.
  */
 public final class JdkUIServer extends UIServer {
@@ -156,7 +156,8 @@ public final class JdkUIServer extends UIServer {
         } else if (rawPath.startsWith("/api/sessions/")) {
             String id = rawPath.substring("/api/sessions/".length());
             int from = parseIndex(RequestGuard.queryParam(rawQuery, "from"));
-            Map<String, Object> body = from < 0 ? null : SessionApi.session(storages, id, from);
+            boolean withStatic = !"0".equals(RequestGuard.queryParam(rawQuery, "static"));
+            Map<String, Object> body = from < 0 ? null : SessionApi.session(storages, id, from, withStatic);
             if (from < 0) plain(ex, 400, "bad 'from'");
             else if (body == null) plain(ex, 404, "no such session");
             else json(ex, body);

@@ -28,6 +28,7 @@ final class SessionApi {
                     if (p.getValues().get("title") instanceof String) title = p.getValues().get("title");
                 }
                 row.put("title", title != null ? title : id);
+                row.put("staticCount", (long) s.getAllStaticInfos(id).size());
                 row.put("updates", (long) s.getNumUpdateRecordsFor(id));
                 Persistable last = s.getLatestUpdate(id);
                 row.put("lastUpdate", last == null ? null : last.getTimeStamp());
@@ -39,12 +40,16 @@ final class SessionApi {
         return out;
     }
 
-    /** One session's records from update index {@code from}; null when no attached storage has the session. */
-    static Map<String, Object> session(List<StatsStorage> storages, String id, int from) {
+    /**
+     * One session's records from update index {@code from}, with its static information when {@code withStatic}
+     * (a page asks for it again only when the session list says it changed); null when no attached storage has
+     * the session.
+     */
+    static Map<String, Object> session(List<StatsStorage> storages, String id, int from, boolean withStatic) {
         for (StatsStorage s : storages) {
             if (!s.sessionExists(id)) continue;
-            List<Object> statics = new ArrayList<>(), updates = new ArrayList<>();
-            for (Persistable p : s.getAllStaticInfos(id)) statics.add(record(p));
+            List<Object> statics = withStatic ? new ArrayList<>() : null, updates = new ArrayList<>();
+            if (withStatic) for (Persistable p : s.getAllStaticInfos(id)) statics.add(record(p));
             List<Persistable> page = s.getUpdates(id, from, MAX_UPDATES);
             for (Persistable p : page) updates.add(record(p));
             Map<String, Object> out = new LinkedHashMap<>();

@@ -9,7 +9,7 @@ let selected = null;
 const charts = {};
 
 function newRun(id) {
-  return { id, title: id, next: 0, statics: [], job: null, listener: null, iterations: [], epochs: [],
+  return { id, title: id, next: 0, staticCount: -1, job: null, listener: null, iterations: [], epochs: [],
            evaluation: null, status: null };
 }
 
@@ -22,8 +22,7 @@ async function getJson(path) {
 }
 
 function absorb(run, body) {
-  run.statics = body.static;
-  for (const s of body.static) {
+  for (const s of body.static || []) {      // null when it has not changed since the last request
     if (s.typeID === "TransferJob") run.job = s.values;
     else if (s.typeID === "StatsListener" && !run.listener) run.listener = s.values;
   }
@@ -47,13 +46,16 @@ async function poll() {
     for (const s of list.sessions) {
       if (!runs.has(s.id)) runs.set(s.id, newRun(s.id));
       const run = runs.get(s.id);
-      if (s.updates > run.next || run.statics.length === 0 || !run.seenStatic) {
+      let withStatic = s.staticCount !== run.staticCount;
+      if (s.updates > run.next || withStatic) {
         let body;
         do {
-          body = await getJson("api/sessions/" + encodeURIComponent(s.id) + "?from=" + run.next);
+          body = await getJson("api/sessions/" + encodeURIComponent(s.id) + "?from=" + run.next +
+                               "&static=" + (withStatic ? 1 : 0));
           absorb(run, body);
+          withStatic = false;
         } while (body.next < body.total);
-        run.seenStatic = run.job !== null || run.listener !== null;
+        run.staticCount = s.staticCount;
       }
     }
     if (selected === null && runs.size > 0) selected = runs.keys().next().value;
@@ -249,9 +251,13 @@ function renderEvaluation(run) {
       el("td", {}, num(r.recall, 3)), el("td", {}, num(r.f1, 3)), el("td", {}, r.count)));
   perClass.replaceChildren(el("table", {}, head, ...body));
 
-  const labels = ev.labels || [], matrix = ev.confusion_matrix || [];
+  const labels = ev.labels || [], matrix = ev.confusion_matrix;
+  if (!Array.isArray(matrix)) {
+    confusion.className = "muted";
+    confusion.textContent = `${labels.length} classes: too many to show here (metrics.json holds the matrix)`;
+  }
   const header = el("tr", {}, el("th", {}, "actual \\ predicted"), ...labels.map(l => el("th", { class: "rot" }, l)));
-  const rows = matrix.map((row, i) => {
+  const rows = (matrix || []).map((row, i) => {
     const sum = row.reduce((a, b) => a + b, 0) || 1;
     return el("tr", {}, el("th", {}, labels[i] || i), ...row.map((v, j) => {
       const share = v / sum;
@@ -259,7 +265,7 @@ function renderEvaluation(run) {
       return el("td", { style: `background:${bg};color:${share > 0.55 ? "#fff" : "#1c2533"}` }, v);
     }));
   });
-  confusion.replaceChildren(el("table", { class: "confusion" }, header, ...rows));
+  if (Array.isArray(matrix)) confusion.replaceChildren(el("table", { class: "confusion" }, header, ...rows));
 
   const thumbs = (ev.mistakes || []).filter(m => typeof m.image === "string" && /^data:image\/(jpeg|png);base64,[A-Za-z0-9+/=]+$/.test(m.image));
   mistakes.replaceChildren(...(thumbs.length ? thumbs.map(m => el("div", { class: "thumb" },
