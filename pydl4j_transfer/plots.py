@@ -67,7 +67,7 @@ def plot_curves(history: Mapping[str, Sequence[float]] | Sequence[Mapping[str, f
     if title:
         figure.suptitle(printable(title))
     figure.tight_layout()
-    return _save(figure, path)
+    return _shown(figure, path)
 
 
 def plot_misclassified(images: Sequence[np.ndarray], true_labels: Sequence[str], predicted_labels: Sequence[str],
@@ -96,7 +96,7 @@ def plot_misclassified(images: Sequence[np.ndarray], true_labels: Sequence[str],
         axes.axis("off")
     figure.suptitle(title)
     figure.tight_layout()
-    return _save(figure, path)
+    return _shown(figure, path)
 
 
 def _series(history, key: str) -> list[float]:
@@ -136,7 +136,7 @@ def plot_confusion(matrix, labels: Sequence[str], path: str | os.PathLike | None
             axes.text(col, row, text, ha="center", va="center",
                       color="white" if value > threshold else "black", fontsize=9)
     figure.tight_layout()
-    return _save(figure, path)
+    return _shown(figure, path)
 
 
 def _normalise_history(history) -> tuple[dict[str, list[float]], list[float]]:
@@ -160,10 +160,15 @@ def _number(value) -> float:
     return math.nan if value is None else float(value)
 
 
-def _save(figure: Figure, path: str | os.PathLike | None) -> Figure:
-    """Writes ``figure`` as a PNG at ``path`` (atomically) when a path is given; returns the figure."""
+def _save(figure: Figure, path: str | os.PathLike) -> Path:
+    """Writes ``figure`` as a PNG at ``path``, atomically; returns the path."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return atomic_write_bytes(path, buffer.getvalue())
+
+
+def _shown(figure: Figure, path: str | os.PathLike | None) -> Figure:
+    """What the plot functions return: the figure (a notebook shows it), saved first when a path is given."""
     if path is not None:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        atomic_write_bytes(path, buffer.getvalue())
+        _save(figure, path)
     return figure
