@@ -44,7 +44,24 @@ final class UiTestSupport {
         }
     }
 
-    record Response(int status, String head, String body) {
+    /** An answer: status, head (status line and headers), body. (A class, not a record: Gradle 4.4's test scanner
+     * cannot read record class files and would then find no test in the package.) */
+    static final class Response {
+        private final int status;
+        private final String head, body;
+
+        Response(int status, String head, String body) {
+            this.status = status;
+            this.head = head;
+            this.body = body;
+        }
+
+        int status() { return status; }
+
+        String head() { return head; }
+
+        String body() { return body; }
+
         String header(String name) {
             for (String line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
