@@ -20,6 +20,8 @@ STAMPS := .stamps
 GRADLE ?= gradle
 GRADLE_FLAGS ?= --offline
 APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4 g++ patchelf
+# the training UI's browser test: Debian's headless Chromium and its driver (tests/ui_support.py)
+APT_PKGS += chromium chromium-driver
 JAR := build/libs/pydl4j-transfer-0.1.0.jar
 JAVA_INPUTS := $(shell find java/src/main spark/src/main -type f 2>/dev/null) build.gradle settings.gradle spark/build.gradle
 
