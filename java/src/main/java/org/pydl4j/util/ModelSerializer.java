@@ -54,8 +54,9 @@ public final class ModelSerializer {
     public static final String UPDATER_BIN = "updaterState.bin";
     public static final String PYDL4J_JSON = "pydl4j.json";
     /**
-     * 2: configurations name their types with stable names ({@code "@type"}, see util.json.TypeNames); 1: Java
-     * class names ({@code "@class"}). Both are read.
+     * 3: every type declares its fields (util.json.JsonType; a file must have them all); 2: configurations name their
+     * types with stable names ({@code "@type"}, see util.json.TypeNames); 1: Java class names ({@code "@class"}). All
+     * are read (see ConfigTypes.FORMAT_VERSION).
      */
     public static final int FORMAT_VERSION = org.pydl4j.nn.conf.ConfigTypes.FORMAT_VERSION;
     private static final String CG_TYPE = "ComputationGraph", MLN_TYPE = "MultiLayerNetwork";

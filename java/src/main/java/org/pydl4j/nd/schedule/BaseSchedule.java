@@ -6,8 +6,9 @@ import org.pydl4j.util.json.JsonValueObject;
 import org.pydl4j.util.json.JsonType;
 
 /**
- * Shared plumbing of the schedules: the schedule type, equality by configuration (the JSON tree), and argument
- * checks naming the schedule. Fields stay non-final so the JSON mapper can restore them.
+ * Shared plumbing of the schedules: the schedule type, equality over the declared (saved) fields (each class's
+ * {@code JSON}), and argument checks naming the schedule. Fields stay non-final so the declared setters can restore
+ * them; the constructors' checks run again on a schedule read from a file.
  */
 abstract class BaseSchedule extends JsonValueObject implements ISchedule {
     /** The saved fields (see JsonType). */

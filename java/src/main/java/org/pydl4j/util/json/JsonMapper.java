@@ -34,7 +34,4 @@ public final class JsonMapper {
 
     /** Reads JSON text of today's format (or format 1, which names Java classes). */
     public static <T> T fromJson(String json, Class<T> expected) { return fromJson(json, expected, false); }
-
-    /** A deep copy through the declared fields (no JSON in between). */
-    public static <T> T deepCopy(T o) { return JsonType.valueCopy(o); }
 }

@@ -4,9 +4,9 @@ import org.pydl4j.util.json.JsonValueObject;
 import org.pydl4j.util.json.JsonType;
 
 /**
- * Shared plumbing of the updater configurations: copies, equality and text through the configuration JSON
- * ({@link JsonValueObject}), and argument checks naming the updater. Fields stay non-final so
- * the JSON mapper can restore them.
+ * Shared plumbing of the updater configurations: copies, equality and text over their declared (saved) fields
+ * ({@link JsonValueObject}, each class's {@code JSON}), and argument checks naming the updater. Fields stay non-final
+ * so the declared setters can restore them.
  */
 public abstract class BaseUpdaterConfig extends JsonValueObject implements IUpdater {
     /** The saved fields (see JsonType). */

@@ -7,7 +7,8 @@ import org.pydl4j.util.json.JsonType;
 /**
  * A distribution to draw initial weights from ({@code WeightInit.DISTRIBUTION} with {@code .dist(...)} or
  * {@code .weightInit(Distribution)}), as DL4J's {@code org.deeplearning4j.nn.conf.distribution.Distribution}.
- * Saved with the configuration (JSON) and compared by value. Fields stay non-final so the JSON mapper can restore them.
+ * Saved with the configuration (its declared JSON fields) and compared by value. Fields stay non-final so the declared
+ * setters can restore them.
  */
 public abstract class Distribution extends JsonValueObject implements Cloneable {
     /** The saved fields (see JsonType). */
