@@ -1,0 +1,328 @@
+// Training kernels on the plain NCHW layout the Java side keeps: batch normalization with batch statistics (forward
+// and backward), depthwise convolution (forward, backward data, backward weights) and 1x1 stride-1 convolution as
+// OpenBLAS products. oneDNN 2.6 has no fast path for these on plain layouts: its NCHW batch norm (ncsp_bnorm) took
+// 1.5 s for one [8,96,112,112] backward, its 5x5 depthwise backward-weights falls back to im2col + gemm per
+// channel, and every blocked-layout kernel costs two reorders per tensor per call; a fine-tuning step spent more
+// time there than in the convolutions themselves. Each kernel reads and writes each tensor once or twice, in
+// order. Sums run in float vectors along a row and in double across rows (mean and variance of 400k values).
+#include "common.h"
+
+#include <cblas.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace pydl4j {
+namespace {
+
+using Dim = long long;
+
+// ---------------------------------------------------------------- batch normalization, batch statistics
+
+float row_sum(const float* p, Dim len) {
+    float acc = 0.f;
+#pragma omp simd reduction(+ : acc)
+    for (Dim i = 0; i < len; i++) acc += p[i];
+    return acc;
+}
+
+float row_centered_squares(const float* p, Dim len, float mean) {
+    float acc = 0.f;
+#pragma omp simd reduction(+ : acc)
+    for (Dim i = 0; i < len; i++) acc += (p[i] - mean) * (p[i] - mean);
+    return acc;
+}
+
+// x, y: [n, c, s]; mean and var (biased, the one that normalizes) are written.
+void bn_train_forward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gamma, const float* beta,
+                      float* mean, float* var, float* y) {
+    const double count = static_cast<double>(n) * s;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (Dim ch = 0; ch < c; ch++) {
+        double sum = 0;
+        for (Dim i = 0; i < n; i++) sum += row_sum(x + (i * c + ch) * s, s);
+        const float mu = static_cast<float>(sum / count);
+        double sq = 0;
+        for (Dim i = 0; i < n; i++) sq += row_centered_squares(x + (i * c + ch) * s, s, mu);
+        const double v = sq / count;
+        mean[ch] = mu;
+        var[ch] = static_cast<float>(v);
+        const float scale = static_cast<float>(gamma[ch] / std::sqrt(v + eps));
+        const float shift = beta[ch] - mu * scale;
+        for (Dim i = 0; i < n; i++) {
+            const float* xr = x + (i * c + ch) * s;
+            float* yr = y + (i * c + ch) * s;
+#pragma omp simd
+            for (Dim k = 0; k < s; k++) yr[k] = xr[k] * scale + shift;
+        }
+    }
+}
+
+// dgamma = sum(gy * xhat), dbeta = sum(gy), gx = gamma / std * (gy - dbeta / m - xhat * dgamma / m).
+void bn_backward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gy, const float* gamma,
+                 const float* mean, const float* var, float* gx, float* ggamma, float* gbeta) {
+    const double count = static_cast<double>(n) * s;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (Dim ch = 0; ch < c; ch++) {
+        const float mu = mean[ch];
+        const double inv_std = 1.0 / std::sqrt(static_cast<double>(var[ch]) + eps);
+        double sum_gy = 0, sum_gy_xc = 0;
+        for (Dim i = 0; i < n; i++) {
+            const float* xr = x + (i * c + ch) * s;
+            const float* gr = gy + (i * c + ch) * s;
+            float a = 0.f, b = 0.f;
+#pragma omp simd reduction(+ : a, b)
+            for (Dim k = 0; k < s; k++) {
+                a += gr[k];
+                b += gr[k] * (xr[k] - mu);
+            }
+            sum_gy += a;
+            sum_gy_xc += b;
+        }
+        const double dgamma = sum_gy_xc * inv_std;
+        ggamma[ch] = static_cast<float>(dgamma);
+        gbeta[ch] = static_cast<float>(sum_gy);
+        // gx = k * (gy - mean(gy)) - k * (x - mu) * inv_std^2 * mean(gy * (x - mu)) with k = gamma * inv_std
+        const float k = static_cast<float>(gamma[ch] * inv_std);
+        const float mean_gy = static_cast<float>(sum_gy / count);
+        const float coef = static_cast<float>(sum_gy_xc / count * inv_std * inv_std);
+        for (Dim i = 0; i < n; i++) {
+            const float* xr = x + (i * c + ch) * s;
+            const float* gr = gy + (i * c + ch) * s;
+            float* out = gx + (i * c + ch) * s;
+#pragma omp simd
+            for (Dim t = 0; t < s; t++) out[t] = k * (gr[t] - mean_gy - (xr[t] - mu) * coef);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- depthwise convolution
+// groups == c, o = c * mult: output channel oc reads input channel oc / mult; weights [o, 1, kh, kw].
+
+// The output columns [lo, hi) whose input column ow * sw - pl + j * dw lies inside [0, w).
+void valid_columns(const Geometry& g, Dim j, Dim& lo, Dim& hi) {
+    const Dim off = j * g.dw - g.pl;  // input column = ow * sw + off
+    lo = off >= 0 ? 0 : (-off + g.sw - 1) / g.sw;
+    hi = off >= g.w ? 0 : std::min<Dim>(g.ow, (g.w - 1 - off) / g.sw + 1);
+    if (hi < lo) hi = lo;
+}
+
+void dw_forward(const Geometry& g, const float* x, const float* w, const float* bias, float* y) {
+    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (Dim i = 0; i < g.n; i++) {
+        for (Dim oc = 0; oc < g.o; oc++) {
+            const float* xp = x + (i * g.c + oc / mult) * in_plane;
+            const float* wp = w + oc * g.kh * g.kw;
+            float* yp = y + (i * g.o + oc) * out_plane;
+            const float b = bias ? bias[oc] : 0.f;
+            std::fill(yp, yp + out_plane, b);
+            for (Dim ki = 0; ki < g.kh; ki++) {
+                for (Dim kj = 0; kj < g.kw; kj++) {
+                    const float wv = wp[ki * g.kw + kj];
+                    Dim lo, hi;
+                    valid_columns(g, kj, lo, hi);
+                    const Dim col_off = kj * g.dw - g.pl;
+                    for (Dim r = 0; r < g.oh; r++) {
+                        const Dim ih = r * g.sh - g.pt + ki * g.dh;
+                        if (ih < 0 || ih >= g.h) continue;
+                        const float* xr = xp + ih * g.w + col_off;
+                        float* yr = yp + r * g.ow;
+                        if (g.sw == 1) {
+#pragma omp simd
+                            for (Dim cidx = lo; cidx < hi; cidx++) yr[cidx] += wv * xr[cidx];
+                        } else {
+                            for (Dim cidx = lo; cidx < hi; cidx++) yr[cidx] += wv * xr[cidx * g.sw];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+void dw_backward_data(const Geometry& g, const float* gy, const float* w, float* gx) {
+    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (Dim i = 0; i < g.n; i++) {
+        for (Dim ic = 0; ic < g.c; ic++) {
+            float* xp = gx + (i * g.c + ic) * in_plane;
+            std::fill(xp, xp + in_plane, 0.f);
+            for (Dim oc = ic * mult; oc < (ic + 1) * mult; oc++) {
+                const float* yp = gy + (i * g.o + oc) * out_plane;
+                const float* wp = w + oc * g.kh * g.kw;
+                for (Dim ki = 0; ki < g.kh; ki++) {
+                    for (Dim kj = 0; kj < g.kw; kj++) {
+                        const float wv = wp[ki * g.kw + kj];
+                        Dim lo, hi;
+                        valid_columns(g, kj, lo, hi);
+                        const Dim col_off = kj * g.dw - g.pl;
+                        for (Dim r = 0; r < g.oh; r++) {
+                            const Dim ih = r * g.sh - g.pt + ki * g.dh;
+                            if (ih < 0 || ih >= g.h) continue;
+                            float* xr = xp + ih * g.w + col_off;
+                            const float* yr = yp + r * g.ow;
+                            if (g.sw == 1) {
+#pragma omp simd
+                                for (Dim cidx = lo; cidx < hi; cidx++) xr[cidx] += wv * yr[cidx];
+                            } else {
+                                for (Dim cidx = lo; cidx < hi; cidx++) xr[cidx * g.sw] += wv * yr[cidx];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+void dw_backward_weights(const Geometry& g, const float* x, const float* gy, float* gw, float* gb) {
+    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (Dim oc = 0; oc < g.o; oc++) {
+        const Dim ic = oc / mult;
+        for (Dim ki = 0; ki < g.kh; ki++) {
+            for (Dim kj = 0; kj < g.kw; kj++) {
+                Dim lo, hi;
+                valid_columns(g, kj, lo, hi);
+                const Dim col_off = kj * g.dw - g.pl;
+                double acc = 0;
+                for (Dim i = 0; i < g.n; i++) {
+                    const float* xp = x + (i * g.c + ic) * in_plane;
+                    const float* yp = gy + (i * g.o + oc) * out_plane;
+                    float part = 0.f;
+                    for (Dim r = 0; r < g.oh; r++) {
+                        const Dim ih = r * g.sh - g.pt + ki * g.dh;
+                        if (ih < 0 || ih >= g.h) continue;
+                        const float* xr = xp + ih * g.w + col_off;
+                        const float* yr = yp + r * g.ow;
+                        if (g.sw == 1) {
+#pragma omp simd reduction(+ : part)
+                            for (Dim cidx = lo; cidx < hi; cidx++) part += yr[cidx] * xr[cidx];
+                        } else {
+                            for (Dim cidx = lo; cidx < hi; cidx++) part += yr[cidx] * xr[cidx * g.sw];
+                        }
+                    }
+                    acc += part;
+                }
+                gw[(oc * g.kh + ki) * g.kw + kj] = static_cast<float>(acc);
+            }
+        }
+        if (gb) {
+            double b = 0;
+            for (Dim i = 0; i < g.n; i++) b += row_sum(gy + (i * g.o + oc) * out_plane, out_plane);
+            gb[oc] = static_cast<float>(b);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- 1x1 stride-1 convolution as matrix products
+// Per image, NCHW is a [c, s] matrix: y_i = W x_i, gx_i = W^T gy_i, gW = sum_i gy_i x_i^T.
+
+void pw_forward(const Geometry& g, const float* x, const float* w, const float* bias, float* y) {
+    const Dim s = g.h * g.w;
+    for (Dim i = 0; i < g.n; i++) {
+        float* yi = y + i * g.o * s;
+        if (bias) {
+            for (Dim oc = 0; oc < g.o; oc++) std::fill(yi + oc * s, yi + (oc + 1) * s, bias[oc]);
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.o, s, g.c, 1.f, w, g.c, x + i * g.c * s, s,
+                    bias ? 1.f : 0.f, yi, s);
+    }
+}
+
+void pw_backward_data(const Geometry& g, const float* gy, const float* w, float* gx) {
+    const Dim s = g.h * g.w;
+    for (Dim i = 0; i < g.n; i++) {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, g.c, s, g.o, 1.f, w, g.c, gy + i * g.o * s, s, 0.f,
+                    gx + i * g.c * s, s);
+    }
+}
+
+void pw_backward_weights(const Geometry& g, const float* x, const float* gy, float* gw, float* gb) {
+    const Dim s = g.h * g.w;
+    for (Dim i = 0; i < g.n; i++) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.o, g.c, s, 1.f, gy + i * g.o * s, s, x + i * g.c * s,
+                    s, i == 0 ? 0.f : 1.f, gw, g.c);
+    }
+    if (gb) {
+#pragma omp parallel for schedule(static)
+        for (Dim oc = 0; oc < g.o; oc++) {
+            double b = 0;
+            for (Dim i = 0; i < g.n; i++) b += row_sum(gy + (i * g.o + oc) * s, s);
+            gb[oc] = static_cast<float>(b);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace pydl4j
+
+using namespace pydl4j;
+
+extern "C" {
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormTraining(
+        JNIEnv* env, jclass, jobject x, jobject gamma, jobject beta, jobject mean, jobject var, jobject y, jint n,
+        jint c, jint spatial, jfloat eps) {
+    guarded(env, "batchNormTraining", [&] {
+        float *px = address(env, x, "input"), *pg = address(env, gamma, "gamma"), *pb = address(env, beta, "beta");
+        float *pm = address(env, mean, "mean"), *pv = address(env, var, "var"), *py = address(env, y, "output");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(n) * c * spatial);
+        bn_train_forward(n, c, spatial, eps, px, pg, pb, pm, pv, py);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormBackward(
+        JNIEnv* env, jclass, jobject x, jobject gy, jobject gamma, jobject mean, jobject var, jobject gx,
+        jobject ggamma, jobject gbeta, jint n, jint c, jint spatial, jfloat eps) {
+    guarded(env, "batchNormBackward", [&] {
+        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut"), *pg = address(env, gamma, "gamma");
+        float *pm = address(env, mean, "mean"), *pv = address(env, var, "var"), *pgx = address(env, gx, "gradInput");
+        float *pgg = address(env, ggamma, "gradGamma"), *pgb = address(env, gbeta, "gradBeta");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(n) * c * spatial);
+        bn_backward(n, c, spatial, eps, px, pgy, pg, pm, pv, pgx, pgg, pgb);
+    });
+}
+
+// kind: 0 depthwise, 1 pointwise (1x1, stride 1, no padding, one group); the Java side chose it from the geometry.
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwConvForward(
+        JNIEnv* env, jclass, jint kind, jobject x, jobject w, jobject bias, jobject y, jintArray geometry) {
+    guarded(env, "conv2d", [&] {
+        Geometry g = read_geometry(env, geometry);
+        float *px = address(env, x, "input"), *pw = address(env, w, "weight");
+        float *pb = address_or_null(env, bias, "bias"), *py = address(env, y, "output");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        if (kind == 0) dw_forward(g, px, pw, pb, py);
+        else pw_forward(g, px, pw, pb, py);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwConvBackwardData(
+        JNIEnv* env, jclass, jint kind, jobject gy, jobject w, jobject gx, jintArray geometry) {
+    guarded(env, "conv2dBackwardData", [&] {
+        Geometry g = read_geometry(env, geometry);
+        float *pgy = address(env, gy, "gradOut"), *pw = address(env, w, "weight"), *pgx = address(env, gx, "gradInput");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        if (kind == 0) dw_backward_data(g, pgy, pw, pgx);
+        else pw_backward_data(g, pgy, pw, pgx);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwConvBackwardWeights(
+        JNIEnv* env, jclass, jint kind, jobject x, jobject gy, jobject gw, jobject gb, jintArray geometry) {
+    guarded(env, "conv2dBackwardWeights", [&] {
+        Geometry g = read_geometry(env, geometry);
+        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut");
+        float *pgw = address(env, gw, "gradWeight"), *pgb = address_or_null(env, gb, "gradBias");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        if (kind == 0) dw_backward_weights(g, px, pgy, pgw, pgb);
+        else pw_backward_weights(g, px, pgy, pgw, pgb);
+    });
+}
+
+}  // extern "C"
