@@ -57,7 +57,9 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
     protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
         if (!trainingPass) throw new IllegalStateException(describe() + ": backprop after an inference-mode forward pass");
         Backend be = Nd4j.getBackend();
-        INDArray d = be.activateBackward(layerConf.getActivationFn(), bnOut, output, epsilon);
+        Activation act = layerConf.getActivationFn();
+        // identity: epsilon is dL/d(bnOut) itself, only read below (no copy)
+        INDArray d = act == Activation.IDENTITY ? epsilon : be.activateBackward(act, bnOut, output, epsilon);
         INDArray[] g = be.batchNormBackward(input, d, vec("gamma"), batchMean, batchVar, layerConf.getEps());
         be.copy(g[1], gradients.get("gamma"));   // on the backend: stays on a device
         be.copy(g[2], gradients.get("beta"));
@@ -72,6 +74,7 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
         be.axpy(1 - decay, batchMean, mean);
         be.scale(var, decay);
         be.axpy(1 - decay, batchVar, var);
+        if (d != epsilon) d.close();
         return needInputGradient ? g[0] : null;
     }
 
