@@ -1,4 +1,5 @@
-"""``pydl4j-transfer`` / ``python -m pydl4j_transfer``: train, evaluate, predict, featurize, info, import-weights, demo.
+"""``pydl4j-transfer`` / ``python -m pydl4j_transfer``: train, evaluate, predict, featurize, info, import-weights, demo,
+export, compare.
 
 Exit codes: 0 success, 2 usage or bad input (unknown option or model, missing folder, unknown class folder, bad
 file, an image ``predict`` cannot decode, an ``--out`` that is a file or not writable or a non-empty run folder),
@@ -18,7 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import __version__, export_cmd
+from . import __version__, compare_cmd, export_cmd
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -341,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true", help="replace an earlier demo run in --out")
     p.set_defaults(func=cmd_demo, check=_check_model_arg)
     export_cmd.register(sub, common)
+    compare_cmd.register(sub, common)
     return parser
 
 

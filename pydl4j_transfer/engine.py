@@ -282,16 +282,38 @@ def make_updater(name: str, learning_rate: float):
     raise EngineError(f"updater={name!r} is unknown; choose adam, nesterovs or sgd")
 
 
-def build_transfer_graph(base, *, feature_vertex: str, output_vertex: str, num_classes: int, learning_rate: float,
-                         seed: int, updater: str = "adam", l2: float = 0.0, weight_decay: float = 0.0,
-                         class_weights: Sequence[float] | None = None):
-    """The transfer graph: frozen up to ``feature_vertex``, ``output_vertex`` replaced by a new softmax classifier.
+def random_graph(name: str, image_size: int | None, seed: int):
+    """Zoo model ``name`` with randomly initialised parameters (its own initialisation, seeded with ``seed``)."""
+    conf = _zoo_model(name, 1000, image_size).conf()
+    conf.getDefaultConfiguration().setSeed(int(seed))
+    graph = jvm.java_class("org.pydl4j.nn.graph.ComputationGraph")(conf)
+    graph.init()
+    return graph
+
+
+def freeze_up_to(graph, vertex: str):
+    """``graph`` with ``vertex`` and everything upstream frozen (DL4J's ``setFeatureExtractor``), the parameters as
+    they are: how a network trained end to end is saved, so that ``evaluate`` featurizes it like a transfer model."""
+    import jpype
+
+    _check_vertex(graph, vertex, "feature vertex")
+    names = jpype.JArray(jpype.JClass("java.lang.String"))([vertex])
+    return jvm.java_class("org.pydl4j.nn.transferlearning.TransferLearning").GraphBuilder(graph) \
+        .setFeatureExtractor(names).build()
+
+
+def build_transfer_graph(base, *, feature_vertex: str | None, output_vertex: str, num_classes: int,
+                         learning_rate: float, seed: int, updater: str = "adam", l2: float = 0.0,
+                         weight_decay: float = 0.0, class_weights: Sequence[float] | None = None):
+    """The transfer graph: frozen up to ``feature_vertex`` (``None``: nothing frozen, every layer trains),
+    ``output_vertex`` replaced by a new softmax classifier.
 
     ``weight_decay``: decoupled (AdamW-style) decay of the trained weights, DL4J's ``weightDecay``.
     ``class_weights``: one weight per class for the cross entropy (DL4J's weighted ``LossMCXENT``)."""
     import jpype
 
-    _check_vertex(base, feature_vertex, "feature_extractor")
+    if feature_vertex is not None:
+        _check_vertex(base, feature_vertex, "feature_extractor")
     inputs, n_in = head_inputs(base, output_vertex)
     tl = "org.pydl4j.nn.transferlearning."
     try:
@@ -314,9 +336,10 @@ def build_transfer_graph(base, *, feature_vertex: str, output_vertex: str, num_c
         head = jvm.java_class("org.pydl4j.nn.conf.layers.OutputLayer").Builder(loss).nIn(int(n_in)) \
             .nOut(int(num_classes)).activation(act).weightInit(xavier).build()
         String = jpype.JClass("java.lang.String")
-        builder = jvm.java_class(tl + "TransferLearning").GraphBuilder(base).fineTuneConfiguration(ftc) \
-            .setFeatureExtractor(jpype.JArray(String)([feature_vertex])) \
-            .removeVertexKeepConnections(output_vertex) \
+        builder = jvm.java_class(tl + "TransferLearning").GraphBuilder(base).fineTuneConfiguration(ftc)
+        if feature_vertex is not None:
+            builder = builder.setFeatureExtractor(jpype.JArray(String)([feature_vertex]))
+        builder = builder.removeVertexKeepConnections(output_vertex) \
             .addLayer(output_vertex, head, jpype.JArray(String)(inputs))
         return builder.build()
     except jpype.JException as e:
@@ -604,7 +627,7 @@ def one_hot(labels: Sequence[int], num_classes: int) -> np.ndarray:
     return out
 
 
-__all__ = ["EngineError", "ModelFileError", "UnknownModelError", "check_meta_against_graph", "feature_cache_key", "frozen_digest", "Helper", "META_ENTRY", "ModelInfo", "RunMeta", "build_transfer_graph", "head_inputs",
-           "load_model", "model_info", "unfreeze_boundary", "one_hot", "output", "param_counts", "pretrained_graph", "read_meta",
+__all__ = ["EngineError", "ModelFileError", "UnknownModelError", "check_meta_against_graph", "feature_cache_key", "freeze_up_to", "frozen_digest", "Helper", "META_ENTRY", "ModelInfo", "RunMeta", "build_transfer_graph", "head_inputs",
+           "load_model", "model_info", "unfreeze_boundary", "one_hot", "output", "param_counts", "pretrained_graph", "random_graph", "read_meta",
            "save_model", "spec_to_json", "summary", "zoo_names"]
 

@@ -55,7 +55,7 @@ from . import checkpoint, divergence, engine, job_config, jvm, onnx_model, run_l
 from .classifier import Classifier
 from . import fitting, provenance
 from .data import Augmentation, CacheKey, FeatureCache, ImageFolder, check_images, scan_image_folder, split_folder, \
-    split_folder_three_way
+    split_folder_three_way, stratified_subset
 from .featurize import StepTimer, dedupe_by_content, featurize_files, progress_bar
 from .hooks import NO_HOOKS, TrainingHooks
 from .job_config import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, DEFAULT_MODEL, JobConfig, \
@@ -189,20 +189,20 @@ class TransferJob:
                 raise ValueError(f"{self.data}: too few images for a validation split (every class needs 3: to "
                                  "train, to validate and to test); use a larger folder or validation_fraction=0")
             validation = None
+        train = stratified_subset(train, fraction=self.train_fraction, seed=self.seed)
         self.train_set, self.validation_set, self.test_set = train, validation, test
         self._hashes = hashes
         labels = list(folder.label_names)
         if self.recipe == "finetune":
             return self._run_recipe(scanned, duplicates, labels, timer, started)
+        if self.scratch:
+            return self._run_scratch(scanned, duplicates, labels, timer, started)
 
         t0 = time.perf_counter()
         self._prepare(len(labels), labels)
         timer.setup += time.perf_counter() - t0
 
-        unreadable = sum(1 for d in duplicates if d["reason"].startswith("cannot read"))
-        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates) - unreadable, "unreadable": unreadable,
-                  "train": len(train), "validation": 0 if validation is None else len(validation),
-                  "test": len(test), "decoded": 0, "featurized": 0, "cache_hits": 0}
+        counts = self._initial_counts(scanned, duplicates)
         skipped: list[dict] = list(duplicates)
         identity = self._identity(labels)
         if self._resume_state is not None:
@@ -270,10 +270,7 @@ class TransferJob:
         from .recipe import RecipeContext, RecipeSettings, run_finetune
 
         jvm.start_jvm(backend=self.backend)
-        unreadable = sum(1 for d in duplicates if d["reason"].startswith("cannot read"))
-        counts = {"images": len(scanned), "duplicates_dropped": len(duplicates) - unreadable, "unreadable": unreadable,
-                  "train": len(self.train_set), "validation": len(self.validation_set), "test": len(self.test_set),
-                  "decoded": 0, "featurized": 0, "cache_hits": 0}
+        counts = self._initial_counts(scanned, duplicates)
         defaults = RecipeSettings()
         settings = RecipeSettings(unfreeze=self.unfreeze or defaults.unfreeze,
                                   label_smoothing=self.label_smoothing or defaults.label_smoothing,
@@ -292,6 +289,29 @@ class TransferJob:
         return self._finish(labels, outcome.test_labels, outcome.test_probabilities,
                             self._decoded_paths(self.test_set, skipped), outcome.history, skipped, timer, counts,
                             started)
+
+    def _run_scratch(self, scanned, duplicates, labels, timer, started) -> "JobResult":
+        """``scratch=True``: :func:`pydl4j_transfer.scratch.run_scratch` on this job's splits."""
+        from .scratch import ScratchContext, run_scratch
+
+        jvm.start_jvm(backend=self.backend)
+        counts = self._initial_counts(scanned, duplicates)
+        skipped: list[dict] = list(duplicates)
+        outcome = run_scratch(ScratchContext(config=self.config, labels=labels, train=self.train_set,
+                                             validation=self.validation_set, test=self.test_set, timer=timer,
+                                             counts=counts, skipped=skipped))
+        self.graph, self._helper, self.meta = outcome.graph, outcome.helper, outcome.meta
+        self.meta.extra["settings"] = self.settings()
+        self._kept_epoch = outcome.kept_epoch
+        return self._finish(labels, outcome.test_labels, outcome.test_probabilities,
+                            self._decoded_paths(self.test_set, skipped), outcome.history, skipped, timer, counts,
+                            started)
+
+    def _initial_counts(self, scanned, duplicates) -> dict:
+        unreadable = sum(1 for d in duplicates if d["reason"].startswith("cannot read"))
+        return {"images": len(scanned), "duplicates_dropped": len(duplicates) - unreadable, "unreadable": unreadable,
+                "train": len(self.train_set),
+                "validation": 0 if self.validation_set is None else len(self.validation_set), "test": len(self.test_set), "decoded": 0, "featurized": 0, "cache_hits": 0}
 
     def _prepare(self, num_classes: int, labels: list[str]) -> None:
         """Start the engine, load the pretrained graph and build the transfer graph."""

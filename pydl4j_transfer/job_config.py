@@ -236,6 +236,13 @@ class JobConfig:
                                 metavar="{finetune}")
     tta: bool = option(False, "with --recipe finetune: average the test predictions of each image and its mirror",
                        FLAG, identity=True, saved=True, cli="--tta")
+    train_fraction: float = option(1.0, "train on this fraction of each class's training images (seeded, nested: "
+                                   "a smaller fraction is a subset of a larger one); the validation and test splits "
+                                   "do not change", real(lambda x: 0 < x <= 1, "a number in (0, 1] (e.g. 0.1)"),
+                                   identity=True, saved=True, cli="--train-fraction", metavar="F")
+    scratch: bool = option(False, "train the same architecture from random initialisation instead: every layer, on "
+                           "decoded images, no pretrained weights, no feature cache, no refit (the baseline that "
+                           "shows what transfer gains)", FLAG, identity=True, saved=True, cli="--scratch")
     checkpoint_every: int = option(0, "write RUN_DIR/checkpoint.zip (atomically) every N epochs and after the last "
                                    "(0: never)", COUNT, cli="--checkpoint-every", metavar="N")
     run_dir: Path | None = option(None, "run folder: model.zip, metrics.json, plots, checkpoint.zip (locked while "
@@ -274,6 +281,11 @@ class JobConfig:
             raise JobConfigError("recipe", "recipe: finetune chooses its own feature vertices and augmentation, "
                                  "needs a validation split and writes no checkpoints; leave feature_extractor, "
                                  "augment, checkpoint_every out and validation_fraction > 0")
+        if self.scratch and (self.recipe is not None or self.feature_extractor or self.unfreeze
+                             or self.checkpoint_every):
+            raise JobConfigError("scratch", "scratch: a network trained from random initialisation has no frozen "
+                                 "part and writes no checkpoints; leave recipe, feature_extractor, unfreeze and "
+                                 "checkpoint_every out")
         if self.tta and self.recipe is None:
             raise JobConfigError("tta", "tta: test-time flip averaging is part of --recipe finetune")
         if self.checkpoint_every and self.run_dir is None:
@@ -334,11 +346,13 @@ def _argparse_type(name: str, kind: Kind):
     return parse
 
 
-def add_cli_options(parser: argparse.ArgumentParser, overrides: dict[str, str] | None = None) -> None:
+def add_cli_options(parser: argparse.ArgumentParser, overrides: dict[str, str] | None = None,
+                    exclude: tuple[str, ...] = ()) -> None:
     """Adds every option that has a flag to ``parser`` (dest = the option's name, default None = not given).
-    ``overrides`` replaces the help text of some options (e.g. where the command line differs)."""
+    ``overrides`` replaces the help text of some options (e.g. where the command line differs); ``exclude`` names
+    options a command sets itself."""
     for name, o in options().items():
-        if o.cli is None:
+        if o.cli is None or name in exclude:
             continue
         default = defaults()[name]
         text = (overrides or {}).get(name, o.help)

@@ -1,7 +1,9 @@
 import hashlib
+import io
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -132,6 +134,52 @@ def test_damaged_shard_is_reported_and_ignored(tmp_path):
     with pytest.warns(CorruptShardWarning, match="unreadable"):
         lookup = FeatureCache(KEY, root=tmp_path).get_many(fake_hashes(4))
     assert lookup.hit_indices.tolist() == [0, 1] and lookup.miss_indices.tolist() == [2, 3]
+
+
+def _hostile_shard(path, hashes_npy: bytes, features_npy: bytes, compression=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        archive.writestr("hashes.npy", hashes_npy)
+        archive.writestr("features.npy", features_npy)
+
+
+def _npy(shape, dtype, body: bytes) -> bytes:
+    out = io.BytesIO()
+    np.lib.format.write_array_header_1_0(out, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)),
+                                              "fortran_order": False, "shape": shape})
+    return out.getvalue() + body
+
+
+def test_shard_declaring_more_than_it_holds_is_ignored_without_allocating(tmp_path):
+    folder = FeatureCache(KEY, root=tmp_path).folder
+    folder.mkdir(parents=True, exist_ok=True)
+    hashes = np.array(fake_hashes(1), dtype="U40")
+    # 1 x 10^12 floats declared (4 TB) over 24 bytes: np.load would try to allocate it; we compare with the bytes
+    _hostile_shard(folder / "shard-1-hostile.npz", _npy((1,), "<U40", hashes.tobytes()),
+                   _npy((1, 10 ** 12), "<f4", b"\0" * 24))
+    with pytest.warns(CorruptShardWarning, match="declares shape"):
+        lookup = FeatureCache(KEY, root=tmp_path).get_many(fake_hashes(1))
+    assert lookup.miss_indices.tolist() == [0]
+
+
+def test_shard_hashes_array_declaring_a_huge_shape_is_refused(tmp_path):
+    folder = FeatureCache(KEY, root=tmp_path).folder
+    folder.mkdir(parents=True, exist_ok=True)
+    _hostile_shard(folder / "shard-1-hostile.npz", _npy((10 ** 15,), "<U40", b""), _npy((0, 6), "<f4", b""))
+    with pytest.warns(CorruptShardWarning, match="declares shape"):
+        assert len(FeatureCache(KEY, root=tmp_path)) == 0
+
+
+def test_shard_inflating_past_the_cap_is_refused(tmp_path, monkeypatch):
+    import pydl4j_transfer.data.feature_cache as fc
+    monkeypatch.setattr(fc, "MAX_SHARD_ARRAY_BYTES", 4096)
+    folder = FeatureCache(KEY, root=tmp_path).folder
+    folder.mkdir(parents=True, exist_ok=True)
+    hashes = np.array(fake_hashes(1), dtype="U40")
+    # a deflated member of a few hundred bytes that inflates to 1 MB
+    _hostile_shard(folder / "shard-1-bomb.npz", _npy((1,), "<U40", hashes.tobytes()),
+                   _npy((1, 1 << 18), "<f4", b"\0" * (1 << 20)), zipfile.ZIP_DEFLATED)
+    with pytest.warns(CorruptShardWarning, match="inflates beyond 4096"):
+        assert FeatureCache(KEY, root=tmp_path).get_many(fake_hashes(1)).miss_indices.tolist() == [0]
 
 
 def test_shard_damaged_after_indexing_turns_into_misses(tmp_path):

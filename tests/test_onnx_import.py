@@ -110,9 +110,30 @@ def squeeze_excitation_model():
     return model(n, inits, [3, 12, 12], [4])
 
 
+def parametric_activations_model():
+    """PyTorch's export of Hardsigmoid (alpha 1/6) as the squeeze-excitation gate and LeakyRelu(0.2) after a Conv
+    (batch norm folded, as exporters write it), and a HardSigmoid with a negative alpha on the image."""
+    n, inits = [], []
+    inits += [init("w0", w(6, 3, 3, 3)), init("b0", w(6))]
+    n.append(helper.make_node("Conv", ["x", "w0", "b0"], ["c0"], name="conv0", kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+    n.append(helper.make_node("LeakyRelu", ["c0"], ["l0"], name="leaky", alpha=0.2))
+    n.append(helper.make_node("GlobalAveragePool", ["l0"], ["se_pool"], name="se_pool"))
+    inits += [init("se_w", w(6, 6, 1, 1)), init("se_b", w(6))]
+    n.append(helper.make_node("Conv", ["se_pool", "se_w", "se_b"], ["se_e"], name="se_expand", kernel_shape=[1, 1]))
+    n.append(helper.make_node("HardSigmoid", ["se_e"], ["se_g"], name="se_gate", alpha=1.0 / 6, beta=0.5))
+    n.append(helper.make_node("Mul", ["l0", "se_g"], ["se"], name="se_scale"))
+    n.append(helper.make_node("HardSigmoid", ["se"], ["hs"], name="hsig", alpha=-0.3, beta=0.6))
+    n.append(helper.make_node("GlobalAveragePool", ["hs"], ["gap"], name="gap"))
+    n.append(helper.make_node("Flatten", ["gap"], ["flat"], name="flatten"))
+    inits += [init("fw", w(4, 6)), init("fb", w(4))]
+    n.append(helper.make_node("Gemm", ["flat", "fw", "fb"], ["y"], name="fc", transB=1))
+    return model(n, inits, [3, 10, 10], [4])
+
+
 @pytest.mark.parametrize("build,shape", [(cnn_block_model, (3, 3, 16, 16)), (vgg_like_model, (2, 2, 6, 5)),
-                                         (squeeze_excitation_model, (2, 3, 12, 12))],
-                         ids=["cnn-blocks", "flatten-matmul", "squeeze-excitation"])
+                                         (squeeze_excitation_model, (2, 3, 12, 12)),
+                                         (parametric_activations_model, (2, 3, 10, 10))],
+                         ids=["cnn-blocks", "flatten-matmul", "squeeze-excitation", "activation-parameters"])
 def test_helper_models_agree_with_onnxruntime(jvm, tmp_path, build, shape):
     path = tmp_path / "m.onnx"
     onnx.save(build(), str(path))
@@ -134,6 +155,25 @@ def test_squeeze_excitation_and_swish_export_again(jvm, tmp_path):
     export(net, again)
     onnx.checker.check_model(onnx.load(str(again)))
     x = RNG.standard_normal((2, 3, 12, 12)).astype(np.float32)
+    assert relative_error(run_ort(again, x), run_ort(path, x)) < TOLERANCE
+
+
+def test_activation_parameters_import_and_export_again(jvm, tmp_path):
+    """LeakyRelu's alpha and HardSigmoid's alpha/beta reach our layers and are written back by the exporter."""
+    from onnx_support import export
+
+    path, again = tmp_path / "p.onnx", tmp_path / "again.onnx"
+    onnx.save(parametric_activations_model(), str(path))
+    net = import_graph(path)
+    gate = net.getLayer("se_gate").layerConf().getActivationSpec()
+    assert (str(gate.kind()), float(gate.alpha()), float(gate.beta())) == ("HARDSIGMOID", np.float32(1 / 6), 0.5)
+    assert float(net.getLayer("leaky").layerConf().getActivationSpec().alpha()) == np.float32(0.2)
+    export(net, again)
+    exported = onnx.load(str(again))
+    written = sorted((node.op_type,) + tuple(round(a.f, 6) for a in sorted(node.attribute, key=lambda a: a.name))
+                     for node in exported.graph.node if node.op_type in ("LeakyRelu", "HardSigmoid"))
+    assert written == [("HardSigmoid", -0.3, 0.6), ("HardSigmoid", round(1 / 6, 6), 0.5), ("LeakyRelu", 0.2)]
+    x = RNG.standard_normal((3, 3, 10, 10)).astype(np.float32) * 3
     assert relative_error(run_ort(again, x), run_ort(path, x)) < TOLERANCE
 
 

@@ -17,6 +17,7 @@ entries miss and are recomputed).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import time
@@ -29,12 +30,16 @@ from typing import Sequence
 
 import numpy as np
 
+from ..limits import read_zip_entry
 from .atomic import atomic_write, atomic_write_bytes
 
 HOME_ENV = "PYDL4J_HOME"
 SHARD_PREFIX = "shard-"
 SHARD_SUFFIX = ".npz"
 _HASH_CHUNK = 1 << 20
+#: One array of one shard (a shard holds one batch; 1 GiB is 65k vectors of 4096 floats). A shard is read through
+#: this cap and its declared shapes checked against the bytes present, so a hostile one cannot make us allocate.
+MAX_SHARD_ARRAY_BYTES = 1 << 30
 
 
 class CorruptShardWarning(UserWarning):
@@ -123,8 +128,7 @@ class FeatureCache:
         vectors: dict[int, np.ndarray] = {}
         for shard, wanted in by_shard.items():
             try:
-                with np.load(shard, allow_pickle=False) as data:
-                    features = data["features"]
+                features = _read_shard_array(shard, "features", np.float32)
             except Exception as error:  # vanished or damaged since indexing: recompute those entries
                 self._forget_shard(shard, error)
                 misses.extend(position for position, _ in wanted)
@@ -194,15 +198,45 @@ class FeatureCache:
 
 def _read_shard_header(shard: Path) -> tuple[list[str], int]:
     """The hashes of a shard and its vector length, checked against the features' shape."""
-    with np.load(shard, allow_pickle=False) as data:
-        hashes = data["hashes"].tolist()
-        with zipfile.ZipFile(shard) as archive, archive.open("features.npy") as member:
-            major, _ = np.lib.format.read_magic(member)
-            read_header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
-            shape, _, dtype = read_header(member)
+    hashes = _read_shard_array(shard, "hashes", np.dtype("<U40")).tolist()
+    with zipfile.ZipFile(shard) as archive, archive.open("features.npy") as member:
+        shape, dtype = _npy_header(member)
     if len(shape) != 2 or shape[0] != len(hashes) or dtype != np.float32:
         raise ValueError(f"features shape {shape} / dtype {dtype} do not match {len(hashes)} hashes")
     return hashes, int(shape[1])
+
+
+def _npy_header(stream) -> tuple[tuple[int, ...], np.dtype]:
+    major, _ = np.lib.format.read_magic(stream)
+    if major not in (1, 2):
+        raise ValueError(f".npy format version {major} is not one numpy.savez writes")
+    read_header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+    shape, fortran_order, dtype = read_header(stream)
+    if fortran_order:
+        raise ValueError("Fortran-ordered arrays are not written by this cache")
+    return tuple(int(n) for n in shape), dtype
+
+
+def _read_shard_array(shard: Path, name: str, expected_dtype) -> np.ndarray:
+    """Array ``name`` of a shard, inflated under :data:`MAX_SHARD_ARRAY_BYTES`, its declared shape and dtype
+    checked against ``expected_dtype`` and the bytes actually present before any array is made (np.load would
+    allocate whatever the header declares)."""
+    with zipfile.ZipFile(shard) as archive:
+        raw = read_zip_entry(archive, f"{name}.npy", MAX_SHARD_ARRAY_BYTES, shard)
+    stream = io.BytesIO(raw)
+    shape, dtype = _npy_header(stream)
+    if dtype != np.dtype(expected_dtype):
+        raise ValueError(f"array {name!r} has dtype {dtype}, expected {np.dtype(expected_dtype)}")
+    count = 1
+    for n in shape:
+        if n < 0:
+            raise ValueError(f"array {name!r} declares a negative dimension in {shape}")
+        count *= n
+    body = raw[stream.tell():]
+    if count * dtype.itemsize != len(body):
+        raise ValueError(f"array {name!r} declares shape {shape} ({count * dtype.itemsize} bytes) but holds "
+                         f"{len(body)} bytes")
+    return np.frombuffer(body, dtype=dtype).reshape(shape)
 
 
 def _warn_corrupt(shard: Path, error: Exception) -> None:

@@ -79,6 +79,31 @@ def split_folder_three_way(folder: ImageFolder, *, test_fraction: float, validat
     return train, validation, test
 
 
+#: Added to the seed for choosing a training subset (``train_fraction``), apart from the split's own generators.
+SUBSET_SEED_OFFSET = 0xF4AC
+
+
+def stratified_subset(folder: ImageFolder, *, fraction: float, seed: int) -> ImageFolder:
+    """``fraction`` of each class of ``folder`` (at least one file of a class that has any), chosen in a seeded
+    order per class, so that a smaller fraction is always a subset of a larger one (learning curves over data size
+    compare nested training sets)."""
+    if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not 0.0 < float(fraction) <= 1.0:
+        raise ValueError(f"train fraction must be in (0, 1] (e.g. 0.1), got {fraction!r}")
+    if float(fraction) == 1.0:
+        return folder
+    keys = [os.fspath(p) for p in folder.paths]
+    by_class: dict[int, list[int]] = defaultdict(list)
+    for position, label in enumerate(folder.labels):
+        by_class[int(label)].append(position)
+    keep: list[int] = []
+    for label in sorted(by_class):
+        members = sorted(by_class[label], key=lambda position: keys[position])
+        order = np.random.default_rng([(int(seed) + SUBSET_SEED_OFFSET) & 0xFFFFFFFF, label]).permutation(len(members))
+        count = max(1, int(math.floor(len(members) * float(fraction) + 0.5)))
+        keep.extend(members[i] for i in order[:count])
+    return folder.subset(np.array(sorted(keep), dtype=np.int64))
+
+
 def _test_count(n: int, fraction: float) -> int:
     if n < 2:
         return 0

@@ -5,7 +5,9 @@ DenseLayer, OutputLayer) called through JPype; data moves as numpy arrays via ``
 
     python -m pydl4j_transfer.examples.toy_cnn [--epochs 5] [--train 1024] [--test 256] [--seed 7] [--backend cpu]
 
-Prints the loss per epoch and the test accuracy (chance is 0.5).
+Prints the loss per epoch and the test accuracy (chance is 0.5). ``--transfer`` runs the transfer-learning version
+instead (:mod:`~pydl4j_transfer.examples.toy_transfer`: pretrained on drawn digit glyphs, convolutions frozen, against
+the same network from scratch; arguments after ``--transfer`` go to it).
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ def make_shapes(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return images[order], labels[order]
 
 
-def build_network(seed: int):
-    """conv5x5(8) - maxpool2 - conv3x3(16) - maxpool2 - dense(32) - softmax(2), Adam 1e-3."""
+def build_network(seed: int, num_classes: int = len(CLASSES)):
+    """conv5x5(8) - maxpool2 - conv3x3(16) - maxpool2 - dense(32) - softmax(num_classes), Adam 1e-3."""
     J = jvm.java_class
     NeuralNetConfiguration = J("org.pydl4j.nn.conf.NeuralNetConfiguration")
     InputType = J("org.pydl4j.nn.conf.inputs.InputType")
@@ -78,7 +80,7 @@ def build_network(seed: int):
         .addLayer("pool2", SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
                   .stride(2, 2).build(), "conv2")
         .addLayer("dense", DenseLayer.Builder().nOut(32).activation(Activation.RELU).build(), "pool2")
-        .addLayer("output", OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(len(CLASSES))
+        .addLayer("output", OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(int(num_classes))
                   .activation(Activation.SOFTMAX).build(), "dense")
         .setOutputs("output")
         .build()
@@ -123,6 +125,13 @@ def run(epochs: int = 5, n_train: int = 1024, n_test: int = 256, batch: int = 32
 
 
 def main(argv: list[str] | None = None) -> int:
+    import sys
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--transfer"]:
+        from pydl4j_transfer.examples import toy_transfer
+
+        return toy_transfer.main(argv[1:])
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--train", type=int, default=1024)

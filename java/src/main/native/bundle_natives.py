@@ -9,7 +9,8 @@ the first 8 hex digits of its content hash, set as its SONAME and in every DT_NE
 be confused with a copy the JVM or the host already loaded, and RUNPATH `$ORIGIN` so the dynamic linker looks beside
 it. Writes OUT_DIR/<LIB>.bundle (`sha256 size file` per line, dependencies first, LIB last: the order NativeLoader
 loads them in), OUT_DIR/licenses/<debian package>.copyright for each bundled library, and prints the glibc floor
-(the highest GLIBC_x.y symbol version any bundled file needs) as `glibc X.Y`.
+(the highest GLIBC_x.y symbol version any bundled file needs) as `glibc X.Y`. Files are made in a staging folder and
+renamed into OUT_DIR, the list last: a JVM that has an older bundle mapped keeps it intact.
 Needs: ldd, patchelf, objdump, dpkg (Debian).
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 # glibc itself (and the kernel's vDSO): every Linux has these; manylinux tags pin their version.
@@ -79,18 +81,28 @@ def main(argv: list[str]) -> int:
         sys.exit(__doc__)
     lib, out = Path(argv[1]).resolve(), Path(argv[2])
     deps = resolved_deps(lib)
-    if out.exists():
-        shutil.rmtree(out / "licenses", ignore_errors=True)
-        for old in out.glob(f"*{lib.name}.bundle"):
-            for line in old.read_text().splitlines():
-                (out / line.split()[2]).unlink(missing_ok=True)
-            old.unlink()
-    (out / "licenses").mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    # Everything is made in a staging folder beside OUT_DIR and renamed into place: a file in OUT_DIR is never
+    # rewritten in place (copyfile onto it, patchelf), because a JVM may have it mapped (tests and `make test-slow`
+    # load from OUT_DIR; a library rewritten under a running JVM crashed it with code pages holding other bytes).
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=out.parent))
+    try:
+        order, licences = stage_bundle(lib, deps, stage)
+        major, minor = glibc_floor(order)
+        publish(lib.name, order, licences, stage, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    print(f"glibc {major}.{minor}")
+    return 0
 
+
+def stage_bundle(lib: Path, deps: dict[str, Path], stage: Path) -> tuple[list[Path], list[Path]]:
+    """Copies and patches LIB and its dependencies into STAGE; returns them in load order, and the licence files."""
+    (stage / "licenses").mkdir()
     renamed = {name: unique_name(name, sha256(path)) for name, path in deps.items()}
-    copies = {}
+    copies, licences = {}, []
     for name, path in deps.items():
-        dst = out / renamed[name]
+        dst = stage / renamed[name]
         shutil.copyfile(path, dst)
         os.chmod(dst, 0o755)
         copies[name] = dst
@@ -98,8 +110,10 @@ def main(argv: list[str]) -> int:
         copyright_file = Path("/usr/share/doc") / (pkg or "") / "copyright"
         if not pkg or not copyright_file.is_file():
             sys.exit(f"bundle_natives: no licence file for {path} (package {pkg})")
-        shutil.copyfile(copyright_file, out / "licenses" / f"{pkg.split(':')[0]}.copyright")
-    top = out / lib.name
+        licence = stage / "licenses" / f"{pkg.split(':')[0]}.copyright"
+        shutil.copyfile(copyright_file, licence)
+        licences.append(licence)
+    top = stage / lib.name
     shutil.copyfile(lib, top)
     os.chmod(top, 0o755)
 
@@ -132,11 +146,33 @@ def main(argv: list[str]) -> int:
     for name in sorted(copies):
         visit(name)
     order.append(top)
+    return order, sorted(set(licences))
+
+
+def publish(lib_name: str, order: list[Path], licences: list[Path], stage: Path, out: Path) -> None:
+    """Renames the staged files into OUT: libraries first, the bundle list last (a loader that reads the list finds
+    every file it names), then removes what older lists named and the new one does not."""
+    stale = set()
+    for old in out.glob(f"*{lib_name}.bundle"):
+        stale.update(line.split()[2] for line in old.read_text().splitlines() if line.strip())
+    (out / "licenses").mkdir(exist_ok=True)
+    keep_licences = {f.name for f in licences}
+    for f in licences:
+        os.replace(f, out / "licenses" / f.name)
+    for f in (out / "licenses").iterdir():
+        if f.name not in keep_licences:
+            f.unlink()
     lines = [f"{sha256(f)} {f.stat().st_size} {f.name}" for f in order]
-    (out / f"{lib.name}.bundle").write_text("\n".join(lines) + "\n")
-    major, minor = glibc_floor(order)
-    print(f"glibc {major}.{minor}")
-    return 0
+    for f in order:
+        os.replace(f, out / f.name)
+    listing = stage / f"{lib_name}.bundle"
+    listing.write_text("\n".join(lines) + "\n")
+    os.replace(listing, out / listing.name)
+    for old in out.glob(f"*{lib_name}.bundle"):
+        if old.name != listing.name:
+            old.unlink()
+    for name in stale - {f.name for f in order}:
+        (out / name).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

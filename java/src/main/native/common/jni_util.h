@@ -11,8 +11,10 @@
 namespace pydl4j_jni {
 
 // Activation codes of every native library, as org.pydl4j.nd.backend.NativeActivation (Java) numbers them;
-// IDENTITY only for fused ops.
-enum ActivationKind { ACT_IDENTITY = -1, ACT_RELU = 0, ACT_RELU6 = 1, ACT_SIGMOID = 2, ACT_TANH = 3, ACT_LEAKYRELU = 4 };
+// IDENTITY only for fused ops. HARDSIGMOID, HARDSWISH and SWISH: libpydl4j_cpu only (the cuda backend leaves them to
+// the host); codes from ACT_REGISTERED_BASE on name activations with parameters registered with libpydl4j_cpu.
+enum ActivationKind { ACT_IDENTITY = -1, ACT_RELU = 0, ACT_RELU6 = 1, ACT_SIGMOID = 2, ACT_TANH = 3, ACT_LEAKYRELU = 4,
+                      ACT_HARDSIGMOID = 5, ACT_HARDSWISH = 6, ACT_SWISH = 7, ACT_REGISTERED_BASE = 64 };
 
 // Address of a Java direct buffer; throws std::invalid_argument if the buffer is null or not direct.
 float* address(JNIEnv* env, jobject buffer, const char* what);

@@ -8,18 +8,20 @@
 
 namespace pydl4j {
 
+// The engine and the stream are never destroyed: exit() would run their destructors while another thread may still
+// be inside a primitive on them (issue 11: oneDNN called through the freed stream's vtable; see shutdown.cpp).
 dnnl::engine& cpu_engine() {
-    static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    static dnnl::engine& engine = *new dnnl::engine(dnnl::engine::kind::cpu, 0);
     return engine;
 }
 
 dnnl::stream& cpu_stream() {
-    static dnnl::stream stream(cpu_engine());
+    static dnnl::stream& stream = *new dnnl::stream(cpu_engine());
     return stream;
 }
 
 std::mutex& compute_mutex() {
-    static std::mutex mu;
+    static std::mutex& mu = *new std::mutex();  // never destroyed (see shutdown.cpp)
     return mu;
 }
 

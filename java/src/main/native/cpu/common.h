@@ -52,11 +52,24 @@ inline void throw_java(JNIEnv* env, const char* op, const char* message) {
     pydl4j_jni::throw_java(env, "cpu backend", op, message);
 }
 
-// Runs body, turning any C++ exception (dnnl::error, std::exception, ...) into a Java IllegalStateException so
-// that the JVM never crashes.
+// One native call in flight (shutdown.cpp): throws once the JVM's shutdown hook closed the gate, so that no op
+// runs while exit() tears the libraries down.
+class NativeCall {
+public:
+    NativeCall();
+    ~NativeCall();
+    NativeCall(const NativeCall&) = delete;
+    NativeCall& operator=(const NativeCall&) = delete;
+};
+
+// Runs body as one native call, turning any C++ exception (dnnl::error, std::exception, ...) into a Java
+// IllegalStateException so that the JVM never crashes.
 template <typename F>
 void guarded(JNIEnv* env, const char* op, F body) {
-    pydl4j_jni::guarded(env, "cpu backend", op, body);
+    pydl4j_jni::guarded(env, "cpu backend", op, [&] {
+        NativeCall call;
+        body();
+    });
 }
 
 // Geometry of a convolution or pooling, decoded from the int[] the Java side passes (see CpuNative.java).
@@ -103,16 +116,33 @@ using pydl4j_jni::ACT_RELU6;
 using pydl4j_jni::ACT_SIGMOID;
 using pydl4j_jni::ACT_TANH;
 using pydl4j_jni::ACT_LEAKYRELU;
+using pydl4j_jni::ACT_HARDSIGMOID;
+using pydl4j_jni::ACT_HARDSWISH;
+using pydl4j_jni::ACT_SWISH;
+using pydl4j_jni::ACT_REGISTERED_BASE;
 
-// The oneDNN eltwise algorithm of an activation code (not IDENTITY); backward_from_dst: derivative from y.
+// The oneDNN eltwise algorithm of an activation code (not IDENTITY); backward_from_dst: derivative from y. A second
+// step (then_alg, not undef) follows the first: HARDSIGMOID is linear(alpha, beta) then clip(0, 1); such chains have
+// no backward kernel (the Java side computes their gradient).
 struct EltwiseAlg {
     dnnl::algorithm alg;
     float alpha, beta;
     bool backward_from_dst;
+    dnnl::algorithm then_alg = dnnl::algorithm::undef;
+    float then_alpha = 0.f, then_beta = 0.f;
 };
 EltwiseAlg eltwise_alg(int kind);
 
-// Creates objects once per key. Entries live for the process: shapes in a network are few and fixed.
+// activations.cpp: the code of an activation with parameters (kind LEAKYRELU or HARDSIGMOID), registered once per
+// distinct (kind, alpha, beta); eltwise_alg knows it from then on.
+int register_activation(int kind, float alpha, float beta);
+// The algorithm of a registered code; throws for an unknown one.
+EltwiseAlg registered_activation(int code);
+// Appends an activation's step(s) as post-ops (the plain forms of the *_use_dst_for_bwd algorithms).
+void append_eltwise_post_ops(dnnl::post_ops& ops, const EltwiseAlg& a);
+
+// Creates objects once per key. Entries live for the process: shapes in a network are few and fixed. The map is
+// never destroyed (no destructor runs at exit() while another thread may still use an entry; shutdown.cpp).
 template <typename T>
 class Cache {
 public:
@@ -126,7 +156,7 @@ public:
     }
 
 private:
-    std::unordered_map<std::string, std::unique_ptr<T>> map_;
+    std::unordered_map<std::string, std::unique_ptr<T>>& map_ = *new std::unordered_map<std::string, std::unique_ptr<T>>();
 };
 
 }  // namespace pydl4j

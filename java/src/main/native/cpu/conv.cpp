@@ -48,12 +48,6 @@ ConvForward make_forward(const Geometry& g, bool with_bias) {
 
 // Inference convolution with bias and activation applied by the kernel itself (oneDNN eltwise post-op): one
 // pass over the output instead of three (conv, bias, activation), no intermediate tensor.
-dnnl::algorithm post_op_algorithm(const EltwiseAlg& a) {
-    // the *_use_dst_for_bwd variants differ only in backward; post-ops take the plain forms
-    if (a.alg == algorithm::eltwise_logistic_use_dst_for_bwd) return algorithm::eltwise_logistic;
-    if (a.alg == algorithm::eltwise_tanh_use_dst_for_bwd) return algorithm::eltwise_tanh;
-    return a.alg;
-}
 
 ConvForward make_forward_fused(const Geometry& g, bool with_bias, int act) {
     auto d = with_bias
@@ -67,7 +61,7 @@ ConvForward make_forward_fused(const Geometry& g, bool with_bias, int act) {
     if (act != ACT_IDENTITY) {
         EltwiseAlg a = eltwise_alg(act);
         post_ops ops;
-        ops.append_eltwise(1.f, post_op_algorithm(a), a.alpha, a.beta);
+        append_eltwise_post_ops(ops, a);
         attr.set_post_ops(ops);
     }
     convolution_forward::primitive_desc pd(d, attr, cpu_engine());

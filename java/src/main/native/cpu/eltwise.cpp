@@ -1,4 +1,4 @@
-// Activations: oneDNN eltwise (relu, relu6, sigmoid, tanh, leaky relu) over the array viewed as 1-d, and
+// Activations: oneDNN eltwise (relu, relu6, sigmoid, tanh, leaky relu, hard sigmoid, hard swish, swish) over the array viewed as 1-d, and
 // softmax along dimension 1 of a 2-d array. Identity is handled in Java.
 #include "common.h"
 
@@ -13,7 +13,13 @@ EltwiseAlg eltwise_alg(int kind) {
         case ACT_SIGMOID: return {dnnl::algorithm::eltwise_logistic_use_dst_for_bwd, 0.f, 0.f, true};
         case ACT_TANH: return {dnnl::algorithm::eltwise_tanh_use_dst_for_bwd, 0.f, 0.f, true};
         case ACT_LEAKYRELU: return {dnnl::algorithm::eltwise_relu, 0.01f, 0.f, false};
-        default: throw std::invalid_argument("unknown activation code " + std::to_string(kind));
+        case ACT_HARDSIGMOID:
+            return {dnnl::algorithm::eltwise_linear, 0.2f, 0.5f, false, dnnl::algorithm::eltwise_clip, 0.f, 1.f};
+        case ACT_HARDSWISH: return {dnnl::algorithm::eltwise_hardswish, 0.f, 0.f, false};
+        case ACT_SWISH: return {dnnl::algorithm::eltwise_swish, 1.f, 0.f, false};
+        default:
+            if (kind >= ACT_REGISTERED_BASE) return registered_activation(kind);
+            throw std::invalid_argument("unknown activation code " + std::to_string(kind));
     }
 }
 
@@ -28,7 +34,7 @@ eltwise_forward::primitive_desc eltwise_forward_pd(const EltwiseAlg& a, memory::
     return eltwise_forward::primitive_desc(d, cpu_engine());
 }
 
-struct EltwiseForward { eltwise_forward prim; };
+struct EltwiseForward { eltwise_forward prim; std::optional<eltwise_forward> then; };
 struct EltwiseBackward { eltwise_backward prim; };
 
 Cache<EltwiseForward> eltwise_forward_cache;
@@ -38,14 +44,22 @@ std::string eltwise_key(int kind, memory::dim len) { return std::to_string(kind)
 
 void eltwise_fwd(int kind, memory::dim len, float* x, float* y) {
     auto& e = eltwise_forward_cache.get(eltwise_key(kind, len), [&] {
-        return EltwiseForward{eltwise_forward(eltwise_forward_pd(eltwise_alg(kind), len))};
+        EltwiseAlg a = eltwise_alg(kind);
+        EltwiseForward f{eltwise_forward(eltwise_forward_pd(a, len)), std::nullopt};
+        if (a.then_alg != algorithm::undef) {
+            f.then = eltwise_forward(eltwise_forward_pd({a.then_alg, a.then_alpha, a.then_beta, false}, len));
+        }
+        return f;
     });
     e.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, plain(flat(len), x)}, {DNNL_ARG_DST, plain(flat(len), y)}});
+    // the second step in place (oneDNN 2.6's eltwise primitive does not apply eltwise post-ops correctly)
+    if (e.then) e.then->execute(cpu_stream(), {{DNNL_ARG_SRC, plain(flat(len), y)}, {DNNL_ARG_DST, plain(flat(len), y)}});
     cpu_stream().wait();
 }
 
 void eltwise_bwd(int kind, memory::dim len, float* x, float* y, float* gy, float* gx) {
     EltwiseAlg a = eltwise_alg(kind);
+    if (a.then_alg != algorithm::undef) throw std::invalid_argument("activation code " + std::to_string(kind) + " has no backward kernel");
     auto& e = eltwise_backward_cache.get(eltwise_key(kind, len), [&] {
         eltwise_backward::desc d(a.alg, flat(len), flat(len), a.alpha, a.beta);
         eltwise_backward::primitive_desc pd(d, cpu_engine(), eltwise_forward_pd(a, len));

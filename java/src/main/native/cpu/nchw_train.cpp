@@ -219,33 +219,94 @@ void dw_backward_weights(const Geometry& g, const float* x, const float* gy, flo
 }
 
 // ---------------------------------------------------------------- 1x1 stride-1 convolution as matrix products
-// Per image, NCHW is a [c, s] matrix: y_i = W x_i, gx_i = W^T gy_i, gW = sum_i gy_i x_i^T.
+// Per image, NCHW is a [c, s] matrix: y_i = W x_i, gx_i = W^T gy_i, gW = sum_i gy_i x_i^T. With at least as many
+// images as threads, the images are shared out over OpenMP threads and each product runs single-threaded in
+// OpenBLAS: one product per image with OpenBLAS's own threads meant a thread hand-off per image (thousands per
+// step), which on a loaded machine costs a scheduler time slice each.
+
+// OpenBLAS on the calling thread only, for the scope (all native calls hold compute_mutex, so nothing else runs).
+class BlasSingleThread {
+public:
+    BlasSingleThread() : saved_(openblas_get_num_threads()) { openblas_set_num_threads(1); }
+    ~BlasSingleThread() { openblas_set_num_threads(saved_); }
+    BlasSingleThread(const BlasSingleThread&) = delete;
+    BlasSingleThread& operator=(const BlasSingleThread&) = delete;
+
+private:
+    int saved_;
+};
+
+bool images_in_parallel(Dim n) { return omp_get_max_threads() > 1 && n >= omp_get_max_threads(); }
+
+void pw_forward_image(const Geometry& g, const float* x, const float* w, const float* bias, float* y, Dim i) {
+    const Dim s = g.h * g.w;
+    float* yi = y + i * g.o * s;
+    if (bias) {
+        for (Dim oc = 0; oc < g.o; oc++) std::fill(yi + oc * s, yi + (oc + 1) * s, bias[oc]);
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.o, s, g.c, 1.f, w, g.c, x + i * g.c * s, s,
+                bias ? 1.f : 0.f, yi, s);
+}
 
 void pw_forward(const Geometry& g, const float* x, const float* w, const float* bias, float* y) {
-    const Dim s = g.h * g.w;
-    for (Dim i = 0; i < g.n; i++) {
-        float* yi = y + i * g.o * s;
-        if (bias) {
-            for (Dim oc = 0; oc < g.o; oc++) std::fill(yi + oc * s, yi + (oc + 1) * s, bias[oc]);
-        }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.o, s, g.c, 1.f, w, g.c, x + i * g.c * s, s,
-                    bias ? 1.f : 0.f, yi, s);
+    if (images_in_parallel(g.n)) {
+        BlasSingleThread one;
+#pragma omp parallel for schedule(static)
+        for (Dim i = 0; i < g.n; i++) pw_forward_image(g, x, w, bias, y, i);
+    } else {
+        for (Dim i = 0; i < g.n; i++) pw_forward_image(g, x, w, bias, y, i);
     }
 }
 
-void pw_backward_data(const Geometry& g, const float* gy, const float* w, float* gx) {
+void pw_backward_data_image(const Geometry& g, const float* gy, const float* w, float* gx, Dim i) {
     const Dim s = g.h * g.w;
-    for (Dim i = 0; i < g.n; i++) {
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, g.c, s, g.o, 1.f, w, g.c, gy + i * g.o * s, s, 0.f,
-                    gx + i * g.c * s, s);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, g.c, s, g.o, 1.f, w, g.c, gy + i * g.o * s, s, 0.f,
+                gx + i * g.c * s, s);
+}
+
+void pw_backward_data(const Geometry& g, const float* gy, const float* w, float* gx) {
+    if (images_in_parallel(g.n)) {
+        BlasSingleThread one;
+#pragma omp parallel for schedule(static)
+        for (Dim i = 0; i < g.n; i++) pw_backward_data_image(g, gy, w, gx, i);
+    } else {
+        for (Dim i = 0; i < g.n; i++) pw_backward_data_image(g, gy, w, gx, i);
+    }
+}
+
+// acc (+)= gy_i x_i^T over images [from, to)
+void pw_weight_products(const Geometry& g, const float* x, const float* gy, float* acc, Dim from, Dim to) {
+    const Dim s = g.h * g.w;
+    for (Dim i = from; i < to; i++) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.o, g.c, s, 1.f, gy + i * g.o * s, s, x + i * g.c * s,
+                    s, i == from ? 0.f : 1.f, acc, g.c);
     }
 }
 
 void pw_backward_weights(const Geometry& g, const float* x, const float* gy, float* gw, float* gb) {
-    const Dim s = g.h * g.w;
-    for (Dim i = 0; i < g.n; i++) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.o, g.c, s, 1.f, gy + i * g.o * s, s, x + i * g.c * s,
-                    s, i == 0 ? 0.f : 1.f, gw, g.c);
+    const Dim s = g.h * g.w, wlen = g.o * g.c;
+    if (images_in_parallel(g.n)) {
+        // one partial sum per thread, added up at the end
+        const int threads = omp_get_max_threads();
+        std::vector<float> partial(static_cast<size_t>(threads - 1) * wlen);
+        BlasSingleThread one;
+#pragma omp parallel num_threads(threads)
+        {
+            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            const Dim from = g.n * t / nt, to = g.n * (t + 1) / nt;
+            float* acc = t == 0 ? gw : partial.data() + (t - 1) * wlen;
+            if (to > from) pw_weight_products(g, x, gy, acc, from, to);
+            else std::fill(acc, acc + wlen, 0.f);
+#pragma omp barrier
+#pragma omp for schedule(static)
+            for (Dim k = 0; k < wlen; k++) {
+                float sum = gw[k];
+                for (int p = 1; p < nt; p++) sum += partial[(p - 1) * wlen + k];
+                gw[k] = sum;
+            }
+        }
+    } else {
+        pw_weight_products(g, x, gy, gw, 0, g.n);
     }
     if (gb) {
 #pragma omp parallel for schedule(static)

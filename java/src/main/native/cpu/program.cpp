@@ -44,6 +44,7 @@ struct Node {
     int op = 0, in0 = -1, in1 = -1, act = ACT_IDENTITY, flag = 0;
     Geometry g{};
     primitive prim;
+    std::optional<primitive> then_prim;  // activation: its second step, in place (EltwiseAlg::then_alg)
     // convolution: input reorder (when the kernel wants another layout) and weights
     std::optional<reorder> src_reorder;
     memory::desc src_md;  // what the primitive reads
@@ -344,6 +345,7 @@ public:
                     break;
                 case OP_ACT:
                     n.prim.execute(s, {{DNNL_ARG_SRC, mem(n.in0)}, {DNNL_ARG_DST, dst}, {DNNL_ARG_SCRATCHPAD, sp}});
+                    if (n.then_prim) n.then_prim->execute(s, {{DNNL_ARG_SRC, dst}, {DNNL_ARG_DST, dst}, {DNNL_ARG_SCRATCHPAD, sp}});
                     break;
                 default:
                     throw std::invalid_argument("unknown program op " + std::to_string(n.op));
@@ -385,7 +387,7 @@ private:
                     if (n.act != ACT_IDENTITY) {
                         EltwiseAlg a = eltwise_alg(n.act);
                         post_ops ops;
-                        ops.append_eltwise(1.f, post_op_alg(a), a.alpha, a.beta);
+                        append_eltwise_post_ops(ops, a);
                         attr.set_post_ops(ops);
                     }
                     ConvChoice choice = conv_pd(g, n.flag != 0, n.bias_md, attr);
@@ -445,6 +447,12 @@ private:
                     n.prim = eltwise_forward(pd);
                     scratch_bytes_ = std::max(scratch_bytes_, pd.scratchpad_desc().get_size());
                     out.md = pd.dst_desc();
+                    if (a.then_alg != algorithm::undef) {
+                        eltwise_forward::desc d2(prop_kind::forward_inference, a.then_alg, out.md, a.then_alpha, a.then_beta);
+                        eltwise_forward::primitive_desc pd2(d2, user_scratchpad(), cpu_engine());
+                        n.then_prim = eltwise_forward(pd2);
+                        scratch_bytes_ = std::max(scratch_bytes_, pd2.scratchpad_desc().get_size());
+                    }
                     break;
                 }
                 default:
@@ -500,7 +508,7 @@ private:
 // the same lock programFree takes: a freed, double-freed or made-up handle is a Java exception, never a use of freed
 // memory, whatever the Java side does (a close racing a run, a Cleaner, a stale handle).
 std::unordered_set<const Program*>& live_programs() {
-    static std::unordered_set<const Program*> live;
+    static auto& live = *new std::unordered_set<const Program*>();  // never destroyed (see shutdown.cpp)
     return live;
 }
 

@@ -1,6 +1,7 @@
 package example;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Random;
@@ -67,7 +68,7 @@ public class Main {
     /** Replaces the classifier, trains the new head on 80% of the photos and prints the evaluation on the rest. */
     static void train(String name, ComputationGraph pretrained, String featureVertex, String outputVertex, int features,
                       IUpdater updater, int size, DataSetPreProcessor scaler,
-                      File flowers, int epochs, long seed) {
+                      File flowers, int epochs, long seed) throws IOException {
         Random rng = new Random(seed);
         ParentPathLabelGenerator labelMaker = new ParentPathLabelGenerator();
         FileSplit files = new FileSplit(flowers, BaseImageLoader.ALLOWED_FORMATS, rng);

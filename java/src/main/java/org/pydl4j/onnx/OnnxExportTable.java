@@ -33,7 +33,7 @@ public final class OnnxExportTable {
         register(LayerKinds.DEPTHWISE_CONVOLUTION, OnnxExportTable::conv);
         register(LayerKinds.GROUPED_CONVOLUTION, OnnxExportTable::conv);
         register(LayerKinds.BATCH_NORMALIZATION, OnnxExportTable::batchNorm);
-        register(LayerKinds.ACTIVATION, (g, v, l, in, t, p) -> OnnxActivations.export(g, ((ActivationLayer) l).getActivation(), in, v));
+        register(LayerKinds.ACTIVATION, (g, v, l, in, t, p) -> OnnxActivations.export(g, ((ActivationLayer) l).getActivationSpec(), in, v));
         register(LayerKinds.DENSE, OnnxExportTable::dense);
         register(LayerKinds.OUTPUT, OnnxExportTable::dense);
         register(LayerKinds.SUBSAMPLING, OnnxExportTable::pool);
@@ -68,7 +68,7 @@ public final class OnnxExportTable {
                 OnnxAttribute.ofInts("kernel_shape", cp.kH, cp.kW), OnnxAttribute.ofInts("strides", cp.sH, cp.sW),
                 OnnxAttribute.ofInts("pads", cp.padTop, cp.padLeft, cp.padBottom, cp.padRight),
                 OnnxAttribute.ofInts("dilations", cp.dH, cp.dW), OnnxAttribute.ofInt("group", cp.groups));
-        return OnnxActivations.exportOrSkip(g, c.getActivationFn(), pre, v);
+        return OnnxActivations.exportOrSkip(g, c.getActivationSpec(), pre, v);
     }
 
     private static boolean act(org.pydl4j.nn.conf.layers.BaseLayer l) {
@@ -81,7 +81,7 @@ public final class OnnxExportTable {
         List<String> ins = List.of(in, g.floats(v + "_gamma", p.get("gamma"), n), g.floats(v + "_beta", p.get("beta"), n),
                 g.floats(v + "_mean", p.get("mean"), n), g.floats(v + "_var", p.get("var"), n));
         String pre = g.named("BatchNormalization", v, act(b) ? v + "_preact" : v, ins, OnnxAttribute.ofFloat("epsilon", (float) b.getEps()));
-        return OnnxActivations.exportOrSkip(g, b.getActivationFn(), pre, v);
+        return OnnxActivations.exportOrSkip(g, b.getActivationSpec(), pre, v);
     }
 
     private static String dense(OnnxGraphAssembler g, String v, Layer layer, String in, InputType t, Map<String, INDArray> p) {
@@ -89,7 +89,7 @@ public final class OnnxExportTable {
         String w = g.floats(v + "_W", p.get("W"), d.getNIn(), d.getNOut());
         List<String> ins = d.hasBias() ? List.of(in, w, g.floats(v + "_b", p.get("b"), d.getNOut())) : List.of(in, w);
         String pre = g.named("Gemm", v, act(d) ? v + "_preact" : v, ins);
-        return OnnxActivations.exportOrSkip(g, d.getActivationFn(), pre, v);
+        return OnnxActivations.exportOrSkip(g, d.getActivationSpec(), pre, v);
     }
 
     private static String pool(OnnxGraphAssembler g, String v, Layer layer, String in, InputType t, Map<String, INDArray> p) {

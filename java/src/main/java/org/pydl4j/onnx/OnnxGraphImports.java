@@ -3,6 +3,7 @@ package org.pydl4j.onnx;
 import java.util.ArrayList;
 import java.util.List;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nn.conf.graph.ElementWiseVertex;
 import org.pydl4j.nn.conf.graph.MergeVertex;
 import org.pydl4j.nn.conf.graph.PreprocessorVertex;
@@ -22,6 +23,10 @@ final class OnnxGraphImports {
     }
 
     static void act(OnnxImportContext ctx, OnnxNode n, Activation f) throws OnnxFormatException {
+        act(ctx, n, ActivationSpec.of(f));
+    }
+
+    static void act(OnnxImportContext ctx, OnnxNode n, ActivationSpec f) throws OnnxFormatException {
         OnnxImportContext.Value x = ctx.value(n, 0);
         ctx.output(n, keepSqueezed(x, ctx.layer(ctx.vertexName(n, ""), new ActivationLayer.Builder().activation(f).build(), x)));
     }
@@ -39,12 +44,9 @@ final class OnnxGraphImports {
         else act(ctx, n, Activation.SIGMOID);
     }
 
+    /** HardSigmoid(alpha, beta): ONNX's defaults are ours (0.2, 0.5); PyTorch's Hardsigmoid exports alpha 1/6. */
     static void hardSigmoid(OnnxImportContext ctx, OnnxNode n) throws OnnxFormatException {
-        float alpha = n.floatAttr("alpha", 0.2f), beta = n.floatAttr("beta", 0.5f);
-        if (Math.abs(alpha - 0.2f) > 1e-6f || Math.abs(beta - 0.5f) > 1e-6f) {
-            throw ctx.unsupported(n, "alpha=" + alpha + ", beta=" + beta + " (HARDSIGMOID is min(1, max(0, 0.2x + 0.5)))");
-        }
-        act(ctx, n, Activation.HARDSIGMOID);
+        act(ctx, n, parameters(ctx, n, Activation.HARDSIGMOID, n.floatAttr("alpha", 0.2f), n.floatAttr("beta", 0.5f)));
     }
 
     /**
@@ -71,9 +73,22 @@ final class OnnxGraphImports {
     }
 
     static void leakyRelu(OnnxImportContext ctx, OnnxNode n) throws OnnxFormatException {
-        float alpha = n.floatAttr("alpha", 0.01f);
-        if (Math.abs(alpha - 0.01f) > 1e-7f) throw ctx.unsupported(n, "alpha=" + alpha + " (our LEAKYRELU has slope 0.01)");
-        act(ctx, n, Activation.LEAKYRELU);
+        act(ctx, n, parameters(ctx, n, Activation.LEAKYRELU, n.floatAttr("alpha", 0.01f), 0f));
+    }
+
+    /**
+     * The activation with a node's float attributes; ONNX's float32 defaults (0.01f, 0.2f) read as our (double)
+     * defaults, so default nodes stay on the parameterless kernels. Non-finite attributes are a format error.
+     */
+    private static ActivationSpec parameters(OnnxImportContext ctx, OnnxNode n, Activation kind, float alpha, float beta)
+            throws OnnxFormatException {
+        if (!Float.isFinite(alpha) || !Float.isFinite(beta)) {
+            throw new OnnxFormatException(ctx.file, "node '" + n.name() + "' (" + n.opType() + "): attribute alpha=" + alpha
+                    + (ActivationSpec.takesBeta(kind) ? ", beta=" + beta : "") + " is not finite");
+        }
+        double a = alpha == (float) ActivationSpec.defaultAlpha(kind) ? ActivationSpec.defaultAlpha(kind) : alpha;
+        double b = beta == (float) ActivationSpec.defaultBeta(kind) ? ActivationSpec.defaultBeta(kind) : beta;
+        return new ActivationSpec(kind, a, b);
     }
 
     /** Clip(0, 6) is RELU6, Clip(0, +inf) RELU. */

@@ -69,7 +69,7 @@ public class FlowerPhotosPipelineTest {
     }
 
     @Test
-    public void readersListSortedLabelsAndDecodeRealJpegs() {
+    public void readersListSortedLabelsAndDecodeRealJpegs() throws Exception {
         InputSplit[] s = split(7);
         ImageRecordReader train = new ImageRecordReader(64, 48, 3, gen);
         train.initialize(s[0]);

@@ -205,4 +205,18 @@ public class ImageRecordReaderTest {
             assertTrue(e.getMessage(), e.getMessage().contains("'cat'") && e.getMessage().contains(f.getAbsolutePath()));
         }
     }
+
+    /** Code written for DataVec handles initialize's IOException; it must compile (and run) unchanged here. */
+    @Test
+    public void dataVecStyleIOExceptionHandlingCompiles() throws Exception {
+        File root = tmp.newFolder("dv");
+        File f = TestImages.solidRgb(new File(root, "cat"), "c.png", 3, 3, 1, 1, 1, "png");
+        org.pydl4j.datasets.records.RecordReader rr = new ImageRecordReader(3, 3, 3, new ParentPathLabelGenerator());
+        try {
+            rr.initialize(new CollectionInputSplit(List.of(f.toURI())));
+        } catch (java.io.IOException | InterruptedException e) {
+            fail("a readable split must not throw: " + e);
+        }
+        assertEquals(List.of("cat"), rr.getLabels());
+    }
 }

@@ -44,7 +44,7 @@ public class RecordReaderDataSetIteratorTest {
         }
     }
 
-    private ImageRecordReader reader() {
+    private ImageRecordReader reader() throws java.io.IOException {
         ImageRecordReader rr = new ImageRecordReader(4, 3, 3, new ParentPathLabelGenerator());
         rr.initialize(new FileSplit(root, BaseImageLoader.ALLOWED_FORMATS, new Random(9)));
         return rr;
@@ -74,7 +74,7 @@ public class RecordReaderDataSetIteratorTest {
     }
 
     @Test
-    public void batchesOneHotLastPartialBatchAndReset() {
+    public void batchesOneHotLastPartialBatchAndReset() throws Exception {
         RecordReaderDataSetIterator it = new RecordReaderDataSetIterator(reader(), 3, 1, 3);
         assertEquals(Arrays.asList(CLASSES), it.getLabels());
         assertEquals(3 * 4 * 3, it.inputColumns());
@@ -105,7 +105,7 @@ public class RecordReaderDataSetIteratorTest {
     }
 
     @Test
-    public void preProcessorIsAppliedToEveryBatch() {
+    public void preProcessorIsAppliedToEveryBatch() throws Exception {
         RecordReaderDataSetIterator it = new RecordReaderDataSetIterator(reader(), 4, 1, 3);
         it.setPreProcessor(new ImagePreProcessingScaler(0, 1));
         assertTrue(it.getPreProcessor() instanceof ImagePreProcessingScaler);
@@ -117,7 +117,7 @@ public class RecordReaderDataSetIteratorTest {
     }
 
     @Test
-    public void wrongClassCountOrLabelIndexIsAClearError() {
+    public void wrongClassCountOrLabelIndexIsAClearError() throws Exception {
         RecordReaderDataSetIterator it = new RecordReaderDataSetIterator(reader(), 2, 1, 5);
         try {
             it.next();
@@ -134,7 +134,7 @@ public class RecordReaderDataSetIteratorTest {
     }
 
     @Test
-    public void featuresOnlyIteratorHasNullLabels() {
+    public void featuresOnlyIteratorHasNullLabels() throws Exception {
         RecordReaderDataSetIterator it = new RecordReaderDataSetIterator(reader(), 10);
         DataSet ds = it.next();
         assertEquals(7, ds.numExamples());

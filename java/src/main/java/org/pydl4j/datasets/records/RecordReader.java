@@ -1,5 +1,6 @@
 package org.pydl4j.datasets.records;
 
+import java.io.IOException;
 import java.util.List;
 import org.pydl4j.datasets.split.InputSplit;
 
@@ -10,8 +11,11 @@ import org.pydl4j.datasets.split.InputSplit;
  * index.
  */
 public interface RecordReader {
-    /** Prepares to read the split's locations from the first one. */
-    void initialize(InputSplit split);
+    /**
+     * Prepares to read the split's locations from the first one. Declares DataVec's checked exceptions so that code
+     * written for DataVec (which must handle them) compiles unchanged.
+     */
+    void initialize(InputSplit split) throws IOException, InterruptedException;
 
     boolean hasNext();
 

@@ -2,6 +2,8 @@ package org.pydl4j.nd.backend;
 
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
+import org.pydl4j.nd.backend.reference.ReferenceBackend;
 
 /**
  * The compute kernels the layers need. One interface, several implementations: {@code reference} (plain Java, the
@@ -26,8 +28,8 @@ public interface Backend {
     /**
      * Inference convolution with its activation: f(conv2d(input, weight, bias)), as one op where the backend can
      * fuse them (the cpu backend applies bias and activation inside oneDNN's kernel, without a second pass over
-     * the output). Only activations with an elementwise kernel (IDENTITY, RELU, RELU6, SIGMOID, TANH, LEAKYRELU)
-     * are allowed. No intermediate is kept, so there is nothing to backpropagate through: training uses
+     * the output). Every elementwise activation (all but SOFTMAX) is allowed; one the backend has no kernel for is
+     * applied after the convolution by {@link #activate}. No intermediate is kept, so there is nothing to backpropagate through: training uses
      * {@link #conv2d} and {@link #activate}.
      */
     default INDArray conv2dFused(INDArray input, INDArray weight, INDArray bias, ConvParams p, Activation act) {
@@ -39,8 +41,18 @@ public interface Backend {
         return y;
     }
 
+    /** {@link #conv2dFused} with the activation's parameters (LEAKYRELU alpha, HARDSIGMOID alpha/beta). */
+    default INDArray conv2dFused(INDArray input, INDArray weight, INDArray bias, ConvParams p, ActivationSpec act) {
+        if (act.isDefault()) return conv2dFused(input, weight, bias, p, act.kind());
+        requireFusable(act.kind(), "conv2dFused");
+        INDArray z = conv2d(input, weight, bias, p);
+        INDArray y = activate(act, z);
+        z.close();
+        return y;
+    }
+
     /** True for activations {@link #conv2dFused} accepts: elementwise ones (not SOFTMAX). */
-    static boolean isFusable(Activation act) { return act != null && act != Activation.SOFTMAX && NativeActivation.has(act); }
+    static boolean isFusable(Activation act) { return act != null && act != Activation.SOFTMAX; }
 
     /** Rejects an activation {@link #conv2dFused} cannot apply, naming the op. */
     static void requireFusable(Activation act, String op) {
@@ -87,8 +99,27 @@ public interface Backend {
     /** y = f(x). SOFTMAX is taken along dimension 1 (classes) of a 2-d array. LEAKYRELU uses slope 0.01. */
     INDArray activate(Activation f, INDArray x);
 
+    /**
+     * y = f(x) with f's parameters. The default runs {@link #activate(Activation, INDArray)} for default parameters
+     * and the host's loop ({@link ReferenceBackend#activateOnHost}) otherwise.
+     */
+    default INDArray activate(ActivationSpec f, INDArray x) {
+        return f.isDefault() ? activate(f.kind(), x) : ReferenceBackend.activateOnHost(f, x);
+    }
+
     /** dL/dx given x, y = f(x) and dL/dy. */
     INDArray activateBackward(Activation f, INDArray x, INDArray y, INDArray gradOut);
+
+    /**
+     * y = x * s[:, :, None, None]: image x [N, C, H, W] scaled per (example, channel) by s [N, C] (the gate of a
+     * squeeze-excitation block). The default is the host's loop.
+     */
+    default INDArray channelScale(INDArray x, INDArray s) { return ReferenceBackend.channelScaleOnHost(x, s); }
+
+    /** The gradient of {@link #activate(ActivationSpec, INDArray)}; the default as there. */
+    default INDArray activateBackward(ActivationSpec f, INDArray x, INDArray y, INDArray gradOut) {
+        return f.isDefault() ? activateBackward(f.kind(), x, y, gradOut) : ReferenceBackend.activateBackwardOnHost(f, x, y, gradOut);
+    }
 
     // ---------------------------------------------------------------- elementwise ops and updater steps
     // The defaults run on the host, element by element in double precision (the reference arithmetic); device

@@ -105,6 +105,14 @@ public final class Checks {
         if (f == Activation.SOFTMAX) rank(x, 2, "softmax input");
     }
 
+    /** channelScale(x, s): x [N, C, H, W], s [N, C], one data type. */
+    public static void channelScale(INDArray x, INDArray s) {
+        if (x == null || s == null) throw new IllegalArgumentException("channelScale: image or scale is null");
+        rank(x, 4, "channelScale image");
+        shape(s, new long[]{x.size(0), x.size(1)}, "channelScale scale");
+        sameType("channelScale", x, s);
+    }
+
     // ---------------------------------------------------------------- per-op argument checks, shared by every backend
 
     /** Any dimension of size zero (native kernels leave such arrays to the reference loops). */

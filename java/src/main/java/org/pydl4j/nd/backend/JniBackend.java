@@ -54,6 +54,12 @@ public abstract class JniBackend implements Backend {
 
     protected abstract void nativeActivationBackward(int code, INDArray x, INDArray y, INDArray gradOut, INDArray gradIn, int length);
 
+    /**
+     * Whether the kernels compute activation {@code f} (backward: its gradient); the rest go to the reference. The
+     * default: the codes every native library knows ({@link NativeActivation#has}).
+     */
+    protected boolean hasKernel(Activation f, boolean backward) { return NativeActivation.has(f); }
+
     /** Pooling geometries the kernels take; the rest go to the reference. */
     protected boolean poolSupported(ConvParams p) { return true; }
 
@@ -159,7 +165,7 @@ public abstract class JniBackend implements Backend {
     @Override
     public INDArray activate(Activation f, INDArray x) {
         Checks.activate(f, x);
-        if (!isFloat(x) || x.length() == 0 || f != Activation.SOFTMAX && !NativeActivation.has(f)) return reference.activate(f, x);
+        if (!isFloat(x) || x.length() == 0 || f != Activation.SOFTMAX && !hasKernel(f, false)) return reference.activate(f, x);
         if (f == Activation.IDENTITY) return dup(x);
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
         if (f == Activation.SOFTMAX) nativeSoftmax(x, y, (int) x.size(0), (int) x.size(1));
@@ -170,7 +176,7 @@ public abstract class JniBackend implements Backend {
     @Override
     public INDArray activateBackward(Activation f, INDArray x, INDArray y, INDArray gradOut) {
         Checks.activateBackward(f, x, y, gradOut);
-        if (!isFloat(x) || x.length() == 0 || f != Activation.SOFTMAX && !NativeActivation.has(f)) {
+        if (!isFloat(x) || x.length() == 0 || f != Activation.SOFTMAX && !hasKernel(f, true)) {
             return reference.activateBackward(f, x, y, gradOut);
         }
         if (f == Activation.IDENTITY) return dup(gradOut);

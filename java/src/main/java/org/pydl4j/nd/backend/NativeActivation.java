@@ -10,8 +10,10 @@ public final class NativeActivation {
     private NativeActivation() {}
 
     public static final int IDENTITY = -1, RELU = 0, RELU6 = 1, SIGMOID = 2, TANH = 3, LEAKYRELU = 4;
+    /** Known to the cpu library only (the cuda backend computes them on the host). */
+    public static final int HARDSIGMOID = 5, HARDSWISH = 6, SWISH = 7;
 
-    /** Whether the native libraries have an elementwise kernel for {@code f} (else backends use the host's). */
+    /** Whether every native library has an elementwise kernel for {@code f} (else backends use the host's). */
     public static boolean has(Activation f) {
         return f == Activation.IDENTITY || f == Activation.RELU || f == Activation.RELU6 || f == Activation.SIGMOID
                 || f == Activation.TANH || f == Activation.LEAKYRELU;
@@ -26,6 +28,9 @@ public final class NativeActivation {
             case SIGMOID: return SIGMOID;
             case TANH: return TANH;
             case LEAKYRELU: return LEAKYRELU;
+            case HARDSIGMOID: return HARDSIGMOID;
+            case HARDSWISH: return HARDSWISH;
+            case SWISH: return SWISH;
             default: throw new IllegalArgumentException("no elementwise kernel for " + f);
         }
     }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 
 /**
  * A small inference graph over NCHW tensors, compiled by a backend into an {@link InferenceProgram}: convolutions
@@ -21,13 +22,13 @@ public final class ProgramSpec {
     public static final class Node {
         public final Op op;
         public final int in0, in1;
-        public final Activation activation;   // CONV (fused), ACTIVATION
+        public final ActivationSpec activation;   // CONV (fused), ACTIVATION
         public final boolean flag;            // CONV: has bias; POOL: max (else average, padding excluded)
         public final ConvParams params;       // CONV, POOL
         public final long[] weightShape;      // CONV: [O, C/groups, kH, kW]
         final long[] outShape;
 
-        Node(Op op, int in0, int in1, Activation activation, boolean flag, ConvParams params, long[] weightShape, long[] outShape) {
+        Node(Op op, int in0, int in1, ActivationSpec activation, boolean flag, ConvParams params, long[] weightShape, long[] outShape) {
             this.op = op;
             this.in0 = in0;
             this.in1 = in1;
@@ -81,6 +82,12 @@ public final class ProgramSpec {
     /** f(conv(x, W) + b): weights [O, C/groups, kH, kW] given at run time; act must be elementwise. */
     public int conv(int in, long[] weightShape, boolean hasBias, ConvParams p, Activation act) {
         Backend.requireFusable(act, "program conv");
+        return conv(in, weightShape, hasBias, p, ActivationSpec.of(act));
+    }
+
+    /** As {@link #conv(int, long[], boolean, ConvParams, Activation)} with the activation's parameters. */
+    public int conv(int in, long[] weightShape, boolean hasBias, ConvParams p, ActivationSpec act) {
+        Backend.requireFusable(act.kind(), "program conv");
         ConvGeometry g = ConvGeometry.conv(shape(in), weightShape, p);
         return add(new Node(Op.CONV, in, -1, act, hasBias, p, weightShape.clone(), g.outShape()));
     }
@@ -103,7 +110,13 @@ public final class ProgramSpec {
     /** An elementwise activation other than IDENTITY (for which the input value serves). */
     public int activation(int in, Activation act) {
         Backend.requireFusable(act, "program activation");
-        if (act == Activation.IDENTITY) throw new IllegalArgumentException("program activation: IDENTITY needs no node");
+        return activation(in, ActivationSpec.of(act));
+    }
+
+    /** As {@link #activation(int, Activation)} with the activation's parameters. */
+    public int activation(int in, ActivationSpec act) {
+        Backend.requireFusable(act.kind(), "program activation");
+        if (act.kind() == Activation.IDENTITY) throw new IllegalArgumentException("program activation: IDENTITY needs no node");
         return add(new Node(Op.ACTIVATION, in, -1, act, false, null, null, shape(in)));
     }
 

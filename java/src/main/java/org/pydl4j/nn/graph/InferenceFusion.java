@@ -15,6 +15,7 @@ import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nd.backend.InferenceProgram;
@@ -65,7 +66,7 @@ final class InferenceFusion {
         final List<String> inputs;  // vertex names read
         ConvolutionLayer conv;
         BatchNormalization bn;
-        Activation act = Activation.IDENTITY;
+        ActivationSpec act = ActivationSpec.of(Activation.IDENTITY);
         Layer layer;                // POOL / GLOBAL_POOL: the runtime layer
 
         // Batch-norm-folded weights and bias with the parameter arrays (and their write counts) they came from, kept
@@ -305,29 +306,33 @@ final class InferenceFusion {
         }
         ConvolutionLayer cl = layer(v, LayerKind.Fusion.CONVOLUTION, ConvolutionLayer.class);
         if (cl != null) {
-            Activation act = cl.layerConf().getActivationFn();
-            if (!Backend.isFusable(act)) return null;
+            ActivationSpec act = cl.layerConf().getActivationSpec();
+            if (!Backend.isFusable(act.kind())) return null;
             Item it = new Item(Kind.CONV, name, in);
             it.conv = cl;
             it.act = act;
-            String bnName = act == Activation.IDENTITY ? soleConsumer(name, consumers, inputs, outputs) : null;
+            String bnName = act.kind() == Activation.IDENTITY ? soleConsumer(name, consumers, inputs, outputs) : null;
             BatchNormalization bl = bnName == null ? null : layer(vertices.get(bnName), LayerKind.Fusion.BATCH_NORMALIZATION, BatchNormalization.class);
             if (bl != null && Backend.isFusable(bl.layerConf().getActivationFn())) {
                 it.bn = bl;
                 absorbed.add(bnName);
-                Activation a = bl.layerConf().getActivationFn();
+                ActivationSpec a = bl.layerConf().getActivationSpec();
                 String last = bnName;
-                if (a == Activation.IDENTITY) {
-                    String next = soleConsumer(bnName, consumers, inputs, outputs);
-                    ActivationLayer al = next == null ? null : layer(vertices.get(next), LayerKind.Fusion.ACTIVATION, ActivationLayer.class);
-                    if (al != null && Backend.isFusable(al.layerConf().getActivation())) {
-                        a = al.layerConf().getActivation();
-                        absorbed.add(next);
+                if (a.kind() == Activation.IDENTITY) {
+                    String next = absorbActivation(bnName, consumers, inputs, outputs, absorbed);
+                    if (next != null) {
+                        a = vertexActivation(next);
                         last = next;
                     }
                 }
                 it.act = a;
                 return new Renamed(it, last).item;
+            }
+            // a linear convolution whose only consumer is an activation layer (ONNX's Conv -> Relu, batch norm folded)
+            String next = bnName == null || bl != null ? null : absorbActivation(name, consumers, inputs, outputs, absorbed);
+            if (next != null) {
+                it.act = vertexActivation(next);
+                return new Renamed(it, next).item;
             }
             return it;
         }
@@ -336,7 +341,7 @@ final class InferenceFusion {
             if (!Backend.isFusable(bl.layerConf().getActivationFn())) return null;
             Item it = new Item(Kind.BN, name, in);
             it.bn = bl;
-            it.act = bl.layerConf().getActivationFn();
+            it.act = bl.layerConf().getActivationSpec();
             return it;
         }
         SubsamplingLayer sl = layer(v, LayerKind.Fusion.POOLING, SubsamplingLayer.class);
@@ -358,11 +363,25 @@ final class InferenceFusion {
             if (!Backend.isFusable(al.layerConf().getActivation())) return null;
             if (al.layerConf().getActivation() == Activation.IDENTITY) return new Item(Kind.ALIAS, name, in);
             Item it = new Item(Kind.ACT, name, in);
-            it.act = al.layerConf().getActivation();
+            it.act = al.layerConf().getActivationSpec();
             return it;
         }
         if (fusion(v) == LayerKind.Fusion.IDENTITY) return new Item(Kind.ALIAS, name, in);
         return null;
+    }
+
+    /** The sole consumer of {@code name} when it is a fusable activation layer (then marked absorbed); else null. */
+    private String absorbActivation(String name, Map<String, List<String>> consumers, Map<String, List<String>> inputs,
+                                    List<String> outputs, Set<String> absorbed) {
+        String next = soleConsumer(name, consumers, inputs, outputs);
+        ActivationLayer al = next == null ? null : layer(vertices.get(next), LayerKind.Fusion.ACTIVATION, ActivationLayer.class);
+        if (al == null || !Backend.isFusable(al.layerConf().getActivation())) return null;
+        absorbed.add(next);
+        return next;
+    }
+
+    private ActivationSpec vertexActivation(String activationLayerVertex) {
+        return layer(vertices.get(activationLayerVertex), LayerKind.Fusion.ACTIVATION, ActivationLayer.class).layerConf().getActivationSpec();
     }
 
     /** A chain's item renamed to its last vertex (whose activation it produces). */

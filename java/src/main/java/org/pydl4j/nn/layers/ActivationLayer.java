@@ -18,14 +18,14 @@ public class ActivationLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.Act
 
     @Override
     protected INDArray doActivate(INDArray x, boolean training) {
-        output = Nd4j.getBackend().activate(layerConf.getActivation(), x);
+        output = Nd4j.getBackend().activate(layerConf.getActivationSpec(), x);
         return output;
     }
 
     @Override
     protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
         if (!needInputGradient) return null;
-        return Nd4j.getBackend().activateBackward(layerConf.getActivation(), input, output, epsilon);
+        return Nd4j.getBackend().activateBackward(layerConf.getActivationSpec(), input, output, epsilon);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 
@@ -40,8 +41,8 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
         } else {
             bnOut = be.batchNormInference(x, vec("gamma"), vec("beta"), vec("mean"), vec("var"), layerConf.getEps());
         }
-        Activation act = layerConf.getActivationFn();
-        if (act == Activation.IDENTITY) {
+        ActivationSpec act = layerConf.getActivationSpec();
+        if (act.kind() == Activation.IDENTITY) {
             output = bnOut;
         } else {
             output = be.activate(act, bnOut);
@@ -57,9 +58,9 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
     protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
         if (!trainingPass) throw new IllegalStateException(describe() + ": backprop after an inference-mode forward pass");
         Backend be = Nd4j.getBackend();
-        Activation act = layerConf.getActivationFn();
+        ActivationSpec act = layerConf.getActivationSpec();
         // identity: epsilon is dL/d(bnOut) itself, only read below (no copy)
-        INDArray d = act == Activation.IDENTITY ? epsilon : be.activateBackward(act, bnOut, output, epsilon);
+        INDArray d = act.kind() == Activation.IDENTITY ? epsilon : be.activateBackward(act, bnOut, output, epsilon);
         INDArray[] g = be.batchNormBackward(input, d, vec("gamma"), batchMean, batchVar, layerConf.getEps());
         be.copy(g[1], gradients.get("gamma"));   // on the backend: stays on a device
         be.copy(g[2], gradients.get("beta"));

@@ -5,6 +5,7 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
@@ -34,15 +35,15 @@ public class ConvolutionLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.Co
         INDArray w = params.get("W");
         if (x.dataType() != w.dataType()) throw new IllegalArgumentException(describe() + ": input is " + x.dataType() + ", parameters " + w.dataType());
         Backend be = Nd4j.getBackend();
-        Activation act = layerConf.getActivationFn();
-        if (!training && Backend.isFusable(act)) {
+        ActivationSpec act = layerConf.getActivationSpec();
+        if (!training && Backend.isFusable(act.kind())) {
             // inference: bias and activation inside the convolution kernel, no pre-activation kept
             preOutput = null;
             output = be.conv2dFused(x, w, bias(), convParams, act);
             return output;
         }
         preOutput = be.conv2d(x, w, bias(), convParams);
-        output = act == Activation.IDENTITY ? preOutput : be.activate(act, preOutput);
+        output = act.kind() == Activation.IDENTITY ? preOutput : be.activate(act, preOutput);
         return output;
     }
 
@@ -83,9 +84,9 @@ public class ConvolutionLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.Co
     protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
         if (preOutput == null) throw new IllegalStateException(describe() + ": backprop after an inference-mode forward pass");
         Backend be = Nd4j.getBackend();
-        Activation act = layerConf.getActivationFn();
+        ActivationSpec act = layerConf.getActivationSpec();
         // identity: epsilon is dL/dz itself, only read below (no copy of a whole activation-sized array)
-        INDArray dz = act == Activation.IDENTITY ? epsilon : be.activateBackward(act, preOutput, output, epsilon);
+        INDArray dz = act.kind() == Activation.IDENTITY ? epsilon : be.activateBackward(act, preOutput, output, epsilon);
         if (!gradients.isEmpty()) {
             INDArray w = params.get("W");
             INDArray[] g = be.conv2dBackwardWeights(input, dz, w.shape(), layerConf.hasBias(), convParams);

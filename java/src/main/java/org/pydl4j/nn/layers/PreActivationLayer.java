@@ -21,13 +21,13 @@ public abstract class PreActivationLayer<C extends BaseLayer> extends AbstractLa
     @Override
     protected INDArray doActivate(INDArray x, boolean training) {
         preOutput = preOutput(x);
-        output = Nd4j.getBackend().activate(layerConf.getActivationFn(), preOutput);
+        output = Nd4j.getBackend().activate(layerConf.getActivationSpec(), preOutput);
         return output;
     }
 
     @Override
     protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
-        return backpropPreOutput(Nd4j.getBackend().activateBackward(layerConf.getActivationFn(), preOutput, output, epsilon), needInputGradient);
+        return backpropPreOutput(Nd4j.getBackend().activateBackward(layerConf.getActivationSpec(), preOutput, output, epsilon), needInputGradient);
     }
 
     @Override

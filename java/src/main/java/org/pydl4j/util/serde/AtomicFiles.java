@@ -29,7 +29,27 @@ public final class AtomicFiles {
     /** Temporary files of this class start with this prefix (".name.tmp-"), so that they are recognisable. */
     public static String tempPrefix(Path target) { return "." + target.getFileName() + ".tmp-"; }
 
+    /** Bytes the file system holding a directory has left for this process. */
+    @FunctionalInterface
+    interface FreeSpace {
+        long usableBytes(Path dir) throws IOException;
+    }
+
+    /**
+     * A failed write with less than this left on the device is taken for a full disk: a write fails with ENOSPC
+     * only once the free blocks are gone, and the buffered writes here are at most 64 KiB.
+     */
+    static final long FULL_BELOW_BYTES = 1 << 20;
+
+    /**
+     * Writes {@code target} atomically; a full disk is a {@link DiskFullException} naming the file, what was written
+     * and what is free (the old content stays).
+     */
     public static void write(Path target, Writer writer) throws IOException {
+        write(target, writer, dir -> Files.getFileStore(dir).getUsableSpace());
+    }
+
+    static void write(Path target, Writer writer, FreeSpace freeSpace) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir == null) throw new IOException(target + ": has no parent directory");
@@ -38,11 +58,18 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, tempPrefix(abs), "");
         boolean done = false;
         try {
+            CountingStream counted = null;
             try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
                  OutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
-                writer.write(new NonClosing(out));
+                counted = new CountingStream(out);
+                writer.write(counted);
                 out.flush();
                 fos.getFD().sync();
+            } catch (IOException e) {
+                // checked before the temporary file is removed: its blocks are what filled the device
+                long free = freeSpace.usableBytes(dir);
+                if (free < FULL_BELOW_BYTES) throw new DiskFullException(abs, counted == null ? 0 : counted.count, free, e);
+                throw e;
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -65,12 +92,20 @@ public final class AtomicFiles {
         }
     }
 
-    /** Keeps writers (zip streams) from closing the file before it is synced. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) { super(out); }
+    /**
+     * Counts the bytes the writer handed over, the failing write's included (for a full disk's message) and keeps writers (zip streams) from closing
+     * the file before it is synced.
+     */
+    private static final class CountingStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingStream(OutputStream out) { super(out); }
 
         @Override
-        public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
+        public void write(int b) throws IOException { count++; out.write(b); }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException { count += len; out.write(b, off, len); }
 
         @Override
         public void close() throws IOException { flush(); }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.learning.config.Adam;
 import org.pydl4j.nd.learning.config.IUpdater;
 import org.pydl4j.nd.learning.config.Nesterovs;
@@ -115,9 +116,9 @@ final class Dl4jConfigReader {
                 }
             }
             DenseLayer dense = (DenseLayer) d.layer;
-            Activation act;
-            if (v.lossLayerActivation == Activation.IDENTITY) act = dense.getActivation();
-            else if (dense.getActivation() == null || dense.getActivation() == Activation.IDENTITY) act = v.lossLayerActivation;
+            ActivationSpec act, denseAct = dense.getActivationSpec();
+            if (v.lossLayerActivation.kind() == Activation.IDENTITY) act = denseAct;
+            else if (denseAct == null || denseAct.kind() == Activation.IDENTITY) act = v.lossLayerActivation;
             else throw new IllegalArgumentException(where + ": both the LossLayer and the dense layer in front of it have activations");
             OutputLayer.Builder b = new OutputLayer.Builder(v.lossLayerLoss);
             b.name(d.name).nIn(dense.getNIn()).nOut(dense.getNOut()).hasBias(dense.hasBias());
@@ -301,8 +302,8 @@ final class Dl4jConfigReader {
             case LAYERS + "LossLayer": case "loss": {
                 // kept aside and merged into the dense layer in front of it (Keras import adds these); see mergeLossLayers
                 v.lossLayerLoss = loss(vertex, t);
-                Activation a = activation(vertex, t);
-                v.lossLayerActivation = a == null ? Activation.IDENTITY : a;
+                ActivationSpec a = activation(vertex, t);
+                v.lossLayerActivation = a == null ? ActivationSpec.of(Activation.IDENTITY) : a;
                 return null;
             }
             case LAYERS + "misc.FrozenLayer": case "FrozenLayer": case LAYERS + "misc.FrozenLayerWithBackprop": {
@@ -340,7 +341,7 @@ final class Dl4jConfigReader {
         @Override public double asDouble(String key, double dflt) { return Dl4jConfigReader.asDouble(get(key), dflt); }
         @Override public boolean asBool(String key, boolean dflt) { return Dl4jConfigReader.asBool(get(key), dflt); }
         @Override public int[] ints(String key, int... dflt) { return Dl4jConfigReader.ints(get(key), dflt); }
-        @Override public Activation activation() { return Dl4jConfigReader.activation(vertex, t); }
+        @Override public ActivationSpec activation() { return Dl4jConfigReader.activation(vertex, t); }
         @Override public LossFunctions.LossFunction loss() { return Dl4jConfigReader.loss(vertex, t); }
         @Override public Double dropout() { return Dl4jConfigReader.dropout(vertex, t); }
         @Override public ConvolutionMode convolutionMode() { return Dl4jConfigReader.convolutionMode(t.fields); }
@@ -404,7 +405,7 @@ final class Dl4jConfigReader {
             }
             fb.nIn(nIn).nOut(nOut);
         }
-        Activation a = activation(vertex, t);
+        ActivationSpec a = activation(vertex, t);
         if (a != null) b.activation(a);
         WeightInit w = weightInit(f);
         if (w != null) b.weightInit(w);
@@ -467,7 +468,19 @@ final class Dl4jConfigReader {
         return p <= 0 || p >= 1 ? null : p;
     }
 
-    private static Activation activation(String vertex, Typed t) {
+    private static ActivationSpec activation(String vertex, Typed t) {
+        Activation a = activationKind(vertex, t);
+        if (a != Activation.LEAKYRELU) return a == null ? null : ActivationSpec.of(a);
+        Typed fn = typed(t.fields.get("activationFn"));
+        double alpha = fn == null ? ActivationSpec.LEAKYRELU_ALPHA : asDouble(fn.fields.get("alpha"), ActivationSpec.LEAKYRELU_ALPHA);
+        try {
+            return ActivationSpec.leakyRelu(alpha);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("vertex '" + vertex + "': LReLU " + e.getMessage(), e);
+        }
+    }
+
+    private static Activation activationKind(String vertex, Typed t) {
         Map<String, Object> f = t.fields;
         Object fn = f.get("activationFn");
         if (fn != null) {
@@ -487,9 +500,9 @@ final class Dl4jConfigReader {
                 case "ActivationIdentity": case "Identity": return Activation.IDENTITY;
                 case "ActivationSigmoid": case "Sigmoid": return Activation.SIGMOID;
                 case "ActivationTanH": case "TanH": return Activation.TANH;
-                case "ActivationLReLU": case "LReLU":
-                    if (asDouble(a.fields.get("alpha"), 0.01) != 0.01) throw unsupportedOption(vertex, t, "LReLU alpha " + a.fields.get("alpha") + " (0.01 is supported)");
-                    return Activation.LEAKYRELU;
+                case "ActivationLReLU": case "LReLU": return Activation.LEAKYRELU;   // alpha: see activation()
+                case "ActivationHardSigmoid": case "HardSigmoid": return Activation.HARDSIGMOID;
+                case "ActivationSwish": case "Swish": return Activation.SWISH;
                 default:
                     throw new IllegalArgumentException("vertex '" + vertex + "': activation " + a.type + " is not supported");
             }
@@ -504,6 +517,8 @@ final class Dl4jConfigReader {
             case "sigmoid": return Activation.SIGMOID;
             case "tanh": return Activation.TANH;
             case "leakyrelu": return Activation.LEAKYRELU;
+            case "hardsigmoid": return Activation.HARDSIGMOID;
+            case "swish": return Activation.SWISH;
             default: throw new IllegalArgumentException("vertex '" + vertex + "': activation '" + s + "' is not supported");
         }
     }

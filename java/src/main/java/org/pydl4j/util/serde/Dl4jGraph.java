@@ -37,7 +37,7 @@ final class Dl4jGraph {
         long[] nhwcFlatten;
         /** A DL4J LossLayer (merged into the dense layer in front of it when the file is read). */
         org.pydl4j.nd.lossfunctions.LossFunctions.LossFunction lossLayerLoss;
-        org.pydl4j.nd.activations.Activation lossLayerActivation;
+        org.pydl4j.nd.activations.ActivationSpec lossLayerActivation;
 
         Vertex(String name, String dl4jClass) { this.name = name; this.dl4jClass = dl4jClass; }
 

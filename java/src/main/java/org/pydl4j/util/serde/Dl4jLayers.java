@@ -2,6 +2,7 @@ package org.pydl4j.util.serde;
 
 import java.util.List;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nn.conf.formats.Dl4jLayerCodec;
 import org.pydl4j.nn.conf.formats.Dl4jLayerReader;
 import org.pydl4j.nn.conf.formats.Dl4jLayerWriter;
@@ -140,10 +141,10 @@ final class Dl4jLayers {
 
     static final Dl4jLayerCodec<ActivationLayer> ACTIVATION = new Codec<>("ActivationLayer", List.of("activation"), Dl4jParamLayout.SAME,
             in -> {
-                Activation a = in.activation();
-                return in.common(new ActivationLayer.Builder().activation(a == null ? Activation.IDENTITY : a)).build();
+                ActivationSpec a = in.activation();
+                return in.common(new ActivationLayer.Builder().activation(a == null ? ActivationSpec.of(Activation.IDENTITY) : a)).build();
             },
-            (l, out) -> out.put("activationFn", out.activation(l.getActivation())));
+            (l, out) -> out.put("activationFn", out.activation(l.getActivationSpec())));
 
     static final Dl4jLayerCodec<DropoutLayer> DROPOUT = new Codec<>("DropoutLayer", List.of("dropout"), Dl4jParamLayout.SAME,
             in -> {

@@ -17,6 +17,7 @@ import java.util.zip.ZipOutputStream;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.learning.config.Adam;
 import org.pydl4j.nd.learning.config.IUpdater;
 import org.pydl4j.nd.learning.config.Nesterovs;
@@ -202,7 +203,7 @@ public final class Dl4jZipExporter {
 
         @Override
         public void base(BaseLayer b) {
-            m.put("activationFn", activation(b.getActivation()));
+            m.put("activationFn", activation(b.getActivationSpec()));
             if (b.getBiasInit() != null) m.put("biasInit", b.getBiasInit());
             if (b.getWeightInit() != null) m.put("weightInit", b.getWeightInit().name());
             Object u = updater(b.getIUpdater());
@@ -231,7 +232,7 @@ public final class Dl4jZipExporter {
         }
 
         @Override
-        public Object activation(Activation a) { return Dl4jZipExporter.activation(a); }
+        public Object activation(ActivationSpec a) { return Dl4jZipExporter.activation(a); }
 
         @Override
         public Object loss(LossFunctions.LossFunction f) { return Dl4jZipExporter.loss(f); }
@@ -246,20 +247,28 @@ public final class Dl4jZipExporter {
         return l;
     }
 
-    private static Map<String, Object> activation(Activation a) {
+    /** DL4J's activation object; HARDSWISH (no DL4J class) and a HARDSIGMOID other than DL4J's fixed one are refused. */
+    private static Map<String, Object> activation(ActivationSpec spec) {
+        Activation a = spec == null ? Activation.IDENTITY : spec.kind();
         String n;
-        switch (a == null ? Activation.IDENTITY : a) {
+        switch (a) {
             case RELU: n = "ActivationReLU"; break;
             case RELU6: n = "ActivationReLU6"; break;
             case SIGMOID: n = "ActivationSigmoid"; break;
             case TANH: n = "ActivationTanH"; break;
             case SOFTMAX: n = "ActivationSoftmax"; break;
             case LEAKYRELU: n = "ActivationLReLU"; break;
-            default: n = "ActivationIdentity";
+            case HARDSIGMOID:
+                if (!spec.isDefault()) throw new IllegalArgumentException("activation " + spec + " has no DL4J form (DL4J's HardSigmoid is 0.2x + 0.5)");
+                n = "ActivationHardSigmoid";
+                break;
+            case SWISH: n = "ActivationSwish"; break;
+            case IDENTITY: n = "ActivationIdentity"; break;
+            default: throw new IllegalArgumentException("activation " + spec + " has no DL4J form");
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("@class", "org.nd4j.linalg.activations.impl." + n);
-        if (a == Activation.LEAKYRELU) m.put("alpha", 0.01);
+        if (a == Activation.LEAKYRELU) m.put("alpha", spec.alpha());
         return m;
     }
 

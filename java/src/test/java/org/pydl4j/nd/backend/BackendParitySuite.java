@@ -12,6 +12,7 @@ import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 
 /**
  * The parity tests every native backend runs against the reference oracle, at the same realistic shapes and seeds
@@ -87,6 +88,8 @@ public abstract class BackendParitySuite {
                 new ConvParams(5, 5, 2, 2, 2, 2, 2, 2, 1, 1, 24), true, true, 35);
         check().conv("1x1 expand [4,40,14,14]->240", new long[]{4, 40, 14, 14}, 240, ConvParams.of(1, 1, 1, 1, 0, 0), true, true, 36);
         check().conv("1x1 project [3,240,7,9]->40", new long[]{3, 240, 7, 9}, 40, ConvParams.of(1, 1, 1, 1, 0, 0), true, true, 37);
+        // one image: fewer images than threads takes the per-image multi-threaded products
+        check().conv("1x1 one image [1,24,10,10]->48", new long[]{1, 24, 10, 10}, 48, ConvParams.of(1, 1, 1, 1, 0, 0), true, true, 38);
     }
 
     @Test
@@ -154,6 +157,25 @@ public abstract class BackendParitySuite {
         }
         check().activation(Activation.SOFTMAX, randn(92, 3.0, 16, 1000), 93);
         check().activation(Activation.SOFTMAX, randn(94, 3.0, 2, 10), 95);
+    }
+
+    /** Activations with parameters (ONNX LeakyRelu alpha, HardSigmoid alpha/beta: PyTorch's 1/6, a negative slope). */
+    @Test
+    public void activationsWithParameters() {
+        INDArray x = randn(96, 4.0, 2, 24, 14, 14);
+        for (ActivationSpec f : new ActivationSpec[]{ActivationSpec.leakyRelu(0.2), ActivationSpec.leakyRelu(-0.5),
+                ActivationSpec.hardSigmoid(1.0 / 6, 0.5), ActivationSpec.hardSigmoid(-0.3, 0.25)}) {
+            check().activation(f, x, 97);
+        }
+    }
+
+    /** The squeeze-excitation gate at MobileNetV3 / EfficientNet-B0 shapes and a tiny one. */
+    @Test
+    public void channelScale() {
+        check().channelScale(new long[]{4, 72, 28, 28}, 98);
+        check().channelScale(new long[]{2, 960, 7, 7}, 99);
+        check().channelScale(new long[]{1, 3, 1, 1}, 100);
+        expectIllegalArgument("channelScale scale", () -> backend().channelScale(randn(1, 2, 3, 4, 4), randn(2, 2, 4)));
     }
 
     // ---------------------------------------------------------------- elementwise ops and updater steps

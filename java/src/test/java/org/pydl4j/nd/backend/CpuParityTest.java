@@ -14,6 +14,7 @@ import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.backend.cpu.CpuBackend;
 
 /**
@@ -45,10 +46,16 @@ public class CpuParityTest extends BackendParitySuite {
         long[] w = {outC, in[1] / p.groups, p.kH, p.kW};
         INDArray x = randn(seed, in), wt = randn(seed + 1, 0.2, w), b = withBias ? randn(seed + 2, outC) : null;
         for (Activation a : Activation.values()) {
-            if (!Backend.isFusable(a)) continue;   // SOFTMAX, and activations without a native kernel
+            if (!Backend.isFusable(a)) continue;   // SOFTMAX
+            check.assertParity(name + " conv2dFused " + a, cpu.conv2dFused(x, wt, b, p, a), check.reference.conv2dFused(x, wt, b, p, a));
+        }
+        for (ActivationSpec a : PARAMETERIZED) {   // registered codes: post-op chains with their parameters
             check.assertParity(name + " conv2dFused " + a, cpu.conv2dFused(x, wt, b, p, a), check.reference.conv2dFused(x, wt, b, p, a));
         }
     }
+
+    private static final ActivationSpec[] PARAMETERIZED = {ActivationSpec.leakyRelu(0.2), ActivationSpec.hardSigmoid(1.0 / 6, 0.5),
+        ActivationSpec.hardSigmoid(-0.3, 0.25)};
 
     @Test
     public void convFusedVggAndPointwise() {
@@ -118,6 +125,44 @@ public class CpuParityTest extends BackendParitySuite {
                 for (int i = 0; i < 3; i++) check.assertParity("program run " + run + " " + names[i], got[i], want[i]);
             }
             assertTrue(native_.workingBytes() > 0);
+        }
+    }
+
+    /**
+     * The activations ONNX imports bring (HardSwish, Swish, HardSigmoid with PyTorch's alpha, LeakyRelu with a slope)
+     * inside a native program, as conv post-ops (HardSigmoid: a two-step chain) and as activation nodes, against the
+     * reference; a squeeze-excitation-like block (1x1 convs, gates) at MobileNetV3's shapes.
+     */
+    @Test
+    public void inferenceProgramWithOnnxActivations() {
+        long[] in = {2, 16, 14, 14};
+        ProgramSpec spec = new ProgramSpec(DataType.FLOAT, java.util.List.<long[]>of(in));
+        int expand = spec.conv(0, new long[]{72, 16, 1, 1}, true, ConvParams.of(1, 1, 1, 1, 0, 0), Activation.HARDSWISH);
+        int dw = spec.conv(expand, new long[]{72, 1, 3, 3}, true, new ConvParams(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 72), Activation.IDENTITY);
+        int swish = spec.activation(dw, Activation.SWISH);
+        int gate = spec.conv(swish, new long[]{72, 72, 1, 1}, true, ConvParams.of(1, 1, 1, 1, 0, 0), ActivationSpec.hardSigmoid(1.0 / 6, 0.5));
+        int project = spec.conv(gate, new long[]{16, 72, 1, 1}, false, ConvParams.of(1, 1, 1, 1, 0, 0), Activation.IDENTITY);
+        int hs = spec.activation(project, ActivationSpec.hardSigmoid(0.25, 0.4));
+        int leaky = spec.activation(spec.add(hs, 0), ActivationSpec.leakyRelu(0.2));
+        int hsDefault = spec.activation(leaky, Activation.HARDSIGMOID);
+        spec.output(hsDefault);
+        spec.output(gate);
+        int n = spec.nodes().size();
+        INDArray[] w = new INDArray[n], b = new INDArray[n];
+        for (int k = 0; k < n; k++) {
+            ProgramSpec.Node node = spec.nodes().get(k);
+            if (node.op != ProgramSpec.Op.CONV) continue;
+            w[k] = randn(500 + k, 0.5, node.weightShape);
+            if (node.flag) b[k] = randn(600 + k, 0.5, node.weightShape[0]);
+        }
+        INDArray[] inputs = {randn(700, 3.0, in)};
+        try (InferenceProgram native_ = cpu.compile(spec); InferenceProgram oracle = check.reference.compile(spec)) {
+            assertTrue("cpu compiles natively", !(native_ instanceof InterpretedProgram));
+            for (int run = 0; run < 2; run++) {
+                INDArray[] got = native_.run(inputs, w, b), want = oracle.run(inputs, w, b);
+                check.assertParity("onnx-activation program run " + run + " out", got[0], want[0]);
+                check.assertParity("onnx-activation program run " + run + " gate", got[1], want[1]);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.backend.reference.ReferenceBackend;
 
 /**
@@ -146,6 +147,21 @@ public final class ParityCheck {
         assertParity(name + " forward", backend.activate(f, x), y);
         INDArray gy = randn(seed, x.shape());
         assertParity(name + " backward", backend.activateBackward(f, x, y, gy), reference.activateBackward(f, x, y, gy));
+    }
+
+    /** Forward and backward of one activation with parameters. */
+    public void activation(ActivationSpec f, INDArray x, long seed) {
+        String name = f + " " + Arrays.toString(x.shape());
+        INDArray y = reference.activate(f, x);
+        assertParity(name + " forward", backend.activate(f, x), y);
+        INDArray gy = randn(seed, x.shape());
+        assertParity(name + " backward", backend.activateBackward(f, x, y, gy), reference.activateBackward(f, x, y, gy));
+    }
+
+    /** The squeeze-excitation gate: image [N, C, H, W] times per-channel factors [N, C]. */
+    public void channelScale(long[] image, long seed) {
+        INDArray x = randn(seed, image), s = randn(seed + 1, image[0], image[1]);
+        assertParity("channelScale " + Arrays.toString(image), backend.channelScale(x, s), reference.channelScale(x, s));
     }
 
     /** Asserts that r throws IllegalArgumentException whose message contains mustMention. */

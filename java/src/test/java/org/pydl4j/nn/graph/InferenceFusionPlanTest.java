@@ -33,4 +33,27 @@ public class InferenceFusionPlanTest {
         assertEquals(f.toString(), g.getVertices().length - 1, f.compiledVertices());
         assertEquals(1, f.segments());
     }
+
+    /**
+     * ONNX imports are Conv (batch norm folded) -> activation node: the activation, with its parameters, becomes the
+     * convolution's post-op (one CONV item named after the activation vertex) instead of a separate pass.
+     */
+    @Test
+    public void linearConvolutionAbsorbsTheActivationLayerAfterIt() {
+        org.pydl4j.nn.conf.ComputationGraphConfiguration conf = new org.pydl4j.nn.conf.NeuralNetConfiguration.Builder().graphBuilder()
+                .addInputs("in").setInputTypes(org.pydl4j.nn.conf.inputs.InputType.convolutional(8, 8, 3))
+                .addLayer("c1", new org.pydl4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4)
+                        .activation(org.pydl4j.nd.activations.Activation.IDENTITY).build(), "in")
+                .addLayer("hswish", new org.pydl4j.nn.conf.layers.ActivationLayer(org.pydl4j.nd.activations.Activation.HARDSWISH), "c1")
+                .addLayer("c2", new org.pydl4j.nn.conf.layers.ConvolutionLayer.Builder(1, 1).nOut(4)
+                        .activation(org.pydl4j.nd.activations.Activation.IDENTITY).build(), "hswish")
+                .addLayer("gate", new org.pydl4j.nn.conf.layers.ActivationLayer(org.pydl4j.nd.activations.ActivationSpec.hardSigmoid(1.0 / 6, 0.5)), "c2")
+                .addLayer("gap", new org.pydl4j.nn.conf.layers.GlobalPoolingLayer.Builder(org.pydl4j.nn.conf.layers.PoolingType.AVG).build(), "gate")
+                .setOutputs("gap").build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        InferenceFusion f = plan(g);
+        assertEquals(f.toString(), "InferenceFusion[ {CONV:hswish CONV:gate GLOBAL_POOL:gap} ]", f.toString());
+        assertEquals(5, f.compiledVertices());
+    }
 }

@@ -1,6 +1,7 @@
 package org.pydl4j.datasets.image.recordreader;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,7 +82,7 @@ public class ImageRecordReader implements RecordReader {
      * As {@link #initialize(InputSplit)}, with every image passed through the transform after decoding and before it
      * is resized to height x width (DataVec's {@code initialize(split, imageTransform)}); null for none.
      */
-    public void initialize(InputSplit split, org.pydl4j.datasets.image.transform.ImageTransform imageTransform) {
+    public void initialize(InputSplit split, org.pydl4j.datasets.image.transform.ImageTransform imageTransform) throws IOException {
         loader.setImageTransform(imageTransform);
         initialize(split);
     }
@@ -89,8 +90,9 @@ public class ImageRecordReader implements RecordReader {
     /** The transform applied to each image (null: none). */
     public org.pydl4j.datasets.image.transform.ImageTransform getImageTransform() { return loader.getImageTransform(); }
 
+    /** DataVec's signature: {@code throws IOException} (callers written for DataVec handle it). */
     @Override
-    public void initialize(InputSplit split) {
+    public void initialize(InputSplit split) throws IOException {
         if (split == null) throw new IllegalArgumentException("ImageRecordReader.initialize: split is null");
         List<URI> kept = new ArrayList<>();
         for (URI u : split.locations()) {

@@ -4,10 +4,10 @@ import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nd.backend.BatchNormShape;
 import org.pydl4j.nd.backend.Checks;
-import org.pydl4j.nd.backend.NativeActivation;
 import org.pydl4j.nd.backend.ConvGeometry;
 import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nd.backend.InferenceProgram;
@@ -33,6 +33,7 @@ public final class CpuBackend extends JniBackend {
         } catch (UnsatisfiedLinkError e) {
             throw new IllegalStateException("libpydl4j_cpu.so loaded but lacks its entry points: " + e.getMessage(), e);
         }
+        CpuShutdownGate.install();
     }
 
     @Override
@@ -156,11 +157,57 @@ public final class CpuBackend extends JniBackend {
     @Override
     public INDArray conv2dFused(INDArray input, INDArray weight, INDArray bias, ConvParams p, Activation act) {
         Backend.requireFusable(act, "conv2dFused");
+        return conv2dFused(input, weight, bias, p, ActivationSpec.of(act));
+    }
+
+    @Override
+    public INDArray conv2dFused(INDArray input, INDArray weight, INDArray bias, ConvParams p, ActivationSpec act) {
+        Backend.requireFusable(act.kind(), "conv2dFused");
         ConvGeometry g = Checks.conv2d("conv2dFused", input, weight, bias, p);
-        if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) return super.conv2dFused(input, weight, bias, p, act);
+        if (!isFloat(input) || Checks.empty(input.shape()) || Checks.empty(g.outShape())) {
+            INDArray z = reference.conv2d(input, weight, bias, p);
+            if (act.kind() == Activation.IDENTITY) return z;
+            INDArray y = reference.activate(act, z);
+            z.close();
+            return y;
+        }
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.outShape());
         CpuNative.convForwardFused(input.bufferForRead(), weight.bufferForRead(), bias == null ? null : bias.bufferForRead(), out.buffer(),
-                geometry(g, p, p.groups), NativeActivation.code(act));
+                geometry(g, p, p.groups), CpuActivationCodes.code(act));
         return out;
+    }
+
+    // ---------------------------------------------------------------- cpu only: activations with parameters, channel scaling
+
+    @Override
+    protected boolean hasKernel(Activation f, boolean backward) { return CpuActivationCodes.has(f, backward); }
+
+    @Override
+    public INDArray activate(ActivationSpec f, INDArray x) {
+        if (f.isDefault()) return activate(f.kind(), x);
+        Checks.activate(f.kind(), x);
+        if (!isFloat(x) || x.length() == 0) return reference.activate(f, x);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+        nativeActivation(CpuActivationCodes.code(f), x, y, (int) x.length());
+        return y;
+    }
+
+    @Override
+    public INDArray activateBackward(ActivationSpec f, INDArray x, INDArray y, INDArray gradOut) {
+        if (f.isDefault()) return activateBackward(f.kind(), x, y, gradOut);
+        Checks.activateBackward(f.kind(), x, y, gradOut);
+        if (!isFloat(x) || x.length() == 0 || !hasKernel(f.kind(), true)) return reference.activateBackward(f, x, y, gradOut);
+        INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+        nativeActivationBackward(CpuActivationCodes.code(f), x, y, gradOut, gx, (int) x.length());
+        return gx;
+    }
+
+    @Override
+    public INDArray channelScale(INDArray x, INDArray s) {
+        Checks.channelScale(x, s);
+        if (!isFloat(x) || x.length() == 0) return reference.channelScale(x, s);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+        CpuNative.channelScale(x.bufferForRead(), s.bufferForRead(), y.buffer(), (int) x.size(0), (int) x.size(1), (int) (x.size(2) * x.size(3)));
+        return y;
     }
 }

@@ -56,6 +56,15 @@ final class CpuNative {
 
     static native void eltwiseBackward(int kind, ByteBuffer x, ByteBuffer y, ByteBuffer gy, ByteBuffer gx, int length);
 
+    /**
+     * The code of an activation with parameters (kind LEAKYRELU or HARDSIGMOID), for every entry point that takes
+     * activation codes; one code per distinct (kind, alpha, beta), at most 4096 (activations.cpp).
+     */
+    static native int registerActivation(int kind, float alpha, float beta);
+
+    /** y = x * s per (example, channel): x and y [n, c, hw], s [n, c] (the squeeze-excitation gate). */
+    static native void channelScale(ByteBuffer x, ByteBuffer s, ByteBuffer y, int n, int c, int hw);
+
     static native void softmaxForward(ByteBuffer x, ByteBuffer y, int rows, int cols);
 
     static native void softmaxBackward(ByteBuffer y, ByteBuffer gy, ByteBuffer gx, int rows, int cols);
@@ -74,4 +83,10 @@ final class CpuNative {
     static native void nchwConvBackwardData(int kind, ByteBuffer gy, ByteBuffer w, ByteBuffer gx, int[] geometry);
 
     static native void nchwConvBackwardWeights(int kind, ByteBuffer x, ByteBuffer gy, ByteBuffer gw, ByteBuffer gb, int[] geometry);
+
+    /**
+     * JVM shutdown (CpuShutdownGate): refuses native calls from now on and waits up to timeoutMillis for those in
+     * flight; true when none is left.
+     */
+    static native boolean quiesce(long timeoutMillis);
 }

@@ -76,7 +76,7 @@ final class CpuProgram implements InferenceProgram {
             out[p++] = n.op.ordinal();   // CONV 0, POOL 1, ADD 2, ACTIVATION 3 as in program.cpp
             out[p++] = n.in0;
             out[p++] = n.in1;
-            out[p++] = n.activation == null ? NativeActivation.IDENTITY : NativeActivation.code(n.activation);
+            out[p++] = n.activation == null ? NativeActivation.IDENTITY : CpuActivationCodes.code(n.activation);
             out[p++] = n.flag ? 1 : 0;
             int[] geo;
             long[] in = spec.shape(n.in0);

@@ -5,6 +5,7 @@ import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.Nd4j;
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nd.backend.ConvParams;
 import org.pydl4j.nd.backend.PoolingType;
@@ -292,27 +293,47 @@ public final class ReferenceBackend implements Backend {
     // ---------------------------------------------------------------- activations
 
     @Override
-    public INDArray activate(Activation f, INDArray x) {
+    public INDArray activate(Activation f, INDArray x) { return activate(ActivationSpec.of(f), x); }
+
+    @Override
+    public INDArray activate(ActivationSpec f, INDArray x) { return activateOnHost(f, x); }
+
+    /** y = f(x) in plain Java: what every backend falls back to for activations it has no kernel for. */
+    public static INDArray activateOnHost(ActivationSpec f, INDArray x) {
         Checks.shapeOf(x, "activation input");
-        if (f == Activation.SOFTMAX) return softmax(x);
+        if (f.kind() == Activation.SOFTMAX) return softmax(x);
         double[] v = x.toDoubleVector();
         for (int i = 0; i < v.length; i++) v[i] = scalar(f, v[i]);
         return Nd4j.create(v, x.shape(), x.dataType());
     }
 
-    private static double scalar(Activation f, double v) {
-        switch (f) {
+    private static double scalar(ActivationSpec spec, double v) {
+        switch (spec.kind()) {
             case IDENTITY: return v;
             case RELU: return v > 0 ? v : 0;
             case RELU6: return Math.min(Math.max(v, 0), 6);
-            case LEAKYRELU: return v > 0 ? v : 0.01 * v;
+            case LEAKYRELU: return v > 0 ? v : spec.alpha() * v;
             case SIGMOID: return 1 / (1 + Math.exp(-v));
             case TANH: return Math.tanh(v);
-            case HARDSIGMOID: return Math.min(1, Math.max(0, 0.2 * v + 0.5));
+            case HARDSIGMOID: return Math.min(1, Math.max(0, spec.alpha() * v + spec.beta()));
             case HARDSWISH: return v * Math.min(Math.max(v + 3, 0), 6) / 6;
             case SWISH: return v / (1 + Math.exp(-v));
-            default: throw new IllegalArgumentException("no elementwise form for " + f);
+            default: throw new IllegalArgumentException("no elementwise form for " + spec);
         }
+    }
+
+    @Override
+    public INDArray channelScale(INDArray x, INDArray s) { return channelScaleOnHost(x, s); }
+
+    /** {@link org.pydl4j.nd.backend.Backend#channelScale} in plain Java. */
+    public static INDArray channelScaleOnHost(INDArray x, INDArray s) {
+        Checks.channelScale(x, s);
+        double[] xv = x.toDoubleVector(), sv = s.toDoubleVector();
+        int plane = (int) (x.size(2) * x.size(3));
+        for (int nc = 0; nc < sv.length; nc++) {
+            for (int i = nc * plane, end = i + plane; i < end; i++) xv[i] *= sv[nc];   // [N, C, H, W]: one plane per (n, c)
+        }
+        return Nd4j.create(xv, x.shape(), x.dataType());
     }
 
     private static INDArray softmax(INDArray x) {
@@ -331,12 +352,20 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public INDArray activateBackward(Activation f, INDArray x, INDArray y, INDArray gradOut) {
+        return activateBackward(ActivationSpec.of(f), x, y, gradOut);
+    }
+
+    @Override
+    public INDArray activateBackward(ActivationSpec f, INDArray x, INDArray y, INDArray gradOut) { return activateBackwardOnHost(f, x, y, gradOut); }
+
+    /** The gradient of {@link #activateOnHost} with respect to x. */
+    public static INDArray activateBackwardOnHost(ActivationSpec f, INDArray x, INDArray y, INDArray gradOut) {
         Checks.shapeOf(x, "activation input");
         Checks.shape(y, x.shape(), "activation output");
         Checks.shape(gradOut, x.shape(), "activateBackward gradOut");
         double[] xv = x.toDoubleVector(), yv = y.toDoubleVector(), g = gradOut.toDoubleVector();
         double[] gx = new double[g.length];
-        if (f == Activation.SOFTMAX) {
+        if (f.kind() == Activation.SOFTMAX) {
             Checks.rank(x, 2, "softmax input");
             int rows = (int) x.size(0), cols = (int) x.size(1);
             for (int r = 0; r < rows; r++) {
@@ -350,21 +379,24 @@ public final class ReferenceBackend implements Backend {
         return Nd4j.create(gx, x.shape(), x.dataType());
     }
 
-    private static double derivative(Activation f, double x, double y) {
-        switch (f) {
+    private static double derivative(ActivationSpec spec, double x, double y) {
+        switch (spec.kind()) {
             case IDENTITY: return 1;
             case RELU: return x > 0 ? 1 : 0;
             case RELU6: return x > 0 && x < 6 ? 1 : 0;
-            case LEAKYRELU: return x > 0 ? 1 : 0.01;
+            case LEAKYRELU: return x > 0 ? 1 : spec.alpha();
             case SIGMOID: return y * (1 - y);
             case TANH: return 1 - y * y;
-            case HARDSIGMOID: return x > -2.5 && x < 2.5 ? 0.2 : 0;
+            case HARDSIGMOID: {
+                double t = spec.alpha() * x + spec.beta();
+                return t > 0 && t < 1 ? spec.alpha() : 0;
+            }
             case HARDSWISH: return x <= -3 ? 0 : x >= 3 ? 1 : (2 * x + 3) / 6;
             case SWISH: {
                 double s = 1 / (1 + Math.exp(-x));
                 return s + x * s * (1 - s);
             }
-            default: throw new IllegalArgumentException("no elementwise derivative for " + f);
+            default: throw new IllegalArgumentException("no elementwise derivative for " + spec);
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.pydl4j.nn.conf.formats;
 
-import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.lossfunctions.LossFunctions;
 import org.pydl4j.nn.conf.ConvolutionMode;
 import org.pydl4j.nn.conf.layers.BaseLayer;
@@ -27,8 +27,8 @@ public interface Dl4jLayerReader {
     /** An int array field; missing: the defaults; one value: repeated to the defaults' length. */
     int[] ints(String key, int... dflt);
 
-    /** The activation ("activationFn" or the old "activationFunction"); null when absent. */
-    Activation activation();
+    /** The activation with its parameters ("activationFn" or the old "activationFunction"); null when absent. */
+    ActivationSpec activation();
 
     LossFunctions.LossFunction loss();
 

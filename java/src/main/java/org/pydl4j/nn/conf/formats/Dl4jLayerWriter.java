@@ -1,7 +1,7 @@
 package org.pydl4j.nn.conf.formats;
 
 import java.util.List;
-import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.lossfunctions.LossFunctions;
 import org.pydl4j.nn.conf.layers.BaseLayer;
 import org.pydl4j.nn.conf.layers.ConvolutionLayer;
@@ -17,8 +17,8 @@ public interface Dl4jLayerWriter {
     /** Kernel, stride, padding, dilation, convolution mode, bias and data format of a convolution. */
     void convolution(ConvolutionLayer c);
 
-    /** DL4J's JSON for an activation function. */
-    Object activation(Activation a);
+    /** DL4J's JSON for an activation function with its parameters; one DL4J cannot express is an error naming it. */
+    Object activation(ActivationSpec a);
 
     /** DL4J's JSON for a loss function. */
     Object loss(LossFunctions.LossFunction f);

@@ -1,6 +1,7 @@
 package org.pydl4j.nn.conf.layers;
 
 import org.pydl4j.nd.activations.Activation;
+import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.learning.config.IUpdater;
 import java.util.Random;
 import org.pydl4j.nd.INDArray;
@@ -12,6 +13,9 @@ import org.pydl4j.nn.weights.WeightInit;
 /** A layer with weights: activation, weight init, bias init, updater and L2, as DL4J's BaseLayer. */
 public abstract class BaseLayer extends Layer {
     protected Activation activation;
+    // the activation's parameters (ActivationSpec: LEAKYRELU alpha, HARDSIGMOID alpha/beta); null = the default
+    protected Double activationAlpha;
+    protected Double activationBeta;
     protected WeightInit weightInit;
     protected Distribution dist;
     protected Double biasInit;
@@ -30,6 +34,8 @@ public abstract class BaseLayer extends Layer {
     protected BaseLayer(Builder<?> b) {
         super(b);
         this.activation = b.activation;
+        this.activationAlpha = b.activationAlpha;
+        this.activationBeta = b.activationBeta;
         this.weightInit = b.weightInit;
         this.dist = b.dist;
         this.biasInit = b.biasInit;
@@ -46,7 +52,17 @@ public abstract class BaseLayer extends Layer {
 
     public Activation getActivationFn() { return activation; }
     public Activation getActivation() { return activation; }
-    public void setActivation(Activation a) { this.activation = a; }
+    public void setActivation(Activation a) {
+        this.activation = a;
+        this.activationAlpha = this.activationBeta = null;
+    }
+    /** The activation with its parameters (null before the network's defaults were applied and none was set). */
+    public ActivationSpec getActivationSpec() { return activation == null ? null : ActivationSpec.of(activation, activationAlpha, activationBeta); }
+    public void setActivation(ActivationSpec a) {
+        this.activation = a.kind();
+        this.activationAlpha = a.savedAlpha();
+        this.activationBeta = a.savedBeta();
+    }
     public WeightInit getWeightInit() { return weightInit; }
     public void setWeightInit(WeightInit w) { this.weightInit = w; }
     /** The distribution of WeightInit.DISTRIBUTION (null otherwise). */
@@ -110,6 +126,23 @@ public abstract class BaseLayer extends Layer {
     }
 
     @Override
+    public void validate() {
+        super.validate();
+        checkActivation(layerName, activation, activationAlpha, activationBeta);
+    }
+
+    /** Parameters only where the activation takes them, and finite (saved files are hostile). */
+    static void checkActivation(String layer, Activation a, Double alpha, Double beta) {
+        if (a == null && alpha == null && beta == null) return;
+        try {
+            if (a == null) throw new IllegalArgumentException("activation parameters without an activation");
+            ActivationSpec.of(a, alpha, beta);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("layer '" + layer + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public double getL1ByParam(String key) {
         if ("b".equals(key)) return l1Bias == null ? 0 : l1Bias;
         if ("W".equals(key)) return l1 == null ? 0 : l1;
@@ -135,6 +168,8 @@ public abstract class BaseLayer extends Layer {
 
     public abstract static class Builder<T extends Builder<T>> extends Layer.Builder<T> {
         protected Activation activation;
+        protected Double activationAlpha;
+        protected Double activationBeta;
         protected WeightInit weightInit;
         protected Distribution dist;
         protected Double biasInit;
@@ -154,7 +189,18 @@ public abstract class BaseLayer extends Layer {
         public T gradientNormalization(GradientNormalization g) { this.gradientNormalization = g; return self(); }
         /** Threshold of the clipping normalizations (default 1.0). */
         public T gradientNormalizationThreshold(double t) { this.gradientNormalizationThreshold = checkCoefficient("gradientNormalizationThreshold", t); return self(); }
-        public T activation(Activation a) { this.activation = a; return self(); }
+        public T activation(Activation a) {
+            this.activation = a;
+            this.activationAlpha = this.activationBeta = null;
+            return self();
+        }
+        /** An activation with parameters, as DL4J's {@code activation(IActivation)} (e.g. {@code ActivationSpec.leakyRelu(0.2)}). */
+        public T activation(ActivationSpec a) {
+            this.activation = a.kind();
+            this.activationAlpha = a.savedAlpha();
+            this.activationBeta = a.savedBeta();
+            return self();
+        }
         public T weightInit(WeightInit w) { this.weightInit = w; return self(); }
         /** Weights drawn from the distribution (WeightInit.DISTRIBUTION), as DL4J's weightInit(Distribution). */
         public T weightInit(Distribution d) { this.weightInit = WeightInit.DISTRIBUTION; this.dist = d; return self(); }

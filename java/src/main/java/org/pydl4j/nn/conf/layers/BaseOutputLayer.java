@@ -26,6 +26,16 @@ public abstract class BaseOutputLayer extends DenseLayer {
     /** Sets a loss instance such as {@code new LossMCXENT(classWeights)} (null: back to the named loss). */
     public void setLossFn(ILossFunction lossFn) { this.lossFn = lossFn; }
 
+    /** The loss functions apply the activation by kind: parameters other than the defaults are refused. */
+    @Override
+    public void validate() {
+        super.validate();
+        if (getActivationSpec() != null && !getActivationSpec().isDefault()) {
+            throw new IllegalArgumentException("layer '" + layerName + "': an output layer's activation takes its default parameters, got "
+                    + getActivationSpec());
+        }
+    }
+
     /**
      * Output layer builders share the dense builder's settings; this generic wrapper keeps DL4J's fluent style.
      */

@@ -21,13 +21,9 @@ public class ChannelScaleVertex extends GraphVertex {
             throw new IllegalArgumentException("vertex '" + name + "' (ChannelScaleVertex): shapes " + Arrays.toString(xs) + " and "
                     + Arrays.toString(ss) + " are not [N, C, H, W] and [N, C]");
         }
-        float[] xv = x.toFloatVector(), sv = s.toFloatVector();
-        int plane = (int) (xs[2] * xs[3]);
-        for (int nc = 0; nc < sv.length; nc++) {
-            float f = sv[nc];
-            for (int i = nc * plane, end = i + plane; i < end; i++) xv[i] *= f;   // [N, C, H, W]: one plane per (n, c)
-        }
-        return Nd4j.create(xv, xs).castTo(x.dataType());
+        if (x.dataType() != s.dataType()) throw new IllegalArgumentException("vertex '" + name + "' (ChannelScaleVertex): image is "
+                + x.dataType() + ", scale " + s.dataType());
+        return Nd4j.getBackend().channelScale(x, s);
     }
 
     @Override
