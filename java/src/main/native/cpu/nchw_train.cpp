@@ -109,42 +109,50 @@ void valid_columns(const Geometry& g, Dim j, Dim& lo, Dim& hi) {
     if (hi < lo) hi = lo;
 }
 
+// Calls f(tap, in_off, out_off, lo, hi) for every kernel tap (ki * kw + kj) and output row whose input row lies
+// inside the image: output columns [lo, hi) of the row at out_off (in the output plane) read the input plane at
+// in_off + column * sw.
+template <typename F>
+void for_each_tap_row(const Geometry& g, F f) {
+    for (Dim ki = 0; ki < g.kh; ki++) {
+        for (Dim kj = 0; kj < g.kw; kj++) {
+            Dim lo, hi;
+            valid_columns(g, kj, lo, hi);
+            const Dim col_off = kj * g.dw - g.pl;
+            for (Dim r = 0; r < g.oh; r++) {
+                const Dim ih = r * g.sh - g.pt + ki * g.dh;
+                if (ih >= 0 && ih < g.h) f(ki * g.kw + kj, ih * g.w + col_off, r * g.ow, lo, hi);
+            }
+        }
+    }
+}
+
 void dw_forward(const Geometry& g, const float* x, const float* w, const float* bias, float* y) {
-    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
+    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw;
 #pragma omp parallel for collapse(2) schedule(static)
     for (Dim i = 0; i < g.n; i++) {
         for (Dim oc = 0; oc < g.o; oc++) {
             const float* xp = x + (i * g.c + oc / mult) * in_plane;
             const float* wp = w + oc * g.kh * g.kw;
             float* yp = y + (i * g.o + oc) * out_plane;
-            const float b = bias ? bias[oc] : 0.f;
-            std::fill(yp, yp + out_plane, b);
-            for (Dim ki = 0; ki < g.kh; ki++) {
-                for (Dim kj = 0; kj < g.kw; kj++) {
-                    const float wv = wp[ki * g.kw + kj];
-                    Dim lo, hi;
-                    valid_columns(g, kj, lo, hi);
-                    const Dim col_off = kj * g.dw - g.pl;
-                    for (Dim r = 0; r < g.oh; r++) {
-                        const Dim ih = r * g.sh - g.pt + ki * g.dh;
-                        if (ih < 0 || ih >= g.h) continue;
-                        const float* xr = xp + ih * g.w + col_off;
-                        float* yr = yp + r * g.ow;
-                        if (g.sw == 1) {
+            std::fill(yp, yp + out_plane, bias ? bias[oc] : 0.f);
+            for_each_tap_row(g, [&](Dim tap, Dim in_off, Dim out_off, Dim lo, Dim hi) {
+                const float wv = wp[tap];
+                const float* xr = xp + in_off;
+                float* yr = yp + out_off;
+                if (sw == 1) {
 #pragma omp simd
-                            for (Dim cidx = lo; cidx < hi; cidx++) yr[cidx] += wv * xr[cidx];
-                        } else {
-                            for (Dim cidx = lo; cidx < hi; cidx++) yr[cidx] += wv * xr[cidx * g.sw];
-                        }
-                    }
+                    for (Dim col = lo; col < hi; col++) yr[col] += wv * xr[col];
+                } else {
+                    for (Dim col = lo; col < hi; col++) yr[col] += wv * xr[col * sw];
                 }
-            }
+            });
         }
     }
 }
 
 void dw_backward_data(const Geometry& g, const float* gy, const float* w, float* gx) {
-    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
+    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw;
 #pragma omp parallel for collapse(2) schedule(static)
     for (Dim i = 0; i < g.n; i++) {
         for (Dim ic = 0; ic < g.c; ic++) {
@@ -153,67 +161,55 @@ void dw_backward_data(const Geometry& g, const float* gy, const float* w, float*
             for (Dim oc = ic * mult; oc < (ic + 1) * mult; oc++) {
                 const float* yp = gy + (i * g.o + oc) * out_plane;
                 const float* wp = w + oc * g.kh * g.kw;
-                for (Dim ki = 0; ki < g.kh; ki++) {
-                    for (Dim kj = 0; kj < g.kw; kj++) {
-                        const float wv = wp[ki * g.kw + kj];
-                        Dim lo, hi;
-                        valid_columns(g, kj, lo, hi);
-                        const Dim col_off = kj * g.dw - g.pl;
-                        for (Dim r = 0; r < g.oh; r++) {
-                            const Dim ih = r * g.sh - g.pt + ki * g.dh;
-                            if (ih < 0 || ih >= g.h) continue;
-                            float* xr = xp + ih * g.w + col_off;
-                            const float* yr = yp + r * g.ow;
-                            if (g.sw == 1) {
+                for_each_tap_row(g, [&](Dim tap, Dim in_off, Dim out_off, Dim lo, Dim hi) {
+                    const float wv = wp[tap];
+                    float* xr = xp + in_off;
+                    const float* yr = yp + out_off;
+                    if (sw == 1) {
 #pragma omp simd
-                                for (Dim cidx = lo; cidx < hi; cidx++) xr[cidx] += wv * yr[cidx];
-                            } else {
-                                for (Dim cidx = lo; cidx < hi; cidx++) xr[cidx * g.sw] += wv * yr[cidx];
-                            }
-                        }
+                        for (Dim col = lo; col < hi; col++) xr[col] += wv * yr[col];
+                    } else {
+                        for (Dim col = lo; col < hi; col++) xr[col * sw] += wv * yr[col];
                     }
-                }
+                });
             }
         }
     }
 }
 
 void dw_backward_weights(const Geometry& g, const float* x, const float* gy, float* gw, float* gb) {
-    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
-#pragma omp parallel for schedule(dynamic, 1)
-    for (Dim oc = 0; oc < g.o; oc++) {
-        const Dim ic = oc / mult;
-        for (Dim ki = 0; ki < g.kh; ki++) {
-            for (Dim kj = 0; kj < g.kw; kj++) {
-                Dim lo, hi;
-                valid_columns(g, kj, lo, hi);
-                const Dim col_off = kj * g.dw - g.pl;
-                double acc = 0;
-                for (Dim i = 0; i < g.n; i++) {
-                    const float* xp = x + (i * g.c + ic) * in_plane;
-                    const float* yp = gy + (i * g.o + oc) * out_plane;
-                    float part = 0.f;
-                    for (Dim r = 0; r < g.oh; r++) {
-                        const Dim ih = r * g.sh - g.pt + ki * g.dh;
-                        if (ih < 0 || ih >= g.h) continue;
-                        const float* xr = xp + ih * g.w + col_off;
-                        const float* yr = yp + r * g.ow;
-                        if (g.sw == 1) {
-#pragma omp simd reduction(+ : part)
-                            for (Dim cidx = lo; cidx < hi; cidx++) part += yr[cidx] * xr[cidx];
-                        } else {
-                            for (Dim cidx = lo; cidx < hi; cidx++) part += yr[cidx] * xr[cidx * g.sw];
-                        }
+    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw, taps = g.kh * g.kw;
+#pragma omp parallel
+    {
+        std::vector<double> acc(taps);
+        std::vector<float> part(taps);
+#pragma omp for schedule(dynamic, 1)
+        for (Dim oc = 0; oc < g.o; oc++) {
+            std::fill(acc.begin(), acc.end(), 0.0);
+            for (Dim i = 0; i < g.n; i++) {   // float sums within an image, double across images
+                const float* xp = x + (i * g.c + oc / mult) * in_plane;
+                const float* yp = gy + (i * g.o + oc) * out_plane;
+                std::fill(part.begin(), part.end(), 0.f);
+                for_each_tap_row(g, [&](Dim tap, Dim in_off, Dim out_off, Dim lo, Dim hi) {
+                    const float* xr = xp + in_off;
+                    const float* yr = yp + out_off;
+                    float sum = 0.f;
+                    if (sw == 1) {
+#pragma omp simd reduction(+ : sum)
+                        for (Dim col = lo; col < hi; col++) sum += yr[col] * xr[col];
+                    } else {
+                        for (Dim col = lo; col < hi; col++) sum += yr[col] * xr[col * sw];
                     }
-                    acc += part;
-                }
-                gw[(oc * g.kh + ki) * g.kw + kj] = static_cast<float>(acc);
+                    part[tap] += sum;
+                });
+                for (Dim t = 0; t < taps; t++) acc[t] += part[t];
             }
-        }
-        if (gb) {
-            double b = 0;
-            for (Dim i = 0; i < g.n; i++) b += row_sum(gy + (i * g.o + oc) * out_plane, out_plane);
-            gb[oc] = static_cast<float>(b);
+            for (Dim t = 0; t < taps; t++) gw[oc * taps + t] = static_cast<float>(acc[t]);
+            if (gb) {
+                double b = 0;
+                for (Dim i = 0; i < g.n; i++) b += row_sum(gy + (i * g.o + oc) * out_plane, out_plane);
+                gb[oc] = static_cast<float>(b);
+            }
         }
     }
 }
