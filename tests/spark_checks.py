@@ -123,7 +123,7 @@ def check_executor_killed(driver, work: Path, results: dict, arrays: dict, helpe
     from pydl4j_transfer.featurize import featurize_files
     from pydl4j_transfer.spark import featurize_paths
 
-    images = write_images(work / "more", per_class=8, seed=2)
+    images = write_images(work / "more", per_class=6, seed=2)
     paths, labels = [p for p, _ in images], [c for _, c in images]
     app_id = str(driver.jsc.sc().applicationId())
     tracker = driver.jsc.statusTracker()
@@ -236,7 +236,7 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
     SparkDl4jMultiLayer = _jclass("org.pydl4j.spark.impl.multilayer.SparkDl4jMultiLayer")
     ArrayList = jpype.JClass("java.util.ArrayList")
     workers, per_worker = 2, 4
-    data = datasets(8, per_worker, seed=3)
+    data = datasets(4, per_worker, seed=3)     # 2 averaging periods per epoch: state carried from one to the next
     rdd = driver.jsc.parallelize(ArrayList(data), 2)
     Merge = _jclass("org.pydl4j.nd.dataset.DataSet")
 
@@ -255,7 +255,7 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
             master = (Master(workers, per_worker).averagingFrequency(1).workerPrefetchNumBatches(2)
                       .saveUpdater(True).build())
             spark_net = wrapper(driver.jsc, distributed, master)
-            spark_net.fit(rdd)      # one epoch: 4 averaging periods, the updater state carried through them
+            spark_net.fit(rdd)      # one epoch: 2 averaging periods, the updater state carried from one to the next
             synchronous(local, 1)
             arrays[f"{name}_{kind}_spark"] = _params(spark_net.getNetwork())
             arrays[f"{name}_{kind}_sync"] = _params(local)
@@ -264,8 +264,8 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
             results[f"{name}_{kind}_score"] = float(spark_net.getScore())
 
     # Adam: averaged moments are not synchronous Adam; it must still learn
-    net = small_graph(Adam(0.05))
-    spark_net = SparkComputationGraph(driver.jsc, net, Master(workers, per_worker).averagingFrequency(4).build())
+    net = small_graph(Adam(0.1))
+    spark_net = SparkComputationGraph(driver.jsc, net, Master(workers, per_worker).averagingFrequency(2).build())
     before = float(spark_net.calculateScore(rdd, True))
     for _ in range(5):
         spark_net.fit(rdd)
