@@ -1,5 +1,5 @@
 """``pydl4j-transfer`` / ``python -m pydl4j_transfer``: train, evaluate, predict, featurize, info, import-weights, demo,
-export, compare.
+export, compare, ui.
 
 Exit codes: 0 success, 2 usage or bad input (unknown option or model, missing folder, unknown class folder, bad
 file, an image ``predict`` cannot decode, an ``--out`` that is a file or not writable or a non-empty run folder),
@@ -19,7 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import __version__, compare_cmd, export_cmd
+from . import __version__, compare_cmd, export_cmd, ui_cmd
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -67,6 +67,8 @@ def _train_and_write(job, out: Path) -> int:
     for row in result.per_class:
         print(f"  {row['label']:<20} precision {_f(row['precision'])}  recall {_f(row['recall'])}  n={row['count']}")
     print(f"run dir: {out}")
+    if job.ui:
+        print(f"the training UI stops with this command; to see the run again: pydl4j-transfer ui {out}")
     return EXIT_OK
 
 
@@ -351,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo, check=_check_model_arg)
     export_cmd.register(sub, common)
     compare_cmd.register(sub, common)
+    ui_cmd.register(sub, common)
     return parser
 
 

@@ -266,6 +266,13 @@ class JobConfig:
     progress: bool = option(True, "show progress bars", FLAG)
     strict: bool = option(False, "fail before training, listing every image that cannot be decoded (default: skip "
                           "and report them)", FLAG, cli="--strict")
+    ui: bool = option(False, "watch the training in the browser: prints the training UI's address (token included)",
+                      FLAG, cli="--ui")
+    ui_port: int = option(9000, "port of the training UI (0: any free port)", whole(0, 65535), cli="--ui-port",
+                          metavar="N")
+    ui_host: str = option("127.0.0.1", "address the training UI listens on; another than a loopback one makes the "
+                          "page reachable from other machines (a warning is printed)", NAME, cli="--ui-host",
+                          metavar="HOST")
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
