@@ -106,6 +106,19 @@ def check_featurize(driver, work: Path, results: dict, arrays: dict, image_size:
     results["store_has_success"] = all((s / "_SUCCESS").exists() for s in stores)
     results["store_tmp_left"] = [str(p) for p in (cache.folder / "spark").glob("_tmp-*")]
     results["parquet_columns"] = _parquet_columns(driver, stores[0]) if stores else []
+    # the command line: `featurize --spark` writes the same vectors (no cache: every image goes through Spark)
+    from pydl4j_transfer.cli import main as cli_main
+
+    out = work / "cli-features.npz"
+    results["cli_exit"] = cli_main(["featurize", "--data", str(work / "images"), "--out", str(out), "--image-size",
+                                    str(image_size), "--no-cache", "--no-progress", "--spark", driver.master])
+    with np.load(out) as saved:
+        by_path = {str(p): row for p, row in zip(saved["paths"], saved["features"])}
+    local_by_path = {p: row for p, row in zip([p for p, ok in zip(paths, local_ok) if ok], local)}
+    results["cli_rows"] = len(by_path)
+    results["cli_same_paths"] = sorted(by_path) == sorted(local_by_path)
+    results["cli_max_abs_diff"] = max(float(np.abs(by_path[p] - local_by_path[p]).max()) for p in local_by_path
+                                      if p in by_path)
     # executors killed mid-run: a fresh set of images, small tasks so the kill lands while work is left
     check_executor_killed(driver, work, results, arrays, helper, meta)
 

@@ -56,6 +56,13 @@ def test_spark_features_are_local_cache_entries_under_the_same_keys(spark_run):
     np.testing.assert_array_equal(arrays["from_cache"], arrays["spark"])
 
 
+def test_featurize_command_with_spark_writes_the_local_features(spark_run):
+    results, _ = spark_run
+    assert results["cli_exit"] == 0
+    assert results["cli_rows"] == 18 and results["cli_same_paths"]
+    assert results["cli_max_abs_diff"] <= 1e-5
+
+
 def test_feature_store_is_one_committed_parquet_run(spark_run):
     results, _ = spark_run
     assert len(results["stores"]) == 1 and results["store_has_success"]
