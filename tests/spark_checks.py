@@ -185,33 +185,29 @@ def _jclass(name):
     return jvm.java_class(name)
 
 
-def small_graph(updater, seed: int = 7):
-    """4 -> 12 (tanh) -> 3 (softmax) ComputationGraph."""
-    NeuralNetConfiguration = _jclass("org.pydl4j.nn.conf.NeuralNetConfiguration")
+def _layers():
+    """The 4 -> 12 (tanh) -> 3 (softmax) layers both network kinds use."""
     DenseLayer = _jclass("org.pydl4j.nn.conf.layers.DenseLayer")
     OutputLayer = _jclass("org.pydl4j.nn.conf.layers.OutputLayer")
     Activation = _jclass("org.pydl4j.nd.activations.Activation")
     LossFunction = _jclass("org.pydl4j.nd.lossfunctions.LossFunctions$LossFunction")
-    conf = (NeuralNetConfiguration.Builder().seed(seed).updater(updater).graphBuilder().addInputs("in")
-            .addLayer("hidden", DenseLayer.Builder().nIn(4).nOut(12).activation(Activation.TANH).build(), "in")
-            .addLayer("out", OutputLayer.Builder(LossFunction.MCXENT).nIn(12).nOut(3).activation(Activation.SOFTMAX)
-                      .build(), "hidden")
-            .setOutputs("out").build())
+    return (DenseLayer.Builder().nIn(4).nOut(12).activation(Activation.TANH).build(),
+            OutputLayer.Builder(LossFunction.MCXENT).nIn(12).nOut(3).activation(Activation.SOFTMAX).build())
+
+
+def small_graph(updater, seed: int = 7):
+    hidden, out = _layers()
+    conf = (_jclass("org.pydl4j.nn.conf.NeuralNetConfiguration").Builder().seed(seed).updater(updater).graphBuilder()
+            .addInputs("in").addLayer("hidden", hidden, "in").addLayer("out", out, "hidden").setOutputs("out").build())
     graph = _jclass("org.pydl4j.nn.graph.ComputationGraph")(conf)
     graph.init()
     return graph
 
 
 def small_mln(updater, seed: int = 7):
-    NeuralNetConfiguration = _jclass("org.pydl4j.nn.conf.NeuralNetConfiguration")
-    DenseLayer = _jclass("org.pydl4j.nn.conf.layers.DenseLayer")
-    OutputLayer = _jclass("org.pydl4j.nn.conf.layers.OutputLayer")
-    Activation = _jclass("org.pydl4j.nd.activations.Activation")
-    LossFunction = _jclass("org.pydl4j.nd.lossfunctions.LossFunctions$LossFunction")
-    conf = (NeuralNetConfiguration.Builder().seed(seed).updater(updater).list()
-            .layer(DenseLayer.Builder().nIn(4).nOut(12).activation(Activation.TANH).build())
-            .layer(OutputLayer.Builder(LossFunction.MCXENT).nIn(12).nOut(3).activation(Activation.SOFTMAX).build())
-            .build())
+    hidden, out = _layers()
+    conf = (_jclass("org.pydl4j.nn.conf.NeuralNetConfiguration").Builder().seed(seed).updater(updater).list()
+            .layer(hidden).layer(out).build())
     net = _jclass("org.pydl4j.nn.multilayer.MultiLayerNetwork")(conf)
     net.init()
     return net
