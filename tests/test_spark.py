@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def spark_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("spark")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, str(ROOT / "tests" / "spark_checks.py"), str(out)], env=env,
-                          capture_output=True, text=True, timeout=900)
+    # make test-slow: the model's full input size (224 px); make test: 128 px, same code paths
+    size = os.environ.get("PYDL4J_SPARK_IMAGE_SIZE", "128")
+    done = subprocess.run([sys.executable, str(ROOT / "tests" / "spark_checks.py"), str(out), "--image-size", size],
+                          env=env, capture_output=True, text=True, timeout=900)
     log = "\n".join(line for line in (done.stdout + done.stderr).splitlines()
                     if not line.startswith("\tat ") and " INFO " not in line)[-6000:]   # Python's traceback
     assert done.returncode == 0, f"spark_checks.py failed:\n{log}"
