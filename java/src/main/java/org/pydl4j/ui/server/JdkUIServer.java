@@ -88,6 +88,7 @@ public final class JdkUIServer extends UIServer {
     /** Starts a UI at host:port (0: any free port); {@link #getUrl()} is its address. */
     public static JdkUIServer start(String host, int port) {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("UIServer: port must be 0-65535, got " + port);
+        if (host == null || host.isBlank()) throw new IllegalArgumentException("UIServer: no host given (e.g. 127.0.0.1)");
         try {
             return new JdkUIServer(host, port);
         } catch (java.net.BindException e) {
