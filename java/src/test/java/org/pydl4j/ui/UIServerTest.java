@@ -175,6 +175,12 @@ public class UIServerTest {
                     + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n[]\r\n0\r\n\r\n");
             assertEquals(411, chunked.status());
             assertEquals(400, post("[" + "[".repeat(50) + "]".repeat(50) + "]").status());
+            byte[] bytes = good.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Response byCookie = UiTestSupport.raw(port, "POST /remoteReceive HTTP/1.1\r\nHost: " + host
+                    + "\r\nCookie: pydl4j_ui_token_" + port + "=" + token + "\r\nContent-Length: " + bytes.length
+                    + "\r\nConnection: close\r\n\r\n" + good);
+            assertEquals(401, byCookie.status());          // a cross-site form would carry the cookie, never the header
+            assertEquals(1, remote.getNumUpdateRecordsFor("remote1"));
         } finally {
             server.disableRemoteListener();
             server.detach(remote);

@@ -133,8 +133,10 @@ public final class JdkUIServer extends UIServer {
         if (!guard.hostAllowed(ex.getRequestHeaders().getFirst("Host"))) { plain(ex, 403, "forbidden Host header"); return; }
         if (!RequestGuard.safePath(rawPath)) { plain(ex, 400, "bad path"); return; }
         String fromQuery = RequestGuard.queryParam(rawQuery, RequestGuard.TOKEN_PARAM);
-        List<String> offered = Arrays.asList(fromQuery, ex.getRequestHeaders().getFirst(RequestGuard.TOKEN_HEADER),
-                RequestGuard.cookie(ex.getRequestHeaders().get("Cookie"), COOKIE + guard.port()));
+        // a POST must name the token itself: the cookie, which a browser adds on its own, is good for reading only
+        String cookie = method.equals("GET") || method.equals("HEAD")
+                ? RequestGuard.cookie(ex.getRequestHeaders().get("Cookie"), COOKIE + guard.port()) : null;
+        List<String> offered = Arrays.asList(fromQuery, ex.getRequestHeaders().getFirst(RequestGuard.TOKEN_HEADER), cookie);
         if (!guard.tokenMatches(offered)) { plain(ex, 401, "missing or wrong token; open the address the UI printed"); return; }
         boolean get = method.equals("GET") || method.equals("HEAD");
         if (rawPath.equals("/remoteReceive")) {
