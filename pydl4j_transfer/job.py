@@ -141,6 +141,7 @@ class TransferJob:
         self._resume_state: dict | None = None
         self._loaded: Classifier | None = None
         self._frozen = ""
+        self._spark = None   # the SparkDriver when spark= is given
         self._ui = None     # the run's session in the training UI (ui=True): pydl4j_transfer.training_ui
 
     def __getattr__(self, name: str):
@@ -217,6 +218,10 @@ class TransferJob:
             return self._run_scratch(scanned, duplicates, labels, timer, started)
 
         t0 = time.perf_counter()
+        if self.spark is not None:   # before the engine starts: its JVM becomes the Spark driver
+            from . import spark as spark_support
+
+            self._spark = spark_support.start(self.spark)
         self._prepare(len(labels), labels)
         timer.setup += time.perf_counter() - t0
         if self._ui is not None:
@@ -425,7 +430,8 @@ class TransferJob:
             subset.paths, self._helper, self.meta, cache=FeatureCache(self._cache_key(augment) if augment else key,
                                                                         self.cache_dir),
             batch_size=self.batch_size, workers=self.workers, augment=augment, timer=timer, counts=counts,
-            progress=self.progress, what=what, hashes=[self._hashes[os.fspath(p)] for p in subset.paths])
+            progress=self.progress, what=what, hashes=[self._hashes[os.fspath(p)] for p in subset.paths],
+            spark=self._spark, labels=[subset.label_names[i] for i in subset.labels])
         skipped.extend(bad)
         labels = np.asarray(subset.labels, dtype=np.int64)[ok]
         return features, labels

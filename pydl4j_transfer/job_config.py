@@ -133,6 +133,12 @@ def _name(value) -> str:
     return value
 
 
+def _spark_master(value) -> str:
+    from .spark.session import check_master   # the URL forms only; nothing of Spark is imported
+
+    return check_master(_name(value))
+
+
 def _optional(kind: Kind) -> Kind:
     return Kind(kind.describe + " or None", lambda v: None if v is None else kind.check(v), kind.parse)
 
@@ -252,6 +258,11 @@ class JobConfig:
                                      _optional(PATH))
     workers: int | None = option(None, "image decoding processes (default: all CPUs)", _optional(POSITIVE),
                                  cli="--workers", metavar="N")
+    spark: str | None = option(None, "Spark master (local[2], local-cluster[2,1,1024], spark://host:7077, yarn, "
+                               "k8s://...): decode and featurize the images on Spark executors with the local "
+                               "decoder (same features, same cache); the head trains on the driver",
+                               _optional(Kind("a Spark master URL", _spark_master, str)), cli="--spark",
+                               metavar="MASTER")
     progress: bool = option(True, "show progress bars", FLAG)
     strict: bool = option(False, "fail before training, listing every image that cannot be decoded (default: skip "
                           "and report them)", FLAG, cli="--strict")
@@ -295,6 +306,9 @@ class JobConfig:
                                  "checkpoint_every out")
         if self.tta and self.recipe is None:
             raise JobConfigError("tta", "tta: test-time flip averaging is part of --recipe finetune")
+        if self.spark is not None and (self.augment or self.recipe is not None):
+            raise JobConfigError("spark", "spark: augmented views (augment, recipe) are featurized locally only; "
+                                 "leave augment and recipe out to featurize on Spark")
         if self.checkpoint_every and self.run_dir is None:
             raise JobConfigError("checkpoint_every", "checkpoint_every needs run_dir, the folder that gets "
                                  "checkpoint.zip")
