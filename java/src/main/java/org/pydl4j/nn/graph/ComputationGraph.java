@@ -745,9 +745,16 @@ public class ComputationGraph implements NeuralNetwork {
         for (String name : topologicalOrder) {
             GraphVertex v = vertices.get(name);
             boolean isFrozen = v.isFrozen();
+            InputType t = activationTypes.get(name);
+            String output = "-";
+            if (t != null) {
+                long[] shape = t.getShape(1);
+                StringBuilder sb = new StringBuilder();
+                for (int d = 1; d < shape.length; d++) sb.append(d > 1 ? "x" : "").append(shape[d]);
+                output = sb.toString();
+            }
             if (v.isInputVertex()) {
-                InputType t = activationTypes.get(name);
-                rows.add(new VertexSummary(name, "Input", t == null ? "-" : t.toString(), 0, 0, 0, false));
+                rows.add(new VertexSummary(name, "Input", t == null ? "-" : t.toString(), output, 0, 0, 0, false));
             } else if (v.hasLayer()) {
                 org.pydl4j.nn.conf.layers.Layer lc = v.getLayer().layerConf();
                 org.pydl4j.nn.conf.layers.Layer inner = lc instanceof org.pydl4j.nn.conf.layers.misc.FrozenLayer
@@ -758,10 +765,11 @@ public class ComputationGraph implements NeuralNetwork {
                     for (long d : e.getValue()) len *= d;
                     if (isFrozen) frozen += len; else if (lc.isTrainableParam(e.getKey())) trainable += len; else fixed += len;
                 }
-                rows.add(new VertexSummary(name, inner.getClass().getSimpleName(), lc.describeSizes(), trainable, frozen,
-                        fixed, isFrozen));
+                rows.add(new VertexSummary(name, inner.getClass().getSimpleName(), lc.describeSizes(), output, trainable,
+                        frozen, fixed, isFrozen));
             } else {
-                rows.add(new VertexSummary(name, configuration.getVertices().get(name).toString(), "-", 0, 0, 0, isFrozen));
+                rows.add(new VertexSummary(name, configuration.getVertices().get(name).toString(), "-", output, 0, 0, 0,
+                        isFrozen));
             }
         }
         return rows;
