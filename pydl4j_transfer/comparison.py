@@ -2,7 +2,7 @@
 
 ::
 
-    from pydl4j_transfer.compare import compare
+    from pydl4j_transfer import compare
 
     table = compare("flower_photos", ["efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2", "vgg16"],
                     out="runs/compare", scratch=["efficientnet-lite0"], train_fractions=[0.1, 1.0], epochs=20)
@@ -132,7 +132,7 @@ def parse_fractions(fractions: str | float | Sequence[float]) -> list[float]:
 def parse_scratch(scratch: bool | str | Sequence[str] | None, models: list[str]) -> list[str]:
     """The models that also train from scratch: ``True``/``"all"`` every one, a list (or comma-separated text) of
     some of ``models``."""
-    if scratch is None or scratch is False:
+    if scratch is None or scratch is False or (not isinstance(scratch, bool) and len(scratch) == 0):
         return []
     if scratch is True or (isinstance(scratch, str) and scratch.strip().lower() == "all"):
         return list(models)
@@ -357,5 +357,5 @@ def summary_line(row: dict) -> str:
     return f"{rank} {_summary(row)}"
 
 
-__all__ = ["CompareError", "OUTPUTS", "RowPlan", "compare", "parse_fractions", "parse_models", "parse_scratch",
-           "summary_line"]
+__all__ = ["CompareError", "CompareTable", "OUTPUTS", "RowPlan", "compare", "parse_fractions", "parse_models",
+           "parse_scratch", "summary_line"]
