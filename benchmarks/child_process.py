@@ -9,9 +9,10 @@ import subprocess
 import sys
 
 
-def run_child(script: str, argv: list[str], threads: int, label: str) -> dict:
+def run_child(script: str, argv: list[str], threads: int, label: str, extra_env: dict | None = None) -> dict:
     env = dict(os.environ)
     env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    env.update(extra_env or {})
     p = subprocess.run([sys.executable, script, "--child", "--threads", str(threads), *argv], env=env,
                        capture_output=True, text=True)
     for line in p.stdout.splitlines():

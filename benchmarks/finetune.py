@@ -18,9 +18,14 @@ subprocess (``ru_maxrss`` is its peak memory) with the same thread count, one un
 timed steps; ``--rounds`` repeats (ours, torch NCHW, torch channels_last) interleaved so that the shared machine's
 load hits all sides alike.
 
+``--baseline JAR`` adds a fourth side per round: ours from another build (e.g. main's jar, with
+``--baseline-native`` the folder its natives were unpacked to), for before/after ratios measured in one run.
+
 Agreement: before any update, each side computes the loss and the gradients on the same batch; the loss, and the
 gradients of the classifier, the head convolution and (``all``) the stem convolution, are compared (max abs
-difference relative to the largest gradient).
+difference relative to the largest gradient), between the sides and against PyTorch autograd in float64 (the
+exact answer: float32 vs float32 differences include kink flips of RELU6 and rounding amplified by batch norm on
+few values, which are no bugs of either side).
 
 The last line printed is one JSON object for the whole run:
 ``{"model", "batch", "threads", "settings": {"all": {...}, "last2": {...}}, "ours_img_s", "torch_img_s", "ratio",
@@ -175,6 +180,24 @@ def torch_param(net, compared: str):
     return f[0].conv.weight, lambda g: g
 
 
+def exact_grads(weights: dict, x: np.ndarray, y: np.ndarray, setting: str) -> dict:
+    """The compared gradients by PyTorch autograd in float64: the yardstick both float32 sides are measured
+    against. Between two float32 computations, a pre-activation within rounding of a RELU6 kink flips a whole
+    element's gradient, and batch norm on batch statistics of few values amplifies rounding: at batch 2, 64x64,
+    PyTorch's own float32 head_conv gradient is 0.27 (relative) from its float64 one."""
+    import torch
+
+    net = torch_net(weights, setting).double()
+    loss = torch.nn.CrossEntropyLoss()(net(torch.from_numpy(x).double()), torch.from_numpy(np.argmax(y, axis=1)))
+    loss.backward()
+    grads = {}
+    for ours_name, torch_name in COMPARED.items():
+        p, to_ours = torch_param(net, torch_name)
+        if p.grad is not None:
+            grads[ours_name] = to_ours(p.grad.detach()).contiguous().numpy().copy()
+    return {"times": [], "first_s": 0.0, "setup_s": 0.0, "loss": float(loss.detach()), "grads": grads, "cpu_s": 0.0}
+
+
 def run_torch(weights: dict, x: np.ndarray, y: np.ndarray, runs: int, setting: str, layout: str) -> dict:
     import torch
 
@@ -225,13 +248,16 @@ def child(args) -> None:
     with np.load(work / "weights.npz") as z:
         weights = {k: z[k] for k in z.files}
     x, y = np.load(work / "input.npy"), np.load(work / "labels.npy")
-    if args.side == "ours":
+    if args.side in ("ours", "baseline"):
         r = run_ours(weights, x, y, args.runs, args.setting, args.backend)
     else:
         import torch
 
         torch.set_num_threads(args.threads)
-        r = run_torch(weights, x, y, args.runs, args.setting, args.side.split(":", 1)[1])
+        if args.side == "torch:float64":
+            r = exact_grads(weights, x, y, args.setting)
+        else:
+            r = run_torch(weights, x, y, args.runs, args.setting, args.side.split(":", 1)[1])
     grads = r.pop("grads")
     np.savez(work / f"grads-{args.setting}-{args.side.replace(':', '-')}.npz", **grads)
     r["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -239,8 +265,13 @@ def child(args) -> None:
 
 
 def spawn(side: str, setting: str, args, work: Path) -> dict:
+    env = None
+    if side == "baseline":   # ours, from another build of the engine (its jar and native folder)
+        env = {"PYDL4J_JAR": str(Path(args.baseline).resolve())}
+        if args.baseline_native:
+            env["PYDL4J_NATIVE_DIR"] = str(Path(args.baseline_native).resolve())
     return run_child(__file__, ["--side", side, "--setting", setting, "--work", str(work), "--runs", str(args.runs),
-                                "--backend", args.backend], args.threads, f"{side} ({setting})")
+                                "--backend", args.backend], args.threads, f"{side} ({setting})", env)
 
 
 def summary(name: str, r: dict, batch: int) -> str:
@@ -249,8 +280,8 @@ def summary(name: str, r: dict, batch: int) -> str:
             f"{r['first_s']:6.2f} s  loss {r['loss']:.5f}  peak RSS {r['peak_rss_mb']:7.0f} MB")
 
 
-def agreement(work: Path, setting: str, layout: str) -> dict:
-    with np.load(work / f"grads-{setting}-ours.npz") as a, np.load(work / f"grads-{setting}-torch-{layout}.npz") as b:
+def agreement(work: Path, setting: str, side: str, against: str) -> dict:
+    with np.load(work / f"grads-{setting}-{side}.npz") as a, np.load(work / f"grads-{setting}-{against}.npz") as b:
         out = {}
         for name in a.files:
             if name not in b.files:
@@ -274,6 +305,10 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="threads for both sides")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--baseline", metavar="JAR", help="also time this engine jar (e.g. main's build) in each round: "
+                    "before/after ratios from one interleaved run")
+    ap.add_argument("--baseline-native", metavar="DIR", help="native folder for --baseline (PYDL4J_NATIVE_DIR; "
+                    "without it this checkout's build/native is loaded, not the jar's own natives)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--side", help=argparse.SUPPRESS)
     ap.add_argument("--setting", help=argparse.SUPPRESS)
@@ -300,11 +335,14 @@ def main(argv=None) -> int:
         np.save(work / "input.npy", x)
         np.save(work / "labels.npy", y)
         for setting in settings:
-            runs: dict[str, list[dict]] = {"ours": [], "nchw": [], "channels_last": []}
+            runs: dict[str, list[dict]] = {"ours": [], "baseline": [], "nchw": [], "channels_last": []}
             for rnd in range(args.rounds):
                 runs["ours"].append(spawn("ours", setting, args, work))
                 print(summary(f"[{setting} {rnd + 1}] ours ({runs['ours'][-1]['backend']})", runs["ours"][-1],
                               args.batch), flush=True)
+                if args.baseline:
+                    runs["baseline"].append(spawn("baseline", setting, args, work))
+                    print(summary(f"[{setting} {rnd + 1}] baseline", runs["baseline"][-1], args.batch), flush=True)
                 if args.compare == "torch":
                     for layout in ("nchw", "channels_last"):
                         runs[layout].append(spawn(f"torch:{layout}", setting, args, work))
@@ -316,6 +354,11 @@ def main(argv=None) -> int:
                      "ours_median_img_s": round(args.batch / statistics.median(ours["times"]), 3),
                      "ours_peak_rss_mb": round(ours["peak_rss_mb"], 1), "ours_loss": runs["ours"][0]["loss"],
                      "trainable_params": runs["ours"][0]["trainable"]}
+            if args.baseline:
+                base_times = [t for r in runs["baseline"] for t in r["times"]]
+                entry.update({"baseline_img_s": round(args.batch / min(base_times), 3),
+                              "baseline_peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs["baseline"]), 1),
+                              "speedup_vs_baseline": round(min(base_times) / min(ours["times"]), 3)})
             if args.compare == "torch":
                 best = {}
                 for layout in ("nchw", "channels_last"):
@@ -333,9 +376,16 @@ def main(argv=None) -> int:
                               "torch_peak_rss_mb": entry[f"torch_{layout}_peak_rss_mb"],
                               "torch_loss": runs[layout][0]["loss"],
                               "loss_abs_diff": abs(runs[layout][0]["loss"] - entry["ours_loss"]),
-                              "grad_max_rel_diff": agreement(work, setting, layout)})
+                              "grad_max_rel_diff": agreement(work, setting, "ours", f"torch-{layout}")})
+                exact = spawn("torch:float64", setting, args, work)
+                entry.update({"grad_rel_diff_vs_float64": agreement(work, setting, "ours", "torch-float64"),
+                              "torch_grad_rel_diff_vs_float64": agreement(work, setting, f"torch-{layout}",
+                                                                          "torch-float64"),
+                              "loss_abs_diff_vs_float64": abs(exact["loss"] - entry["ours_loss"])})
                 print(f"{setting}: loss ours {entry['ours_loss']:.6f} torch {entry['torch_loss']:.6f}; gradients "
-                      f"max |diff| / max |grad|: {entry['grad_max_rel_diff']}", flush=True)
+                      f"max |diff| / max |grad|: ours vs torch {entry['grad_max_rel_diff']}; against float64 "
+                      f"autograd: ours {entry['grad_rel_diff_vs_float64']}, torch float32 "
+                      f"{entry['torch_grad_rel_diff_vs_float64']}", flush=True)
             result["settings"][setting] = entry
     top = result["settings"].get("all") or next(iter(result["settings"].values()))
     for key in ("ours_img_s", "torch_img_s", "torch_layout", "ratio", "ours_peak_rss_mb", "torch_peak_rss_mb"):

@@ -9,7 +9,8 @@ Each configuration runs in its own process (one Spark context per JVM): ``local`
 decoder (what a long job pays once). Images: the first ``--images`` flower photos (``FLOWERS_DIR`` or
 ``../shared/datasets/flower_photos``), EfficientNet-Lite0 with ImageNet weights to its pooled 1280-d features.
 
-Reported per configuration: images/s, seconds per image per core, and the bytes that cross the network: the model
+Reported per configuration: images/s over the whole run, and from a run of half the images the marginal images/s
+and seconds per image per core (the run's fixed cost -- Spark jobs, the Parquet commit -- taken out), and the bytes that cross the network: the model
 broadcast (once per executor), the Parquet written (per image), and the parameter bytes a parameter-averaging
 period moves per worker for the transfer head (docs/SPARK.md turns these into the 8/64-executor estimate).
 This box has 2 cores shared with other work: the 2-executor figure is bounded by it (the load average is printed).
@@ -53,9 +54,11 @@ def child(args) -> dict:
 
         helper, meta, _ = transfer_setup(args.image_size)
         featurize_files(paths[:8], helper, meta, cache=None, workers=1, progress=False)      # warm-up
-        t0 = time.perf_counter()
-        features, _, _ = featurize_files(paths, helper, meta, cache=None, workers=1, progress=False)
-        seconds = time.perf_counter() - t0
+
+        def timed(subset):
+            t0 = time.perf_counter()
+            found, _, _ = featurize_files(subset, helper, meta, cache=None, workers=1, progress=False)
+            return time.perf_counter() - t0, found
     else:
         from pydl4j_transfer import jvm, spark
 
@@ -65,17 +68,27 @@ def child(args) -> dict:
             warm = 2 * args.executors
             spark.featurize_paths(driver, helper, meta, paths[:warm], labels[:warm], store_dir=Path(store) / "warm",
                                   images_per_task=1)
-            t0 = time.perf_counter()
-            result = spark.featurize_paths(driver, helper, meta, paths, labels, store_dir=Path(store) / "timed",
-                                           batch_size=32, images_per_task=32)
-            seconds = time.perf_counter() - t0
-            features = result.features
-            out["parquet_bytes"] = sum(f.stat().st_size for f in Path(result.store).rglob("*") if f.is_file())
+            def timed(subset):
+                t0 = time.perf_counter()
+                result = spark.featurize_paths(driver, helper, meta, subset, labels[:len(subset)],
+                                               store_dir=Path(store) / f"timed-{len(subset)}", batch_size=32,
+                                               images_per_task=32)
+                out["parquet_bytes"] = sum(f.stat().st_size for f in Path(result.store).rglob("*") if f.is_file())
+                return time.perf_counter() - t0, result.features
+
+            half_seconds, _ = timed(paths[:len(paths) // 2])
+            seconds, features = timed(paths)
         out["model_broadcast_bytes"] = len(jvm.java_class("org.pydl4j.spark.impl.NetworkBytes").write(helper.graph, False))
         driver.stop()
+    if args.executors == 0:
+        half_seconds, _ = timed(paths[:len(paths) // 2])
+        seconds, features = timed(paths)
+    # the marginal cost of an image (the second half's) apart from the run's fixed cost (jobs, Parquet commit)
+    marginal = (seconds - half_seconds) / (len(paths) - len(paths) // 2)
     out.update(seconds=round(seconds, 2), img_s=round(len(features) / seconds, 2),
-               core_seconds_per_image=round(max(1, args.executors) * seconds / len(features), 4),
-               feature_dim=int(features.shape[1]))
+               half_seconds=round(half_seconds, 2), marginal_img_s=round(1 / marginal, 2) if marginal > 0 else None,
+               fixed_seconds=round(seconds - marginal * len(paths), 2),
+               core_seconds_per_image=round(max(1, args.executors) * marginal, 4), feature_dim=int(features.shape[1]))
     head = out["feature_dim"] * 5 + 5                 # the 5-class head of the flower job
     out["head_param_bytes"] = head * 4
     return out

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .comparison import OUTPUTS, RECIPES, ROW_OPTIONS
+from .comparison import NOT_FOR_COMPARE, OUTPUTS, RECIPES, ROW_OPTIONS
 
 #: Options of train that compare does not take (it sets them per row, or they are train's alone).
-EXCLUDED = tuple(name for name in ROW_OPTIONS if name != "run_dir")
+EXCLUDED = tuple(name for name in ROW_OPTIONS if name != "run_dir") + NOT_FOR_COMPARE
 
 
 def register(sub, common) -> None:

@@ -54,6 +54,8 @@ RECIPES = ("head", "finetune")
 #: Options compare sets per row itself (the others are passed to every row's job as given).
 ROW_OPTIONS = ("model", "run_dir", "recipe", "scratch", "train_fraction", "refit", "checkpoint_every", "progress",
                "feature_extractor", "tta")
+#: Job options compare does not take: each row runs locally in a process of its own, without a browser UI.
+NOT_FOR_COMPARE = ("spark", "ui", "ui_port", "ui_host")
 DEFAULT_LATENCY_RUNS = 20
 OUTPUTS = ("compare.md", "compare.csv", "compare.json", "compare.png", "transfer_vs_scratch.png")
 
@@ -171,6 +173,9 @@ def job_options(data, options: dict, recipe: str = "head") -> dict:
     if fixed:
         raise TypeError(f"compare sets {', '.join(fixed)} per row itself; leave {'it' if len(fixed) == 1 else 'them'} "
                         "out")
+    refused = sorted(set(options) & set(NOT_FOR_COMPARE))
+    if refused:
+        raise TypeError(f"compare does not take {', '.join(refused)}: every row runs locally in its own process")
     if data is None or not Path(data).is_dir():
         raise CompareError("--data", f"{data}: not a folder; pass the folder holding one sub-folder per class")
     # every value checked here, before any work

@@ -9,7 +9,6 @@ Registered in ``cli.py`` by :func:`register`.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -19,9 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .limits import MAX_JSON_ENTRY, check_labels
-
-DEFAULT_PORT = 9000
-
 
 class RunFolderError(ValueError):
     """A run folder cannot be shown: missing, or its ``metrics.json`` is not one ``train`` writes."""
@@ -113,7 +109,7 @@ def _model_table(folder: Path):
         return None
 
 
-def serve_runs(folders, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT):
+def serve_runs(folders, *, host: str = "127.0.0.1", port: int = 9000):
     """Registers the finished runs in the UI (started, or the running one); returns (server, storage, sessions)."""
     from . import jvm
     from .text import printable
@@ -140,24 +136,17 @@ def serve_runs(folders, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT):
     return server, storage, sessions
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535 (0: any free port), got {value}")
-    return value
-
-
 def register(sub, common) -> None:
-    """Adds the ``ui`` sub-command to the CLI's sub-parsers."""
+    """Adds the ``ui`` sub-command to the CLI's sub-parsers (``--ui-port``/``--ui-host``: the job options' own
+    definitions, :class:`~pydl4j_transfer.job_config.JobConfig`)."""
+    from .job_config import _argparse_type, defaults, options
+
     p = sub.add_parser("ui", parents=[common], help="show finished runs in the training UI (a browser page)")
     p.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="run folders written by train (several: side by side)")
-    p.add_argument("--ui-port", type=_port, default=DEFAULT_PORT, metavar="N",
-                   help=f"port of the training UI (default {DEFAULT_PORT}; 0: any free port)")
-    p.add_argument("--ui-host", default="127.0.0.1", metavar="HOST",
-                   help="address to listen on (default 127.0.0.1; another one is reachable from other machines)")
+    for name in ("ui_port", "ui_host"):
+        o, default = options()[name], defaults()[name]
+        p.add_argument(o.cli, dest=name, type=_argparse_type(name, o.kind), default=default, metavar=o.metavar,
+                       help=f"{o.help} (default {default})")
     p.set_defaults(func=cmd_ui, check=_check_ui)
 
 

@@ -106,6 +106,19 @@ def check_featurize(driver, work: Path, results: dict, arrays: dict, image_size:
     results["store_has_success"] = all((s / "_SUCCESS").exists() for s in stores)
     results["store_tmp_left"] = [str(p) for p in (cache.folder / "spark").glob("_tmp-*")]
     results["parquet_columns"] = _parquet_columns(driver, stores[0]) if stores else []
+    # the command line: `featurize --spark` writes the same vectors (no cache: every image goes through Spark)
+    from pydl4j_transfer.cli import main as cli_main
+
+    out = work / "cli-features.npz"
+    results["cli_exit"] = cli_main(["featurize", "--data", str(work / "images"), "--out", str(out), "--image-size",
+                                    str(image_size), "--no-cache", "--no-progress", "--spark", driver.master])
+    with np.load(out) as saved:
+        by_path = {str(p): row for p, row in zip(saved["paths"], saved["features"])}
+    local_by_path = {p: row for p, row in zip([p for p, ok in zip(paths, local_ok) if ok], local)}
+    results["cli_rows"] = len(by_path)
+    results["cli_same_paths"] = sorted(by_path) == sorted(local_by_path)
+    results["cli_max_abs_diff"] = max(float(np.abs(by_path[p] - local_by_path[p]).max()) for p in local_by_path
+                                      if p in by_path)
     # executors killed mid-run: a fresh set of images, small tasks so the kill lands while work is left
     check_executor_killed(driver, work, results, arrays, helper, meta)
 
@@ -123,7 +136,7 @@ def check_executor_killed(driver, work: Path, results: dict, arrays: dict, helpe
     from pydl4j_transfer.featurize import featurize_files
     from pydl4j_transfer.spark import featurize_paths
 
-    images = write_images(work / "more", per_class=8, seed=2)
+    images = write_images(work / "more", per_class=6, seed=2)
     paths, labels = [p for p, _ in images], [c for _, c in images]
     app_id = str(driver.jsc.sc().applicationId())
     tracker = driver.jsc.statusTracker()
@@ -172,33 +185,29 @@ def _jclass(name):
     return jvm.java_class(name)
 
 
-def small_graph(updater, seed: int = 7):
-    """4 -> 12 (tanh) -> 3 (softmax) ComputationGraph."""
-    NeuralNetConfiguration = _jclass("org.pydl4j.nn.conf.NeuralNetConfiguration")
+def _layers():
+    """The 4 -> 12 (tanh) -> 3 (softmax) layers both network kinds use."""
     DenseLayer = _jclass("org.pydl4j.nn.conf.layers.DenseLayer")
     OutputLayer = _jclass("org.pydl4j.nn.conf.layers.OutputLayer")
     Activation = _jclass("org.pydl4j.nd.activations.Activation")
     LossFunction = _jclass("org.pydl4j.nd.lossfunctions.LossFunctions$LossFunction")
-    conf = (NeuralNetConfiguration.Builder().seed(seed).updater(updater).graphBuilder().addInputs("in")
-            .addLayer("hidden", DenseLayer.Builder().nIn(4).nOut(12).activation(Activation.TANH).build(), "in")
-            .addLayer("out", OutputLayer.Builder(LossFunction.MCXENT).nIn(12).nOut(3).activation(Activation.SOFTMAX)
-                      .build(), "hidden")
-            .setOutputs("out").build())
+    return (DenseLayer.Builder().nIn(4).nOut(12).activation(Activation.TANH).build(),
+            OutputLayer.Builder(LossFunction.MCXENT).nIn(12).nOut(3).activation(Activation.SOFTMAX).build())
+
+
+def small_graph(updater, seed: int = 7):
+    hidden, out = _layers()
+    conf = (_jclass("org.pydl4j.nn.conf.NeuralNetConfiguration").Builder().seed(seed).updater(updater).graphBuilder()
+            .addInputs("in").addLayer("hidden", hidden, "in").addLayer("out", out, "hidden").setOutputs("out").build())
     graph = _jclass("org.pydl4j.nn.graph.ComputationGraph")(conf)
     graph.init()
     return graph
 
 
 def small_mln(updater, seed: int = 7):
-    NeuralNetConfiguration = _jclass("org.pydl4j.nn.conf.NeuralNetConfiguration")
-    DenseLayer = _jclass("org.pydl4j.nn.conf.layers.DenseLayer")
-    OutputLayer = _jclass("org.pydl4j.nn.conf.layers.OutputLayer")
-    Activation = _jclass("org.pydl4j.nd.activations.Activation")
-    LossFunction = _jclass("org.pydl4j.nd.lossfunctions.LossFunctions$LossFunction")
-    conf = (NeuralNetConfiguration.Builder().seed(seed).updater(updater).list()
-            .layer(DenseLayer.Builder().nIn(4).nOut(12).activation(Activation.TANH).build())
-            .layer(OutputLayer.Builder(LossFunction.MCXENT).nIn(12).nOut(3).activation(Activation.SOFTMAX).build())
-            .build())
+    hidden, out = _layers()
+    conf = (_jclass("org.pydl4j.nn.conf.NeuralNetConfiguration").Builder().seed(seed).updater(updater).list()
+            .layer(hidden).layer(out).build())
     net = _jclass("org.pydl4j.nn.multilayer.MultiLayerNetwork")(conf)
     net.init()
     return net
@@ -236,7 +245,7 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
     SparkDl4jMultiLayer = _jclass("org.pydl4j.spark.impl.multilayer.SparkDl4jMultiLayer")
     ArrayList = jpype.JClass("java.util.ArrayList")
     workers, per_worker = 2, 4
-    data = datasets(8, per_worker, seed=3)
+    data = datasets(4, per_worker, seed=3)     # 2 averaging periods per epoch: state carried from one to the next
     rdd = driver.jsc.parallelize(ArrayList(data), 2)
     Merge = _jclass("org.pydl4j.nd.dataset.DataSet")
 
@@ -255,7 +264,7 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
             master = (Master(workers, per_worker).averagingFrequency(1).workerPrefetchNumBatches(2)
                       .saveUpdater(True).build())
             spark_net = wrapper(driver.jsc, distributed, master)
-            spark_net.fit(rdd)      # one epoch: 4 averaging periods, the updater state carried through them
+            spark_net.fit(rdd)      # one epoch: 2 averaging periods, the updater state carried from one to the next
             synchronous(local, 1)
             arrays[f"{name}_{kind}_spark"] = _params(spark_net.getNetwork())
             arrays[f"{name}_{kind}_sync"] = _params(local)
@@ -264,8 +273,8 @@ def check_training(driver, work: Path, results: dict, arrays: dict) -> None:
             results[f"{name}_{kind}_score"] = float(spark_net.getScore())
 
     # Adam: averaged moments are not synchronous Adam; it must still learn
-    net = small_graph(Adam(0.05))
-    spark_net = SparkComputationGraph(driver.jsc, net, Master(workers, per_worker).averagingFrequency(4).build())
+    net = small_graph(Adam(0.1))
+    spark_net = SparkComputationGraph(driver.jsc, net, Master(workers, per_worker).averagingFrequency(2).build())
     before = float(spark_net.calculateScore(rdd, True))
     for _ in range(5):
         spark_net.fit(rdd)

@@ -198,6 +198,8 @@ def test_the_python_api_checks_its_arguments(tmp_path, data):
         compare(data, LITES, out=tmp_path / "o", recipe="fancy")
     with pytest.raises(TypeError, match="per row"):
         compare(data, LITES, out=tmp_path / "o", model="vgg16")
+    with pytest.raises(TypeError, match="does not take ui"):
+        compare(data, LITES, out=tmp_path / "o", ui=True)
     with pytest.raises(ValueError, match="epochs"):
         compare(data, LITES, out=tmp_path / "o", epochs=-1)
     with pytest.raises(CompareError, match="latency"):

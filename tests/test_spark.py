@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def spark_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("spark")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, str(ROOT / "tests" / "spark_checks.py"), str(out)], env=env,
-                          capture_output=True, text=True, timeout=900)
+    # make test-slow: the model's full input size (224 px); make test: 128 px, same code paths
+    size = os.environ.get("PYDL4J_SPARK_IMAGE_SIZE", "128")
+    done = subprocess.run([sys.executable, str(ROOT / "tests" / "spark_checks.py"), str(out), "--image-size", size],
+                          env=env, capture_output=True, text=True, timeout=900)
     log = "\n".join(line for line in (done.stdout + done.stderr).splitlines()
                     if not line.startswith("\tat ") and " INFO " not in line)[-6000:]   # Python's traceback
     assert done.returncode == 0, f"spark_checks.py failed:\n{log}"
@@ -56,6 +58,13 @@ def test_spark_features_are_local_cache_entries_under_the_same_keys(spark_run):
     np.testing.assert_array_equal(arrays["from_cache"], arrays["spark"])
 
 
+def test_featurize_command_with_spark_writes_the_local_features(spark_run):
+    results, _ = spark_run
+    assert results["cli_exit"] == 0
+    assert results["cli_rows"] == 18 and results["cli_same_paths"]
+    assert results["cli_max_abs_diff"] <= 1e-5
+
+
 def test_feature_store_is_one_committed_parquet_run(spark_run):
     results, _ = spark_run
     assert len(results["stores"]) == 1 and results["store_has_success"]
@@ -70,9 +79,9 @@ def test_executor_killed_mid_featurize_completes_correctly(spark_run):
     done, total = results["killed_at_tasks"]
     assert 1 <= done < total                                    # killed while tasks were left
     assert results["killed_run_error"] is None
-    assert results["killed_paths_found"] == results["killed_total"] == 24
+    assert results["killed_paths_found"] == results["killed_total"] == 18
     # every image exactly once in the store (no duplicate rows from the retried tasks)
-    assert results["killed_store_columns"][-2:] == ["rows=24", "distinct_paths=24"]
+    assert results["killed_store_columns"][-2:] == ["rows=18", "distinct_paths=18"]
     assert np.abs(arrays["killed_spark"] - arrays["killed_local"]).max() <= 1e-5
 
 
@@ -82,7 +91,7 @@ def test_parameter_averaging_every_step_matches_synchronous_training(spark_run, 
     spark, sync, start = arrays[f"{case}_spark"], arrays[f"{case}_sync"], arrays[f"{case}_start"]
     assert np.abs(spark - start).max() > 0.05                    # it trained
     assert np.abs(spark - sync).max() <= 1e-5 * max(1.0, np.abs(sync).max())
-    assert results[f"{case}_iterations"][0] == results[f"{case}_iterations"][1] == 4
+    assert results[f"{case}_iterations"][0] == results[f"{case}_iterations"][1] == 2
     assert np.isfinite(results[f"{case}_score"])
 
 
@@ -94,7 +103,7 @@ def test_adam_with_averaged_moments_converges(spark_run):
 def test_evaluate_on_an_rdd_equals_local_evaluation(spark_run):
     results, arrays = spark_run
     np.testing.assert_array_equal(arrays["eval_spark_confusion"], arrays["eval_local_confusion"])
-    assert arrays["eval_spark_confusion"].sum() == 32
+    assert arrays["eval_spark_confusion"].sum() == 16
     assert results["eval_accuracy"][0] == results["eval_accuracy"][1]
     assert results["eval_f1"][0] == pytest.approx(results["eval_f1"][1])
     assert results["eval_labels"] == ["cats", "dogs", "owls"]

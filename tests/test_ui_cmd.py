@@ -66,6 +66,9 @@ def test_ui_options_are_job_options():
         with pytest.raises(JobConfigError) as error:
             JobConfig(**bad)
         assert error.value.argument == next(iter(bad))
+    from pydl4j_transfer import TransferJob
+
+    assert TransferJob(ui=True, ui_port=0).ui_url is None         # the address exists once a run starts the UI
     from pydl4j_transfer.cli import build_parser
 
     args = build_parser().parse_args(["train", "--data", "d", "--out", "o", "--ui", "--ui-port", "0",

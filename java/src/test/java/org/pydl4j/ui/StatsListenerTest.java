@@ -30,6 +30,8 @@ public class StatsListenerTest {
         assertEquals(true, frozen.get("frozen"));
         assertEquals(30L, frozen.get("params"));               // 4*6 + 6
         assertEquals(0L, frozen.get("trainableParams"));
+        assertEquals("6", frozen.get("output"));
+        assertEquals("3", ((Map<?, ?>) layers.get(3)).get("output"));
         assertEquals(net.numParams(), model.get("totalParams"));
         assertEquals(30L, model.get("frozenParams"));
 

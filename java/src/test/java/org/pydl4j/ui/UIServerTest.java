@@ -11,6 +11,7 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.pydl4j.ui.UiTestSupport.Response;
+import org.pydl4j.ui.api.UIServer;
 import org.pydl4j.ui.server.JdkUIServer;
 import org.pydl4j.ui.server.RequestGuard;
 import org.pydl4j.ui.storage.InMemoryStatsStorage;
@@ -174,6 +175,12 @@ public class UIServerTest {
                     + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n[]\r\n0\r\n\r\n");
             assertEquals(411, chunked.status());
             assertEquals(400, post("[" + "[".repeat(50) + "]".repeat(50) + "]").status());
+            byte[] bytes = good.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Response byCookie = UiTestSupport.raw(port, "POST /remoteReceive HTTP/1.1\r\nHost: " + host
+                    + "\r\nCookie: pydl4j_ui_token_" + port + "=" + token + "\r\nContent-Length: " + bytes.length
+                    + "\r\nConnection: close\r\n\r\n" + good);
+            assertEquals(401, byCookie.status());          // a cross-site form would carry the cookie, never the header
+            assertEquals(1, remote.getNumUpdateRecordsFor("remote1"));
         } finally {
             server.disableRemoteListener();
             server.detach(remote);
@@ -196,6 +203,24 @@ public class UIServerTest {
         server.detach(other);
         assertEquals(404, get("/api/sessions/other?token=" + token).status());
         assertNotNull(server.getStatsStorageInstances());
+    }
+
+    @Test
+    public void getInstanceIsOneServerPerJvmUntilStopped() {
+        String before = System.getProperty("pydl4j.ui.port");
+        System.setProperty("pydl4j.ui.port", "0");
+        try {
+            UIServer first = UIServer.getInstance();
+            assertTrue(UIServer.isRunning() && first.isLoopback());
+            assertTrue(first == UIServer.getInstance() && first == UIServer.getInstance("127.0.0.1", 0));
+            first.stop();
+            assertFalse(UIServer.isRunning());
+            UIServer second = UIServer.getInstance();
+            assertTrue(second != first && !second.getUrl().equals(first.getUrl()));   // a new token
+            second.stop();
+        } finally {
+            if (before == null) System.clearProperty("pydl4j.ui.port"); else System.setProperty("pydl4j.ui.port", before);
+        }
     }
 
     @Test

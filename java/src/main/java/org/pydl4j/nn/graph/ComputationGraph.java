@@ -7,10 +7,12 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.pydl4j.nd.DataType;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.MemoryScope;
@@ -329,28 +331,48 @@ public class ComputationGraph implements NeuralNetwork {
     protected Map<String, INDArray> forward(INDArray[] in, boolean training, boolean release) {
         if (release && !training && InferenceFusion.enabled()) return inferenceFusion(in).run(in);
         synchronized (vertices) {   // runtime layers hold per-pass state: one pass at a time (see InferenceFusion.run)
-            return forwardLayerByLayer(in, training, release);
+            return forwardLayerByLayer(in, training, release, null);
         }
     }
 
-    private Map<String, INDArray> forwardLayerByLayer(INDArray[] in, boolean training, boolean release) {
+    /**
+     * With a ledger (the training pass of computeGradientAndScore), activations go into it and those no backward
+     * step reads are closed as soon as their consumers ran (see {@link ActivationLedger}).
+     */
+    private Map<String, INDArray> forwardLayerByLayer(INDArray[] in, boolean training, boolean release, ActivationLedger ledger) {
         setDropoutSeeds();
-        Map<String, INDArray> acts = new LinkedHashMap<>();
+        Map<String, INDArray> acts = ledger != null ? ledger.activations() : new LinkedHashMap<>();
         Map<String, Integer> remaining = new HashMap<>();
-        if (release) {
+        if (release || ledger != null) {
             for (List<String> ins : configuration.getVertexInputs().values()) for (String s : ins) remaining.merge(s, 1, Integer::sum);
         }
         List<String> netIn = configuration.getNetworkInputs();
         for (String name : topologicalOrder) {
             GraphVertex v = vertices.get(name);
             if (v.isInputVertex()) {
-                acts.put(name, in[netIn.indexOf(name)]);
+                INDArray x = in[netIn.indexOf(name)];
+                if (ledger != null) {
+                    ledger.put(name, x);
+                    ledger.keep(x);
+                } else {
+                    acts.put(name, x);
+                }
                 continue;
             }
             List<String> srcNames = configuration.getVertexInputs().get(name);
             INDArray[] src = new INDArray[srcNames.size()];
             for (int i = 0; i < src.length; i++) src[i] = acts.get(srcNames.get(i));
-            acts.put(name, v.doForward(src, training));
+            INDArray out = v.doForward(src, training);
+            if (ledger != null) {
+                ledger.put(name, out);
+                if (configuration.getNetworkOutputs().contains(name)) ledger.keep(out);
+                if (!ledger.neededForBackward(name)) v.clear();
+                for (String s : srcNames) {
+                    if (remaining.merge(s, -1, Integer::sum) == 0 && !ledger.neededForBackward(s)) ledger.release(s);
+                }
+            } else {
+                acts.put(name, out);
+            }
             if (release) {
                 v.clear();
                 for (String s : srcNames) {
@@ -504,12 +526,6 @@ public class ComputationGraph implements NeuralNetwork {
     public INDArray[] getInputGradients() { return inputGradients; }
 
     protected void computeGradientAndScore(INDArray[] in, INDArray[] lab, boolean wantInputGradients) {
-        Map<String, INDArray> acts = forward(in, true, false);
-        if (!listeners.isEmpty()) MemoryScope.outside(() -> { for (TrainingListener l : listeners) l.onForwardPass(this, acts); });
-        double s = scoreOutputs(lab);
-        ensureTrainingState();
-        Nd4j.getBackend().fill(flatGradients, 0);   // where the gradients live (a device, or the host)
-
         Map<String, Boolean> reach = new HashMap<>();
         for (String name : topologicalOrder) {
             GraphVertex v = vertices.get(name);
@@ -523,6 +539,20 @@ public class ComputationGraph implements NeuralNetwork {
             for (String src : configuration.getVertexInputs().get(name)) r |= reach.get(src);
             reach.put(name, r);
         }
+        // a backward step reads its vertex's output and inputs: keep those of every vertex the backward pass visits
+        Set<String> needed = new HashSet<>();
+        for (String name : topologicalOrder) {
+            if (!reach.get(name)) continue;
+            needed.add(name);
+            needed.addAll(configuration.getVertexInputs().getOrDefault(name, List.of()));
+        }
+        ActivationLedger ledger = new ActivationLedger(needed);
+        Map<String, INDArray> acts;
+        synchronized (vertices) { acts = forwardLayerByLayer(in, true, false, ledger); }
+        if (!listeners.isEmpty()) MemoryScope.outside(() -> { for (TrainingListener l : listeners) l.onForwardPass(this, acts); });
+        double s = scoreOutputs(lab);
+        ensureTrainingState();
+        Nd4j.getBackend().fill(flatGradients, 0);   // where the gradients live (a device, or the host)
 
         List<String> netIn = configuration.getNetworkInputs();
         List<String> netOut = configuration.getNetworkOutputs();
@@ -530,21 +560,8 @@ public class ComputationGraph implements NeuralNetwork {
         Map<String, INDArray> eps = new HashMap<>();
         for (int k = topologicalOrder.size() - 1; k >= 0; k--) {
             String name = topologicalOrder.get(k);
-            GraphVertex v = vertices.get(name);
-            if (v.isInputVertex()) {
-                if (wantInputGradients) inputGradients[netIn.indexOf(name)] = eps.get(name);
-                continue;
-            }
-            if (!reach.get(name)) continue;
-            INDArray e = eps.remove(name);
-            if (e == null && !netOut.contains(name)) continue;
-            List<String> srcNames = configuration.getVertexInputs().get(name);
-            boolean[] need = new boolean[srcNames.size()];
-            for (int i = 0; i < need.length; i++) need[i] = reach.get(srcNames.get(i));
-            INDArray[] g = v.doBackward(e, need);
-            for (int i = 0; i < need.length; i++) {
-                if (need[i] && g[i] != null) eps.merge(srcNames.get(i), g[i], (a, b) -> Nd4j.getBackend().add(a, b));
-            }
+            backpropVertex(name, reach, eps, wantInputGradients);
+            ledger.release(name);   // every consumer and the vertex itself are done with it
         }
         for (Layer l : layers) {
             if (l.isFrozen()) continue;
@@ -562,6 +579,37 @@ public class ComputationGraph implements NeuralNetwork {
                 for (TrainingListener l : listeners) l.onBackwardPass(this);
             });
         }
+    }
+
+    /**
+     * One vertex of the backward pass: takes its epsilon out of eps, adds the gradients for its inputs into eps.
+     * Epsilons are closed once used (sums replace their terms), so the pass holds only the live ones.
+     */
+    private void backpropVertex(String name, Map<String, Boolean> reach, Map<String, INDArray> eps, boolean wantInputGradients) {
+        GraphVertex v = vertices.get(name);
+        if (v.isInputVertex()) {
+            if (wantInputGradients) inputGradients[configuration.getNetworkInputs().indexOf(name)] = eps.get(name);
+            return;
+        }
+        if (!reach.get(name)) return;
+        INDArray e = eps.remove(name);
+        if (e == null && !configuration.getNetworkOutputs().contains(name)) return;
+        List<String> srcNames = configuration.getVertexInputs().get(name);
+        boolean[] need = new boolean[srcNames.size()];
+        for (int i = 0; i < need.length; i++) need[i] = reach.get(srcNames.get(i));
+        INDArray[] g = v.doBackward(e, need);
+        boolean passedOn = false;
+        for (int i = 0; i < need.length; i++) {
+            if (!need[i] || g[i] == null) continue;
+            passedOn |= g[i] == e;
+            eps.merge(srcNames.get(i), g[i], (a, b) -> {
+                INDArray sum = Nd4j.getBackend().add(a, b);
+                if (a != b) a.close();   // the same array twice (one gradient for two inputs): close it once
+                b.close();
+                return sum;
+            });
+        }
+        if (e != null && !passedOn) e.close();
     }
 
     // ---------------------------------------------------------------- fitting
@@ -697,9 +745,16 @@ public class ComputationGraph implements NeuralNetwork {
         for (String name : topologicalOrder) {
             GraphVertex v = vertices.get(name);
             boolean isFrozen = v.isFrozen();
+            InputType t = activationTypes.get(name);
+            String output = "-";
+            if (t != null) {
+                long[] shape = t.getShape(1);
+                StringBuilder sb = new StringBuilder();
+                for (int d = 1; d < shape.length; d++) sb.append(d > 1 ? "x" : "").append(shape[d]);
+                output = sb.toString();
+            }
             if (v.isInputVertex()) {
-                InputType t = activationTypes.get(name);
-                rows.add(new VertexSummary(name, "Input", t == null ? "-" : t.toString(), 0, 0, 0, false));
+                rows.add(new VertexSummary(name, "Input", t == null ? "-" : t.toString(), output, 0, 0, 0, false));
             } else if (v.hasLayer()) {
                 org.pydl4j.nn.conf.layers.Layer lc = v.getLayer().layerConf();
                 org.pydl4j.nn.conf.layers.Layer inner = lc instanceof org.pydl4j.nn.conf.layers.misc.FrozenLayer
@@ -710,10 +765,11 @@ public class ComputationGraph implements NeuralNetwork {
                     for (long d : e.getValue()) len *= d;
                     if (isFrozen) frozen += len; else if (lc.isTrainableParam(e.getKey())) trainable += len; else fixed += len;
                 }
-                rows.add(new VertexSummary(name, inner.getClass().getSimpleName(), lc.describeSizes(), trainable, frozen,
-                        fixed, isFrozen));
+                rows.add(new VertexSummary(name, inner.getClass().getSimpleName(), lc.describeSizes(), output, trainable,
+                        frozen, fixed, isFrozen));
             } else {
-                rows.add(new VertexSummary(name, configuration.getVertices().get(name).toString(), "-", 0, 0, 0, isFrozen));
+                rows.add(new VertexSummary(name, configuration.getVertices().get(name).toString(), "-", output, 0, 0, 0,
+                        isFrozen));
             }
         }
         return rows;

@@ -58,7 +58,9 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
     protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
         if (!trainingPass) throw new IllegalStateException(describe() + ": backprop after an inference-mode forward pass");
         Backend be = Nd4j.getBackend();
-        INDArray d = be.activateBackward(layerConf.getActivationSpec(), bnOut, output, epsilon);
+        ActivationSpec act = layerConf.getActivationSpec();
+        // identity: epsilon is dL/d(bnOut) itself, only read below (no copy)
+        INDArray d = act.kind() == Activation.IDENTITY ? epsilon : be.activateBackward(act, bnOut, output, epsilon);
         INDArray[] g = be.batchNormBackward(input, d, vec("gamma"), batchMean, batchVar, layerConf.getEps());
         be.copy(g[1], gradients.get("gamma"));   // on the backend: stays on a device
         be.copy(g[2], gradients.get("beta"));
@@ -73,6 +75,7 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
         be.axpy(1 - decay, batchMean, mean);
         be.scale(var, decay);
         be.axpy(1 - decay, batchVar, var);
+        if (d != epsilon) d.close();
         return needInputGradient ? g[0] : null;
     }
 

@@ -84,7 +84,9 @@ public class ConvolutionLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.Co
     protected INDArray doBackprop(INDArray epsilon, boolean needInputGradient) {
         if (preOutput == null) throw new IllegalStateException(describe() + ": backprop after an inference-mode forward pass");
         Backend be = Nd4j.getBackend();
-        INDArray dz = be.activateBackward(layerConf.getActivationSpec(), preOutput, output, epsilon);
+        ActivationSpec act = layerConf.getActivationSpec();
+        // identity: epsilon is dL/dz itself, only read below (no copy of a whole activation-sized array)
+        INDArray dz = act.kind() == Activation.IDENTITY ? epsilon : be.activateBackward(act, preOutput, output, epsilon);
         if (!gradients.isEmpty()) {
             INDArray w = params.get("W");
             INDArray[] g = be.conv2dBackwardWeights(input, dz, w.shape(), layerConf.hasBias(), convParams);
@@ -95,8 +97,9 @@ public class ConvolutionLayer extends AbstractLayer<org.pydl4j.nn.conf.layers.Co
                 g[1].close();
             }
         }
-        if (!needInputGradient) return null;
-        return be.conv2dBackwardData(dz, params.get("W"), input.shape(), convParams);
+        INDArray gx = needInputGradient ? be.conv2dBackwardData(dz, params.get("W"), input.shape(), convParams) : null;
+        if (dz != epsilon) dz.close();
+        return gx;
     }
 
     @Override

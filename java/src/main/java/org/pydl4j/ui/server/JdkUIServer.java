@@ -88,6 +88,7 @@ public final class JdkUIServer extends UIServer {
     /** Starts a UI at host:port (0: any free port); {@link #getUrl()} is its address. */
     public static JdkUIServer start(String host, int port) {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("UIServer: port must be 0-65535, got " + port);
+        if (host == null || host.isBlank()) throw new IllegalArgumentException("UIServer: no host given (e.g. 127.0.0.1)");
         try {
             return new JdkUIServer(host, port);
         } catch (java.net.BindException e) {
@@ -132,8 +133,10 @@ public final class JdkUIServer extends UIServer {
         if (!guard.hostAllowed(ex.getRequestHeaders().getFirst("Host"))) { plain(ex, 403, "forbidden Host header"); return; }
         if (!RequestGuard.safePath(rawPath)) { plain(ex, 400, "bad path"); return; }
         String fromQuery = RequestGuard.queryParam(rawQuery, RequestGuard.TOKEN_PARAM);
-        List<String> offered = Arrays.asList(fromQuery, ex.getRequestHeaders().getFirst(RequestGuard.TOKEN_HEADER),
-                RequestGuard.cookie(ex.getRequestHeaders().get("Cookie"), COOKIE + guard.port()));
+        // a POST must name the token itself: the cookie, which a browser adds on its own, is good for reading only
+        String cookie = method.equals("GET") || method.equals("HEAD")
+                ? RequestGuard.cookie(ex.getRequestHeaders().get("Cookie"), COOKIE + guard.port()) : null;
+        List<String> offered = Arrays.asList(fromQuery, ex.getRequestHeaders().getFirst(RequestGuard.TOKEN_HEADER), cookie);
         if (!guard.tokenMatches(offered)) { plain(ex, 401, "missing or wrong token; open the address the UI printed"); return; }
         boolean get = method.equals("GET") || method.equals("HEAD");
         if (rawPath.equals("/remoteReceive")) {

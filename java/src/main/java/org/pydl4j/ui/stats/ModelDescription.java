@@ -9,8 +9,8 @@ import org.pydl4j.nn.graph.VertexSummary;
 import org.pydl4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * The model as the UI's model table shows it: one row per vertex (name, type, sizes, parameters, frozen or
- * trainable) and the totals, as a JSON object tree (from {@link ComputationGraph#vertexSummaries()}).
+ * The model as the UI's model table shows it: one row per vertex (name, type, sizes, output shape, parameters,
+ * frozen or trainable) and the totals, as a JSON object tree (from {@link ComputationGraph#vertexSummaries()}).
  */
 public final class ModelDescription {
     private ModelDescription() {}
@@ -30,6 +30,7 @@ public final class ModelDescription {
             row.put("name", v.name());
             row.put("type", v.type());
             row.put("sizes", v.sizes());
+            row.put("output", v.output());
             row.put("params", v.params());
             row.put("trainableParams", v.trainableParams());
             row.put("frozen", v.frozen());

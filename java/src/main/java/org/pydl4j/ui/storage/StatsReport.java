@@ -34,11 +34,17 @@ public record StatsReport(String sessionID, String typeID, String workerID, long
         return new StatsReport(sessionID, typeID, workerID, System.currentTimeMillis(), values);
     }
 
+    /** Identifiers already checked: a listener stamps every record with the same few, checked once here. */
+    private static final java.util.Set<String> CHECKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_CHECKED = 10_000;
+
     private static void checkId(String what, String id) {
+        if (id != null && CHECKED.contains(id)) return;
         if (id == null || !ID.matcher(id).matches()) {
             throw new IllegalArgumentException("StatsReport: " + what + " must be 1-64 letters, digits, '_' or '-', got "
                     + (id == null ? "null" : "'" + id.substring(0, Math.min(id.length(), 80)) + "'"));
         }
+        if (CHECKED.size() < MAX_CHECKED) CHECKED.add(id);
     }
 
     @Override public String getSessionID() { return sessionID; }

@@ -289,9 +289,10 @@ function renderModel(run) {
           `${Number(model.trainableParams).toLocaleString()} trainable, ${Number(model.frozenParams).toLocaleString()} frozen` +
           (model.fixedParams ? `, ${Number(model.fixedParams).toLocaleString()} batch-norm statistics` : ""));
   const head = el("tr", {}, el("th", {}, "vertex"), el("th", {}, "type"), el("th", {}, "sizes"),
-                  el("th", {}, "parameters"), el("th", {}, "trains"));
+                  el("th", {}, "output (per example)"), el("th", {}, "parameters"), el("th", {}, "trains"));
   const rows = model.layers.map(r => el("tr", { class: r.frozen ? "frozen" : (r.trainableParams > 0 ? "trainable" : "") },
-      el("td", {}, r.name), el("td", {}, r.type), el("td", {}, r.sizes), el("td", {}, Number(r.params).toLocaleString()),
+      el("td", {}, r.name), el("td", {}, r.type), el("td", {}, r.sizes), el("td", {}, r.output || "–"),
+      el("td", {}, Number(r.params).toLocaleString()),
       el("td", {}, r.frozen ? "frozen" : (r.trainableParams > 0 ? "yes" : "–"))));
   host.replaceChildren(el("table", {}, head, ...rows));
 }

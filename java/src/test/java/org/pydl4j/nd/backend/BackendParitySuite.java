@@ -77,6 +77,22 @@ public abstract class BackendParitySuite {
     }
 
     @Test
+    public void convEfficientNetTrainingShapes() {
+        // the cpu backend's NCHW training kernels (depthwise, 1x1 products): multiplier 2 with dilation and odd
+        // sizes, a 5x5 depthwise at 7x7 (Lite0 stage 5), stride-2 5x5 with TF SAME padding, 1x1 expand/project
+        check().conv("depthwise x2 dilated [2,16,15,15]->32", new long[]{2, 16, 15, 15}, 32,
+                new ConvParams(3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 16), true, true, 33);
+        check().conv("depthwise 5x5/1 [4,192,7,7]", new long[]{4, 192, 7, 7}, 192,
+                new ConvParams(5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 192), true, true, 34);
+        check().conv("depthwise 5x5/2 [3,24,15,13]", new long[]{3, 24, 15, 13}, 24,
+                new ConvParams(5, 5, 2, 2, 2, 2, 2, 2, 1, 1, 24), true, true, 35);
+        check().conv("1x1 expand [4,40,14,14]->240", new long[]{4, 40, 14, 14}, 240, ConvParams.of(1, 1, 1, 1, 0, 0), true, true, 36);
+        check().conv("1x1 project [3,240,7,9]->40", new long[]{3, 240, 7, 9}, 40, ConvParams.of(1, 1, 1, 1, 0, 0), true, true, 37);
+        // one image: fewer images than threads takes the per-image multi-threaded products
+        check().conv("1x1 one image [1,24,10,10]->48", new long[]{1, 24, 10, 10}, 48, ConvParams.of(1, 1, 1, 1, 0, 0), true, true, 38);
+    }
+
+    @Test
     public void convGroupedStridedDilated() {
         check().conv("groups=4 3x3/2 [2,32,29,29]->64", new long[]{2, 32, 29, 29}, 64,
                 new ConvParams(3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 4), true, true, 40);
@@ -127,6 +143,9 @@ public abstract class BackendParitySuite {
 
     @Test
     public void batchNorm2d() { check().batchNorm(new long[]{8, 16}, 80); }
+
+    @Test
+    public void batchNormLargePlanes() { check().batchNorm(new long[]{3, 24, 56, 56}, 90); }
 
     // ---------------------------------------------------------------- activations
 

@@ -69,6 +69,21 @@ final class CpuNative {
 
     static native void softmaxBackward(ByteBuffer y, ByteBuffer gy, ByteBuffer gx, int rows, int cols);
 
+    // Training kernels on plain NCHW (nchw_train.cpp): see NchwKernels for which geometries they take.
+
+    static native void nchwBatchNormTraining(ByteBuffer x, ByteBuffer gamma, ByteBuffer beta, ByteBuffer mean, ByteBuffer var,
+                                             ByteBuffer y, int n, int c, int spatial, float eps);
+
+    static native void nchwBatchNormBackward(ByteBuffer x, ByteBuffer gy, ByteBuffer gamma, ByteBuffer mean, ByteBuffer var,
+                                             ByteBuffer gx, ByteBuffer gGamma, ByteBuffer gBeta, int n, int c, int spatial, float eps);
+
+    /** kind: {@link NchwKernels#DEPTHWISE} or {@link NchwKernels#POINTWISE}. */
+    static native void nchwConvForward(int kind, ByteBuffer x, ByteBuffer w, ByteBuffer bias, ByteBuffer y, int[] geometry);
+
+    static native void nchwConvBackwardData(int kind, ByteBuffer gy, ByteBuffer w, ByteBuffer gx, int[] geometry);
+
+    static native void nchwConvBackwardWeights(int kind, ByteBuffer x, ByteBuffer gy, ByteBuffer gw, ByteBuffer gb, int[] geometry);
+
     /**
      * JVM shutdown (CpuShutdownGate): refuses native calls from now on and waits up to timeoutMillis for those in
      * flight; true when none is left.

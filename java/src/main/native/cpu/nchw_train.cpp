@@ -1,0 +1,385 @@
+// Training kernels on the plain NCHW layout the Java side keeps: batch normalization with batch statistics (forward
+// and backward), depthwise convolution (forward, backward data, backward weights) and 1x1 stride-1 convolution as
+// OpenBLAS products. oneDNN 2.6 has no fast path for these on plain layouts: its NCHW batch norm (ncsp_bnorm) took
+// 1.5 s for one [8,96,112,112] backward, its 5x5 depthwise backward-weights falls back to im2col + gemm per
+// channel, and every blocked-layout kernel costs two reorders per tensor per call; a fine-tuning step spent more
+// time there than in the convolutions themselves. Each kernel reads and writes each tensor once or twice, in
+// order. Sums run in float vectors along a row and in double across rows (mean and variance of 400k values).
+#include "common.h"
+
+#include <cblas.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace pydl4j {
+namespace {
+
+using Dim = long long;
+
+// ---------------------------------------------------------------- batch normalization, batch statistics
+
+float row_sum(const float* p, Dim len) {
+    float acc = 0.f;
+#pragma omp simd reduction(+ : acc)
+    for (Dim i = 0; i < len; i++) acc += p[i];
+    return acc;
+}
+
+float row_centered_squares(const float* p, Dim len, float mean) {
+    float acc = 0.f;
+#pragma omp simd reduction(+ : acc)
+    for (Dim i = 0; i < len; i++) acc += (p[i] - mean) * (p[i] - mean);
+    return acc;
+}
+
+// x, y: [n, c, s]; mean and var (biased, the one that normalizes) are written.
+void bn_train_forward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gamma, const float* beta,
+                      float* mean, float* var, float* y) {
+    const double count = static_cast<double>(n) * s;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (Dim ch = 0; ch < c; ch++) {
+        double sum = 0;
+        for (Dim i = 0; i < n; i++) sum += row_sum(x + (i * c + ch) * s, s);
+        const float mu = static_cast<float>(sum / count);
+        double sq = 0;
+        for (Dim i = 0; i < n; i++) sq += row_centered_squares(x + (i * c + ch) * s, s, mu);
+        const double v = sq / count;
+        mean[ch] = mu;
+        var[ch] = static_cast<float>(v);
+        const float scale = static_cast<float>(gamma[ch] / std::sqrt(v + eps));
+        const float shift = beta[ch] - mu * scale;
+        for (Dim i = 0; i < n; i++) {
+            const float* xr = x + (i * c + ch) * s;
+            float* yr = y + (i * c + ch) * s;
+#pragma omp simd
+            for (Dim k = 0; k < s; k++) yr[k] = xr[k] * scale + shift;
+        }
+    }
+}
+
+// dgamma = sum(gy * xhat), dbeta = sum(gy), gx = gamma / std * (gy - dbeta / m - xhat * dgamma / m).
+void bn_backward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gy, const float* gamma,
+                 const float* mean, const float* var, float* gx, float* ggamma, float* gbeta) {
+    const double count = static_cast<double>(n) * s;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (Dim ch = 0; ch < c; ch++) {
+        const float mu = mean[ch];
+        const double inv_std = 1.0 / std::sqrt(static_cast<double>(var[ch]) + eps);
+        double sum_gy = 0, sum_gy_xc = 0;
+        for (Dim i = 0; i < n; i++) {
+            const float* xr = x + (i * c + ch) * s;
+            const float* gr = gy + (i * c + ch) * s;
+            float a = 0.f, b = 0.f;
+#pragma omp simd reduction(+ : a, b)
+            for (Dim k = 0; k < s; k++) {
+                a += gr[k];
+                b += gr[k] * (xr[k] - mu);
+            }
+            sum_gy += a;
+            sum_gy_xc += b;
+        }
+        const double dgamma = sum_gy_xc * inv_std;
+        ggamma[ch] = static_cast<float>(dgamma);
+        gbeta[ch] = static_cast<float>(sum_gy);
+        // gx = k * (gy - mean(gy)) - k * (x - mu) * inv_std^2 * mean(gy * (x - mu)) with k = gamma * inv_std
+        const float k = static_cast<float>(gamma[ch] * inv_std);
+        const float mean_gy = static_cast<float>(sum_gy / count);
+        const float coef = static_cast<float>(sum_gy_xc / count * inv_std * inv_std);
+        for (Dim i = 0; i < n; i++) {
+            const float* xr = x + (i * c + ch) * s;
+            const float* gr = gy + (i * c + ch) * s;
+            float* out = gx + (i * c + ch) * s;
+#pragma omp simd
+            for (Dim t = 0; t < s; t++) out[t] = k * (gr[t] - mean_gy - (xr[t] - mu) * coef);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- depthwise convolution
+// groups == c, o = c * mult: output channel oc reads input channel oc / mult; weights [o, 1, kh, kw].
+
+// The output columns [lo, hi) whose input column ow * sw - pl + j * dw lies inside [0, w).
+void valid_columns(const Geometry& g, Dim j, Dim& lo, Dim& hi) {
+    const Dim off = j * g.dw - g.pl;  // input column = ow * sw + off
+    lo = off >= 0 ? 0 : (-off + g.sw - 1) / g.sw;
+    hi = off >= g.w ? 0 : std::min<Dim>(g.ow, (g.w - 1 - off) / g.sw + 1);
+    if (hi < lo) hi = lo;
+}
+
+// Calls f(tap, in_off, out_off, lo, hi) for every kernel tap (ki * kw + kj) and output row whose input row lies
+// inside the image: output columns [lo, hi) of the row at out_off (in the output plane) read the input plane at
+// in_off + column * sw.
+template <typename F>
+void for_each_tap_row(const Geometry& g, F f) {
+    for (Dim ki = 0; ki < g.kh; ki++) {
+        for (Dim kj = 0; kj < g.kw; kj++) {
+            Dim lo, hi;
+            valid_columns(g, kj, lo, hi);
+            const Dim col_off = kj * g.dw - g.pl;
+            for (Dim r = 0; r < g.oh; r++) {
+                const Dim ih = r * g.sh - g.pt + ki * g.dh;
+                if (ih >= 0 && ih < g.h) f(ki * g.kw + kj, ih * g.w + col_off, r * g.ow, lo, hi);
+            }
+        }
+    }
+}
+
+void dw_forward(const Geometry& g, const float* x, const float* w, const float* bias, float* y) {
+    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (Dim i = 0; i < g.n; i++) {
+        for (Dim oc = 0; oc < g.o; oc++) {
+            const float* xp = x + (i * g.c + oc / mult) * in_plane;
+            const float* wp = w + oc * g.kh * g.kw;
+            float* yp = y + (i * g.o + oc) * out_plane;
+            std::fill(yp, yp + out_plane, bias ? bias[oc] : 0.f);
+            for_each_tap_row(g, [&](Dim tap, Dim in_off, Dim out_off, Dim lo, Dim hi) {
+                const float wv = wp[tap];
+                const float* xr = xp + in_off;
+                float* yr = yp + out_off;
+                if (sw == 1) {
+#pragma omp simd
+                    for (Dim col = lo; col < hi; col++) yr[col] += wv * xr[col];
+                } else {
+                    for (Dim col = lo; col < hi; col++) yr[col] += wv * xr[col * sw];
+                }
+            });
+        }
+    }
+}
+
+void dw_backward_data(const Geometry& g, const float* gy, const float* w, float* gx) {
+    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (Dim i = 0; i < g.n; i++) {
+        for (Dim ic = 0; ic < g.c; ic++) {
+            float* xp = gx + (i * g.c + ic) * in_plane;
+            std::fill(xp, xp + in_plane, 0.f);
+            for (Dim oc = ic * mult; oc < (ic + 1) * mult; oc++) {
+                const float* yp = gy + (i * g.o + oc) * out_plane;
+                const float* wp = w + oc * g.kh * g.kw;
+                for_each_tap_row(g, [&](Dim tap, Dim in_off, Dim out_off, Dim lo, Dim hi) {
+                    const float wv = wp[tap];
+                    float* xr = xp + in_off;
+                    const float* yr = yp + out_off;
+                    if (sw == 1) {
+#pragma omp simd
+                        for (Dim col = lo; col < hi; col++) xr[col] += wv * yr[col];
+                    } else {
+                        for (Dim col = lo; col < hi; col++) xr[col * sw] += wv * yr[col];
+                    }
+                });
+            }
+        }
+    }
+}
+
+void dw_backward_weights(const Geometry& g, const float* x, const float* gy, float* gw, float* gb) {
+    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw, taps = g.kh * g.kw;
+#pragma omp parallel
+    {
+        std::vector<double> acc(taps);
+        std::vector<float> part(taps);
+#pragma omp for schedule(dynamic, 1)
+        for (Dim oc = 0; oc < g.o; oc++) {
+            std::fill(acc.begin(), acc.end(), 0.0);
+            for (Dim i = 0; i < g.n; i++) {   // float sums within an image, double across images
+                const float* xp = x + (i * g.c + oc / mult) * in_plane;
+                const float* yp = gy + (i * g.o + oc) * out_plane;
+                std::fill(part.begin(), part.end(), 0.f);
+                for_each_tap_row(g, [&](Dim tap, Dim in_off, Dim out_off, Dim lo, Dim hi) {
+                    const float* xr = xp + in_off;
+                    const float* yr = yp + out_off;
+                    float sum = 0.f;
+                    if (sw == 1) {
+#pragma omp simd reduction(+ : sum)
+                        for (Dim col = lo; col < hi; col++) sum += yr[col] * xr[col];
+                    } else {
+                        for (Dim col = lo; col < hi; col++) sum += yr[col] * xr[col * sw];
+                    }
+                    part[tap] += sum;
+                });
+                for (Dim t = 0; t < taps; t++) acc[t] += part[t];
+            }
+            for (Dim t = 0; t < taps; t++) gw[oc * taps + t] = static_cast<float>(acc[t]);
+            if (gb) {
+                double b = 0;
+                for (Dim i = 0; i < g.n; i++) b += row_sum(gy + (i * g.o + oc) * out_plane, out_plane);
+                gb[oc] = static_cast<float>(b);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- 1x1 stride-1 convolution as matrix products
+// Per image, NCHW is a [c, s] matrix: y_i = W x_i, gx_i = W^T gy_i, gW = sum_i gy_i x_i^T. With at least as many
+// images as threads, the images are shared out over OpenMP threads and each product runs single-threaded in
+// OpenBLAS: one product per image with OpenBLAS's own threads meant a thread hand-off per image (thousands per
+// step), which on a loaded machine costs a scheduler time slice each.
+
+// OpenBLAS on the calling thread only, for the scope (all native calls hold compute_mutex, so nothing else runs).
+class BlasSingleThread {
+public:
+    BlasSingleThread() : saved_(openblas_get_num_threads()) { openblas_set_num_threads(1); }
+    ~BlasSingleThread() { openblas_set_num_threads(saved_); }
+    BlasSingleThread(const BlasSingleThread&) = delete;
+    BlasSingleThread& operator=(const BlasSingleThread&) = delete;
+
+private:
+    int saved_;
+};
+
+bool images_in_parallel(Dim n) { return omp_get_max_threads() > 1 && n >= omp_get_max_threads(); }
+
+void pw_forward_image(const Geometry& g, const float* x, const float* w, const float* bias, float* y, Dim i) {
+    const Dim s = g.h * g.w;
+    float* yi = y + i * g.o * s;
+    if (bias) {
+        for (Dim oc = 0; oc < g.o; oc++) std::fill(yi + oc * s, yi + (oc + 1) * s, bias[oc]);
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.o, s, g.c, 1.f, w, g.c, x + i * g.c * s, s,
+                bias ? 1.f : 0.f, yi, s);
+}
+
+void pw_forward(const Geometry& g, const float* x, const float* w, const float* bias, float* y) {
+    if (images_in_parallel(g.n)) {
+        BlasSingleThread one;
+#pragma omp parallel for schedule(static)
+        for (Dim i = 0; i < g.n; i++) pw_forward_image(g, x, w, bias, y, i);
+    } else {
+        for (Dim i = 0; i < g.n; i++) pw_forward_image(g, x, w, bias, y, i);
+    }
+}
+
+void pw_backward_data_image(const Geometry& g, const float* gy, const float* w, float* gx, Dim i) {
+    const Dim s = g.h * g.w;
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, g.c, s, g.o, 1.f, w, g.c, gy + i * g.o * s, s, 0.f,
+                gx + i * g.c * s, s);
+}
+
+void pw_backward_data(const Geometry& g, const float* gy, const float* w, float* gx) {
+    if (images_in_parallel(g.n)) {
+        BlasSingleThread one;
+#pragma omp parallel for schedule(static)
+        for (Dim i = 0; i < g.n; i++) pw_backward_data_image(g, gy, w, gx, i);
+    } else {
+        for (Dim i = 0; i < g.n; i++) pw_backward_data_image(g, gy, w, gx, i);
+    }
+}
+
+// acc (+)= gy_i x_i^T over images [from, to)
+void pw_weight_products(const Geometry& g, const float* x, const float* gy, float* acc, Dim from, Dim to) {
+    const Dim s = g.h * g.w;
+    for (Dim i = from; i < to; i++) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.o, g.c, s, 1.f, gy + i * g.o * s, s, x + i * g.c * s,
+                    s, i == from ? 0.f : 1.f, acc, g.c);
+    }
+}
+
+void pw_backward_weights(const Geometry& g, const float* x, const float* gy, float* gw, float* gb) {
+    const Dim s = g.h * g.w, wlen = g.o * g.c;
+    if (images_in_parallel(g.n)) {
+        // one partial sum per thread, added up at the end
+        const int threads = omp_get_max_threads();
+        std::vector<float> partial(static_cast<size_t>(threads - 1) * wlen);
+        BlasSingleThread one;
+#pragma omp parallel num_threads(threads)
+        {
+            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            const Dim from = g.n * t / nt, to = g.n * (t + 1) / nt;
+            float* acc = t == 0 ? gw : partial.data() + (t - 1) * wlen;
+            if (to > from) pw_weight_products(g, x, gy, acc, from, to);
+            else std::fill(acc, acc + wlen, 0.f);
+#pragma omp barrier
+#pragma omp for schedule(static)
+            for (Dim k = 0; k < wlen; k++) {
+                float sum = gw[k];
+                for (int p = 1; p < nt; p++) sum += partial[(p - 1) * wlen + k];
+                gw[k] = sum;
+            }
+        }
+    } else {
+        pw_weight_products(g, x, gy, gw, 0, g.n);
+    }
+    if (gb) {
+#pragma omp parallel for schedule(static)
+        for (Dim oc = 0; oc < g.o; oc++) {
+            double b = 0;
+            for (Dim i = 0; i < g.n; i++) b += row_sum(gy + (i * g.o + oc) * s, s);
+            gb[oc] = static_cast<float>(b);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace pydl4j
+
+using namespace pydl4j;
+
+extern "C" {
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormTraining(
+        JNIEnv* env, jclass, jobject x, jobject gamma, jobject beta, jobject mean, jobject var, jobject y, jint n,
+        jint c, jint spatial, jfloat eps) {
+    guarded(env, "batchNormTraining", [&] {
+        float *px = address(env, x, "input"), *pg = address(env, gamma, "gamma"), *pb = address(env, beta, "beta");
+        float *pm = address(env, mean, "mean"), *pv = address(env, var, "var"), *py = address(env, y, "output");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(n) * c * spatial);
+        bn_train_forward(n, c, spatial, eps, px, pg, pb, pm, pv, py);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormBackward(
+        JNIEnv* env, jclass, jobject x, jobject gy, jobject gamma, jobject mean, jobject var, jobject gx,
+        jobject ggamma, jobject gbeta, jint n, jint c, jint spatial, jfloat eps) {
+    guarded(env, "batchNormBackward", [&] {
+        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut"), *pg = address(env, gamma, "gamma");
+        float *pm = address(env, mean, "mean"), *pv = address(env, var, "var"), *pgx = address(env, gx, "gradInput");
+        float *pgg = address(env, ggamma, "gradGamma"), *pgb = address(env, gbeta, "gradBeta");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(n) * c * spatial);
+        bn_backward(n, c, spatial, eps, px, pgy, pg, pm, pv, pgx, pgg, pgb);
+    });
+}
+
+// kind: 0 depthwise, 1 pointwise (1x1, stride 1, no padding, one group); the Java side chose it from the geometry.
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwConvForward(
+        JNIEnv* env, jclass, jint kind, jobject x, jobject w, jobject bias, jobject y, jintArray geometry) {
+    guarded(env, "conv2d", [&] {
+        Geometry g = read_geometry(env, geometry);
+        float *px = address(env, x, "input"), *pw = address(env, w, "weight");
+        float *pb = address_or_null(env, bias, "bias"), *py = address(env, y, "output");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        if (kind == 0) dw_forward(g, px, pw, pb, py);
+        else pw_forward(g, px, pw, pb, py);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwConvBackwardData(
+        JNIEnv* env, jclass, jint kind, jobject gy, jobject w, jobject gx, jintArray geometry) {
+    guarded(env, "conv2dBackwardData", [&] {
+        Geometry g = read_geometry(env, geometry);
+        float *pgy = address(env, gy, "gradOut"), *pw = address(env, w, "weight"), *pgx = address(env, gx, "gradInput");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        if (kind == 0) dw_backward_data(g, pgy, pw, pgx);
+        else pw_backward_data(g, pgy, pw, pgx);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwConvBackwardWeights(
+        JNIEnv* env, jclass, jint kind, jobject x, jobject gy, jobject gw, jobject gb, jintArray geometry) {
+    guarded(env, "conv2dBackwardWeights", [&] {
+        Geometry g = read_geometry(env, geometry);
+        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut");
+        float *pgw = address(env, gw, "gradWeight"), *pgb = address_or_null(env, gb, "gradBias");
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        if (kind == 0) dw_backward_weights(g, px, pgy, pgw, pgb);
+        else pw_backward_weights(g, px, pgy, pgw, pgb);
+    });
+}
+
+}  // extern "C"
