@@ -51,32 +51,17 @@ public final class CpuBackend extends JniBackend {
 
     @Override
     protected void nativeConv(INDArray input, INDArray weight, INDArray bias, INDArray out, int[] geometry) {
-        int kind = NchwKernels.convKind(geometry);
-        if (kind != NchwKernels.NONE) {
-            CpuNative.nchwConvForward(kind, input.bufferForRead(), weight.bufferForRead(), bias == null ? null : bias.bufferForRead(), out.buffer(), geometry);
-            return;
-        }
-        CpuNative.convForward(input.bufferForRead(), weight.bufferForRead(), bias == null ? null : bias.bufferForRead(), out.buffer(), geometry);
+        NchwKernels.convForward(input.bufferForRead(), weight.bufferForRead(), bias == null ? null : bias.bufferForRead(), out.buffer(), geometry);
     }
 
     @Override
     protected void nativeConvBackwardData(INDArray gradOut, INDArray weight, INDArray gradIn, int[] geometry) {
-        int kind = NchwKernels.convKind(geometry);
-        if (kind != NchwKernels.NONE) {
-            CpuNative.nchwConvBackwardData(kind, gradOut.bufferForRead(), weight.bufferForRead(), gradIn.buffer(), geometry);
-            return;
-        }
-        CpuNative.convBackwardData(gradOut.bufferForRead(), weight.bufferForRead(), gradIn.buffer(), geometry);
+        NchwKernels.convBackwardData(gradOut.bufferForRead(), weight.bufferForRead(), gradIn.buffer(), geometry);
     }
 
     @Override
     protected void nativeConvBackwardWeights(INDArray input, INDArray gradOut, INDArray gradW, INDArray gradB, int[] geometry) {
-        int kind = NchwKernels.convKind(geometry);
-        if (kind != NchwKernels.NONE) {
-            CpuNative.nchwConvBackwardWeights(kind, input.bufferForRead(), gradOut.bufferForRead(), gradW.buffer(), gradB == null ? null : gradB.buffer(), geometry);
-            return;
-        }
-        CpuNative.convBackwardWeights(input.bufferForRead(), gradOut.bufferForRead(), gradW.buffer(), gradB == null ? null : gradB.buffer(), geometry);
+        NchwKernels.convBackwardWeights(input.bufferForRead(), gradOut.bufferForRead(), gradW.buffer(), gradB == null ? null : gradB.buffer(), geometry);
     }
 
     /**
@@ -105,23 +90,14 @@ public final class CpuBackend extends JniBackend {
     @Override
     protected void nativeBatchNorm(boolean training, INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var,
                                    INDArray out, BatchNormShape d, float eps) {
-        if (training && NchwKernels.ENABLED) {
-            CpuNative.nchwBatchNormTraining(input.bufferForRead(), gamma.bufferForRead(), beta.bufferForRead(), mean.buffer(), var.buffer(), out.buffer(), d.n, d.c, d.s, eps);
-            return;
-        }
-        CpuNative.batchNormForward(training, input.bufferForRead(), gamma.bufferForRead(), beta.bufferForRead(), training ? mean.buffer() : mean.bufferForRead(), training ? var.buffer() : var.bufferForRead(), out.buffer(),
-                d.n, d.c, d.s, eps);
+        NchwKernels.batchNormForward(training, input.bufferForRead(), gamma.bufferForRead(), beta.bufferForRead(), training ? mean.buffer() : mean.bufferForRead(),
+                training ? var.buffer() : var.bufferForRead(), out.buffer(), d.n, d.c, d.s, eps);
     }
 
     @Override
     protected void nativeBatchNormBackward(INDArray input, INDArray gradOut, INDArray gamma, INDArray mean, INDArray var,
                                            INDArray gradIn, INDArray gradGamma, INDArray gradBeta, BatchNormShape d, float eps) {
-        if (NchwKernels.ENABLED) {
-            CpuNative.nchwBatchNormBackward(input.bufferForRead(), gradOut.bufferForRead(), gamma.bufferForRead(), mean.bufferForRead(), var.bufferForRead(),
-                    gradIn.buffer(), gradGamma.buffer(), gradBeta.buffer(), d.n, d.c, d.s, eps);
-            return;
-        }
-        CpuNative.batchNormBackward(input.bufferForRead(), gradOut.bufferForRead(), gamma.bufferForRead(), mean.bufferForRead(), var.bufferForRead(),
+        NchwKernels.batchNormBackward(input.bufferForRead(), gradOut.bufferForRead(), gamma.bufferForRead(), mean.bufferForRead(), var.bufferForRead(),
                 gradIn.buffer(), gradGamma.buffer(), gradBeta.buffer(), d.n, d.c, d.s, eps);
     }
 

@@ -39,19 +39,19 @@ public final class SimulatedDeviceBackend extends DeviceBackend {
     @Override
     protected void kConv(long x, long w, long bias, long y, int[] g) {
         long[] s = convSizes(g);
-        CpuNative.convForward(mem(x, s[0]), mem(w, s[1]), mem(bias, s[3]), mem(y, s[2]), g);
+        NchwKernels.convForward(mem(x, s[0]), mem(w, s[1]), mem(bias, s[3]), mem(y, s[2]), g);
     }
 
     @Override
     protected void kConvBackwardData(long gy, long w, long gx, int[] g) {
         long[] s = convSizes(g);
-        CpuNative.convBackwardData(mem(gy, s[2]), mem(w, s[1]), mem(gx, s[0]), g);
+        NchwKernels.convBackwardData(mem(gy, s[2]), mem(w, s[1]), mem(gx, s[0]), g);
     }
 
     @Override
     protected void kConvBackwardWeights(long x, long gy, long gw, long gb, int[] g) {
         long[] s = convSizes(g);
-        CpuNative.convBackwardWeights(mem(x, s[0]), mem(gy, s[2]), mem(gw, s[1]), mem(gb, s[3]), g);
+        NchwKernels.convBackwardWeights(mem(x, s[0]), mem(gy, s[2]), mem(gw, s[1]), mem(gb, s[3]), g);
     }
 
     @Override
@@ -72,14 +72,14 @@ public final class SimulatedDeviceBackend extends DeviceBackend {
     @Override
     protected void kBatchNorm(boolean training, long x, long gamma, long beta, long mean, long var, long y, int n, int c, int spatial, float eps) {
         long all = (long) n * c * spatial;
-        CpuNative.batchNormForward(training, mem(x, all), mem(gamma, c), mem(beta, c), mem(mean, c), mem(var, c), mem(y, all), n, c, spatial, eps);
+        NchwKernels.batchNormForward(training, mem(x, all), mem(gamma, c), mem(beta, c), mem(mean, c), mem(var, c), mem(y, all), n, c, spatial, eps);
     }
 
     @Override
     protected void kBatchNormBackward(long x, long gy, long gamma, long mean, long var, long gx, long gGamma, long gBeta,
                                       int n, int c, int spatial, float eps) {
         long all = (long) n * c * spatial;
-        CpuNative.batchNormBackward(mem(x, all), mem(gy, all), mem(gamma, c), mem(mean, c), mem(var, c), mem(gx, all),
+        NchwKernels.batchNormBackward(mem(x, all), mem(gy, all), mem(gamma, c), mem(mean, c), mem(var, c), mem(gx, all),
                 mem(gGamma, c), mem(gBeta, c), n, c, spatial, eps);
     }
 
