@@ -4,6 +4,7 @@
 #   make test   - set-up, then JUnit (gradle) and pytest
 #   make dist   - the wheel (engine jar inside) and sdist in dist/, the Maven repository build/repo
 #   make test-slow - full-size checks too long for make test (the lesson pattern at 224x224, ...)
+#   make test-asan - the native library under AddressSanitizer/UBSan with the native-boundary tests (in test-slow)
 #   make clean  - remove build outputs, the venv and the stamps
 # Stamps under .stamps/ (git-ignored) make a repeat run cheap; gradle runs only when Java/native sources or the
 # build files are newer than the jar.
@@ -19,10 +20,13 @@ STAMPS := .stamps
 GRADLE ?= gradle
 GRADLE_FLAGS ?= --offline
 APT_PKGS := openjdk-17-jdk-headless gradle libdnnl-dev libopenblas-dev junit4 g++ patchelf
+# the training UI's browser test: Debian's headless Chromium and its driver (tests/ui_support.py)
+APT_PKGS += chromium chromium-driver
 JAR := build/libs/pydl4j-transfer-0.1.0.jar
-JAVA_INPUTS := $(shell find java/src/main -type f 2>/dev/null) build.gradle settings.gradle
+JAVA_INPUTS := $(shell find java/src/main spark/src/main -type f 2>/dev/null) build.gradle settings.gradle spark/build.gradle
 
 .PHONY: setup apt venv pip cuda-deps jar wheelhouse dist demo test test-java test-python test-slow bench-setup clean
+.PHONY: test-asan
 
 setup: apt pip cuda-deps jar wheelhouse
 	@echo "setup: ready: $(JAR) ($$(du -h $(JAR) | cut -f1)), $(VENV) ($$(du -sh $(VENV) | cut -f1)), wheelhouse $(WHEELHOUSE) ($$(du -sh $(WHEELHOUSE) | cut -f1))"
@@ -118,7 +122,24 @@ test-slow: setup
 	$(GRADLE) $(GRADLE_FLAGS) -q testClasses
 	$(SLOW_JAVA) org.pydl4j.reliability.LessonPatternSlowCheck 200 5 224
 	$(PY) benchmarks/recipe_finetune.py --min-accuracy 0.95
+	PYDL4J_SPARK_IMAGE_SIZE=224 $(PY) -m pytest -q tests/test_spark.py
+	$(PY) benchmarks/compare_flowers.py --min-accuracy 0.85   # compare on the full flowers, checked against evaluate
 	PYDL4J_HEAP=4g $(PY) -m pytest -q tests/slow_onnx_full_size.py   # not test_*: only make test-slow collects it
+	$(MAKE) --no-print-directory test-asan
+
+# The native library built with AddressSanitizer + UBSan into build/native-asan (never over the normal build), and
+# the native-boundary tests plus a short lesson pattern (Winograd forced onto batch slices) run on it; a sanitizer
+# report fails the target. oneDNN's and OpenBLAS's own code is not instrumented: their writes are bounded by the
+# buffer-capacity checks at the JNI boundary (NativeBufferBoundsTest). About 5 minutes; make test-slow runs it.
+ASAN_DIR := build/native-asan/linux-x86_64
+ASAN_RUN := java/src/main/native/cpu/run-sanitized.sh $(ASAN_DIR)
+test-asan: setup
+	$(GRADLE) $(GRADLE_FLAGS) -q testClasses
+	java/src/main/native/cpu/build-sanitized.sh $(ASAN_DIR)
+	PYDL4J_WINO_SCRATCH_MB=1 $(ASAN_RUN) org.junit.runner.JUnitCore org.pydl4j.nd.backend.cpu.NativeBufferBoundsTest \
+	  org.pydl4j.nd.backend.cpu.CpuNativeErrorsTest org.pydl4j.nn.InferenceFusionTest org.pydl4j.reliability.FusedInferenceSafetyTest \
+	  org.pydl4j.reliability.NativeShutdownTest
+	PYDL4J_WINO_SCRATCH_MB=8 $(ASAN_RUN) org.pydl4j.reliability.LessonPatternSlowCheck 10 3 96
 
 # The competitors the benchmarks measure against (PyTorch CPU, ONNX Runtime): benchmark-only, never dependencies.
 bench-setup: setup

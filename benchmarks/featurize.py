@@ -43,6 +43,7 @@ import os
 import resource
 import statistics
 import sys
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -119,11 +120,11 @@ def lite0_weights(seed: int) -> tuple[dict[str, np.ndarray], str]:
 
 
 def run_ours(model: str, weights: dict, x: np.ndarray, runs: int, backend: str, onnx_path: str | None = None,
-             latency_runs: int = 0) -> dict:
+             latency_runs: int = 0, slice_bytes: int | None = None) -> dict:
     from pydl4j_transfer import jvm
 
     t0 = time.perf_counter()
-    jvm.start_jvm(backend=backend)
+    jvm.start_jvm(backend=backend, extra_options=(f"-Dpydl4j.inference.sliceBytes={slice_bytes}",) if slice_bytes else ())
     if model == "vgg16":
         zoo = jvm.java_class("org.pydl4j.zoo.model.VGG16").builder().includeTop(False).build()
         feature_vertex = "block5_pool"
@@ -297,7 +298,7 @@ def run_torch(model: str, weights: dict, x: np.ndarray, runs: int, layout: str, 
             del y
         cpu = time.process_time() - cpu0
     r = {"times": times, "first_s": first, "setup_s": setup_s, "features": feats, "cpu_s": cpu,
-         "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
+         "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY")}
     if device == "cuda":
         r["torch"] += f" cuda {torch.version.cuda} cudnn {torch.backends.cudnn.version()} {torch.cuda.get_device_name()}"
     return r
@@ -314,10 +315,13 @@ def child(args) -> None:
     x = np.load(work / "input.npy")
     if args.side == "ours":
         onnx_path = str(work / "model.onnx") if "onnxruntime" in args.compare and not (work / "model.onnx").exists() else None
-        r = run_ours(args.model, weights, x, args.runs, args.backend, onnx_path, args.latency_runs)
+        r = run_ours(args.model, weights, x, args.runs, args.backend, onnx_path, args.latency_runs, args.slice_bytes)
     elif args.side == "ort":
         r = featurize_ort.run_ort(str(work / "model.onnx"), x, args.runs, args.threads, args.latency_runs, args.ort_spinning)
     else:
+        # the thread policy of ours (the bridge's OMP_WAIT_POLICY=PASSIVE) and of ONNX Runtime here: torch's OpenMP
+        # workers sleep at barriers too unless the user set a policy (which then applies to ours as well)
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch
 
         torch.set_num_threads(args.threads)
@@ -334,7 +338,8 @@ def spawn(side: str, args, work: Path) -> dict:
     return run_child(__file__, ["--side", side, "--work", str(work), "--model", args.model, "--runs", str(args.runs),
                                 "--backend", args.backend, "--compare", args.compare,
                                 "--latency-runs", str(args.latency_runs)]
-                     + (["--ort-spinning"] if args.ort_spinning else []), args.threads, side)
+                     + (["--ort-spinning"] if args.ort_spinning else [])
+                     + (["--slice-bytes", str(args.slice_bytes)] if args.slice_bytes else []), args.threads, side)
 
 
 def best_latency(rs: list[dict]) -> dict:
@@ -355,7 +360,10 @@ def featurize_ort_summary(rs: list[dict], ours: dict, batch: int, work: Path, me
          "ratio_vs_ort": round(min(o["times"]) / min(ours["times"]), 3),
          "median_ratio_vs_ort": round(statistics.median(o["times"]) / statistics.median(ours["times"]), 3),
          "max_rel_diff_ort": diff / scale, "ort_peak_rss_mb": round(o["peak_rss_mb"], 1),
-         "ort_cpu_ms_per_img": round(o["cpu_s"] / (len(o["times"]) * batch) * 1e3, 1)}
+         "ort_cpu_ms_per_img": round(o["cpu_s"] / (len(o["times"]) * batch) * 1e3, 1),
+         # CPU seconds per image, theirs over ours: the work each side does, less disturbed by a shared machine's
+         # scheduling than wall-clock ratios (cache and memory-bandwidth contention still count)
+         "cpu_ratio_vs_ort": round(o["cpu_s"] / len(o["times"]) / (ours["cpu_s"] / len(ours["times"])), 3)}
     if rs[0].get("latency"):
         r["ort_latency_b1"] = best_latency(rs)
     return r
@@ -385,6 +393,10 @@ def main(argv=None) -> int:
                          "the same machine load; each side's best and median are over all its rounds")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="threads for both sides")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--slice-bytes", type=int, default=None, help="ours: the engine's inference slice size "
+                    "(pydl4j.inference.sliceBytes; default: 4x the weights within 32-256 MiB)")
+    ap.add_argument("--keep-onnx", metavar="FILE", help="with --compare onnxruntime: keep the exported ONNX model here "
+                    "(for featurize_ort.py FILE)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--side", help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
@@ -392,6 +404,8 @@ def main(argv=None) -> int:
     compare = set(args.compare.split(","))
     if not compare <= {"torch", "onnxruntime", "none"}:
         ap.error(f"--compare {args.compare}: choose from torch, onnxruntime (comma-separated) or none")
+    if args.slice_bytes is not None and args.slice_bytes < 1:
+        ap.error("--slice-bytes must be at least 1")
     if args.child:
         child(args)
         return 0
@@ -441,6 +455,8 @@ def main(argv=None) -> int:
             result["ours_latency_b1"] = best_latency(runs["ours"])
         if "onnxruntime" in compare:
             result.update(featurize_ort_summary(runs["ort"], ours, batch, work, merged))
+            if args.keep_onnx:
+                shutil.copyfile(work / "model.onnx", args.keep_onnx)
         if "torch" in compare:
             sides = {k: merged(runs[k]) for k in ("nchw", "channels_last")}
             for k, t in sides.items():
@@ -461,7 +477,8 @@ def main(argv=None) -> int:
                            "max_abs_diff": diff, "max_rel_diff": diff / scale,
                            "torch_peak_rss_mb": round(t["peak_rss_mb"], 1),
                            "torch_nchw_peak_rss_mb": round(sides["nchw"]["peak_rss_mb"], 1),
-                           "torch_cpu_ms_per_img": round(t["cpu_s"] / (len(t["times"]) * batch) * 1e3, 1)})
+                           "torch_cpu_ms_per_img": round(t["cpu_s"] / (len(t["times"]) * batch) * 1e3, 1),
+                           "torch_omp_wait_policy": t.get("omp_wait_policy")})
     result["load_avg"] = [round(v, 2) for v in os.getloadavg()]
     result["load_avg_before"] = [round(v, 2) for v in load_before]
     print(json.dumps(result))

@@ -86,3 +86,37 @@ def run_ort(path: str, x: np.ndarray, runs: int, threads: int, latency_runs: int
     if latency_runs:
         r["latency"] = latency(forward, np.ascontiguousarray(x[:1]), latency_runs)
     return r
+
+
+def main(argv=None) -> None:
+    """ONNX Runtime alone on an ONNX file (e.g. the one ``featurize.py`` exported): throughput, CPU time, latency."""
+    import argparse
+    import json
+    import os
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("model", help="an .onnx file with one [N, 3, H, W] input")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--size", type=int, default=224, help="input height and width")
+    ap.add_argument("--runs", type=int, default=3, help="timed batches after one warm-up batch")
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--latency-runs", type=int, default=0, help="warm single-image calls for p50/p95 (0: none)")
+    ap.add_argument("--ort-spinning", action="store_true", help="ONNX Runtime's default spinning thread pool")
+    args = ap.parse_args(argv)
+    if not os.path.isfile(args.model):
+        ap.error(f"model: no such file: {args.model}")
+    if args.batch < 1 or args.runs < 1 or args.size < 1 or args.threads < 1:
+        ap.error("--batch, --runs, --size and --threads must be at least 1")
+    x = np.random.default_rng(0).standard_normal((args.batch, 3, args.size, args.size)).astype(np.float32)
+    r = run_ort(args.model, x, args.runs, args.threads, args.latency_runs, args.ort_spinning)
+    out = {"model": args.model, "batch": args.batch, "threads": args.threads, "ort": r["ort"], "spinning": args.ort_spinning,
+           "img_s": round(args.batch / min(r["times"]), 3), "median_img_s": round(args.batch / statistics.median(r["times"]), 3),
+           "cpu_ms_per_img": round(r["cpu_s"] / (len(r["times"]) * args.batch) * 1e3, 1), "first_s": round(r["first_s"], 3),
+           "load_avg": [float(v) for v in open("/proc/loadavg").read().split()[:3]]}
+    if "latency" in r:
+        out["latency_b1"] = r["latency"]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

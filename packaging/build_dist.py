@@ -75,6 +75,9 @@ def build(jar: Path, out: Path, floor_file: Path) -> list[Path]:
     engine.mkdir(exist_ok=True)
     try:
         shutil.copyfile(jar, engine / jar.name)
+        # the Spark artifact beside the engine (the [spark] extra finds it there); built only where pyspark is
+        for spark_jar in (ROOT / "build" / "spark" / "libs").glob("pydl4j-transfer-spark-*.jar"):
+            shutil.copyfile(spark_jar, engine / spark_jar.name)
         with quiet("wheel"):
             wheel = build_meta.build_wheel(str(out))
     finally:

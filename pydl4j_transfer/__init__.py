@@ -22,7 +22,9 @@ _BRIDGE = (
 
 _JOB = ("TransferJob", "JobResult", "Classifier", "JobConfig", "JobConfigError", "TrainingHooks")
 
-__all__ = ["__version__", *_BRIDGE, *_JOB]
+_COMPARE = ("compare", "CompareTable")
+
+__all__ = ["__version__", *_BRIDGE, *_JOB, *_COMPARE]
 
 
 def __getattr__(name):
@@ -34,8 +36,12 @@ def __getattr__(name):
         from . import job
 
         return getattr(job, name)
+    if name in _COMPARE:
+        from . import comparison
+
+        return getattr(comparison, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_BRIDGE) | set(_JOB))
+    return sorted(set(globals()) | set(_BRIDGE) | set(_JOB) | set(_COMPARE))

@@ -1,5 +1,5 @@
 """``pydl4j-transfer`` / ``python -m pydl4j_transfer``: train, evaluate, predict, featurize, info, import-weights, demo,
-export, compare.
+export, compare, ui.
 
 Exit codes: 0 success, 2 usage or bad input (unknown option or model, missing folder, unknown class folder, bad
 file, an image ``predict`` cannot decode, an ``--out`` that is a file or not writable or a non-empty run folder),
@@ -19,7 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import __version__, compare_cmd, export_cmd
+from . import __version__, compare_cmd, export_cmd, ui_cmd
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -67,6 +67,8 @@ def _train_and_write(job, out: Path) -> int:
     for row in result.per_class:
         print(f"  {row['label']:<20} precision {_f(row['precision'])}  recall {_f(row['recall'])}  n={row['count']}")
     print(f"run dir: {out}")
+    if job.ui:
+        print(f"the training UI stops with this command; to see the run again: pydl4j-transfer ui {out}")
     return EXIT_OK
 
 
@@ -152,6 +154,11 @@ def cmd_featurize(args) -> int:
     from .featurize import featurize_files
 
     folder = scan_image_folder(args.data)
+    driver = None
+    if args.spark:   # before the engine starts: its JVM becomes the Spark driver
+        from . import spark as spark_support
+
+        driver = spark_support.start(args.spark)
     jvm.start_jvm(backend=args.backend)
     if Path(args.model).suffix == ".zip" or Path(args.model).is_file():
         classifier = Classifier.load(args.model, progress=not args.no_progress)
@@ -171,7 +178,8 @@ def cmd_featurize(args) -> int:
         key = engine.feature_cache_key(meta, engine.frozen_digest(base, vertex))
     features, ok, skipped = featurize_files(folder.paths, helper, meta,
                                             cache=None if args.no_cache else FeatureCache(key),
-                                            batch_size=args.batch_size, progress=not args.no_progress)
+                                            batch_size=args.batch_size, progress=not args.no_progress,
+                                            spark=driver, labels=[folder.label_names[i] for i in folder.labels])
     labels = np.asarray(folder.labels, dtype=np.int64)[ok]
     paths = np.array([str(p) for p, good in zip(folder.paths, ok) if good])
     out = Path(args.out)
@@ -314,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
                    help=f"images per engine call (default {DEFAULT_BATCH_SIZE})")
     p.add_argument("--no-cache", action="store_true", help="neither read nor fill the feature cache")
+    p.add_argument("--spark", default=None, metavar="MASTER",
+                   help="featurize on Spark executors (local[2], spark://host:7077, yarn, ...), same features")
     p.set_defaults(func=cmd_featurize, check=_check_featurize)
 
     p = sub.add_parser("info", parents=[common], help="model summary with frozen/trainable parameter counts")
@@ -343,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo, check=_check_model_arg)
     export_cmd.register(sub, common)
     compare_cmd.register(sub, common)
+    ui_cmd.register(sub, common)
     return parser
 
 
@@ -403,6 +414,13 @@ def _check_train(parser: argparse.ArgumentParser, args) -> None:
 
 def _check_featurize(parser: argparse.ArgumentParser, args) -> None:
     _check_model_arg(parser, args)
+    if args.spark is not None:
+        from .spark.session import check_master
+
+        try:
+            check_master(args.spark)
+        except ValueError as error:
+            raise UsageError(f"--{error}") from None
     out = Path(args.out)
     if out.is_dir():
         raise UsageError(f"--out {out}: a folder; pass the .npz file to write")

@@ -3,7 +3,7 @@ or a JVM left in a bad state ends only that row):
 
     python -m pydl4j_transfer.compare_child SPEC.json RESULT.json
 
-``SPEC.json`` (written by :mod:`pydl4j_transfer.compare`) holds the job options of the row and how many latency
+``SPEC.json`` (written by :mod:`pydl4j_transfer.comparison`) holds the job options of the row and how many latency
 runs to time. The child runs the job (:class:`~pydl4j_transfer.job.TransferJob`, into the row's run folder, with
 ``model.zip``, ``metrics.json`` and the plots), then measures the model it saved: parameters, file size, frozen-part
 throughput at the job's batch size, single-image latency through the whole network (warm), and its own peak RSS.
@@ -93,12 +93,15 @@ def measure(job, result, run_dir: Path, latency_runs: int) -> dict:
     counts = engine.param_counts(job.graph)
     decoded = [r.image for r in decode_many(job.test_set.paths[:job.batch_size], meta.image_size,
                                             meta.preprocess.get("resize", "stretch"), workers=job.workers) if r.ok]
+    if not decoded:
+        raise ValueError("none of the first test images decodes, so nothing can be timed")
     images = meta.preprocess_spec().apply(np.stack(decoded))
     helper = engine.Helper(job.graph, input_shape=(3, meta.image_size, meta.image_size))
     p50, p95 = latency_ms(job.graph, images[:1], latency_runs)
     return {"validation_accuracy": validation_accuracy(job, result), "test_accuracy": result.accuracy,
             # a network trained from scratch is saved frozen up to its features: count what trained
-            "params_total": counts["total"], "params_trainable": meta.extra.get("trained_parameters", counts["trainable"]),
+            "params_total": counts["total"],
+            "params_trainable": meta.extra.get("trained_parameters", counts["trainable"]),
             "model_file_bytes": (run_dir / "model.zip").stat().st_size, "input_size": meta.image_size,
             "featurize_img_s": featurize_rate(helper, images), "latency_p50_ms": p50, "latency_p95_ms": p95,
             "train_s": result.timings.get("train"), "total_s": result.timings.get("total"),
@@ -130,11 +133,16 @@ def run_row(spec: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     from .data.atomic import atomic_write_bytes
     from .jsonio import strict_dumps
+    from .shutdown import Interrupted, exit_on_signals
 
     spec_path, result_path = (argv if argv is not None else sys.argv[1:])[:2]
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     try:
-        outcome = run_row(spec)
+        with exit_on_signals():          # stopped: every finally runs (decode workers, the run folder's lock)
+            outcome = run_row(spec)
+    except Interrupted as stop:
+        print(f"compare row: {stop}", file=sys.stderr)
+        return stop.exit_code
     except Exception as error:           # the row fails with its reason; the comparison goes on
         import traceback
 

@@ -1,6 +1,6 @@
 """``pydl4j-transfer compare --data DIR --models M1,M2,... --out DIR [--recipe head|finetune] [--scratch [MODELS]]
 [--train-fraction F1,F2,...] [job options]``: pretrained networks side by side (size, speed, accuracy) and transfer
-against training from scratch (:mod:`pydl4j_transfer.compare`). Registered in ``cli.py`` by :func:`register`.
+against training from scratch (:mod:`pydl4j_transfer.comparison`). Registered in ``cli.py`` by :func:`register`.
 
 The job options are ``train``'s (generated from :class:`~pydl4j_transfer.job_config.JobConfig`), less those compare
 sets per row. Every argument is checked before any work: a bad model list, a fraction outside (0, 1], an ``--out``
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .compare import OUTPUTS, RECIPES, ROW_OPTIONS
+from .comparison import NOT_FOR_COMPARE, OUTPUTS, RECIPES, ROW_OPTIONS
 
 #: Options of train that compare does not take (it sets them per row, or they are train's alone).
-EXCLUDED = tuple(name for name in ROW_OPTIONS if name != "run_dir")
+EXCLUDED = tuple(name for name in ROW_OPTIONS if name != "run_dir") + NOT_FOR_COMPARE
 
 
 def register(sub, common) -> None:
@@ -46,7 +46,7 @@ def register(sub, common) -> None:
 def check_compare(parser, args) -> None:
     """Every argument before any work (UsageError: exit 2)."""
     from .cli import UsageError
-    from .compare import check_out, job_options, parse_fractions, parse_models, parse_scratch
+    from .comparison import check_out, job_options, parse_fractions, parse_models, parse_scratch
 
     missing = [flag for flag, value in (("--data", args.data), ("--out", args.run_dir)) if value is None]
     if missing:
@@ -74,7 +74,7 @@ def _job_options(args) -> dict:
 
 def cmd_compare(args) -> int:
     from .cli import EXIT_FAILURE, EXIT_OK
-    from .compare import compare, summary_line
+    from .comparison import compare, summary_line
 
     options = _job_options(args)
     table = compare(args.data, args.model_list, out=args.run_dir, recipe=args.compare_recipe, scratch=args.scratch_list,

@@ -86,8 +86,9 @@ def plot_transfer_vs_scratch(table, path: str | os.PathLike) -> Path:
                   key=lambda k: (k[0], -k[1]))
     colour = {key: palette[i % len(palette)] for i, key in enumerate(keys)}
     curves = []
-    for row in sorted((r for r in rows if r["model"] in scratch_models), key=lambda r: (r["model"], -r["train_fraction"],
-                                                                                       r["init"])):
+    shown = sorted((r for r in rows if r["model"] in scratch_models),
+                   key=lambda r: (r["model"], -r["train_fraction"], r["init"]))
+    for row in shown:
         fraction = "" if row["train_fraction"] == 1 else f", {row['train_fraction']:.0%} data"
         curves.append(Curve(f"{row['model']} {row['init']}{fraction}", table.curves.get(row["run_dir"], []),
                             dashed=row["init"] == "scratch", colour=colour[(row["model"], row["train_fraction"])]))

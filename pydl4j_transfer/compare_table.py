@@ -32,6 +32,7 @@ FIELDS = ("rank", "model", "init", "train_fraction", "status", "validation_accur
           "latency_p95_ms", "train_s", "total_s", "peak_rss_mb", "epochs_run", "kept_epoch", "n_train",
           "n_validation", "n_test", "run_dir", "reason")
 STATUSES = ("ok", "unavailable", "failed")
+TEXT_FIELDS = ("model", "init", "status", "run_dir", "reason")
 #: (key, heading, format) of the columns a person reads (compare.md, the HTML view).
 SHOWN = (("rank", "#", "{}"), ("model", "model", "{}"), ("init", "init", "{}"),
          ("train_fraction", "train %", "{:.0%}"), ("validation_accuracy", "val acc", "{:.3f}"),
@@ -76,6 +77,10 @@ class CompareTable:
             if unknown or row.get("status") not in STATUSES:
                 raise CompareTableError(f"compare row {printable(str(row.get('model')))!r}: unknown keys {unknown} "
                                         f"or status {printable(str(row.get('status')))!r} (known: {STATUSES})")
+            wrong = [k for k in FIELDS if _wrong_kind(k, row.get(k))]
+            if wrong:
+                raise CompareTableError(f"compare row {printable(str(row.get('model')))!r}: {', '.join(wrong)} "
+                                        "not of the expected kind (text, or a finite number)")
         self.rows = [{name: row.get(name) for name in FIELDS} for row in rank_rows(self.rows)]
 
     def __len__(self) -> int:
@@ -193,6 +198,15 @@ def describe_machine(machine: dict) -> str:
     return (f"{machine.get('cpu', 'unknown CPU')}, {machine.get('cores', '?')} cores, "
             f"{machine.get('memory_gib', '?')} GiB, {machine.get('os', '?')}, backend {machine.get('backend', '?')}, "
             f"load average {load[0]} -> {load[1]}, {machine.get('started', '?')} - {machine.get('finished', '?')}")
+
+
+def _wrong_kind(key: str, value) -> bool:
+    """Text fields hold text, the others finite numbers (``None``: not measured; the rank is recomputed)."""
+    if value is None or key == "rank":
+        return False
+    if key in TEXT_FIELDS:
+        return not isinstance(value, str)
+    return isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
 
 
 def _number(value) -> float | None:

@@ -35,9 +35,13 @@ class StepTimer:
 def featurize_files(paths: Sequence[str | os.PathLike], helper: engine.Helper, meta: engine.RunMeta, *,
                     cache: FeatureCache | None, batch_size: int = 32, workers: int | None = None,
                     augment: Augmentation | None = None, timer: StepTimer | None = None, counts: dict | None = None,
-                    progress: bool = True, what: str = "images", hashes: Sequence[str] | None = None):
+                    progress: bool = True, what: str = "images", hashes: Sequence[str] | None = None,
+                    spark=None, labels: Sequence[str] | None = None):
     """``(features[n_ok, dim], ok_mask, skipped)`` for ``paths``: cached vectors where the cache has them, the
-    rest decoded, preprocessed and run through the frozen part (then stored in the cache)."""
+    rest decoded, preprocessed and run through the frozen part (then stored in the cache).
+
+    ``spark``: a :class:`pydl4j_transfer.spark.SparkDriver`: the misses are decoded and featurized on its
+    executors (same decoder, same cache keys; ``labels``, the class names of ``paths``, go into its Parquet store)."""
     timer = timer if timer is not None else StepTimer()
     counts = counts if counts is not None else {"decoded": 0, "featurized": 0, "cache_hits": 0}
     names = [os.fspath(p) for p in paths]
@@ -62,7 +66,12 @@ def featurize_files(paths: Sequence[str | os.PathLike], helper: engine.Helper, m
         counts["cache_hits"] = counts.get("cache_hits", 0) + len(lookup.hit_indices)
     else:
         misses = list(range(len(names)))
-    if misses:
+    if misses and spark is not None:
+        t0 = time.perf_counter()
+        skipped += _featurize_on_spark(spark, names, misses, labels, keep, helper, meta, cache, batch_size, augment,
+                                       vectors, counts)
+        timer.featurize += time.perf_counter() - t0
+    elif misses:
         position_of = {names[i]: i for i in misses}
         stream = BatchStream([names[i] for i in misses], [0] * len(misses), batch_size=batch_size,
                              image_size=meta.image_size, preprocess=meta.preprocess_spec(),
@@ -102,6 +111,29 @@ def featurize_files(paths: Sequence[str | os.PathLike], helper: engine.Helper, m
     matrix = np.stack([vectors[i] for i in order]).astype(np.float32, copy=False) if order \
         else np.zeros((0, dim), np.float32)
     return matrix, ok, skipped
+
+
+def _featurize_on_spark(driver, names, misses, labels, keep, helper, meta, cache, batch_size, augment, vectors,
+                        counts) -> list[dict]:
+    """The misses featurized on Spark executors; vectors land in ``vectors`` (and the cache), the skipped files
+    are returned."""
+    from .data.feature_cache import pydl4j_home
+    from .spark import featurize_paths
+
+    if augment is not None:
+        raise ValueError("spark: augmented views are featurized locally only; run without augment or without spark")
+    wanted = [names[i] for i in misses]
+    classes = None if labels is None else [str(labels[keep[i]]) for i in misses]
+    store = (cache.folder / "spark") if cache is not None else pydl4j_home() / "spark-features"
+    result = featurize_paths(driver, helper, meta, wanted, classes, store_dir=store, batch_size=batch_size)
+    position_of = {names[i]: i for i in misses}
+    for path, row in zip(result.paths, result.features):
+        vectors[position_of[path]] = row
+    if cache is not None and result.paths:
+        cache.put_many(result.hashes, result.features)
+    counts["decoded"] = counts.get("decoded", 0) + len(result.paths)
+    counts["featurized"] = counts.get("featurized", 0) + len(result.paths)
+    return result.skipped
 
 
 def dedupe_by_content(folder: ImageFolder) -> tuple[ImageFolder, dict[str, str], list[dict]]:

@@ -85,6 +85,12 @@ class JobResult:
     #: the most confident mistakes on the test split: path, true and predicted label, predicted probability
     mistakes: list[dict] = field(default_factory=list)
 
+    def _repr_html_(self) -> str:
+        """How a notebook shows the result (:func:`pydl4j_transfer.display.job_result_html`)."""
+        from .display import job_result_html
+
+        return job_result_html(self)
+
     def to_json(self) -> dict:
         data = {"accuracy": self.accuracy, "per_class": self.per_class, "confusion_matrix": self.confusion_matrix,
                 "labels": self.labels, "history": self.history, "skipped": self.skipped, "timings": self.timings,
@@ -135,6 +141,8 @@ class TransferJob:
         self._resume_state: dict | None = None
         self._loaded: Classifier | None = None
         self._frozen = ""
+        self._spark = None   # the SparkDriver when spark= is given
+        self._ui = None     # the run's session in the training UI (ui=True): pydl4j_transfer.training_ui
 
     def __getattr__(self, name: str):
         # the options read as attributes (job.epochs, job.data...), as before the configuration existed
@@ -148,6 +156,11 @@ class TransferJob:
                                  f"(TransferJob(config=job.config.replace({name}=...)))")
         object.__setattr__(self, name, value)
 
+    @property
+    def ui_url(self) -> str | None:
+        """With ``ui=True``, the training UI's address (token included) once the run has started it; else None."""
+        return None if self._ui is None else self._ui.url
+
     # ------------------------------------------------------------------------------------------------ running
 
     def settings(self) -> dict:
@@ -157,14 +170,20 @@ class TransferJob:
     def run(self) -> JobResult:
         """Featurize (cached), train the head, evaluate the test split; returns (and keeps) the :class:`JobResult`.
         With ``run_dir`` the run holds that folder's lock throughout (a second run on it fails at once)."""
-        if self.run_dir is None:
-            return self._run()
-        with run_lock.locked(self.run_dir):
-            return self._run()
+        try:
+            if self.run_dir is None:
+                return self._run()
+            with run_lock.locked(self.run_dir):
+                return self._run()
+        except BaseException as error:
+            if self._ui is not None:    # the page says why the run stopped
+                self._ui.status("failed", f"{type(error).__name__}: {error}"[:500])
+            raise
 
     def _run(self) -> JobResult:
         if self.data is None:
             raise ValueError("TransferJob.run: no data folder; pass data='path/to/images'")
+        self._open_ui("scanning the image folder")     # first: a taken port fails before any work
         timer = StepTimer()
         started = time.perf_counter()
         scanned = scan_image_folder(self.data)
@@ -199,8 +218,14 @@ class TransferJob:
             return self._run_scratch(scanned, duplicates, labels, timer, started)
 
         t0 = time.perf_counter()
+        if self.spark is not None:   # before the engine starts: its JVM becomes the Spark driver
+            from . import spark as spark_support
+
+            self._spark = spark_support.start(self.spark)
         self._prepare(len(labels), labels)
         timer.setup += time.perf_counter() - t0
+        if self._ui is not None:
+            self._ui.status("running", f"featurizing {len(train) + len(test) + (len(validation or []))} images")
 
         counts = self._initial_counts(scanned, duplicates)
         skipped: list[dict] = list(duplicates)
@@ -224,15 +249,20 @@ class TransferJob:
             raise ValueError(f"{self.data}: none of the {len(subset)} images of the {which} split could be "
                              f"decoded{example}; check the files or run with strict=True (--strict) to list them")
 
+        self._describe_ui(labels, math.ceil(len(views[0][0]) / self.batch_size), "training")
         identity["features"] = checkpoint.features_digest(
             [x_test, y_test] + [a for view in views for a in view] + (list(val) if val is not None else []))
         start_epoch, history, rng = 1, [], np.random.default_rng(self.seed)
         if self._resume_state is not None:
             start_epoch, history = self._restore(rng, identity)
+            if self._ui is not None:
+                self._ui.history(history, math.ceil(len(views[0][0]) / self.batch_size))
             counts["resumed_from_epoch"] = start_epoch - 1
         history = self._train(views, val, len(labels), timer, rng=rng, start_epoch=start_epoch,
                               history=history, identity=identity)
         if val is not None and self.refit:
+            if self._ui is not None:
+                self._ui.status("running", "refit on training + validation images")
             self._refit(views, val, len(labels), labels, timer, rng)
 
         t0 = time.perf_counter()   # the test split, once
@@ -263,7 +293,34 @@ class TransferJob:
                                           "image_size": self.meta.image_size, "backend": jvm.backend_name()},
                                 evaluation=evaluation,
                                 mistakes=_mistakes(test_paths, y_test, probabilities, labels))
+        if self._ui is not None:
+            r = self.result
+            self._ui.evaluation(accuracy=r.accuracy, labels=labels, per_class=r.per_class,
+                                confusion_matrix=r.confusion_matrix, mistakes=r.mistakes)
+            self._ui.status("finished", f"test accuracy {r.accuracy:.4f}")
         return self.result
+
+    def _open_ui(self, doing: str) -> None:
+        """With ``ui``: this run's session in the training UI (the address is printed)."""
+        if not self.ui:
+            return
+        from .training_ui import TrainingUI, run_title
+
+        if self._ui is None:
+            jvm.start_jvm(backend=self.backend)
+            self._ui = TrainingUI.start(run_title(self.run_dir, self.data, self.model), host=self.ui_host,
+                                        port=self.ui_port)
+        self._ui.status("running", doing)
+
+    def _describe_ui(self, labels: list[str], steps_per_epoch: int | None, doing: str) -> None:
+        if self._ui is None:
+            return
+        from .training_ui import run_title
+
+        self._ui.describe_run(title=run_title(self.run_dir, self.data, self.model), model_name=self.meta.model,
+                              labels=labels, graph=self.graph, epochs=self.epochs, steps_per_epoch=steps_per_epoch,
+                              settings=self.settings())
+        self._ui.status("running", doing)
 
     def _run_recipe(self, scanned, duplicates, labels, timer, started) -> "JobResult":
         """``recipe="finetune"``: :func:`pydl4j_transfer.recipe.run_finetune` on this job's splits."""
@@ -283,9 +340,14 @@ class TransferJob:
                             image_size=self.image_size, cache_dir=self.cache_dir, models_dir=self.models_dir,
                             workers=self.workers, progress=self.progress, timer=timer, counts=counts,
                             skipped=skipped)
+        if self._ui is not None:
+            self._ui.status("running", "fine-tuning recipe (the page gets its epochs when it ends)")
         outcome = run_finetune(ctx, settings)
         self.graph, self._helper, self.meta = outcome.graph, outcome.helper, outcome.meta
         self.meta.extra["settings"] = self.settings()
+        if self._ui is not None:
+            self._describe_ui(labels, None, "evaluating")
+            self._ui.history(outcome.history, None)
         return self._finish(labels, outcome.test_labels, outcome.test_probabilities,
                             self._decoded_paths(self.test_set, skipped), outcome.history, skipped, timer, counts,
                             started)
@@ -368,7 +430,8 @@ class TransferJob:
             subset.paths, self._helper, self.meta, cache=FeatureCache(self._cache_key(augment) if augment else key,
                                                                         self.cache_dir),
             batch_size=self.batch_size, workers=self.workers, augment=augment, timer=timer, counts=counts,
-            progress=self.progress, what=what, hashes=[self._hashes[os.fspath(p)] for p in subset.paths])
+            progress=self.progress, what=what, hashes=[self._hashes[os.fspath(p)] for p in subset.paths],
+            spark=self._spark, labels=[subset.label_names[i] for i in subset.labels])
         skipped.extend(bad)
         labels = np.asarray(subset.labels, dtype=np.int64)[ok]
         return features, labels
@@ -386,18 +449,29 @@ class TransferJob:
             if not math.isfinite(loss):
                 raise self._diverged(f"the loss of minibatch {batch + 1} of epoch {epoch} is {loss}")
 
+        trained = self._helper.helper.unfrozenGraph()
+        if self._ui is not None:   # per-iteration records from the engine itself: no Python call per step
+            trained.addListeners(self._ui.listener())
+
         def on_epoch(epoch, rows):
-            bad = divergence.non_finite_parameters(self._helper.helper.unfrozenGraph())
+            bad = divergence.non_finite_parameters(trained)
             if bad:
                 raise self._diverged(f"after epoch {epoch} parameter {bad} is not finite")
+            if self._ui is not None:
+                self._ui.epoch(rows[-1], iteration=int(trained.getIterationCount()))
             if self.checkpoint_every and (epoch % self.checkpoint_every == 0 or epoch == self.epochs):
                 self._write_checkpoint(epoch, rng, rows, identity or {})
 
         t0 = time.perf_counter()
-        outcome = fitting.fit_featurized(self._helper, views, validation, num_classes, plan, rng,
-                                         progress=self.progress, desc="training epochs", start_epoch=start_epoch,
-                                         history=history, on_batch=lambda e, b: self.hooks.on_batch(e, b, self.run_dir),
-                                         on_loss=on_loss, on_epoch=on_epoch, keep_best=bool(self.patience))
+        try:
+            outcome = fitting.fit_featurized(self._helper, views, validation, num_classes, plan, rng,
+                                             progress=self.progress, desc="training epochs", start_epoch=start_epoch,
+                                             history=history,
+                                             on_batch=lambda e, b: self.hooks.on_batch(e, b, self.run_dir),
+                                             on_loss=on_loss, on_epoch=on_epoch, keep_best=bool(self.patience))
+        finally:
+            if self._ui is not None:
+                trained.setListeners(jvm.java_class("java.util.ArrayList")())
         timer.train += time.perf_counter() - t0
         self._kept_epoch = outcome.best_epoch if self.patience else outcome.history[-1]["epoch"]
         return outcome.history

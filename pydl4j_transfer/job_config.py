@@ -133,6 +133,12 @@ def _name(value) -> str:
     return value
 
 
+def _spark_master(value) -> str:
+    from .spark.session import check_master   # the URL forms only; nothing of Spark is imported
+
+    return check_master(_name(value))
+
+
 def _optional(kind: Kind) -> Kind:
     return Kind(kind.describe + " or None", lambda v: None if v is None else kind.check(v), kind.parse)
 
@@ -252,9 +258,21 @@ class JobConfig:
                                      _optional(PATH))
     workers: int | None = option(None, "image decoding processes (default: all CPUs)", _optional(POSITIVE),
                                  cli="--workers", metavar="N")
+    spark: str | None = option(None, "Spark master (local[2], local-cluster[2,1,1024], spark://host:7077, yarn, "
+                               "k8s://...): decode and featurize the images on Spark executors with the local "
+                               "decoder (same features, same cache); the head trains on the driver",
+                               _optional(Kind("a Spark master URL", _spark_master, str)), cli="--spark",
+                               metavar="MASTER")
     progress: bool = option(True, "show progress bars", FLAG)
     strict: bool = option(False, "fail before training, listing every image that cannot be decoded (default: skip "
                           "and report them)", FLAG, cli="--strict")
+    ui: bool = option(False, "watch the training in the browser: prints the training UI's address (token included)",
+                      FLAG, cli="--ui")
+    ui_port: int = option(9000, "port of the training UI (0: any free port)", whole(0, 65535), cli="--ui-port",
+                          metavar="N")
+    ui_host: str = option("127.0.0.1", "address the training UI listens on; another than a loopback one makes the "
+                          "page reachable from other machines (a warning is printed)", NAME, cli="--ui-host",
+                          metavar="HOST")
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
@@ -288,6 +306,9 @@ class JobConfig:
                                  "checkpoint_every out")
         if self.tta and self.recipe is None:
             raise JobConfigError("tta", "tta: test-time flip averaging is part of --recipe finetune")
+        if self.spark is not None and (self.augment or self.recipe is not None):
+            raise JobConfigError("spark", "spark: augmented views (augment, recipe) are featurized locally only; "
+                                 "leave augment and recipe out to featurize on Spark")
         if self.checkpoint_every and self.run_dir is None:
             raise JobConfigError("checkpoint_every", "checkpoint_every needs run_dir, the folder that gets "
                                  "checkpoint.zip")

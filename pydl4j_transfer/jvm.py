@@ -77,7 +77,7 @@ def _packaged_jar() -> Path | None:
         return None
     if not isinstance(folder, Path) or not folder.is_dir():   # a zipped install cannot hand the JVM a file
         return None
-    jars = sorted(folder.glob("pydl4j-transfer-*.jar"))
+    jars = sorted(j for j in folder.glob("pydl4j-transfer-*.jar") if not j.name.startswith("pydl4j-transfer-spark-"))
     return jars[-1] if jars else None
 
 
@@ -98,6 +98,7 @@ def find_jar() -> Path:
         p
         for p in libs.glob("pydl4j-transfer-*.jar")
         if not p.name.endswith(("-sources.jar", "-javadoc.jar", "-tests.jar"))
+        and not p.name.startswith("pydl4j-transfer-spark-")
     ]
     if not jars:
         raise EngineSetupError(
@@ -222,13 +223,16 @@ def jvm_options() -> list[str]:
     return list(_OPTIONS)
 
 
-def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_options: tuple[str, ...] = ()) -> None:
+def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_options: tuple[str, ...] = (),
+              extra_classpath: tuple[str, ...] = ()) -> None:
     """Starts the engine's JVM once; later calls only switch the backend when ``backend`` is given.
 
     heap: ``-Xmx`` size (default ``$PYDL4J_HEAP`` or ``4g``); ignored once the JVM runs.
     backend: ``reference``, ``cpu`` or ``cuda`` (default ``$PYDL4J_BACKEND``, else the engine picks the fastest that
     loads). A name that is unknown or cannot load raises :class:`EngineSetupError` with the engine's reason, at
     once rather than at the first operation.
+    extra_classpath: jars after the engine's (Spark's, see :mod:`pydl4j_transfer.spark`); like ``extra_options``
+    ignored once the JVM runs.
     """
     import jpype
 
@@ -255,7 +259,8 @@ def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_opti
             # on 2 cores (benchmarks/README.md). Read by libgomp when the native backend loads; a user's setting wins.
             os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                         # interrupt=False: JPype would take SIGINT for the JVM and Python would never see Ctrl-C
-            jpype.startJVM(jvm, *options, classpath=[str(jar)], convertStrings=False, interrupt=False)
+            jpype.startJVM(jvm, *options, classpath=[str(jar), *extra_classpath], convertStrings=False,
+                           interrupt=False)
             _OPTIONS[:] = options
         if backend:
             _select_backend(backend, "backend")

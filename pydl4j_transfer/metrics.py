@@ -32,6 +32,12 @@ class Evaluation:
     def num_classes(self) -> int:
         return len(self.label_names)
 
+    def _repr_html_(self) -> str:
+        """How a notebook shows the evaluation (:func:`pydl4j_transfer.display.evaluation_html`)."""
+        from .display import evaluation_html
+
+        return evaluation_html(self)
+
     def eval(self, actual, predicted) -> "Evaluation":
         """Add a batch: ``actual`` (N,) indices or (N, C) one-hot; ``predicted`` (N, C) scores or (N,) indices."""
         truth = self._to_indices(actual, "actual")

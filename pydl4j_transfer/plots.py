@@ -1,7 +1,8 @@
-"""Training curves and confusion-matrix heat maps as PNG files (matplotlib, Agg canvas, no display needed).
+"""Training curves, confusion-matrix heat maps and mistake grids as matplotlib Figures, saved as PNG files.
 
-Figures are drawn on their own Agg canvas (no global pyplot state, safe in threads and on headless
-machines) and written atomically, so a reader never sees a half-written image.
+Every function returns its :class:`~matplotlib.figure.Figure` (a notebook shows it inline) and, given a ``path``,
+also writes it there as a PNG. Figures are drawn on their own Agg canvas (no global pyplot state, safe in threads
+and on headless machines) and written atomically, so a reader never sees a half-written image.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ STYLES = {"train": "o-", "validation": "s--", "test": "^:"}
 
 
 def plot_curves(history: Mapping[str, Sequence[float]] | Sequence[Mapping[str, float]],
-                path: str | os.PathLike, *, title: str | None = None) -> Path:
+                path: str | os.PathLike | None = None, *, title: str | None = None) -> Figure:
     """Loss and accuracy per epoch (train, validation; test for old histories) and, when the history has ``lr``,
-    the learning rate, as panels of a PNG at ``path``.
+    the learning rate, as panels of a Figure (saved as a PNG at ``path`` when given).
 
     ``history`` is either a mapping of per-epoch lists (``train_loss``, ``validation_loss``, ``train_accuracy``,
     ``validation_accuracy``, ``lr``...; missing ones are left out) or a list of per-epoch mappings with those keys
@@ -66,14 +67,15 @@ def plot_curves(history: Mapping[str, Sequence[float]] | Sequence[Mapping[str, f
     if title:
         figure.suptitle(printable(title))
     figure.tight_layout()
-    return _save(figure, path)
+    return _shown(figure, path)
 
 
 def plot_misclassified(images: Sequence[np.ndarray], true_labels: Sequence[str], predicted_labels: Sequence[str],
-                       probabilities: Sequence[float], path: str | os.PathLike, *,
-                       title: str = "Most confident mistakes") -> Path:
+                       probabilities: Sequence[float], path: str | os.PathLike | None = None, *,
+                       title: str = "Most confident mistakes") -> Figure:
     """A grid of images (uint8 HWC) with their true label, the predicted label and its probability (the most
-    confident mistakes first, as fastai's top losses), saved as a PNG at ``path``. No mistakes: a short note."""
+    confident mistakes first, as fastai's top losses), as a Figure (saved as a PNG at ``path`` when given). No
+    mistakes: a short note."""
     n = len(images)
     if not (len(true_labels) == len(predicted_labels) == len(probabilities) == n):
         raise ValueError("plot_misclassified: images, labels and probabilities differ in length")
@@ -94,7 +96,7 @@ def plot_misclassified(images: Sequence[np.ndarray], true_labels: Sequence[str],
         axes.axis("off")
     figure.suptitle(title)
     figure.tight_layout()
-    return _save(figure, path)
+    return _shown(figure, path)
 
 
 def _series(history, key: str) -> list[float]:
@@ -104,8 +106,10 @@ def _series(history, key: str) -> list[float]:
     return [_number(row.get(key)) for row in rows] if any(key in row for row in rows) else []
 
 
-def plot_confusion(matrix, labels: Sequence[str], path: str | os.PathLike, *, title: str = "Confusion matrix") -> Path:
-    """Annotated heat map of ``matrix`` (rows actual, columns predicted) saved as a PNG at ``path``."""
+def plot_confusion(matrix, labels: Sequence[str], path: str | os.PathLike | None = None, *,
+                   title: str = "Confusion matrix") -> Figure:
+    """Annotated heat map of ``matrix`` (rows actual, columns predicted) as a Figure (saved as a PNG at ``path``
+    when given)."""
     counts = np.asarray(matrix)
     if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
         raise ValueError(f"plot_confusion: matrix must be square, got shape {counts.shape}")
@@ -132,7 +136,7 @@ def plot_confusion(matrix, labels: Sequence[str], path: str | os.PathLike, *, ti
             axes.text(col, row, text, ha="center", va="center",
                       color="white" if value > threshold else "black", fontsize=9)
     figure.tight_layout()
-    return _save(figure, path)
+    return _shown(figure, path)
 
 
 def _normalise_history(history) -> tuple[dict[str, list[float]], list[float]]:
@@ -157,6 +161,14 @@ def _number(value) -> float:
 
 
 def _save(figure: Figure, path: str | os.PathLike) -> Path:
+    """Writes ``figure`` as a PNG at ``path``, atomically; returns the path."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return atomic_write_bytes(path, buffer.getvalue())
+
+
+def _shown(figure: Figure, path: str | os.PathLike | None) -> Figure:
+    """What the plot functions return: the figure (a notebook shows it), saved first when a path is given."""
+    if path is not None:
+        _save(figure, path)
+    return figure

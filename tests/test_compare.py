@@ -8,13 +8,18 @@ import contextlib
 import csv
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
 from job_support import TEST_HOME, small_flowers
 
 from pydl4j_transfer.cli import main
-from pydl4j_transfer.compare import CompareError, compare
+from pydl4j_transfer.comparison import CompareError, compare
 from pydl4j_transfer.compare_table import FIELDS, CompareTable
 
 LITES = ["efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2"]
@@ -193,11 +198,38 @@ def test_the_python_api_checks_its_arguments(tmp_path, data):
         compare(data, LITES, out=tmp_path / "o", recipe="fancy")
     with pytest.raises(TypeError, match="per row"):
         compare(data, LITES, out=tmp_path / "o", model="vgg16")
+    with pytest.raises(TypeError, match="does not take ui"):
+        compare(data, LITES, out=tmp_path / "o", ui=True)
     with pytest.raises(ValueError, match="epochs"):
         compare(data, LITES, out=tmp_path / "o", epochs=-1)
     with pytest.raises(CompareError, match="latency"):
         compare(data, LITES, out=tmp_path / "o", latency_runs=0)
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_scratch_lists():
+    from pydl4j_transfer.comparison import parse_scratch
+
+    assert parse_scratch(None, LITES) == parse_scratch(False, LITES) == parse_scratch([], LITES) == []
+    assert parse_scratch(True, LITES) == parse_scratch("all", LITES) == LITES
+    assert parse_scratch("efficientnet-lite2,efficientnet-lite0", LITES) == ["efficientnet-lite2", "efficientnet-lite0"]
+
+
+def test_each_row_gets_the_shared_options_and_scratch_the_same_budget(tmp_path):
+    from pydl4j_transfer.comparison import RowPlan, plan_rows, row_options
+
+    plans = plan_rows(["efficientnet-lite0", "efficientnet-lite1"], ["efficientnet-lite0"], [0.1, 1.0])
+    assert [(p.model, p.init, p.train_fraction) for p in plans][:3] == [
+        ("efficientnet-lite0", "pretrained", 0.1), ("efficientnet-lite0", "scratch", 0.1),
+        ("efficientnet-lite1", "pretrained", 0.1)] and len(plans) == 6
+    shared = {"data": "/d", "epochs": 5, "unfreeze": 1, "warmup_epochs": 2}
+    head = row_options(RowPlan("efficientnet-lite0", "scratch", 0.1), shared, "head", tmp_path, None)
+    assert head["scratch"] and head["epochs"] == 5 and "unfreeze" not in head and not head["refit"]
+    assert head["train_fraction"] == 0.1 and head["run_dir"].endswith("runs/efficientnet-lite0-scratch-0.1")
+    recipe = row_options(RowPlan("efficientnet-lite0", "scratch", 1.0), shared, "finetune", tmp_path, 18)
+    assert recipe["epochs"] == 18 and recipe["augment"] and "recipe" not in recipe
+    transfer = row_options(RowPlan("efficientnet-lite0", "pretrained", 1.0), shared, "finetune", tmp_path, None)
+    assert transfer["recipe"] == "finetune" and "scratch" not in transfer and shared["epochs"] == 5
 
 
 def test_weights_not_on_the_machine_are_a_reason_not_a_download(jvm, tmp_path):
@@ -208,3 +240,45 @@ def test_weights_not_on_the_machine_are_a_reason_not_a_download(jvm, tmp_path):
     assert "vgg16" in reason and "downloads nothing" in reason and str(empty) in reason
     assert not empty.exists() or not any(empty.iterdir())      # nothing fetched
     assert weights_unavailable("efficientnet-lite0", TEST_HOME / "models") is None
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if text.encode() in handle.read():
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def test_sigterm_stops_the_row_process_too_and_frees_the_folder(data, tmp_path):
+    from pydl4j_transfer import run_lock
+
+    out = tmp_path / "out"
+    env = {**os.environ, "PYDL4J_HOME": str(TEST_HOME)}
+    compare_process = subprocess.Popen(
+        [sys.executable, "-m", "pydl4j_transfer", "compare", "--data", str(data), "--models", "efficientnet-lite0",
+         "--epochs", "200", "--image-size", "64", "--out", str(out), "--no-progress"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while not _processes_mentioning(f"{out}/.") and time.time() < deadline and compare_process.poll() is None:
+            time.sleep(0.2)
+        assert _processes_mentioning(f"{out}/."), "the row's process never started"
+        time.sleep(3)                               # well inside the row's job
+        compare_process.send_signal(signal.SIGTERM)
+        _, err = compare_process.communicate(timeout=60)
+    finally:
+        if compare_process.poll() is None:
+            compare_process.kill()
+    assert compare_process.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "pydl4j-transfer compare: stopped by SIGTERM"
+    time.sleep(1)
+    assert _processes_mentioning(f"{out}/.") == []
+    with run_lock.locked(out):                      # the lock went with the processes
+        pass
+    assert not list(out.glob(".*.tmp"))

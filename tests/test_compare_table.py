@@ -90,6 +90,10 @@ def test_html_is_escaped_and_pandas_is_optional(monkeypatch):
                                                                             "secret": 1}]}), "unknown keys"),
     (json.dumps({"format": "pydl4j-transfer-compare", "version": 1, "rows": [{"model": "x", "status": "odd"}]}),
      "status"),
+    (json.dumps({"format": "pydl4j-transfer-compare", "version": 1, "rows": [
+        {"model": "x", "status": "ok", "validation_accuracy": "high"}]}), "validation_accuracy not of the expected"),
+    (json.dumps({"format": "pydl4j-transfer-compare", "version": 1, "rows": [
+        {"model": ["x"], "status": "ok", "test_accuracy": True}]}), "model, test_accuracy not of the expected"),
 ])
 def test_a_damaged_compare_json_is_refused(text, message):
     with pytest.raises(CompareTableError, match=message):

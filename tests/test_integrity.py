@@ -170,7 +170,7 @@ def test_cached_features_are_keyed_on_the_weights_loaded(jvm, setup, tmp_path):
     assert first.counts["cache_hits"] == 0, (first.counts, list(local.rglob("*")))
     again = _job(local, data, epochs=1).run()
     assert again.counts["cache_hits"] == sum(again.counts[s] for s in ("train", "validation", "test"))
-    weights = next(models.glob("*.safetensors"))
+    weights = models / "efficientnet-lite0_imagenet.safetensors"   # the job's model (others may be cached too)
     stat = weights.stat()
     with open(weights, "r+b") as handle:
         handle.seek(stat.st_size // 3)         # inside the convolution blocks (the ImageNet classifier is last)

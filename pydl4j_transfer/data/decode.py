@@ -19,6 +19,7 @@ calling it must guard its entry point with ``if __name__ == "__main__":``.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import warnings
@@ -98,18 +99,23 @@ class DecodeResult:
 
 
 def decode_image(path: str | os.PathLike, size: int, mode: str = "stretch", *,
-                 augment: Augmentation | None = None, index: int = 0, draft: bool = True) -> np.ndarray:
-    """Decode ``path`` into a ``(size, size, 3)`` uint8 RGB array; raises :class:`BadImageError`."""
+                 augment: Augmentation | None = None, index: int = 0, draft: bool = True,
+                 data: bytes | None = None) -> np.ndarray:
+    """Decode ``path`` into a ``(size, size, 3)`` uint8 RGB array; raises :class:`BadImageError`.
+
+    ``data``: the file's bytes, already read (Spark executors hash and decode the same bytes); ``path`` then only
+    names the image in errors."""
     _check_args(size, mode)
     target = augment.decode_size(size) if augment is not None else size
     try:
-        if os.path.getsize(path) == 0:
+        source = io.BytesIO(data) if data is not None else path
+        if (len(data) if data is not None else os.path.getsize(path)) == 0:
             raise BadImageError(path, "empty file (0 bytes)")
         # Pillow warns about damaged metadata (corrupt EXIF, tags past the end) it then skips: the pixels either
         # decode or raise, so those warnings are noise (printed once per file, from worker processes).
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            with Image.open(path) as img:
+            with Image.open(source) as img:
                 if draft and img.format == "JPEG":
                     img.draft(None, (target, target))
                 img.load()
@@ -122,7 +128,10 @@ def decode_image(path: str | os.PathLike, size: int, mode: str = "stretch", *,
     except FileNotFoundError as error:
         raise BadImageError(path, "file not found") from error
     except Exception as error:  # Pillow raises many types (OSError, SyntaxError, ValueError, ...)
-        raise BadImageError(path, f"{type(error).__name__}: {error}") from error
+        reason = f"{type(error).__name__}: {error}"
+        if data is not None:   # Pillow names a stream by its repr: name the file, as a decode from the path does
+            reason = reason.replace(repr(source), repr(os.fspath(path)))
+        raise BadImageError(path, reason) from error
     if augment is not None:
         array = augment.apply(array, size, index)
     return array

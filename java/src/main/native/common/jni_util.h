@@ -5,6 +5,8 @@
 
 #include <jni.h>
 
+#include <cstdint>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 
@@ -20,6 +22,15 @@ enum ActivationKind { ACT_IDENTITY = -1, ACT_RELU = 0, ACT_RELU6 = 1, ACT_SIGMOI
 float* address(JNIEnv* env, jobject buffer, const char* what);
 // Same, but a null buffer gives nullptr (optional arguments such as bias).
 float* address_or_null(JNIEnv* env, jobject buffer, const char* what);
+
+// Elements of a tensor of these dimensions; throws std::invalid_argument naming what for a negative dimension or
+// more than 2^40 elements (never a wrapped-around size).
+int64_t elements(std::initializer_list<int64_t> dims, const char* what);
+// Address of a direct buffer that holds at least `floats` floats, else std::invalid_argument naming what, its
+// capacity and the need: a native op never reads or writes past the memory Java gave it, whatever the caller says.
+float* address(JNIEnv* env, jobject buffer, const char* what, int64_t floats);
+// Same, but a null buffer gives nullptr.
+float* address_or_null(JNIEnv* env, jobject buffer, const char* what, int64_t floats);
 
 // Throws a Java IllegalStateException "<backend> <op>: <message>" unless one is already pending; call only from a
 // catch block.

@@ -106,7 +106,8 @@ JNIEXPORT jint JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_registerActivati
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_channelScale(
         JNIEnv* env, jclass, jobject x, jobject s, jobject y, jint n, jint c, jint hw) {
     guarded(env, "channelScale", [&] {
-        float *px = address(env, x, "image"), *ps = address(env, s, "scale"), *py = address(env, y, "output");
+        int64_t all = elements({n, c, hw}, "image shape"), gates = elements({n, c}, "scale shape");
+        float *px = address(env, x, "image", all), *ps = address(env, s, "scale", gates), *py = address(env, y, "output", all);
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(n) * c * hw);
         channel_scale(n, c, hw, px, ps, py);

@@ -84,8 +84,9 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_batchNormForward
         jobject y, jint n, jint c, jint spatial, jfloat eps) {
     guarded(env, training ? "batchNormTraining" : "batchNormInference", [&] {
         BnShape s{n, c, spatial, eps};
-        float *px = address(env, x, "input"), *pg = address(env, gamma, "gamma"), *pb = address(env, beta, "beta");
-        float *pm = address(env, mean, "mean"), *pv = address(env, var, "var"), *py = address(env, y, "output");
+        int64_t all = elements({n, c, spatial}, "batch norm shape"), ch = elements({c}, "channels");
+        float *px = address(env, x, "input", all), *pg = address(env, gamma, "gamma", ch), *pb = address(env, beta, "beta", ch);
+        float *pm = address(env, mean, "mean", ch), *pv = address(env, var, "var", ch), *py = address(env, y, "output", all);
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(n) * c * spatial);
         bn_forward(s, training, px, pg, pb, pm, pv, py);
@@ -97,9 +98,10 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_batchNormBackwar
         jobject ggamma, jobject gbeta, jint n, jint c, jint spatial, jfloat eps) {
     guarded(env, "batchNormBackward", [&] {
         BnShape s{n, c, spatial, eps};
-        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut"), *pg = address(env, gamma, "gamma");
-        float *pm = address(env, mean, "mean"), *pv = address(env, var, "var"), *pgx = address(env, gx, "gradInput");
-        float *pgg = address(env, ggamma, "gradGamma"), *pgb = address(env, gbeta, "gradBeta");
+        int64_t all = elements({n, c, spatial}, "batch norm shape"), ch = elements({c}, "channels");
+        float *px = address(env, x, "input", all), *pgy = address(env, gy, "gradOut", all), *pg = address(env, gamma, "gamma", ch);
+        float *pm = address(env, mean, "mean", ch), *pv = address(env, var, "var", ch), *pgx = address(env, gx, "gradInput", all);
+        float *pgg = address(env, ggamma, "gradGamma", ch), *pgb = address(env, gbeta, "gradBeta", ch);
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(n) * c * spatial);
         bn_backward(s, px, pgy, pg, pm, pv, pgx, pgg, pgb);

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 
@@ -32,6 +33,7 @@ std::mutex& compute_mutex();
 // Direct-buffer addresses (native/common/jni_util.h); throw std::invalid_argument for a null or heap buffer.
 using pydl4j_jni::address;
 using pydl4j_jni::address_or_null;
+using pydl4j_jni::elements;
 
 // Runs tiny ops on the calling thread alone. oneDNN parallelizes every op over OpenMP; for a [32, 5] softmax the
 // fork/join costs far more than the work, and on a small machine it also fights OpenBLAS's spinning threads for
@@ -82,6 +84,14 @@ struct Geometry : pydl4j_jni::GeometryFields<memory::dim> {
     memory::dims dilation() const { return {dh - 1, dw - 1}; }
     memory::dims padding_l() const { return {pt, pl}; }
     memory::dims padding_r() const { return {pb, pr}; }
+    // Elements of the plain NCHW input/output and OIHW weights, checked (jni_util elements); weight_elements also
+    // refuses groups that do not divide the channels (weight shapes divide by groups).
+    int64_t src_elements() const { return pydl4j_jni::elements({n, c, h, w}, "input shape"); }
+    int64_t dst_elements() const { return pydl4j_jni::elements({n, o, oh, ow}, "output shape"); }
+    int64_t weight_elements() const {
+        if (groups < 1 || c % groups != 0 || o % groups != 0) throw std::invalid_argument("groups must divide the channels");
+        return pydl4j_jni::elements({o, c / groups, kh, kw}, "weight shape");
+    }
 };
 using pydl4j_jni::kGeometryLength;
 inline Geometry read_geometry(JNIEnv* env, jintArray values) {

@@ -168,8 +168,8 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_convForward(
         JNIEnv* env, jclass, jobject x, jobject w, jobject bias, jobject y, jintArray geometry) {
     guarded(env, "conv2d", [&] {
         Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *pw = address(env, w, "weight");
-        float *pb = address_or_null(env, bias, "bias"), *py = address(env, y, "output");
+        float *px = address(env, x, "input", g.src_elements()), *pw = address(env, w, "weight", g.weight_elements());
+        float *pb = address_or_null(env, bias, "bias", g.o), *py = address(env, y, "output", g.dst_elements());
         std::lock_guard<std::mutex> lock(compute_mutex());
         conv_forward(g, px, pw, pb, py);
     });
@@ -179,8 +179,8 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_convForwardFused
         JNIEnv* env, jclass, jobject x, jobject w, jobject bias, jobject y, jintArray geometry, jint act) {
     guarded(env, "conv2dFused", [&] {
         Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *pw = address(env, w, "weight");
-        float *pb = address_or_null(env, bias, "bias"), *py = address(env, y, "output");
+        float *px = address(env, x, "input", g.src_elements()), *pw = address(env, w, "weight", g.weight_elements());
+        float *pb = address_or_null(env, bias, "bias", g.o), *py = address(env, y, "output", g.dst_elements());
         std::lock_guard<std::mutex> lock(compute_mutex());
         conv_forward_fused(g, px, pw, pb, py, act);
     });
@@ -190,7 +190,8 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_convBackwardData
         JNIEnv* env, jclass, jobject gy, jobject w, jobject gx, jintArray geometry) {
     guarded(env, "conv2dBackwardData", [&] {
         Geometry g = read_geometry(env, geometry);
-        float *pgy = address(env, gy, "gradOut"), *pw = address(env, w, "weight"), *pgx = address(env, gx, "gradInput");
+        float *pgy = address(env, gy, "gradOut", g.dst_elements()), *pw = address(env, w, "weight", g.weight_elements());
+        float *pgx = address(env, gx, "gradInput", g.src_elements());
         std::lock_guard<std::mutex> lock(compute_mutex());
         conv_backward_data(g, pgy, pw, pgx);
     });
@@ -200,8 +201,8 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_convBackwardWeig
         JNIEnv* env, jclass, jobject x, jobject gy, jobject gw, jobject gb, jintArray geometry) {
     guarded(env, "conv2dBackwardWeights", [&] {
         Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut");
-        float *pgw = address(env, gw, "gradWeight"), *pgb = address_or_null(env, gb, "gradBias");
+        float *px = address(env, x, "input", g.src_elements()), *pgy = address(env, gy, "gradOut", g.dst_elements());
+        float *pgw = address(env, gw, "gradWeight", g.weight_elements()), *pgb = address_or_null(env, gb, "gradBias", g.o);
         std::lock_guard<std::mutex> lock(compute_mutex());
         conv_backward_weights(g, px, pgy, pgw, pgb);
     });

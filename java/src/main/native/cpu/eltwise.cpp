@@ -116,7 +116,8 @@ extern "C" {
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_eltwiseForward(
         JNIEnv* env, jclass, jint kind, jobject x, jobject y, jint length) {
     guarded(env, "activate", [&] {
-        float *px = address(env, x, "input"), *py = address(env, y, "output");
+        int64_t len = elements({length}, "length");
+        float *px = address(env, x, "input", len), *py = address(env, y, "output", len);
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(length));
         eltwise_fwd(kind, length, px, py);
@@ -126,8 +127,9 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_eltwiseForward(
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_eltwiseBackward(
         JNIEnv* env, jclass, jint kind, jobject x, jobject y, jobject gy, jobject gx, jint length) {
     guarded(env, "activateBackward", [&] {
-        float *px = address(env, x, "input"), *py = address(env, y, "output");
-        float *pgy = address(env, gy, "gradOut"), *pgx = address(env, gx, "gradInput");
+        int64_t len = elements({length}, "length");
+        float *px = address(env, x, "input", len), *py = address(env, y, "output", len);
+        float *pgy = address(env, gy, "gradOut", len), *pgx = address(env, gx, "gradInput", len);
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(length));
         eltwise_bwd(kind, length, px, py, pgy, pgx);
@@ -137,7 +139,8 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_eltwiseBackward(
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_softmaxForward(
         JNIEnv* env, jclass, jobject x, jobject y, jint rows, jint cols) {
     guarded(env, "activate(SOFTMAX)", [&] {
-        float *px = address(env, x, "input"), *py = address(env, y, "output");
+        int64_t len = elements({rows, cols}, "softmax shape");
+        float *px = address(env, x, "input", len), *py = address(env, y, "output", len);
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(rows) * cols);
         softmax_fwd(rows, cols, px, py);
@@ -147,7 +150,8 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_softmaxForward(
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_softmaxBackward(
         JNIEnv* env, jclass, jobject y, jobject gy, jobject gx, jint rows, jint cols) {
     guarded(env, "activateBackward(SOFTMAX)", [&] {
-        float *py = address(env, y, "output"), *pgy = address(env, gy, "gradOut"), *pgx = address(env, gx, "gradInput");
+        int64_t len = elements({rows, cols}, "softmax shape");
+        float *py = address(env, y, "output", len), *pgy = address(env, gy, "gradOut", len), *pgx = address(env, gx, "gradInput", len);
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(rows) * cols);
         softmax_bwd(rows, cols, py, pgy, pgx);

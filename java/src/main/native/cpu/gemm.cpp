@@ -12,7 +12,8 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_gemm(
         JNIEnv* env, jclass, jobject a, jboolean trans_a, jobject b, jboolean trans_b, jobject c,
         jint m, jint n, jint k, jfloat alpha, jfloat beta) {
     guarded(env, "gemm", [&] {
-        float *pa = address(env, a, "a"), *pb = address(env, b, "b"), *pc = address(env, c, "c");
+        float *pa = address(env, a, "a", elements({m, k}, "a")), *pb = address(env, b, "b", elements({k, n}, "b"));
+        float *pc = address(env, c, "c", elements({m, n}, "c"));
         std::lock_guard<std::mutex> lock(compute_mutex());
         cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
                     m, n, k, alpha, pa, trans_a ? m : k, pb, trans_b ? k : n, beta, pc, n);

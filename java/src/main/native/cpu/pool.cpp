@@ -89,7 +89,7 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_poolForward(
         JNIEnv* env, jclass, jboolean max, jobject x, jobject y, jintArray geometry) {
     guarded(env, "pool2d", [&] {
         Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *py = address(env, y, "output");
+        float *px = address(env, x, "input", g.src_elements()), *py = address(env, y, "output", g.dst_elements());
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(g.n) * g.c * g.h * g.w);
         pool_forward(g, max, px, py);
@@ -100,7 +100,8 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_poolBackward(
         JNIEnv* env, jclass, jboolean max, jobject x, jobject gy, jobject gx, jintArray geometry) {
     guarded(env, "pool2dBackward", [&] {
         Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut"), *pgx = address(env, gx, "gradInput");
+        float *px = address(env, x, "input", g.src_elements()), *pgy = address(env, gy, "gradOut", g.dst_elements());
+        float *pgx = address(env, gx, "gradInput", g.src_elements());
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(g.n) * g.c * g.h * g.w);
         pool_backward(g, max, px, pgy, pgx);

@@ -26,6 +26,7 @@ constexpr int kNodeInts = 5 + kGeometryLength;  // op, in0, in1, act, flag (bias
 
 memory::desc any_md(const memory::dims& d) { return memory::desc(d, dt::f32, tag::any); }
 memory::desc nchw_md(const memory::dims& d) { return memory::desc(d, dt::f32, tag::nchw); }
+int64_t dims_elements(const memory::dims& d) { return elements({d[0], d[1], d[2], d[3]}, "program value shape"); }
 
 struct Buffer {
     void* data = nullptr;
@@ -246,6 +247,7 @@ public:
             };
             check_in(n.in0);
             if (n.op == OP_ADD) check_in(n.in1);
+            if (n.op == OP_CONV) n.g.weight_elements();  // refuses groups that do not divide the channels
             Value out;
             out.dims = (n.op == OP_CONV || n.op == OP_POOL) ? n.g.dst_dims() : values_[n.in0].dims;
             values_.push_back(out);
@@ -264,11 +266,29 @@ public:
         for (Buffer& b : buffers_) std::free(b.data);
     }
 
-    int num_inputs() const { return num_inputs_; }
-    int num_nodes() const { return static_cast<int>(nodes_.size()); }
-    int num_outputs() const { return static_cast<int>(output_values_.size()); }
     const memory::dims& output_dims(int i) const { return values_[output_values_[i]].dims; }
     const memory::dims& input_dims(int i) const { return values_[i].dims; }
+    // Floats the caller's buffers must hold (programRun checks each buffer's capacity against them).
+    std::vector<int64_t> input_floats() const {
+        std::vector<int64_t> out;
+        for (int i = 0; i < num_inputs_; i++) out.push_back(dims_elements(values_[i].dims));
+        return out;
+    }
+    std::vector<int64_t> weight_floats() const {  // 0 for nodes without weights
+        std::vector<int64_t> out;
+        for (const Node& n : nodes_) out.push_back(n.op == OP_CONV ? static_cast<int64_t>(n.user_wei_md.get_size() / sizeof(float)) : 0);
+        return out;
+    }
+    std::vector<int64_t> bias_floats() const {
+        std::vector<int64_t> out;
+        for (const Node& n : nodes_) out.push_back(n.op == OP_CONV && n.flag ? n.g.o : 0);
+        return out;
+    }
+    std::vector<int64_t> output_floats() const {
+        std::vector<int64_t> out;
+        for (int v : output_values_) out.push_back(dims_elements(values_[v].dims));
+        return out;
+    }
     size_t buffer_bytes() const {
         size_t s = 0;
         for (const Buffer& b : buffers_) s += b.bytes;
@@ -519,14 +539,19 @@ Program* live_program(jlong handle) {
     return p;
 }
 
-std::vector<float*> addresses(JNIEnv* env, jobjectArray buffers, int expected, bool nulls_allowed, const char* what) {
+// One address per buffer, each checked to hold floats[i] floats (no buffer needed where floats[i] is 0 and nulls are
+// allowed).
+std::vector<float*> addresses(JNIEnv* env, jobjectArray buffers, const std::vector<int64_t>& floats, bool nulls_allowed,
+                              const char* what) {
+    const int expected = static_cast<int>(floats.size());
     if (buffers == nullptr || env->GetArrayLength(buffers) != expected) {
         throw std::invalid_argument(std::string(what) + ": expected " + std::to_string(expected) + " buffers");
     }
     std::vector<float*> out(expected);
     for (int i = 0; i < expected; i++) {
         jobject b = env->GetObjectArrayElement(buffers, i);
-        out[i] = nulls_allowed ? address_or_null(env, b, what) : address(env, b, what);
+        std::string name = std::string(what) + " " + std::to_string(i);
+        out[i] = nulls_allowed ? address_or_null(env, b, name.c_str(), floats[i]) : address(env, b, name.c_str(), floats[i]);
         env->DeleteLocalRef(b);
     }
     return out;
@@ -567,10 +592,10 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programRun(
     guarded(env, "inference program", [&] {
         std::lock_guard<std::mutex> lock(compute_mutex());
         Program* p = live_program(handle);
-        auto in = addresses(env, inputs, p->num_inputs(), false, "program input");
-        auto w = addresses(env, weights, p->num_nodes(), true, "program weights");
-        auto b = addresses(env, biases, p->num_nodes(), true, "program bias");
-        auto out = addresses(env, outputs, p->num_outputs(), false, "program output");
+        auto in = addresses(env, inputs, p->input_floats(), false, "program input");
+        auto w = addresses(env, weights, p->weight_floats(), true, "program weights");
+        auto b = addresses(env, biases, p->bias_floats(), true, "program bias");
+        auto out = addresses(env, outputs, p->output_floats(), false, "program output");
         p->run(in, w, b, out);
     });
 }

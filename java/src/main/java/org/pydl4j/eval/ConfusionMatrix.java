@@ -7,7 +7,9 @@ import java.util.List;
  * Counts of (actual class, predicted class) pairs for a fixed number of classes, as ND4J's
  * {@code org.nd4j.evaluation.classification.ConfusionMatrix<Integer>}. Row = actual, column = predicted.
  */
-public class ConfusionMatrix {
+public class ConfusionMatrix implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int numClasses;
     private final long[][] counts;
 

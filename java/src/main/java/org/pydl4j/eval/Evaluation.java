@@ -36,7 +36,9 @@ import org.pydl4j.nd.INDArray;
  *
  * <p>Not provided: top-N accuracy, cost arrays, binary decision thresholds, record metadata, time-series masks.
  */
-public class Evaluation implements IEvaluation<Evaluation> {
+public class Evaluation implements IEvaluation<Evaluation>, java.io.Serializable {   // Spark: merged on the driver
+    private static final long serialVersionUID = 1L;
+
     /** A single-number summary, as ND4J's {@code Evaluation.Metric} (macro averages for more than 2 classes). */
     public enum Metric { ACCURACY, F1, PRECISION, RECALL }
 

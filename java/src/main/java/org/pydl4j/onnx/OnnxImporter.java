@@ -111,7 +111,15 @@ public final class OnnxImporter {
                     throw new OnnxFormatException(ctx.file, "vertex '" + v.getKey() + "' parameter " + p.getKey() + ": shape "
                             + Arrays.toString(shape) + " from the file, the layer has " + Arrays.toString(target.shape()));
                 }
-                target.assign(Nd4j.create(p.getValue().values(), shape));
+                // initializers are finite (OnnxReader); what attributes made of them (Gemm's alpha/beta) must be too
+                float[] values = p.getValue().values();
+                for (int i = 0; i < values.length; i++) {
+                    if (!Float.isFinite(values[i])) {
+                        throw new OnnxFormatException(ctx.file, "vertex '" + v.getKey() + "' parameter " + p.getKey() + ": element " + i
+                                + " is " + values[i] + " after applying the node's attributes");
+                    }
+                }
+                target.assign(Nd4j.create(values, shape));
             }
         }
     }

@@ -31,7 +31,7 @@ final class OnnxSpatialImports {
         if (w.dims().length != 4) throw ctx.unsupported(n, "only 2-d convolutions (4-d weights) are supported, got weights " + java.util.Arrays.toString(w.dims()));
         long group = n.intAttr("group", 1), cin = t.getChannels(), cout = w.dims()[0];
         int kH = (int) w.dims()[2], kW = (int) w.dims()[3];
-        int[] s = two(n, "strides"), d = two(n, "dilations");
+        int[] s = two(ctx, n, "strides"), d = two(ctx, n, "dilations");
         boolean depthwise = group == cin && w.dims()[1] == 1 && group > 1;
         if (group < 1 || cin % group != 0 || cout % group != 0 || w.dims()[1] * group != cin) {
             throw ctx.unsupported(n, "group=" + group + " with weights " + java.util.Arrays.toString(w.dims()) + " over " + cin + " input channels");
@@ -84,7 +84,9 @@ final class OnnxSpatialImports {
         long c = x.type() instanceof InputType.InputTypeConvolutional ? ((InputType.InputTypeConvolutional) x.type()).getChannels()
                 : x.type().arrayElementsPerExample();
         String name = ctx.vertexName(n, "");
-        ctx.output(n, ctx.layer(name, new BatchNormalization.Builder().eps(n.floatAttr("epsilon", 1e-5f)).nOut(c)
+        float eps = n.floatAttr("epsilon", 1e-5f);
+        if (!(eps > 0) || !Float.isFinite(eps)) throw new OnnxFormatException(ctx.file, "node '" + n.name() + "' (BatchNormalization): epsilon " + eps);
+        ctx.output(n, ctx.layer(name, new BatchNormalization.Builder().eps(eps).nOut(c)
                 .activation(Activation.IDENTITY).build(), x));
         String[] keys = {"gamma", "beta", "mean", "var"};
         for (int i = 0; i < 4; i++) ctx.param(name, keys[i], vector(ctx, n, i + 1, c), 1, c);
@@ -98,7 +100,8 @@ final class OnnxSpatialImports {
         if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) throw ctx.unsupported(n, "the Indices output");
         long[] k = n.intsAttr("kernel_shape", null);
         if (k == null || k.length != 2) throw ctx.unsupported(n, "kernel_shape must have 2 values");
-        int[] s = two(n, "strides"), d = two(n, "dilations");
+        for (long v : k) if (v < 1 || v > MAX_EXTENT) throw ctx.unsupported(n, "kernel_shape out of range " + java.util.Arrays.toString(k));
+        int[] s = two(ctx, n, "strides"), d = two(ctx, n, "dilations");
         if (d[0] != 1 || d[1] != 1) throw ctx.unsupported(n, "dilated pooling");
         int[] pads = pads(ctx, n, t, (int) k[0], (int) k[1], s, d);
         boolean padded = pads[0] + pads[1] + pads[2] + pads[3] > 0;
@@ -129,6 +132,7 @@ final class OnnxSpatialImports {
         if (ctx.opset < 11 && n.floatAttr("value", 0f) != 0f) throw ctx.unsupported(n, "a non-zero value");
         if (n.inputs().size() > 3 && !n.input(3).isEmpty()) throw ctx.unsupported(n, "the axes input");
         for (long v : p) if (v < 0) throw ctx.unsupported(n, "negative pads (cropping)");
+        for (long v : p) if (v > MAX_EXTENT) throw ctx.unsupported(n, "pads out of range " + java.util.Arrays.toString(p));
         if (p[0] + p[1] + p[4] + p[5] != 0) throw ctx.unsupported(n, "padding of the batch or channel dimension");
         ctx.output(n, ctx.layer(ctx.vertexName(n, ""), new ZeroPaddingLayer.Builder((int) p[2], (int) p[6], (int) p[3], (int) p[7]).build(), x));
     }
@@ -141,7 +145,7 @@ final class OnnxSpatialImports {
             case "NOTSET": {
                 long[] p = n.intsAttr("pads", new long[4]);
                 if (p.length != 4) throw ctx.unsupported(n, "pads must have 4 values");
-                for (long v : p) if (v < 0 || v > 1 << 16) throw ctx.unsupported(n, "pads out of range " + java.util.Arrays.toString(p));
+                for (long v : p) if (v < 0 || v > MAX_EXTENT) throw ctx.unsupported(n, "pads out of range " + java.util.Arrays.toString(p));
                 return new int[]{(int) p[0], (int) p[1], (int) p[2], (int) p[3]};
             }
             case "VALID": return new int[4];
@@ -167,8 +171,14 @@ final class OnnxSpatialImports {
         return p[0] == h[0] && p[2] == h[1] && p[1] == w[0] && p[3] == w[1];
     }
 
-    private static int[] two(OnnxNode n, String key) {
+    /** Bound of kernel sizes, strides, dilations and pads a file may declare (hostile values stay in int range). */
+    private static final long MAX_EXTENT = 1 << 16;
+
+    /** A 2-d strides or dilations attribute (one value: both axes), each in [1, 65536]. */
+    private static int[] two(OnnxImportContext ctx, OnnxNode n, String key) throws UnsupportedOnnxOpException {
         long[] v = n.intsAttr(key, new long[]{1, 1});
+        if (v.length != 1 && v.length != 2) throw ctx.unsupported(n, key + " must have 2 values, got " + java.util.Arrays.toString(v));
+        for (long x : v) if (x < 1 || x > MAX_EXTENT) throw ctx.unsupported(n, key + " out of range " + java.util.Arrays.toString(v));
         return new int[]{(int) v[0], (int) v[v.length > 1 ? 1 : 0]};
     }
 

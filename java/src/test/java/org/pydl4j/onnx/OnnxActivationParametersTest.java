@@ -118,6 +118,25 @@ public class OnnxActivationParametersTest {
                 assertTrue(e.getMessage(), e.getMessage().contains("not finite") && e.getMessage().contains("bad.onnx"));
             }
         }
+        // Gemm's alpha scales the (finite) initializer into infinity; batch norm with an infinite epsilon
+        OnnxNode gemm = new OnnxNode("fc", "Gemm", "", List.of("x", "w"), List.of("y"),
+                Map.of("alpha", OnnxAttribute.ofFloat("alpha", Float.MAX_VALUE)));
+        OnnxTensor w = new OnnxTensor("w", OnnxTensor.FLOAT, new long[]{4, 2}, new float[]{1, 2, 3, 4, 5, 6, 7, 8}, null);
+        OnnxNode bn = new OnnxNode("bn", "BatchNormalization", "", List.of("x", "s", "b", "m", "v"), List.of("y"),
+                Map.of("epsilon", OnnxAttribute.ofFloat("epsilon", Float.POSITIVE_INFINITY)));
+        Map<String, OnnxTensor> bnInit = new java.util.HashMap<>();
+        for (String k : List.of("s", "b", "m", "v")) bnInit.put(k, new OnnxTensor(k, OnnxTensor.FLOAT, new long[]{3}, new float[]{1, 1, 1}, null));
+        OnnxGraph[] graphs = {
+            new OnnxGraph("g", List.of(gemm), Map.of("w", w), List.of(OnnxValueInfo.batched("x", 4)), List.of(OnnxValueInfo.batched("y", 2))),
+            new OnnxGraph("g", List.of(bn), bnInit, List.of(OnnxValueInfo.batched("x", 3, 4, 4)), List.of(OnnxValueInfo.batched("y", 3, 4, 4)))};
+        for (OnnxGraph graph : graphs) {
+            try {
+                OnnxImporter.importGraph(new OnnxModel(8, Map.of("", 17L), "t", "1", graph, Map.of()), "attr.onnx");
+                fail(graph.nodes().get(0).opType() + " imported");
+            } catch (OnnxFormatException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("attr.onnx") && (e.getMessage().contains("Infinity")));
+            }
+        }
     }
 
     @Test

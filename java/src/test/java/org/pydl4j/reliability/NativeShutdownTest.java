@@ -38,7 +38,7 @@ public class NativeShutdownTest {
 
     // ---------------------------------------------------------------- the child
 
-    /** args: exit | halt. A worker loops a long compiled program; the main thread ends the JVM while it runs. */
+    /** args: exit | halt | sigterm. A worker loops a long compiled program; the main thread ends the JVM while it runs. */
     public static void main(String[] args) throws Exception {
         Nd4j.setBackend("cpu");
         long[] shape = {4, 64, 96, 96};
@@ -68,8 +68,14 @@ public class NativeShutdownTest {
         Thread.sleep(50);
         System.out.println("ENDING " + args[0]);
         System.out.flush();
-        if (args[0].equals("halt")) Runtime.getRuntime().halt(3);
-        System.exit(3);
+        switch (args[0]) {
+            case "halt" -> Runtime.getRuntime().halt(3);
+            case "sigterm" -> {   // what a time limit (timeout, a CI job) sends: the JVM exits with 128 + 15
+                new ProcessBuilder("kill", "-TERM", Long.toString(ProcessHandle.current().pid())).inheritIO().start().waitFor();
+                Thread.sleep(60_000);
+            }
+            default -> System.exit(3);
+        }
     }
 
     // ---------------------------------------------------------------- the tests
@@ -101,7 +107,7 @@ public class NativeShutdownTest {
         Files.deleteIfExists(dir);
     }
 
-    static String runChild(String mode) throws Exception {
+    static String runChild(String mode, int expectedStatus) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"),
                 "-cp", System.getProperty("java.class.path")));
@@ -116,15 +122,19 @@ public class NativeShutdownTest {
         assertTrue("child JVM hung:\n" + out, p.waitFor(180, TimeUnit.SECONDS));
         assertFalse("the JVM crashed while exiting during a native op:\n" + out, out.contains("A fatal error has been detected"));
         assertTrue(out, out.contains("ENDING " + mode));
-        assertEquals("child JVM (" + mode + ") exit status; its output:\n" + out, 3, p.exitValue());
+        assertEquals("child JVM (" + mode + ") exit status; its output:\n" + out, expectedStatus, p.exitValue());
         return out;
     }
 
-    /** System.exit (also what SIGTERM and a time limit's kill lead to) while a program runs in another thread. */
+    /** System.exit while a program runs in another thread. */
     @Test
-    public void exitDuringAProgramRun() throws Exception { runChild("exit"); }
+    public void exitDuringAProgramRun() throws Exception { runChild("exit", 3); }
+
+    /** SIGTERM (a time limit ending the run, as in issue 11's crashed runs) while a program runs. */
+    @Test
+    public void sigtermDuringAProgramRun() throws Exception { runChild("sigterm", 143); }
 
     /** Runtime.halt skips shutdown hooks: the native library's own state must still outlive exit(). */
     @Test
-    public void haltDuringAProgramRun() throws Exception { runChild("halt"); }
+    public void haltDuringAProgramRun() throws Exception { runChild("halt", 3); }
 }

@@ -150,6 +150,13 @@ public final class ProgramSpec {
         return peak / Math.max(1, n);
     }
 
+    /** Bytes of the weights the nodes read (convolution kernels). */
+    public long weightBytes() {
+        long b = 0;
+        for (Node node : nodes) if (node.op == Op.CONV) b += bytes(node.weightShape);
+        return b;
+    }
+
     private long bytes(long[] s) {
         long b = type.width();
         for (long d : s) b *= d;

@@ -7,10 +7,15 @@ import org.pydl4j.nd.INDArray;
 import org.pydl4j.nd.NDArrayIndex;
 import org.pydl4j.nd.Nd4j;
 
-/** Features and labels of a mini-batch (dimension 0 is the example), as ND4J's DataSet. */
-public class DataSet {
-    private INDArray features;
-    private INDArray labels;
+/**
+ * Features and labels of a mini-batch (dimension 0 is the example), as ND4J's DataSet. Serializable (Spark RDDs of
+ * DataSets) through {@link DataSetSerialForm}: the bytes of {@link #save}, read back bounded, never Java fields.
+ */
+public class DataSet implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private transient INDArray features;
+    private transient INDArray labels;
 
     public DataSet(INDArray features, INDArray labels) {
         if (features != null && labels != null && features.size(0) != labels.size(0)) {
@@ -109,6 +114,18 @@ public class DataSet {
     private void copyFrom(DataSet d) {
         this.features = d.features;
         this.labels = d.labels;
+    }
+
+    /** Java serialization writes the saved form (see {@link DataSetSerialForm}), not the arrays' fields. */
+    private Object writeReplace() throws java.io.ObjectStreamException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        save(bytes);
+        return new DataSetSerialForm(bytes.toByteArray());
+    }
+
+    /** A stream that holds a DataSet's own fields was not written by {@link #writeReplace}: refused. */
+    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+        throw new java.io.InvalidObjectException("DataSet: only its serial form (DataSetSerialForm) is read");
     }
 
     /** An empty data set, for {@link #load} (as ND4J's {@code new DataSet()}). */

@@ -735,40 +735,59 @@ public class ComputationGraph implements NeuralNetwork {
         return g;
     }
 
-    /** A table of vertices: name, type, sizes, parameter count, frozen; with totals. */
-    @Override
-    public String summary() {
+    /**
+     * One row per vertex in topological order: name, type, sizes, parameter count and how its parameters train
+     * (what {@link #summary} prints, as values: the training UI shows the same table).
+     */
+    public List<VertexSummary> vertexSummaries() {
         checkInit();
-        String fmt = "%-24s %-28s %-44s %-12s %-6s%n";
-        StringBuilder sb = new StringBuilder();
-        String rule = "=".repeat(118) + "\n";
-        sb.append(rule).append(String.format(fmt, "VertexName", "Type", "nIn -> nOut / geometry", "Params", "Frozen")).append(rule);
-        long trainable = 0, frozen = 0, fixed = 0;
+        List<VertexSummary> rows = new ArrayList<>();
         for (String name : topologicalOrder) {
             GraphVertex v = vertices.get(name);
-            String type, sizes = "-";
-            long n = 0;
             boolean isFrozen = v.isFrozen();
+            InputType t = activationTypes.get(name);
+            String output = "-";
+            if (t != null) {
+                long[] shape = t.getShape(1);
+                StringBuilder sb = new StringBuilder();
+                for (int d = 1; d < shape.length; d++) sb.append(d > 1 ? "x" : "").append(shape[d]);
+                output = sb.toString();
+            }
             if (v.isInputVertex()) {
-                type = "Input";
-                InputType t = activationTypes.get(name);
-                sizes = t == null ? "-" : t.toString();
+                rows.add(new VertexSummary(name, "Input", t == null ? "-" : t.toString(), output, 0, 0, 0, false));
             } else if (v.hasLayer()) {
                 org.pydl4j.nn.conf.layers.Layer lc = v.getLayer().layerConf();
                 org.pydl4j.nn.conf.layers.Layer inner = lc instanceof org.pydl4j.nn.conf.layers.misc.FrozenLayer
                         ? ((org.pydl4j.nn.conf.layers.misc.FrozenLayer) lc).getLayer() : lc;
-                type = inner.getClass().getSimpleName();
-                sizes = lc.describeSizes();
-                n = lc.numParams();
+                long trainable = 0, frozen = 0, fixed = 0;
                 for (Map.Entry<String, long[]> e : lc.paramShapes().entrySet()) {
                     long len = 1;
                     for (long d : e.getValue()) len *= d;
                     if (isFrozen) frozen += len; else if (lc.isTrainableParam(e.getKey())) trainable += len; else fixed += len;
                 }
+                rows.add(new VertexSummary(name, inner.getClass().getSimpleName(), lc.describeSizes(), output, trainable,
+                        frozen, fixed, isFrozen));
             } else {
-                type = configuration.getVertices().get(name).toString();
+                rows.add(new VertexSummary(name, configuration.getVertices().get(name).toString(), "-", output, 0, 0, 0,
+                        isFrozen));
             }
-            sb.append(String.format(fmt, name, type, sizes, n, isFrozen ? "yes" : "-"));
+        }
+        return rows;
+    }
+
+    /** A table of vertices: name, type, sizes, parameter count, frozen; with totals. */
+    @Override
+    public String summary() {
+        String fmt = "%-24s %-28s %-44s %-12s %-6s%n";
+        StringBuilder sb = new StringBuilder();
+        String rule = "=".repeat(118) + "\n";
+        sb.append(rule).append(String.format(fmt, "VertexName", "Type", "nIn -> nOut / geometry", "Params", "Frozen")).append(rule);
+        long trainable = 0, frozen = 0, fixed = 0;
+        for (VertexSummary row : vertexSummaries()) {
+            sb.append(String.format(fmt, row.name(), row.type(), row.sizes(), row.params(), row.frozen() ? "yes" : "-"));
+            trainable += row.trainableParams();
+            frozen += row.frozenParams();
+            fixed += row.fixedParams();
         }
         sb.append(rule);
         sb.append("Total parameters: ").append(trainable + frozen + fixed).append('\n');

@@ -1,8 +1,5 @@
 package org.pydl4j.nn.listeners;
 
-import java.util.List;
-import java.util.Map;
-import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.api.Model;
 
 /**
@@ -10,10 +7,10 @@ import org.pydl4j.nn.api.Model;
  * and batches per second (over the iterations since the last report), optionally the score. Example counts come
  * from each step's input minibatch.
  */
-public class PerformanceListener implements TrainingListener {
+public class PerformanceListener extends MinibatchSizeListener {
     private final int frequency;
     private final boolean reportScore, reportIteration, reportTime, reportSample, reportBatch;
-    private long lastReport = -1, samples, batches, lastBatchSize;
+    private long lastReport = -1, samples, batches;
     private double lastSamplesPerSecond = Double.NaN, lastBatchesPerSecond = Double.NaN;
 
     public PerformanceListener(int frequency) { this(frequency, false); }
@@ -31,19 +28,9 @@ public class PerformanceListener implements TrainingListener {
     }
 
     @Override
-    public void onForwardPass(Model model, Map<String, INDArray> activations) {
-        if (!activations.isEmpty()) lastBatchSize = activations.values().iterator().next().size(0);
-    }
-
-    @Override
-    public void onForwardPass(Model model, List<INDArray> activations) {
-        if (!activations.isEmpty()) lastBatchSize = activations.get(0).size(0);
-    }
-
-    @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         long now = System.nanoTime();
-        samples += lastBatchSize;
+        samples += lastBatchSize();
         batches++;
         if (lastReport < 0) {   // the first iteration starts the clock
             lastReport = now;

@@ -56,4 +56,26 @@ public class InferenceFusionPlanTest {
         assertEquals(f.toString(), "InferenceFusion[ {CONV:hswish CONV:gate GLOBAL_POOL:gap} ]", f.toString());
         assertEquals(5, f.compiledVertices());
     }
+
+    /** Slices follow the weights: cache-sized for small networks, large where weights would be re-read per slice. */
+    @Test
+    public void sliceBytesFollowTheSegmentsWeights() {
+        assertEquals(32L << 20, InferenceFusion.sliceBytes(0));
+        assertEquals(32L << 20, InferenceFusion.sliceBytes(4L << 20));
+        assertEquals(4 * (13L << 20), InferenceFusion.sliceBytes(13L << 20));   // EfficientNet-Lite0's convolutions
+        assertEquals(4 * (58L << 20), InferenceFusion.sliceBytes(58L << 20));  // VGG-16's
+        assertEquals(256L << 20, InferenceFusion.sliceBytes(80L << 20));
+        org.pydl4j.nd.backend.ProgramSpec spec = new org.pydl4j.nd.backend.ProgramSpec(org.pydl4j.nd.DataType.FLOAT,
+                java.util.List.<long[]>of(new long[]{2, 3, 8, 8}));
+        int c = spec.conv(0, new long[]{4, 3, 3, 3}, true, org.pydl4j.nd.backend.ConvParams.of(3, 3, 1, 1, 1, 1),
+                org.pydl4j.nd.activations.Activation.RELU);
+        spec.pool(c, org.pydl4j.nd.backend.PoolingType.MAX, org.pydl4j.nd.backend.ConvParams.of(2, 2, 2, 2, 0, 0));
+        assertEquals(4 * 3 * 3 * 3 * 4, spec.weightBytes());
+        System.setProperty("pydl4j.inference.sliceBytes", "12345");
+        try {
+            assertEquals(12345, InferenceFusion.sliceBytes(58L << 20));
+        } finally {
+            System.clearProperty("pydl4j.inference.sliceBytes");
+        }
+    }
 }

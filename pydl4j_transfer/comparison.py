@@ -2,7 +2,7 @@
 
 ::
 
-    from pydl4j_transfer.compare import compare
+    from pydl4j_transfer import compare
 
     table = compare("flower_photos", ["efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2", "vgg16"],
                     out="runs/compare", scratch=["efficientnet-lite0"], train_fractions=[0.1, 1.0], epochs=20)
@@ -54,6 +54,8 @@ RECIPES = ("head", "finetune")
 #: Options compare sets per row itself (the others are passed to every row's job as given).
 ROW_OPTIONS = ("model", "run_dir", "recipe", "scratch", "train_fraction", "refit", "checkpoint_every", "progress",
                "feature_extractor", "tta")
+#: Job options compare does not take: each row runs locally in a process of its own, without a browser UI.
+NOT_FOR_COMPARE = ("spark", "ui", "ui_port", "ui_host")
 DEFAULT_LATENCY_RUNS = 20
 OUTPUTS = ("compare.md", "compare.csv", "compare.json", "compare.png", "transfer_vs_scratch.png")
 
@@ -132,7 +134,7 @@ def parse_fractions(fractions: str | float | Sequence[float]) -> list[float]:
 def parse_scratch(scratch: bool | str | Sequence[str] | None, models: list[str]) -> list[str]:
     """The models that also train from scratch: ``True``/``"all"`` every one, a list (or comma-separated text) of
     some of ``models``."""
-    if scratch is None or scratch is False:
+    if scratch is None or scratch is False or (not isinstance(scratch, bool) and len(scratch) == 0):
         return []
     if scratch is True or (isinstance(scratch, str) and scratch.strip().lower() == "all"):
         return list(models)
@@ -171,6 +173,9 @@ def job_options(data, options: dict, recipe: str = "head") -> dict:
     if fixed:
         raise TypeError(f"compare sets {', '.join(fixed)} per row itself; leave {'it' if len(fixed) == 1 else 'them'} "
                         "out")
+    refused = sorted(set(options) & set(NOT_FOR_COMPARE))
+    if refused:
+        raise TypeError(f"compare does not take {', '.join(refused)}: every row runs locally in its own process")
     if data is None or not Path(data).is_dir():
         raise CompareError("--data", f"{data}: not a folder; pass the folder holding one sub-folder per class")
     # every value checked here, before any work
@@ -357,5 +362,5 @@ def summary_line(row: dict) -> str:
     return f"{rank} {_summary(row)}"
 
 
-__all__ = ["CompareError", "OUTPUTS", "RowPlan", "compare", "parse_fractions", "parse_models", "parse_scratch",
-           "summary_line"]
+__all__ = ["CompareError", "CompareTable", "OUTPUTS", "RowPlan", "compare", "parse_fractions", "parse_models",
+           "parse_scratch", "summary_line"]
