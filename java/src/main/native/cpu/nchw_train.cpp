@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace pydl4j {
@@ -314,6 +316,18 @@ void pw_backward_weights(const Geometry& g, const float* x, const float* gy, flo
     }
 }
 
+// The kernels index by the geometry alone: refuse one that is not what the kind assumes (Java chose the kind,
+// NchwKernels.convKind), or whose output size does not follow from input, kernel, stride and padding.
+void check_kind(int kind, const Geometry& g) {
+    auto out = [](long long in, long long k, long long s, long long pad, long long d) { return (in + pad - (k - 1) * d - 1) / s + 1; };
+    bool sizes = g.n > 0 && g.c > 0 && g.o > 0 && g.kh > 0 && g.kw > 0 && g.sh > 0 && g.sw > 0 && g.dh > 0 && g.dw > 0
+        && g.oh == out(g.h, g.kh, g.sh, g.pt + g.pb, g.dh) && g.ow == out(g.w, g.kw, g.sw, g.pl + g.pr, g.dw);
+    bool depthwise = kind == 0 && g.groups == g.c && g.o % g.c == 0;
+    bool pointwise = kind == 1 && g.groups == 1 && g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0
+        && g.pl == 0 && g.pb == 0 && g.pr == 0;
+    if (!sizes || !(depthwise || pointwise)) throw std::invalid_argument("geometry does not fit NCHW kernel " + std::to_string(kind));
+}
+
 }  // namespace
 }  // namespace pydl4j
 
@@ -325,8 +339,9 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormTra
         JNIEnv* env, jclass, jobject x, jobject gamma, jobject beta, jobject mean, jobject var, jobject y, jint n,
         jint c, jint spatial, jfloat eps) {
     guarded(env, "batchNormTraining", [&] {
-        float *px = address(env, x, "input"), *pg = address(env, gamma, "gamma"), *pb = address(env, beta, "beta");
-        float *pm = address(env, mean, "mean"), *pv = address(env, var, "var"), *py = address(env, y, "output");
+        int64_t all = elements({n, c, spatial}, "batch norm shape"), ch = elements({c}, "channels");
+        float *px = address(env, x, "input", all), *pg = address(env, gamma, "gamma", ch), *pb = address(env, beta, "beta", ch);
+        float *pm = address(env, mean, "mean", ch), *pv = address(env, var, "var", ch), *py = address(env, y, "output", all);
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(n) * c * spatial);
         bn_train_forward(n, c, spatial, eps, px, pg, pb, pm, pv, py);
@@ -337,9 +352,10 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormBac
         JNIEnv* env, jclass, jobject x, jobject gy, jobject gamma, jobject mean, jobject var, jobject gx,
         jobject ggamma, jobject gbeta, jint n, jint c, jint spatial, jfloat eps) {
     guarded(env, "batchNormBackward", [&] {
-        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut"), *pg = address(env, gamma, "gamma");
-        float *pm = address(env, mean, "mean"), *pv = address(env, var, "var"), *pgx = address(env, gx, "gradInput");
-        float *pgg = address(env, ggamma, "gradGamma"), *pgb = address(env, gbeta, "gradBeta");
+        int64_t all = elements({n, c, spatial}, "batch norm shape"), ch = elements({c}, "channels");
+        float *px = address(env, x, "input", all), *pgy = address(env, gy, "gradOut", all), *pg = address(env, gamma, "gamma", ch);
+        float *pm = address(env, mean, "mean", ch), *pv = address(env, var, "var", ch), *pgx = address(env, gx, "gradInput", all);
+        float *pgg = address(env, ggamma, "gradGamma", ch), *pgb = address(env, gbeta, "gradBeta", ch);
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(n) * c * spatial);
         bn_backward(n, c, spatial, eps, px, pgy, pg, pm, pv, pgx, pgg, pgb);
@@ -351,8 +367,9 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwConvForward(
         JNIEnv* env, jclass, jint kind, jobject x, jobject w, jobject bias, jobject y, jintArray geometry) {
     guarded(env, "conv2d", [&] {
         Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *pw = address(env, w, "weight");
-        float *pb = address_or_null(env, bias, "bias"), *py = address(env, y, "output");
+        float *px = address(env, x, "input", g.src_elements()), *pw = address(env, w, "weight", g.weight_elements());
+        float *pb = address_or_null(env, bias, "bias", g.o), *py = address(env, y, "output", g.dst_elements());
+        check_kind(kind, g);
         std::lock_guard<std::mutex> lock(compute_mutex());
         if (kind == 0) dw_forward(g, px, pw, pb, py);
         else pw_forward(g, px, pw, pb, py);
@@ -363,7 +380,9 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwConvBackward
         JNIEnv* env, jclass, jint kind, jobject gy, jobject w, jobject gx, jintArray geometry) {
     guarded(env, "conv2dBackwardData", [&] {
         Geometry g = read_geometry(env, geometry);
-        float *pgy = address(env, gy, "gradOut"), *pw = address(env, w, "weight"), *pgx = address(env, gx, "gradInput");
+        float *pgy = address(env, gy, "gradOut", g.dst_elements()), *pw = address(env, w, "weight", g.weight_elements());
+        float *pgx = address(env, gx, "gradInput", g.src_elements());
+        check_kind(kind, g);
         std::lock_guard<std::mutex> lock(compute_mutex());
         if (kind == 0) dw_backward_data(g, pgy, pw, pgx);
         else pw_backward_data(g, pgy, pw, pgx);
@@ -374,8 +393,9 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwConvBackward
         JNIEnv* env, jclass, jint kind, jobject x, jobject gy, jobject gw, jobject gb, jintArray geometry) {
     guarded(env, "conv2dBackwardWeights", [&] {
         Geometry g = read_geometry(env, geometry);
-        float *px = address(env, x, "input"), *pgy = address(env, gy, "gradOut");
-        float *pgw = address(env, gw, "gradWeight"), *pgb = address_or_null(env, gb, "gradBias");
+        float *px = address(env, x, "input", g.src_elements()), *pgy = address(env, gy, "gradOut", g.dst_elements());
+        float *pgw = address(env, gw, "gradWeight", g.weight_elements()), *pgb = address_or_null(env, gb, "gradBias", g.o);
+        check_kind(kind, g);
         std::lock_guard<std::mutex> lock(compute_mutex());
         if (kind == 0) dw_backward_weights(g, px, pgy, pgw, pgb);
         else pw_backward_weights(g, px, pgy, pgw, pgb);

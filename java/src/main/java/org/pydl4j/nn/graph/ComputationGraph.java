@@ -546,6 +546,7 @@ public class ComputationGraph implements NeuralNetwork {
             needed.add(name);
             needed.addAll(configuration.getVertexInputs().getOrDefault(name, List.of()));
         }
+        if (!listeners.isEmpty()) needed.addAll(topologicalOrder);   // onForwardPass sees every activation, as before
         ActivationLedger ledger = new ActivationLedger(needed);
         Map<String, INDArray> acts;
         synchronized (vertices) { acts = forwardLayerByLayer(in, true, false, ledger); }
