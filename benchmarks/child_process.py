@@ -20,3 +20,10 @@ def run_child(script: str, argv: list[str], threads: int, label: str, extra_env:
             return json.loads(line[len("RESULT "):])
     sys.stderr.write(p.stdout[-4000:] + p.stderr[-4000:])
     raise SystemExit(f"{os.path.basename(script)}: the {label} run failed (exit {p.returncode})")
+
+
+def print_result_line(result: dict, load_before: tuple) -> None:
+    """Prints a benchmark's closing JSON line, with the load average before and after the run."""
+    result["load_avg"] = [round(v, 2) for v in os.getloadavg()]
+    result["load_avg_before"] = [round(v, 2) for v in load_before]
+    print(json.dumps(result))

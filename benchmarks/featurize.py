@@ -479,9 +479,9 @@ def main(argv=None) -> int:
                            "torch_nchw_peak_rss_mb": round(sides["nchw"]["peak_rss_mb"], 1),
                            "torch_cpu_ms_per_img": round(t["cpu_s"] / (len(t["times"]) * batch) * 1e3, 1),
                            "torch_omp_wait_policy": t.get("omp_wait_policy")})
-    result["load_avg"] = [round(v, 2) for v in os.getloadavg()]
-    result["load_avg_before"] = [round(v, 2) for v in load_before]
-    print(json.dumps(result))
+    from child_process import print_result_line
+
+    print_result_line(result, load_before)
     return 0
 
 

@@ -51,7 +51,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from child_process import run_child  # noqa: E402
+from child_process import print_result_line, run_child  # noqa: E402
 from featurize import lite0_weights, torch_model  # noqa: E402  (the same weights and PyTorch model)
 
 CLASSES = 5
@@ -391,9 +391,7 @@ def main(argv=None) -> int:
     for key in ("ours_img_s", "torch_img_s", "torch_layout", "ratio", "ours_peak_rss_mb", "torch_peak_rss_mb"):
         if key in top:
             result[key] = top[key]
-    result["load_avg"] = [round(v, 2) for v in os.getloadavg()]
-    result["load_avg_before"] = [round(v, 2) for v in load_before]
-    print(json.dumps(result))
+    print_result_line(result, load_before)
     return 0
 
 
