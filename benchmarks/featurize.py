@@ -298,7 +298,7 @@ def run_torch(model: str, weights: dict, x: np.ndarray, runs: int, layout: str, 
             del y
         cpu = time.process_time() - cpu0
     r = {"times": times, "first_s": first, "setup_s": setup_s, "features": feats, "cpu_s": cpu,
-         "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY")}
+         "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY") or f"spin {os.environ.get('GOMP_SPINCOUNT', 'default')}"}
     if device == "cuda":
         r["torch"] += f" cuda {torch.version.cuda} cudnn {torch.backends.cudnn.version()} {torch.cuda.get_device_name()}"
     return r
@@ -319,9 +319,11 @@ def child(args) -> None:
     elif args.side == "ort":
         r = featurize_ort.run_ort(str(work / "model.onnx"), x, args.runs, args.threads, args.latency_runs, args.ort_spinning)
     else:
-        # the thread policy of ours (the bridge's OMP_WAIT_POLICY=PASSIVE) and of ONNX Runtime here: torch's OpenMP
-        # workers sleep at barriers too unless the user set a policy (which then applies to ours as well)
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # torch's OpenMP workers wait as ours do (the bridge's short spin) unless the user set a policy (which then
+        # applies to ours as well)
+        from pydl4j_transfer import jvm
+
+        jvm.apply_thread_policy(os.environ)
         import torch
 
         torch.set_num_threads(args.threads)
@@ -384,7 +386,7 @@ def main(argv=None) -> int:
     ap.add_argument("--backend", default="cpu", help="engine backend: cpu (default), cuda, reference")
     ap.add_argument("--compare", default="torch", help="torch, onnxruntime, torch,onnxruntime or none")
     ap.add_argument("--ort-spinning", action="store_true", help="ONNX Runtime's default spinning thread pool (default: "
-                    "workers sleep, as ours with OMP_WAIT_POLICY=PASSIVE)")
+                    "its workers sleep at once, as ours with OMP_WAIT_POLICY=PASSIVE)")
     ap.add_argument("--latency-runs", type=int, default=60, help="warm single-image calls per side for p50/p95 "
                     "latency (0: none)")
     ap.add_argument("--runs", type=int, default=5, help="timed batches per side and round, after one warm-up batch")

@@ -4,8 +4,9 @@ sides.
 The engine's graph (same weights as every side) is exported once with our ``OnnxExporter`` by the first "ours"
 child, cut at the feature vertex (VGG-16: block5_pool; EfficientNet-Lite0: avg_pool), and ONNX Runtime runs that
 file on the CPU with all graph optimisations (``ORT_ENABLE_ALL``), ``intra_op_num_threads`` = the benchmark's
-threads, sequential execution, and the thread policy of ours: workers that wait sleep rather than spin
-(``session.intra_op.allow_spinning=0``, as the engine's ``OMP_WAIT_POLICY=PASSIVE``; ``--ort-spinning`` restores
+threads, sequential execution, and workers that wait sleep rather than spin
+(``session.intra_op.allow_spinning=0``; the engine's workers spin briefly, ``GOMP_SPINCOUNT=2000``, and sleep at
+once with ``OMP_WAIT_POLICY=PASSIVE``); ``--ort-spinning`` restores
 ONNX Runtime's default). Latency: ``--latency-runs`` warm single-image calls, numpy in -> numpy out, timed
 from Python by :func:`latency` for every side alike (p50, p95).
 """
@@ -63,7 +64,7 @@ def run_ort(path: str, x: np.ndarray, runs: int, threads: int, latency_runs: int
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    if not spinning:   # the same thread policy as ours (OMP_WAIT_POLICY=PASSIVE): workers sleep instead of spinning
+    if not spinning:   # workers sleep instead of spinning (ours: OMP_WAIT_POLICY=PASSIVE)
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name

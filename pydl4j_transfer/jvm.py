@@ -254,10 +254,7 @@ def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_opti
             if nd is not None:
                 options.append(f"-Dpydl4j.native.dir={nd}")
             options.extend(extra_options)
-            # OpenMP threads that spin at barriers lose whole time slices when the cores are shared (a busy
-            # machine, other processes): batch-1 EfficientNet-Lite0 went from ~300-800 ms to ~12-25 ms at load 15
-            # on 2 cores (benchmarks/README.md). Read by libgomp when the native backend loads; a user's setting wins.
-            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            apply_thread_policy(os.environ)
                         # interrupt=False: JPype would take SIGINT for the JVM and Python would never see Ctrl-C
             jpype.startJVM(jvm, *options, classpath=[str(jar), *extra_classpath], convertStrings=False,
                            interrupt=False)
@@ -266,6 +263,22 @@ def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_opti
             _select_backend(backend, "backend")
         elif first and os.environ.get("PYDL4J_BACKEND"):
             _select_backend(os.environ["PYDL4J_BACKEND"], "PYDL4J_BACKEND")
+
+
+# How long an idle OpenMP worker spins before it sleeps (libgomp's GOMP_SPINCOUNT, in polls). libgomp's default
+# (300,000 polls, about a millisecond) loses whole time slices when the cores are shared: batch-1
+# EfficientNet-Lite0 took 170-190 ms at load 10 on 2 cores, against 40-60 ms when workers sleep at once
+# (OMP_WAIT_POLICY=PASSIVE). Sleeping at once costs a wake-up per kernel instead: 7.7-8.4 ms on the quiet machine
+# against 5.3-6.0 ms with this short spin, which covers the gap between one kernel and the next of a run and
+# stays within PASSIVE's noise under load (benchmarks/README.md, "OpenMP wait policy").
+SPIN_COUNT = "2000"
+
+
+def apply_thread_policy(env) -> None:
+    """Sets the OpenMP wait policy the engine runs with in env (before the native backend loads: libgomp reads it
+    then): a short spin, unless the user chose OMP_WAIT_POLICY or GOMP_SPINCOUNT."""
+    if "OMP_WAIT_POLICY" not in env and "GOMP_SPINCOUNT" not in env:
+        env["GOMP_SPINCOUNT"] = SPIN_COUNT
 
 
 def _ensure_started() -> None:

@@ -55,6 +55,7 @@ struct Node {
     int wei_buffer = -1;
     bool wei_valid = false;   // wei_buffer holds the transform of weights with hash wei_hash
     uint64_t wei_hash = 0;
+    const float* wei_source = nullptr;  // the weights address of the last run
     memory::desc bias_md;
     memory::dim images = 0;               // images per execution (the whole batch unless sliced)
     memory::desc chunk_src_md, chunk_dst_md;  // the primitive's view of one slice
@@ -116,7 +117,8 @@ bool winograd_shape(const Geometry& g) {
 
 // A 64-bit content hash of the weights (four interleaved multiply-rotate lanes per chunk, chunks in parallel),
 // so that unchanged weights skip their per-run transform. Any changed bit changes the hash except with
-// probability about 2^-64.
+// probability about 2^-64. Weights of one chunk are hashed on the calling thread: waking the OpenMP team for them
+// cost more than the hash (batch-1 latency).
 uint64_t mix(uint64_t h) {
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
@@ -131,7 +133,7 @@ uint64_t content_hash(const void* data, size_t bytes) {
     const size_t chunk = 1 << 20;
     const size_t chunks = (bytes + chunk - 1) / chunk;
     std::vector<uint64_t> part(chunks);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (chunks > 1)
     for (long c = 0; c < static_cast<long>(chunks); c++) {
         size_t begin = c * chunk, end = std::min(bytes, begin + chunk);
         uint64_t h[4] = {0x9E3779B97F4A7C15ULL ^ c, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL, 0x27D4EB2F165667C5ULL};
@@ -296,9 +298,11 @@ public:
     }
 
     // inputs[i]: plain NCHW; weights/biases[node]: plain OIHW / [O] (conv nodes; bias may be null);
-    // outputs[i]: plain NCHW.
+    // outputs[i]: plain NCHW. unchanged[node]: the caller vouches that weights[node] is the memory of the previous
+    // run, not written since (the engine's write counts): its transformed copy is reused without hashing, which at
+    // batch 1 cost as much as the convolutions. Otherwise the content hash decides.
     void run(const std::vector<float*>& inputs, const std::vector<float*>& weights, const std::vector<float*>& biases,
-             const std::vector<float*>& outputs) {
+             const std::vector<float*>& outputs, const std::vector<bool>& unchanged) {
         stream& s = cpu_stream();
         auto mem = [&](int v) {
             const Value& val = values_[v];
@@ -329,7 +333,8 @@ public:
                     memory wei = wei_user;
                     if (n.wei_reorder) {
                         wei = memory(n.wei_md, cpu_engine(), buffers_[n.wei_buffer].data);
-                        uint64_t h = content_hash(weights[i], n.user_wei_md.get_size());
+                        const bool vouched = n.wei_valid && weights[i] == n.wei_source && unchanged[i];
+                        uint64_t h = vouched ? n.wei_hash : content_hash(weights[i], n.user_wei_md.get_size());
                         if (!n.wei_valid || h != n.wei_hash) {
                             n.wei_valid = false;
                             reorder_run(*n.wei_reorder, wei_user, wei);
@@ -337,6 +342,7 @@ public:
                             n.wei_hash = h;
                             n.wei_valid = true;
                         }
+                        n.wei_source = weights[i];
                     }
                     std::unordered_map<int, memory> args{{DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_SCRATCHPAD, sp}};
                     if (n.flag) args.emplace(DNNL_ARG_BIAS, memory(n.bias_md, cpu_engine(), biases[i]));
@@ -588,7 +594,8 @@ JNIEXPORT jlong JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programBufferBy
 }
 
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programRun(
-        JNIEnv* env, jclass, jlong handle, jobjectArray inputs, jobjectArray weights, jobjectArray biases, jobjectArray outputs) {
+        JNIEnv* env, jclass, jlong handle, jobjectArray inputs, jobjectArray weights, jobjectArray biases, jobjectArray outputs,
+        jbooleanArray weightsUnchanged) {
     guarded(env, "inference program", [&] {
         std::lock_guard<std::mutex> lock(compute_mutex());
         Program* p = live_program(handle);
@@ -596,7 +603,16 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_programRun(
         auto w = addresses(env, weights, p->weight_floats(), true, "program weights");
         auto b = addresses(env, biases, p->bias_floats(), true, "program bias");
         auto out = addresses(env, outputs, p->output_floats(), false, "program output");
-        p->run(in, w, b, out);
+        std::vector<bool> unchanged(w.size(), false);  // null: nothing vouched for
+        if (weightsUnchanged != nullptr) {
+            if (env->GetArrayLength(weightsUnchanged) != static_cast<jsize>(w.size())) {
+                throw std::invalid_argument("program weightsUnchanged: expected " + std::to_string(w.size()) + " flags");
+            }
+            std::vector<jboolean> flags(w.size());
+            env->GetBooleanArrayRegion(weightsUnchanged, 0, static_cast<jsize>(w.size()), flags.data());
+            for (size_t i = 0; i < w.size(); i++) unchanged[i] = flags[i] == JNI_TRUE;
+        }
+        p->run(in, w, b, out, unchanged);
     });
 }
 

@@ -90,6 +90,12 @@ public final class INDArray implements AutoCloseable {
      */
     public long writeCount() { return storage.writes; }
 
+    /**
+     * True if memory outside the engine can change this array without the engine seeing it (a numpy view, wrapped
+     * numpy memory): {@link #writeCount} then does not prove the contents unchanged.
+     */
+    public boolean writableOutside() { return storage.external(); }
+
     /** Where this array's newest values are: HOST, DEVICE or EVERYWHERE. */
     public Location location() { return storage.location(); }
 

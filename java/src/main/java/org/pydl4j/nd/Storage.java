@@ -93,7 +93,7 @@ final class Storage {
     void markExported() { exported = true; }
 
     /** Memory someone outside the engine may read or write at any time (numpy views, wrapped numpy memory). */
-    private boolean external() { return exported || raw == null; }
+    boolean external() { return exported || raw == null; }
 
     // ---------------------------------------------------------------- host and device copies
 

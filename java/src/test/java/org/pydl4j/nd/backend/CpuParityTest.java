@@ -118,8 +118,13 @@ public class CpuParityTest extends BackendParitySuite {
         INDArray[] inputs = {randn(400, in), randn(401, 2, 16, 16, 16)};
         try (InferenceProgram native_ = cpu.compile(spec); InferenceProgram oracle = check.reference.compile(spec)) {
             assertTrue("cpu compiles natively", !(native_ instanceof InterpretedProgram));
-            for (int run = 0; run < 3; run++) {
-                if (run == 2) w[6].muli(-0.5);   // changed weights must be picked up (no stale transformed copy)
+            java.nio.ByteBuffer outside = null;
+            for (int run = 0; run < 6; run++) {
+                // changed weights must be picked up (no stale transformed copy), however they were changed
+                if (run == 2) w[6].muli(-0.5);                                        // an engine op
+                if (run == 3) w[1].slice(5).muli(2.0);                                // a view of the weights
+                if (run == 4) outside = w[3].exportBuffer();                          // handed to numpy ...
+                if (run == 5) outside.putFloat(4 * 7, outside.getFloat(4 * 7) + 1f);  // ... which writes behind our back
                 INDArray[] got = native_.run(inputs, w, b), want = oracle.run(inputs, w, b);
                 String[] names = {"gap", "residual", "pool"};
                 for (int i = 0; i < 3; i++) check.assertParity("program run " + run + " " + names[i], got[i], want[i]);

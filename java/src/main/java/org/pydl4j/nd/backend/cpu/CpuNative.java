@@ -29,8 +29,13 @@ final class CpuNative {
     /** A native inference program (program.cpp) from its encoded spec (CpuProgram.encode); returns its handle. */
     static native long programCreate(int[] spec);
 
-    /** Runs a program: one buffer per input, per node weights/bias (null where unused), one per output. */
-    static native void programRun(long program, ByteBuffer[] inputs, ByteBuffer[] weights, ByteBuffer[] biases, ByteBuffer[] outputs);
+    /**
+     * Runs a program: one buffer per input, per node weights/bias (null where unused), one per output.
+     * weightsUnchanged (or null): per node, true where the weights are the previous run's memory, not written since,
+     * so their transformed copy is reused without hashing them.
+     */
+    static native void programRun(long program, ByteBuffer[] inputs, ByteBuffer[] weights, ByteBuffer[] biases, ByteBuffer[] outputs,
+                                  boolean[] weightsUnchanged);
 
     /** Bytes of intermediate and weight buffers a program keeps. */
     static native long programBufferBytes(long program);

@@ -35,6 +35,10 @@ final class CpuProgram implements InferenceProgram {
      */
     private static final class Handle implements Runnable {
         private long ptr;
+        // The weight arrays of the last run and their write counts: an array that is the same engine-owned memory,
+        // not written since, needs no content hash in the native run (see program.cpp's run).
+        private INDArray[] lastWeights;
+        private long[] lastWrites;
 
         Handle(long ptr) { this.ptr = ptr; }
 
@@ -43,8 +47,20 @@ final class CpuProgram implements InferenceProgram {
             return ptr;
         }
 
-        synchronized void execute(ByteBuffer[] in, ByteBuffer[] w, ByteBuffer[] b, ByteBuffer[] o) {
-            CpuNative.programRun(live(), in, w, b, o);
+        synchronized void execute(ByteBuffer[] in, INDArray[] weights, ByteBuffer[] w, ByteBuffer[] b, ByteBuffer[] o) {
+            boolean[] unchanged = new boolean[w.length];
+            long[] writes = new long[w.length];
+            for (int k = 0; k < w.length; k++) {
+                if (w[k] == null) continue;
+                INDArray a = weights[k];
+                writes[k] = a.writeCount();
+                unchanged[k] = lastWeights != null && lastWeights[k] == a && lastWrites[k] == writes[k]
+                        && !a.isClosed() && !a.writableOutside();
+            }
+            lastWeights = null;   // a failed run vouches for nothing
+            CpuNative.programRun(live(), in, w, b, o, unchanged);
+            lastWeights = weights.clone();
+            lastWrites = writes;
         }
 
         synchronized long bufferBytes() { return CpuNative.programBufferBytes(live()); }
@@ -121,7 +137,7 @@ final class CpuProgram implements InferenceProgram {
         ByteBuffer[] o = new ByteBuffer[result.length];
         for (int i = 0; i < result.length; i++) o[i] = result[i].buffer();
         try {
-            handle.execute(in, w, b, o);
+            handle.execute(in, weights, w, b, o);
         } finally {
             // the arrays own the memory the buffers point into: they (and this program) stay reachable until the
             // native call returned, whatever the JIT concludes about their last use

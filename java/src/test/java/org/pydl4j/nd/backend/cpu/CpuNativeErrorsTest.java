@@ -51,11 +51,11 @@ public class CpuNativeErrorsTest {
         long handle = CpuNative.programCreate(CpuProgram.encode(spec));
         ByteBuffer[] in = {ByteBuffer.allocateDirect(4 * 32)}, out = {ByteBuffer.allocateDirect(4 * 32)};
         ByteBuffer[] none = {null};
-        CpuNative.programRun(handle, in, none, none, out);
+        CpuNative.programRun(handle, in, none, none, out, null);
         CpuNative.programFree(handle);
         for (long stale : new long[]{handle, handle + 64, 12345L}) {
             try {
-                CpuNative.programRun(stale, in, none, none, out);
+                CpuNative.programRun(stale, in, none, none, out, null);
                 fail("expected IllegalStateException");
             } catch (IllegalStateException e) {
                 assertTrue(e.getMessage(), e.getMessage().contains("program was freed"));

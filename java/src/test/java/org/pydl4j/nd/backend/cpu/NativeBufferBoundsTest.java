@@ -138,18 +138,18 @@ public class NativeBufferBoundsTest {
         try {
             Guarded out = new Guarded(Y - 1);
             refused("program output 0", out, () -> CpuNative.programRun(handle, new ByteBuffer[]{full(X)}, new ByteBuffer[]{full(W)},
-                    new ByteBuffer[]{full(B)}, new ByteBuffer[]{out.view}));
+                    new ByteBuffer[]{full(B)}, new ByteBuffer[]{out.view}, null));
             Guarded in = new Guarded(X - 1);
             refused("program input 0", in, () -> CpuNative.programRun(handle, new ByteBuffer[]{in.view}, new ByteBuffer[]{full(W)},
-                    new ByteBuffer[]{full(B)}, new ByteBuffer[]{full(Y)}));
+                    new ByteBuffer[]{full(B)}, new ByteBuffer[]{full(Y)}, null));
             Guarded w = new Guarded(W - 1);
             refused("program weights 0", w, () -> CpuNative.programRun(handle, new ByteBuffer[]{full(X)}, new ByteBuffer[]{w.view},
-                    new ByteBuffer[]{full(B)}, new ByteBuffer[]{full(Y)}));
+                    new ByteBuffer[]{full(B)}, new ByteBuffer[]{full(Y)}, null));
             Guarded b = new Guarded(B - 1);
             refused("program bias 0", b, () -> CpuNative.programRun(handle, new ByteBuffer[]{full(X)}, new ByteBuffer[]{full(W)},
-                    new ByteBuffer[]{b.view}, new ByteBuffer[]{full(Y)}));
+                    new ByteBuffer[]{b.view}, new ByteBuffer[]{full(Y)}, null));
             Guarded exact = new Guarded(Y);   // the right sizes run and stay inside their buffers
-            CpuNative.programRun(handle, new ByteBuffer[]{full(X)}, new ByteBuffer[]{full(W)}, new ByteBuffer[]{full(B)}, new ByteBuffer[]{exact.view});
+            CpuNative.programRun(handle, new ByteBuffer[]{full(X)}, new ByteBuffer[]{full(W)}, new ByteBuffer[]{full(B)}, new ByteBuffer[]{exact.view}, null);
             exact.assertCanaryIntact("program output of the right size");
         } finally {
             CpuNative.programFree(handle);
