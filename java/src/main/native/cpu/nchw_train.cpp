@@ -30,55 +30,82 @@ float row_sum(const float* p, Dim len) {
     return acc;
 }
 
-float row_centered_squares(const float* p, Dim len, float mean) {
-    float acc = 0.f;
-#pragma omp simd reduction(+ : acc)
-    for (Dim i = 0; i < len; i++) acc += (p[i] - mean) * (p[i] - mean);
-    return acc;
-}
+// An activation applied inside batch norm (training): y = min(max(bn(x), lo), hi), so RELU is [0, inf) and RELU6
+// [0, 6]. Its derivative is 1 where lo < y < hi and 0 elsewhere, read off the output: the backward pass needs
+// neither the pre-activation tensor nor a separate activation layer's pass over memory. {-inf, inf}: none.
+struct Clamp {
+    float lo, hi;
+    bool active() const { return !(std::isinf(lo) && lo < 0 && std::isinf(hi) && hi > 0); }
+};
 
-// x, y: [n, c, s]; mean and var (biased, the one that normalizes) are written.
+// x, y: [n, c, s]; mean and var (biased, the one that normalizes) are written. The statistics take one pass over
+// x: sums of x - k and (x - k)^2 with k the channel's first value (near the mean, so the difference of squares
+// does not cancel; float along a row, double across rows), then one pass writes y.
+template <bool kClamp>
 void bn_train_forward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gamma, const float* beta,
-                      float* mean, float* var, float* y) {
+                      float* mean, float* var, float* y, Clamp clamp) {
     const double count = static_cast<double>(n) * s;
 #pragma omp parallel for schedule(dynamic, 1)
     for (Dim ch = 0; ch < c; ch++) {
-        double sum = 0;
-        for (Dim i = 0; i < n; i++) sum += row_sum(x + (i * c + ch) * s, s);
-        const float mu = static_cast<float>(sum / count);
-        double sq = 0;
-        for (Dim i = 0; i < n; i++) sq += row_centered_squares(x + (i * c + ch) * s, s, mu);
-        const double v = sq / count;
+        const float k = x[ch * s];
+        double sum = 0, sq = 0;
+        for (Dim i = 0; i < n; i++) {
+            const float* xr = x + (i * c + ch) * s;
+            float a = 0.f, b = 0.f;
+#pragma omp simd reduction(+ : a, b)
+            for (Dim t = 0; t < s; t++) {
+                const float d = xr[t] - k;
+                a += d;
+                b += d * d;
+            }
+            sum += a;
+            sq += b;
+        }
+        const double shifted_mean = sum / count;
+        const double v = std::max(0.0, sq / count - shifted_mean * shifted_mean);
+        const float mu = static_cast<float>(k + shifted_mean);
         mean[ch] = mu;
         var[ch] = static_cast<float>(v);
         const float scale = static_cast<float>(gamma[ch] / std::sqrt(v + eps));
         const float shift = beta[ch] - mu * scale;
+        const float lo = clamp.lo, hi = clamp.hi;
         for (Dim i = 0; i < n; i++) {
             const float* xr = x + (i * c + ch) * s;
             float* yr = y + (i * c + ch) * s;
+            if (kClamp) {
 #pragma omp simd
-            for (Dim k = 0; k < s; k++) yr[k] = xr[k] * scale + shift;
+                for (Dim t = 0; t < s; t++) yr[t] = std::min(std::max(xr[t] * scale + shift, lo), hi);
+            } else {
+#pragma omp simd
+                for (Dim t = 0; t < s; t++) yr[t] = xr[t] * scale + shift;
+            }
         }
     }
 }
 
-// dgamma = sum(gy * xhat), dbeta = sum(gy), gx = gamma / std * (gy - dbeta / m - xhat * dgamma / m).
-void bn_backward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gy, const float* gamma,
-                 const float* mean, const float* var, float* gx, float* ggamma, float* gbeta) {
+// dgamma = sum(g * xhat), dbeta = sum(g), gx = gamma / std * (g - dbeta / m - xhat * dgamma / m), where g is gy,
+// or with a clamp gy masked by lo < y < hi (y: the clamped output of the forward pass).
+template <bool kClamp>
+void bn_backward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gy, const float* y, Clamp clamp,
+                 const float* gamma, const float* mean, const float* var, float* gx, float* ggamma, float* gbeta) {
     const double count = static_cast<double>(n) * s;
+    const float lo = clamp.lo, hi = clamp.hi;
 #pragma omp parallel for schedule(dynamic, 1)
     for (Dim ch = 0; ch < c; ch++) {
         const float mu = mean[ch];
         const double inv_std = 1.0 / std::sqrt(static_cast<double>(var[ch]) + eps);
         double sum_gy = 0, sum_gy_xc = 0;
         for (Dim i = 0; i < n; i++) {
-            const float* xr = x + (i * c + ch) * s;
-            const float* gr = gy + (i * c + ch) * s;
+            const Dim row = (i * c + ch) * s;
+            const float* xr = x + row;
+            const float* gr = gy + row;
+            const float* yr = kClamp ? y + row : nullptr;
             float a = 0.f, b = 0.f;
 #pragma omp simd reduction(+ : a, b)
             for (Dim k = 0; k < s; k++) {
-                a += gr[k];
-                b += gr[k] * (xr[k] - mu);
+                const float g = kClamp ? (yr[k] > lo && yr[k] < hi ? gr[k] : 0.f) : gr[k];
+                a += g;
+                b += g * (xr[k] - mu);
             }
             sum_gy += a;
             sum_gy_xc += b;
@@ -86,16 +113,21 @@ void bn_backward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gy
         const double dgamma = sum_gy_xc * inv_std;
         ggamma[ch] = static_cast<float>(dgamma);
         gbeta[ch] = static_cast<float>(sum_gy);
-        // gx = k * (gy - mean(gy)) - k * (x - mu) * inv_std^2 * mean(gy * (x - mu)) with k = gamma * inv_std
+        // gx = k * (g - mean(g)) - k * (x - mu) * inv_std^2 * mean(g * (x - mu)) with k = gamma * inv_std
         const float k = static_cast<float>(gamma[ch] * inv_std);
         const float mean_gy = static_cast<float>(sum_gy / count);
         const float coef = static_cast<float>(sum_gy_xc / count * inv_std * inv_std);
         for (Dim i = 0; i < n; i++) {
-            const float* xr = x + (i * c + ch) * s;
-            const float* gr = gy + (i * c + ch) * s;
-            float* out = gx + (i * c + ch) * s;
+            const Dim row = (i * c + ch) * s;
+            const float* xr = x + row;
+            const float* gr = gy + row;
+            const float* yr = kClamp ? y + row : nullptr;
+            float* out = gx + row;
 #pragma omp simd
-            for (Dim t = 0; t < s; t++) out[t] = k * (gr[t] - mean_gy - (xr[t] - mu) * coef);
+            for (Dim t = 0; t < s; t++) {
+                const float g = kClamp ? (yr[t] > lo && yr[t] < hi ? gr[t] : 0.f) : gr[t];
+                out[t] = k * (g - mean_gy - (xr[t] - mu) * coef);
+            }
         }
     }
 }
@@ -316,6 +348,12 @@ void pw_backward_weights(const Geometry& g, const float* x, const float* gy, flo
     }
 }
 
+// A clamp from Java: lo < hi, neither NaN (NchwKernels.clampOf makes them; refuse anything else).
+Clamp checked_clamp(float lo, float hi) {
+    if (std::isnan(lo) || std::isnan(hi) || !(lo < hi)) throw std::invalid_argument("batch norm clamp [" + std::to_string(lo) + ", " + std::to_string(hi) + "] is not an interval");
+    return Clamp{lo, hi};
+}
+
 // The kernels index by the geometry alone: refuse one that is not what the kind assumes (Java chose the kind,
 // NchwKernels.convKind), or whose output size does not follow from input, kernel, stride and padding.
 void check_kind(int kind, const Geometry& g) {
@@ -335,30 +373,38 @@ using namespace pydl4j;
 
 extern "C" {
 
+// lo, hi: the activation clamped into the output (Clamp; -inf, inf for none).
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormTraining(
         JNIEnv* env, jclass, jobject x, jobject gamma, jobject beta, jobject mean, jobject var, jobject y, jint n,
-        jint c, jint spatial, jfloat eps) {
+        jint c, jint spatial, jfloat eps, jfloat lo, jfloat hi) {
     guarded(env, "batchNormTraining", [&] {
         int64_t all = elements({n, c, spatial}, "batch norm shape"), ch = elements({c}, "channels");
         float *px = address(env, x, "input", all), *pg = address(env, gamma, "gamma", ch), *pb = address(env, beta, "beta", ch);
         float *pm = address(env, mean, "mean", ch), *pv = address(env, var, "var", ch), *py = address(env, y, "output", all);
+        const Clamp clamp = checked_clamp(lo, hi);
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(n) * c * spatial);
-        bn_train_forward(n, c, spatial, eps, px, pg, pb, pm, pv, py);
+        if (clamp.active()) bn_train_forward<true>(n, c, spatial, eps, px, pg, pb, pm, pv, py, clamp);
+        else bn_train_forward<false>(n, c, spatial, eps, px, pg, pb, pm, pv, py, clamp);
     });
 }
 
+// y: the clamped output of nchwBatchNormTraining with the same lo, hi (read for the activation's derivative);
+// null when the clamp is none.
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormBackward(
-        JNIEnv* env, jclass, jobject x, jobject gy, jobject gamma, jobject mean, jobject var, jobject gx,
-        jobject ggamma, jobject gbeta, jint n, jint c, jint spatial, jfloat eps) {
+        JNIEnv* env, jclass, jobject x, jobject y, jobject gy, jobject gamma, jobject mean, jobject var, jobject gx,
+        jobject ggamma, jobject gbeta, jint n, jint c, jint spatial, jfloat eps, jfloat lo, jfloat hi) {
     guarded(env, "batchNormBackward", [&] {
         int64_t all = elements({n, c, spatial}, "batch norm shape"), ch = elements({c}, "channels");
         float *px = address(env, x, "input", all), *pgy = address(env, gy, "gradOut", all), *pg = address(env, gamma, "gamma", ch);
         float *pm = address(env, mean, "mean", ch), *pv = address(env, var, "var", ch), *pgx = address(env, gx, "gradInput", all);
         float *pgg = address(env, ggamma, "gradGamma", ch), *pgb = address(env, gbeta, "gradBeta", ch);
+        const Clamp clamp = checked_clamp(lo, hi);
+        float* py = clamp.active() ? address(env, y, "output", all) : nullptr;
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(n) * c * spatial);
-        bn_backward(n, c, spatial, eps, px, pgy, pg, pm, pv, pgx, pgg, pgb);
+        if (clamp.active()) bn_backward<true>(n, c, spatial, eps, px, pgy, py, clamp, pg, pm, pv, pgx, pgg, pgb);
+        else bn_backward<false>(n, c, spatial, eps, px, pgy, py, clamp, pg, pm, pv, pgx, pgg, pgb);
     });
 }
 

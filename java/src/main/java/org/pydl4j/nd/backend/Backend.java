@@ -96,6 +96,50 @@ public interface Backend {
      */
     INDArray[] batchNormBackward(INDArray input, INDArray gradOut, INDArray gamma, INDArray mean, INDArray var, double eps);
 
+    /**
+     * {@link #batchNormTraining} followed by f, as one op: {f(bn(x)), batchMean, batchVar}, where f is one that
+     * {@link #batchNormFuses}. Its backward ({@link #batchNormBackwardActivated}) reads this output instead of
+     * bn(x), so a training pass keeps one tensor instead of two. The default runs the two ops.
+     */
+    default INDArray[] batchNormTrainingActivated(INDArray input, INDArray gamma, INDArray beta, double eps, Activation f) {
+        requireBatchNormFusable(f);
+        INDArray[] r = batchNormTraining(input, gamma, beta, eps);
+        INDArray y = activate(f, r[0]);
+        r[0].close();
+        return new INDArray[]{y, r[1], r[2]};
+    }
+
+    /**
+     * Backward of {@link #batchNormTrainingActivated} from its input, output and batch statistics:
+     * {gradInput, gradGamma [C], gradBeta [C]}. The default recomputes bn(x) from the batch statistics and runs
+     * f's backward, then {@link #batchNormBackward} (the two ops as a separate activation layer runs them).
+     */
+    default INDArray[] batchNormBackwardActivated(INDArray input, INDArray output, INDArray gradOut, INDArray gamma,
+                                                  INDArray beta, INDArray mean, INDArray var, double eps, Activation f) {
+        requireBatchNormFusable(f);
+        Checks.shape(output, input.shape(), "batchNormBackwardActivated output");
+        INDArray z = batchNormInference(input, gamma, beta, mean, var, eps);
+        INDArray d = activateBackward(f, z, output, gradOut);
+        z.close();
+        INDArray[] g = batchNormBackward(input, d, gamma, mean, var, eps);
+        d.close();
+        return g;
+    }
+
+    /**
+     * Whether {@link #batchNormTrainingActivated} with f is one kernel here (not the default's two ops): a
+     * training pass fuses batch norm with a following activation layer only then.
+     */
+    default boolean fusesBatchNormWith(Activation f) { return false; }
+
+    /** Activations {@link #batchNormTrainingActivated} takes: clamps (RELU, RELU6), whose derivative the output gives. */
+    static boolean batchNormFuses(Activation f) { return f == Activation.RELU || f == Activation.RELU6; }
+
+    /** Rejects an activation {@link #batchNormTrainingActivated} cannot take. */
+    static void requireBatchNormFusable(Activation f) {
+        if (!batchNormFuses(f)) throw new IllegalArgumentException("batchNormTrainingActivated: activation " + f + " is not RELU or RELU6");
+    }
+
     /** y = f(x). SOFTMAX is taken along dimension 1 (classes) of a 2-d array. LEAKYRELU uses slope 0.01. */
     INDArray activate(Activation f, INDArray x);
 

@@ -163,6 +163,48 @@ public abstract class JniBackend implements Backend {
     }
 
     @Override
+    public INDArray[] batchNormTrainingActivated(INDArray input, INDArray gamma, INDArray beta, double eps, Activation f) {
+        BatchNormShape d = Checks.batchNormTraining(input, gamma, beta, eps);
+        Backend.requireBatchNormFusable(f);
+        if (!isFloat(input) || !batchNormTrainingSupported(d) || !fusesBatchNormWith(f)) {
+            return Backend.super.batchNormTrainingActivated(input, gamma, beta, eps, f);
+        }
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
+        INDArray mean = Nd4j.createUninitialized(DataType.FLOAT, d.c), var = Nd4j.createUninitialized(DataType.FLOAT, d.c);
+        nativeBatchNormActivated(input, gamma, beta, mean, var, y, d, (float) eps, f);
+        return new INDArray[]{y, mean, var};
+    }
+
+    @Override
+    public INDArray[] batchNormBackwardActivated(INDArray input, INDArray output, INDArray gradOut, INDArray gamma,
+                                                 INDArray beta, INDArray mean, INDArray var, double eps, Activation f) {
+        BatchNormShape d = Checks.batchNormBackward(input, gradOut, gamma, mean, var, eps);
+        Checks.shape(output, input.shape(), "batchNormBackwardActivated output");
+        Checks.sameType("batchNormBackwardActivated", input, output);
+        Backend.requireBatchNormFusable(f);
+        if (!isFloat(input) || d.m == 0 || d.c == 0 || !fusesBatchNormWith(f)) {
+            return Backend.super.batchNormBackwardActivated(input, output, gradOut, gamma, beta, mean, var, eps, f);
+        }
+        INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
+        INDArray gGamma = Nd4j.createUninitialized(DataType.FLOAT, d.c), gBeta = Nd4j.createUninitialized(DataType.FLOAT, d.c);
+        nativeBatchNormBackwardActivated(input, output, gradOut, gamma, mean, var, gx, gGamma, gBeta, d, (float) eps, f);
+        return new INDArray[]{gx, gGamma, gBeta};
+    }
+
+    /** The fused kernel of {@link #batchNormTrainingActivated}; called only where {@link #fusesBatchNormWith} is true. */
+    protected void nativeBatchNormActivated(INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var,
+                                            INDArray out, BatchNormShape d, float eps, Activation f) {
+        throw new IllegalStateException(name() + ": no fused batch norm kernel");
+    }
+
+    /** The fused kernel of {@link #batchNormBackwardActivated}; called only where {@link #fusesBatchNormWith} is true. */
+    protected void nativeBatchNormBackwardActivated(INDArray input, INDArray output, INDArray gradOut, INDArray gamma, INDArray mean,
+                                                    INDArray var, INDArray gradIn, INDArray gradGamma, INDArray gradBeta,
+                                                    BatchNormShape d, float eps, Activation f) {
+        throw new IllegalStateException(name() + ": no fused batch norm kernel");
+    }
+
+    @Override
     public INDArray activate(Activation f, INDArray x) {
         Checks.activate(f, x);
         if (!isFloat(x) || x.length() == 0 || f != Activation.SOFTMAX && !hasKernel(f, false)) return reference.activate(f, x);

@@ -384,6 +384,13 @@ public class ComputationGraph implements NeuralNetwork {
     }
 
     private InferenceFusion inferenceFusion;
+    private TrainingFusion trainingFusion;
+
+    /** The batch norm + activation pairs a training pass fuses, found once (the vertices do not change). */
+    private synchronized TrainingFusion trainingFusion() {
+        if (trainingFusion == null) trainingFusion = TrainingFusion.plan(configuration, vertices);
+        return trainingFusion;
+    }
 
     /**
      * The inference pass of this graph, planned once per input ranks. A plan replaced for other ranks is closed at
@@ -549,20 +556,24 @@ public class ComputationGraph implements NeuralNetwork {
         if (!listeners.isEmpty()) needed.addAll(topologicalOrder);   // onForwardPass sees every activation, as before
         ActivationLedger ledger = new ActivationLedger(needed);
         Map<String, INDArray> acts;
-        synchronized (vertices) { acts = forwardLayerByLayer(in, true, false, ledger); }
-        if (!listeners.isEmpty()) MemoryScope.outside(() -> { for (TrainingListener l : listeners) l.onForwardPass(this, acts); });
-        double s = scoreOutputs(lab);
-        ensureTrainingState();
-        Nd4j.getBackend().fill(flatGradients, 0);   // where the gradients live (a device, or the host)
+        double s;
+        // listeners see every activation as the layers define it: no fusion for them
+        try (TrainingFusion.Applied fused = listeners.isEmpty() && TrainingFusion.enabled()
+                ? trainingFusion().apply(Nd4j.getBackend()) : TrainingFusion.Applied.NONE) {
+            synchronized (vertices) { acts = forwardLayerByLayer(in, true, false, ledger); }
+            if (!listeners.isEmpty()) MemoryScope.outside(() -> { for (TrainingListener l : listeners) l.onForwardPass(this, acts); });
+            s = scoreOutputs(lab);
+            ensureTrainingState();
+            Nd4j.getBackend().fill(flatGradients, 0);   // where the gradients live (a device, or the host)
 
-        List<String> netIn = configuration.getNetworkInputs();
-        List<String> netOut = configuration.getNetworkOutputs();
-        inputGradients = new INDArray[netIn.size()];
-        Map<String, INDArray> eps = new HashMap<>();
-        for (int k = topologicalOrder.size() - 1; k >= 0; k--) {
-            String name = topologicalOrder.get(k);
-            backpropVertex(name, reach, eps, wantInputGradients);
-            ledger.release(name);   // every consumer and the vertex itself are done with it
+            List<String> netIn = configuration.getNetworkInputs();
+            inputGradients = new INDArray[netIn.size()];
+            Map<String, INDArray> eps = new HashMap<>();
+            for (int k = topologicalOrder.size() - 1; k >= 0; k--) {
+                String name = topologicalOrder.get(k);
+                backpropVertex(name, reach, eps, wantInputGradients);
+                ledger.release(name);   // every consumer and the vertex itself are done with it
+            }
         }
         for (Layer l : layers) {
             if (l.isFrozen()) continue;

@@ -10,11 +10,18 @@ import org.pydl4j.nn.conf.NeuralNetConfiguration;
 
 /**
  * Runtime batch normalization. Training: batch statistics, and the running mean/var are updated when the
- * gradient is computed (so only by fitting); inference: running statistics.
+ * gradient is computed (so only by fitting); inference: running statistics. In training, a RELU / RELU6 (its own,
+ * or the activation layer after it that the graph let it absorb, {@link #absorbActivation}) goes into the batch
+ * norm kernel where the backend has one ({@link Backend#fusesBatchNormWith}): one tensor written and kept
+ * instead of two, and no separate activation pass forward or backward.
  */
 public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.BatchNormalization> {
     protected INDArray bnOut, output, batchMean, batchVar;
     protected boolean trainingPass;
+    /** The following activation layer's function, applied here in training passes (null: none). */
+    private Activation absorbed;
+    /** The activation the last training pass fused into the batch norm kernel (null: none). */
+    private Activation fusedInPass;
 
     public BatchNormalization(NeuralNetConfiguration conf, int index) { super(conf, index); }
 
@@ -27,12 +34,40 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
         }
     }
 
+    /**
+     * Makes training passes apply f (RELU or RELU6) to this layer's output, for the activation layer that consumes
+     * it alone and then passes its input through ({@link ActivationLayer#setAppliedUpstream}); null undoes it.
+     * The graph sets this only for a layer whose own activation is IDENTITY and a backend that fuses f.
+     */
+    public void absorbActivation(Activation f) {
+        if (f != null && (layerConf.getActivationSpec().kind() != Activation.IDENTITY || !Backend.batchNormFuses(f))) {
+            throw new IllegalArgumentException(describe() + ": cannot absorb " + f + " (own activation " + layerConf.getActivationSpec() + ")");
+        }
+        absorbed = f;
+    }
+
+    /** The activation a training pass fuses into the batch norm kernel on be, or null for separate ops. */
+    private Activation fusedActivation(Backend be) {
+        ActivationSpec own = layerConf.getActivationSpec();
+        if (own.kind() == Activation.IDENTITY) return absorbed;
+        return own.isDefault() && be.fusesBatchNormWith(own.kind()) ? own.kind() : null;
+    }
+
     private INDArray vec(String key) { return params.get(key).reshape(layerConf.getNOut()); }
 
     @Override
     protected INDArray doActivate(INDArray x, boolean training) {
         Backend be = Nd4j.getBackend();
         trainingPass = training;
+        fusedInPass = training ? fusedActivation(be) : null;
+        if (fusedInPass != null) {
+            INDArray[] r = be.batchNormTrainingActivated(x, vec("gamma"), vec("beta"), layerConf.getEps(), fusedInPass);
+            output = r[0];
+            batchMean = r[1];
+            batchVar = r[2];
+            bnOut = null;   // never made: the backward pass reads the activated output
+            return output;
+        }
         if (training) {
             INDArray[] r = be.batchNormTraining(x, vec("gamma"), vec("beta"), layerConf.getEps());
             bnOut = r[0];
@@ -59,9 +94,15 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
         if (!trainingPass) throw new IllegalStateException(describe() + ": backprop after an inference-mode forward pass");
         Backend be = Nd4j.getBackend();
         ActivationSpec act = layerConf.getActivationSpec();
-        // identity: epsilon is dL/d(bnOut) itself, only read below (no copy)
-        INDArray d = act.kind() == Activation.IDENTITY ? epsilon : be.activateBackward(act, bnOut, output, epsilon);
-        INDArray[] g = be.batchNormBackward(input, d, vec("gamma"), batchMean, batchVar, layerConf.getEps());
+        INDArray d = epsilon;
+        INDArray[] g;
+        if (fusedInPass != null) {
+            g = be.batchNormBackwardActivated(input, output, epsilon, vec("gamma"), vec("beta"), batchMean, batchVar, layerConf.getEps(), fusedInPass);
+        } else {
+            // identity: epsilon is dL/d(bnOut) itself, only read below (no copy)
+            if (act.kind() != Activation.IDENTITY) d = be.activateBackward(act, bnOut, output, epsilon);
+            g = be.batchNormBackward(input, d, vec("gamma"), batchMean, batchVar, layerConf.getEps());
+        }
         be.copy(g[1], gradients.get("gamma"));   // on the backend: stays on a device
         be.copy(g[2], gradients.get("beta"));
         g[1].close();
@@ -83,5 +124,6 @@ public class BatchNormalization extends AbstractLayer<org.pydl4j.nn.conf.layers.
     public void clear() {
         super.clear();
         bnOut = output = batchMean = batchVar = null;
+        fusedInPass = null;
     }
 }

@@ -147,6 +147,24 @@ public abstract class BackendParitySuite {
     @Test
     public void batchNormLargePlanes() { check().batchNorm(new long[]{3, 24, 56, 56}, 90); }
 
+    @Test
+    public void batchNormRelu6Fused() { check().batchNormActivated(new long[]{4, 32, 28, 28}, Activation.RELU6, 91); }
+
+    @Test
+    public void batchNormReluFusedLargePlanes() { check().batchNormActivated(new long[]{3, 24, 56, 56}, Activation.RELU, 92); }
+
+    @Test
+    public void batchNormRelu6Fused2d() { check().batchNormActivated(new long[]{64, 16}, Activation.RELU6, 93); }
+
+    /** Only clamps fuse into batch norm: anything else is refused, not silently run apart or wrongly. */
+    @Test
+    public void batchNormFusedRefusesOtherActivations() {
+        Backend b = check().backend;
+        INDArray x = randn(94, 2, 3, 4, 4), g = randn(95, 3), bt = randn(96, 3);
+        expectIllegalArgument("TANH", () -> b.batchNormTrainingActivated(x, g, bt, 1e-5, Activation.TANH));
+        expectIllegalArgument("SIGMOID", () -> b.batchNormBackwardActivated(x, x, x, g, bt, bt, bt, 1e-5, Activation.SIGMOID));
+    }
+
     // ---------------------------------------------------------------- activations
 
     @Test

@@ -140,6 +140,34 @@ public final class ParityCheck {
         assertParity(name + " backward dbeta", cb[2], rb[2]);
     }
 
+    /**
+     * Batch norm with f (RELU / RELU6) fused in, against the reference's two ops: gamma and beta wide enough that
+     * a good part of the output is clamped at both ends. The backward gets the reference's statistics and output.
+     */
+    public void batchNormActivated(long[] shape, Activation f, long seed) {
+        String name = "batchnorm+" + f + " " + Arrays.toString(shape);
+        int c = (int) shape[1];
+        INDArray x = randn(seed, 2.0, shape).addi(0.5), gamma = randn(seed + 1, 4.0, c), beta = randn(seed + 2, 3.0, c);
+        double eps = 1e-5;
+        INDArray[] ct = backend.batchNormTrainingActivated(x, gamma, beta, eps, f), rt = reference.batchNormTrainingActivated(x, gamma, beta, eps, f);
+        assertParity(name + " training y", ct[0], rt[0]);
+        assertParity(name + " training mean", ct[1], rt[1]);
+        assertParity(name + " training var", ct[2], rt[2]);
+        double clamped = 0;
+        for (int i = 0; i < rt[0].length(); i++) {
+            double v = rt[0].getDoubleLinear(i);
+            if (v <= 0 || f == Activation.RELU6 && v >= 6) clamped++;
+        }
+        double share = clamped / rt[0].length();
+        assertTrue(name + ": the case clamps " + share + " of the output (want both sides of the kinks)", share > 0.2 && share < 0.8);
+        INDArray gy = randn(seed + 5, shape);
+        INDArray[] cb = backend.batchNormBackwardActivated(x, rt[0], gy, gamma, beta, rt[1], rt[2], eps, f);
+        INDArray[] rb = reference.batchNormBackwardActivated(x, rt[0], gy, gamma, beta, rt[1], rt[2], eps, f);
+        assertParity(name + " backward dx", cb[0], rb[0]);
+        assertParity(name + " backward dgamma", cb[1], rb[1]);
+        assertParity(name + " backward dbeta", cb[2], rb[2]);
+    }
+
     /** Forward and backward of one activation. */
     public void activation(Activation f, INDArray x, long seed) {
         String name = f + " " + Arrays.toString(x.shape());

@@ -101,6 +101,25 @@ public final class CpuBackend extends JniBackend {
                 gradIn.buffer(), gradGamma.buffer(), gradBeta.buffer(), d.n, d.c, d.s, eps);
     }
 
+    /** Batch norm + RELU / RELU6 in one kernel (nchw_train.cpp) while the NCHW kernels are on. */
+    @Override
+    public boolean fusesBatchNormWith(Activation f) { return NchwKernels.ENABLED && Backend.batchNormFuses(f); }
+
+    @Override
+    protected void nativeBatchNormActivated(INDArray input, INDArray gamma, INDArray beta, INDArray mean, INDArray var,
+                                            INDArray out, BatchNormShape d, float eps, Activation f) {
+        NchwKernels.batchNormActivated(f, input.bufferForRead(), gamma.bufferForRead(), beta.bufferForRead(), mean.buffer(), var.buffer(),
+                out.buffer(), d.n, d.c, d.s, eps);
+    }
+
+    @Override
+    protected void nativeBatchNormBackwardActivated(INDArray input, INDArray output, INDArray gradOut, INDArray gamma, INDArray mean,
+                                                    INDArray var, INDArray gradIn, INDArray gradGamma, INDArray gradBeta,
+                                                    BatchNormShape d, float eps, Activation f) {
+        NchwKernels.batchNormBackwardActivated(f, input.bufferForRead(), output.bufferForRead(), gradOut.bufferForRead(), gamma.bufferForRead(),
+                mean.bufferForRead(), var.bufferForRead(), gradIn.buffer(), gradGamma.buffer(), gradBeta.buffer(), d.n, d.c, d.s, eps);
+    }
+
     @Override
     protected void nativeSoftmax(INDArray x, INDArray y, int rows, int cols) {
         CpuNative.softmaxForward(x.bufferForRead(), y.buffer(), rows, cols);

@@ -76,11 +76,14 @@ final class CpuNative {
 
     // Training kernels on plain NCHW (nchw_train.cpp): see NchwKernels for which geometries they take.
 
+    /** y = min(max(bn(x), lo), hi): lo, hi from {@link NchwKernels#clampOf} (-inf, inf: no activation). */
     static native void nchwBatchNormTraining(ByteBuffer x, ByteBuffer gamma, ByteBuffer beta, ByteBuffer mean, ByteBuffer var,
-                                             ByteBuffer y, int n, int c, int spatial, float eps);
+                                             ByteBuffer y, int n, int c, int spatial, float eps, float lo, float hi);
 
-    static native void nchwBatchNormBackward(ByteBuffer x, ByteBuffer gy, ByteBuffer gamma, ByteBuffer mean, ByteBuffer var,
-                                             ByteBuffer gx, ByteBuffer gGamma, ByteBuffer gBeta, int n, int c, int spatial, float eps);
+    /** y: the clamped forward output (read for the activation's derivative; may be null without a clamp). */
+    static native void nchwBatchNormBackward(ByteBuffer x, ByteBuffer y, ByteBuffer gy, ByteBuffer gamma, ByteBuffer mean, ByteBuffer var,
+                                             ByteBuffer gx, ByteBuffer gGamma, ByteBuffer gBeta, int n, int c, int spatial, float eps,
+                                             float lo, float hi);
 
     /** kind: {@link NchwKernels#DEPTHWISE} or {@link NchwKernels#POINTWISE}. */
     static native void nchwConvForward(int kind, ByteBuffer x, ByteBuffer w, ByteBuffer bias, ByteBuffer y, int[] geometry);
