@@ -331,23 +331,36 @@ public class ComputationGraph implements NeuralNetwork {
     protected Map<String, INDArray> forward(INDArray[] in, boolean training, boolean release) {
         if (release && !training && InferenceFusion.enabled()) return inferenceFusion(in).run(in);
         synchronized (vertices) {   // runtime layers hold per-pass state: one pass at a time (see InferenceFusion.run)
-            return forwardLayerByLayer(in, training, release, null);
+            return forwardLayerByLayer(in, training, release, null, null);
         }
     }
 
     /**
      * With a ledger (the training pass of computeGradientAndScore), activations go into it and those no backward
-     * step reads are closed as soon as their consumers ran (see {@link ActivationLedger}).
+     * step reads are closed as soon as their consumers ran (see {@link ActivationLedger}). With a prefix (ledger
+     * only), its vertices run first as an inference pass and only its outputs enter the ledger.
      */
-    private Map<String, INDArray> forwardLayerByLayer(INDArray[] in, boolean training, boolean release, ActivationLedger ledger) {
+    private Map<String, INDArray> forwardLayerByLayer(INDArray[] in, boolean training, boolean release, ActivationLedger ledger,
+                                                      FrozenPrefix prefix) {
         setDropoutSeeds();
         Map<String, INDArray> acts = ledger != null ? ledger.activations() : new LinkedHashMap<>();
+        Set<String> skipped = prefix == null ? Set.of() : prefix.members();
         Map<String, Integer> remaining = new HashMap<>();
         if (release || ledger != null) {
-            for (List<String> ins : configuration.getVertexInputs().values()) for (String s : ins) remaining.merge(s, 1, Integer::sum);
+            for (Map.Entry<String, List<String>> e : configuration.getVertexInputs().entrySet()) {
+                if (skipped.contains(e.getKey())) continue;
+                for (String s : e.getValue()) remaining.merge(s, 1, Integer::sum);
+            }
+        }
+        if (prefix != null) {
+            for (Map.Entry<String, INDArray> e : prefix.run(in).entrySet()) {
+                ledger.put(e.getKey(), e.getValue());
+                if (configuration.getNetworkOutputs().contains(e.getKey())) ledger.keep(e.getValue());
+            }
         }
         List<String> netIn = configuration.getNetworkInputs();
         for (String name : topologicalOrder) {
+            if (skipped.contains(name)) continue;
             GraphVertex v = vertices.get(name);
             if (v.isInputVertex()) {
                 INDArray x = in[netIn.indexOf(name)];
@@ -385,6 +398,24 @@ public class ComputationGraph implements NeuralNetwork {
 
     private InferenceFusion inferenceFusion;
     private TrainingFusion trainingFusion;
+
+    private List<Object> frozenPrefixKey;
+    private FrozenPrefix frozenPrefix;
+
+    /** The frozen part of a training pass with this reach and these inputs, planned once per both (null: none). */
+    private synchronized FrozenPrefix frozenPrefix(Map<String, Boolean> reach, INDArray[] in) {
+        List<Object> key = new ArrayList<>();
+        for (String name : topologicalOrder) key.add(reach.get(name));
+        for (INDArray a : in) key.add(a.rank());
+        if (!key.equals(frozenPrefixKey)) {
+            if (frozenPrefix != null) frozenPrefix.close();
+            int[] ranks = new int[in.length];
+            for (int i = 0; i < in.length; i++) ranks[i] = in[i].rank();
+            frozenPrefix = FrozenPrefix.plan(configuration, topologicalOrder, vertices, reach, ranks);
+            frozenPrefixKey = key;
+        }
+        return frozenPrefix;
+    }
 
     /** The batch norm + activation pairs a training pass fuses, found once (the vertices do not change). */
     private synchronized TrainingFusion trainingFusion() {
@@ -560,7 +591,8 @@ public class ComputationGraph implements NeuralNetwork {
         // listeners see every activation as the layers define it: no fusion for them
         try (TrainingFusion.Applied fused = listeners.isEmpty() && TrainingFusion.enabled()
                 ? trainingFusion().apply(Nd4j.getBackend()) : TrainingFusion.Applied.NONE) {
-            synchronized (vertices) { acts = forwardLayerByLayer(in, true, false, ledger); }
+            FrozenPrefix prefix = listeners.isEmpty() && InferenceFusion.enabled() ? frozenPrefix(reach, in) : null;
+            synchronized (vertices) { acts = forwardLayerByLayer(in, true, false, ledger, prefix); }
             if (!listeners.isEmpty()) MemoryScope.outside(() -> { for (TrainingListener l : listeners) l.onForwardPass(this, acts); });
             s = scoreOutputs(lab);
             ensureTrainingState();
