@@ -14,7 +14,7 @@ import org.pydl4j.nn.graph.vertex.GraphVertex;
 /**
  * The frozen part of a training pass run as an inference pass: the vertices no backward step visits that are
  * frozen layers, or vertices without a training mode (additions, merges, scalings, preprocessors), fed only by
- * network inputs and each other. Frozen layers run in inference mode anyway (FrozenLayer), so this is the same
+ * network inputs and each other, network outputs excepted. Frozen layers run in inference mode anyway (FrozenLayer), so this is the same
  * computation; through {@link InferenceFusion} it runs as compiled segments (batch norms folded into convolutions,
  * activations fused, the batch in slices) instead of layer by layer, and keeps nothing but what the trained part
  * reads. With the last blocks of EfficientNet-Lite0 trained, this is nearly the whole forward pass. Only when
@@ -43,6 +43,7 @@ final class FrozenPrefix {
             GraphVertex v = vertices.get(name);
             if (v.isInputVertex() || reach.get(name)) continue;
             if (v.hasLayer() && !v.isFrozen()) continue;   // a trainable layer's training mode (dropout, batch statistics)
+            if (conf.getNetworkOutputs().contains(name)) continue;   // scoring reads the output layer's own state
             boolean fed = true;
             for (String src : conf.getVertexInputs().get(name)) fed &= members.contains(src) || vertices.get(src).isInputVertex();
             if (!fed) continue;
@@ -52,7 +53,7 @@ final class FrozenPrefix {
         if (members.isEmpty()) return null;
         List<String> outputs = new ArrayList<>();
         for (String name : memberOrder) {
-            boolean read = conf.getNetworkOutputs().contains(name);
+            boolean read = false;
             for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
                 if (!members.contains(e.getKey()) && e.getValue().contains(name)) read = true;
             }

@@ -53,8 +53,9 @@ import org.pydl4j.nn.layers.SubsamplingLayer;
  * (a segment and input shapes to an immutable {@code CompiledSegment}) and the run (leases the segment's program for
  * the shapes from its {@link ProgramCache} and runs it). Nothing a run uses is mutable shared state, so threads may
  * run one graph at once (FusedInferenceSafetyTest); evicted or replaced programs are closed only after their last
- * run. Results equal the layer-by-layer pass within float rounding (InferenceFusionTest). Training, feedForward and
- * gradient checks never come here. System property {@code pydl4j.inference.fuse=false} turns it off.
+ * run. Results equal the layer-by-layer pass within float rounding (InferenceFusionTest). Of training, only the
+ * frozen part of a pass comes here ({@link FrozenPrefix}); feedForward and gradient checks never do. System property
+ * {@code pydl4j.inference.fuse=false} turns it off.
  */
 final class InferenceFusion {
     private enum Kind { CONV, BN, POOL, GLOBAL_POOL, ADD, ACT, ALIAS }
