@@ -211,32 +211,33 @@ void dw_backward_data(const Geometry& g, const float* gy, const float* w, float*
     }
 }
 
+// Per tap, the products of the rows accumulate column by column into a row of partial sums (vertical vector
+// adds; a horizontal sum per output row cost as much as the products on 7-112 wide rows), summed once per image.
 void dw_backward_weights(const Geometry& g, const float* x, const float* gy, float* gw, float* gb) {
-    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw, taps = g.kh * g.kw;
+    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw, taps = g.kh * g.kw, ow = g.ow;
 #pragma omp parallel
     {
         std::vector<double> acc(taps);
-        std::vector<float> part(taps);
+        std::vector<float> cols(static_cast<size_t>(taps * ow));
 #pragma omp for schedule(dynamic, 1)
         for (Dim oc = 0; oc < g.o; oc++) {
             std::fill(acc.begin(), acc.end(), 0.0);
             for (Dim i = 0; i < g.n; i++) {   // float sums within an image, double across images
                 const float* xp = x + (i * g.c + oc / mult) * in_plane;
                 const float* yp = gy + (i * g.o + oc) * out_plane;
-                std::fill(part.begin(), part.end(), 0.f);
+                std::fill(cols.begin(), cols.end(), 0.f);
                 for_each_tap_row(g, [&](Dim tap, Dim in_off, Dim out_off, Dim lo, Dim hi) {
                     const float* xr = xp + in_off;
                     const float* yr = yp + out_off;
-                    float sum = 0.f;
+                    float* cr = cols.data() + tap * ow;
                     if (sw == 1) {
-#pragma omp simd reduction(+ : sum)
-                        for (Dim col = lo; col < hi; col++) sum += yr[col] * xr[col];
+#pragma omp simd
+                        for (Dim col = lo; col < hi; col++) cr[col] += yr[col] * xr[col];
                     } else {
-                        for (Dim col = lo; col < hi; col++) sum += yr[col] * xr[col * sw];
+                        for (Dim col = lo; col < hi; col++) cr[col] += yr[col] * xr[col * sw];
                     }
-                    part[tap] += sum;
                 });
-                for (Dim t = 0; t < taps; t++) acc[t] += part[t];
+                for (Dim t = 0; t < taps; t++) acc[t] += row_sum(cols.data() + t * ow, ow);
             }
             for (Dim t = 0; t < taps; t++) gw[oc * taps + t] = static_cast<float>(acc[t]);
             if (gb) {
