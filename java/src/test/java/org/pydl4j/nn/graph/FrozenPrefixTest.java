@@ -18,6 +18,8 @@ import org.pydl4j.nd.backend.Backend;
 import org.pydl4j.nd.backend.Backends;
 import org.pydl4j.nd.backend.cpu.CpuBackend;
 import org.pydl4j.nd.learning.config.Adam;
+import org.pydl4j.nd.learning.config.IUpdater;
+import org.pydl4j.nd.learning.config.Sgd;
 import org.pydl4j.nn.graph.vertex.GraphVertex;
 import org.pydl4j.nn.transferlearning.FineTuneConfiguration;
 import org.pydl4j.nn.transferlearning.TransferLearning;
@@ -30,10 +32,12 @@ import org.pydl4j.zoo.model.EfficientNetLite;
 public class FrozenPrefixTest {
     private static final String BOUNDARY = "blocks_5_3_add";   // EfficientNet-Lite0 with the last 2 units trained
 
-    private static ComputationGraph lastTwoTrained(int resolution) {
+    private static ComputationGraph lastTwoTrained(int resolution) { return lastTwoTrained(resolution, new Adam(1e-2)); }
+
+    private static ComputationGraph lastTwoTrained(int resolution, IUpdater updater) {
         ComputationGraph base = EfficientNetLite.builder(0).resolution(resolution).numClasses(5).seed(3).build().init();
         return new TransferLearning.GraphBuilder(base)
-                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Adam(1e-2)).seed(1).build())
+                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(updater).seed(1).build())
                 .setFeatureExtractor(BOUNDARY).build();
     }
 
@@ -116,6 +120,46 @@ public class FrozenPrefixTest {
             }
             assertTrue(compared + " gradients compared", compared > 10);
         } finally {
+            Backends.use(previous);
+        }
+    }
+
+    /**
+     * Several fit steps (each in its MemoryScope: the prefix's programs and folded weights must outlive a step's
+     * arrays): the same scores and parameters as layer by layer. SGD, whose updates carry rounding differences
+     * as they are (Adam's normalization magnifies them on near-zero gradients).
+     */
+    @Test
+    public void fitStepsThroughThePrefixMatchLayerByLayer() {
+        Backend previous = Backends.current();
+        String before = System.getProperty("pydl4j.inference.fuse");
+        try {
+            Backends.use(new CpuBackend());
+            ComputationGraph g = lastTwoTrained(32, new Sgd(0.05));
+            INDArray start = g.params().dup();
+            INDArray[] params = new INDArray[2];
+            double[][] scores = new double[2][3];
+            for (int k = 0; k < 2; k++) {
+                System.setProperty("pydl4j.inference.fuse", Boolean.toString(k == 0));
+                ComputationGraph c = g.clone();
+                Random r = new Random(9);
+                for (int s = 0; s < 3; s++) {
+                    INDArray x = Nd4j.createUninitialized(DataType.FLOAT, 4, 3, 32, 32);
+                    for (int i = 0; i < x.length(); i++) x.putLinear(i, r.nextGaussian());
+                    INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 5);
+                    for (int i = 0; i < 4; i++) y.putScalar(new long[]{i, r.nextInt(5)}, 1.0);
+                    c.fit(new INDArray[]{x}, new INDArray[]{y});
+                    scores[k][s] = c.score();
+                }
+                params[k] = c.params().dup();
+            }
+            for (int s = 0; s < 3; s++) assertEquals("score of step " + s, scores[1][s], scores[0][s], 1e-4);
+            double moved = params[1].sub(start).map(Math::abs, false).maxNumber().doubleValue();
+            double diff = params[0].sub(params[1]).map(Math::abs, false).maxNumber().doubleValue();
+            assertTrue("moved " + moved, moved > 1e-2);
+            assertTrue("prefix vs layer by layer after 3 steps: " + diff + " (moved " + moved + ")", diff < 1e-4 * moved);
+        } finally {
+            if (before == null) System.clearProperty("pydl4j.inference.fuse"); else System.setProperty("pydl4j.inference.fuse", before);
             Backends.use(previous);
         }
     }
