@@ -19,8 +19,9 @@ import time
 import numpy as np
 
 
-def latency(call, x1: np.ndarray, runs: int, warmup: int = 5) -> dict:
-    """p50/p95 (ms) of ``call(x1)`` over ``runs`` timed calls after ``warmup`` untimed ones."""
+def latency(call, x1: np.ndarray, runs: int, warmup: int = 20) -> dict:
+    """p50/p95 (ms) of ``call(x1)`` over ``runs`` timed calls after ``warmup`` untimed ones (enough for the JVM's
+    compilers to be done with the single-image path; 5 left ours 20-40% slower in the first ~100 calls)."""
     for _ in range(warmup):
         call(x1)
     times = []

@@ -265,12 +265,11 @@ def start_jvm(heap: str | None = None, backend: str | None = None, *, extra_opti
             _select_backend(os.environ["PYDL4J_BACKEND"], "PYDL4J_BACKEND")
 
 
-# How long an idle OpenMP worker spins before it sleeps (libgomp's GOMP_SPINCOUNT, in polls). libgomp's default
-# (300,000 polls, about a millisecond) loses whole time slices when the cores are shared: batch-1
-# EfficientNet-Lite0 took 170-190 ms at load 10 on 2 cores, against 40-60 ms when workers sleep at once
-# (OMP_WAIT_POLICY=PASSIVE). Sleeping at once costs a wake-up per kernel instead: 7.7-8.4 ms on the quiet machine
-# against 5.3-6.0 ms with this short spin, which covers the gap between one kernel and the next of a run and
-# stays within PASSIVE's noise under load (benchmarks/README.md, "OpenMP wait policy").
+# How long an idle OpenMP worker spins before it sleeps (libgomp's GOMP_SPINCOUNT, in polls). Batch-1
+# EfficientNet-Lite0 on 2 cores (benchmarks/README.md, "OpenMP wait policy"): quiet, 5.75 ms p50 with this short
+# spin against 8.15 ms when workers sleep at once (OMP_WAIT_POLICY=PASSIVE: a wake-up per kernel); with 8 busy
+# processes on the cores, 61 ms against PASSIVE's 50 ms and libgomp's default long spin's 228 ms (spinning workers
+# lose whole time slices). A user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
 SPIN_COUNT = "2000"
 
 

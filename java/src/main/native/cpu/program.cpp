@@ -166,12 +166,14 @@ uint64_t content_hash(const void* data, size_t bytes) {
     return h;
 }
 
+// src_md: the input's layout when the kernel must read it as it is, else any (the kernel's choice).
 convolution_forward::primitive_desc conv_pd_with(algorithm alg, const Geometry& g, bool bias, const memory::desc& bias_md,
-                                                 const primitive_attr& attr) {
+                                                 const primitive_attr& attr, const memory::desc& src_md = {}) {
+    const memory::desc src = src_md.is_zero() ? any_md(g.src_dims()) : src_md;
     auto d = bias
-        ? convolution_forward::desc(prop_kind::forward_inference, alg, any_md(g.src_dims()), any_md(weight_dims(g)),
+        ? convolution_forward::desc(prop_kind::forward_inference, alg, src, any_md(weight_dims(g)),
               bias_md, any_md(g.dst_dims()), g.strides(), g.dilation(), g.padding_l(), g.padding_r())
-        : convolution_forward::desc(prop_kind::forward_inference, alg, any_md(g.src_dims()), any_md(weight_dims(g)),
+        : convolution_forward::desc(prop_kind::forward_inference, alg, src, any_md(weight_dims(g)),
               any_md(g.dst_dims()), g.strides(), g.dilation(), g.padding_l(), g.padding_r());
     return convolution_forward::primitive_desc(d, attr, cpu_engine());
 }
@@ -439,9 +441,12 @@ public:
                     throw std::invalid_argument("unknown program op " + std::to_string(n.op));
             }
             const Value& ov = values_[out_v];
-            if (ov.output >= 0) {
+            if (ov.output >= 0 && output_reorders_[ov.output]) {
                 memory user(nchw_md(ov.dims), cpu_engine(), outputs[ov.output]);
-                reorder_run(output_reorders_[ov.output], dst, user);
+                reorder_run(*output_reorders_[ov.output], dst, user);
+            } else if (ov.output >= 0) {
+                s.wait();
+                std::memcpy(outputs[ov.output], dst.get_data_handle(), static_cast<size_t>(dims_elements(ov.dims)) * sizeof(float));
             }
         }
         s.wait();
@@ -556,7 +561,11 @@ private:
             // a fused 1x1 convolution's own value never exists (it is no output and only the absorbed node read it);
             // the absorbed node's value got its buffer with the fused primitive
             if (n.fused_dw < 0 && !n.absorbed) out.buffer = plan.take(out.md.get_size());
-            if (out.output >= 0) {
+            // outputs go back to plain NCHW; where the layout already has NCHW's byte order (NCHW itself, or channels-
+            // last with 1x1 planes: pooled features) a copy does, without a reorder's thread wake-ups
+            const bool nchw_bytes = out.md == nchw_md(out.dims)
+                || (out.dims[2] == 1 && out.dims[3] == 1 && out.md == memory::desc(out.dims, dt::f32, tag::nhwc));
+            if (out.output >= 0 && !nchw_bytes) {
                 reorder::primitive_desc rpd(cpu_engine(), out.md, cpu_engine(), nchw_md(out.dims), user_scratchpad());
                 scratch_bytes_ = std::max(scratch_bytes_, rpd.scratchpad_desc().get_size());
                 output_reorders_[out.output] = reorder(rpd);
@@ -605,7 +614,9 @@ private:
     // oneDNN has the fused kernel; marks the pair. Else nothing.
     std::optional<ConvChoice> fuse_depthwise(size_t i) {
         Node& n = nodes_[i];
-        if (!dw_fusion_allowed() || i + 1 >= nodes_.size() || !pointwise(n.g) || n.g.h * n.g.w < kDwFusionMinPlane) return std::nullopt;
+        if (!dw_fusion_allowed() || i + 1 >= nodes_.size() || n.in0 < num_inputs_ || !pointwise(n.g) || n.g.h * n.g.w < kDwFusionMinPlane) {
+            return std::nullopt;  // (a program input's plain layout would leave only reference kernels)
+        }
         Node& d = nodes_[i + 1];
         const int mid = num_inputs_ + static_cast<int>(i);
         const Value& v = values_[mid];
@@ -621,7 +632,10 @@ private:
         attr.set_scratchpad_mode(scratchpad_mode::user);
         attr.set_post_ops(ops);
         try {
-            auto pd = conv_pd_with(algorithm::convolution_direct, n.g, n.flag != 0, n.bias_md, attr);
+            // a single image: in the layout the input already has (a kernel wanting another, jit_1x1's blocked one, cost
+            // two reorders per run, more than the fusion saved); several: the kernel's choice, which repays them
+            const memory::desc src = n.g.n == 1 ? values_[n.in0].md : memory::desc();
+            auto pd = conv_pd_with(algorithm::convolution_direct, n.g, n.flag != 0, n.bias_md, attr, src);
             memory::desc dw_bias = pd.query_md(query::exec_arg_md, DNNL_ARG_ATTR_POST_OP_DW | DNNL_ARG_BIAS);
             if (pd.dst_desc().dims() != d.g.dst_dims() || dw_bias != memory::desc({d.g.o}, dt::f32, tag::x)) return std::nullopt;
             n.fused_dw = static_cast<int>(i) + 1;
@@ -645,7 +659,7 @@ private:
     std::vector<Value> values_;
     std::vector<Node> nodes_;
     std::vector<int> output_values_;
-    std::vector<reorder> output_reorders_;
+    std::vector<std::optional<reorder>> output_reorders_;  // empty: a plain copy
     std::vector<Buffer> buffers_;
 };
 

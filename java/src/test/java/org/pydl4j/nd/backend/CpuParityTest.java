@@ -138,14 +138,18 @@ public class CpuParityTest extends BackendParitySuite {
      * primitive where the expanded plane is 56x56 or larger. Against the reference: stride 1, stride 2 with
      * TensorFlow's "same" padding (none before, one after), a 5x5 kernel with symmetric padding at stride 2 (more
      * padding after than the post-op uses); a pair whose 1x1 output is also a program output, and one whose depthwise
-     * convolution has no bias, stay two primitives. Changed depthwise weights are picked up.
+     * convolution has no bias, and one reading the program input (its plain layout), stay two primitives. Changed
+     * depthwise weights are picked up.
      */
     @Test
     public void inferenceProgramFusesDepthwiseAfterPointwise() {
         long[] in = {2, 8, 56, 56};
         ProgramSpec spec = new ProgramSpec(DataType.FLOAT, java.util.List.<long[]>of(in));
         ConvParams pointwise = ConvParams.of(1, 1, 1, 1, 0, 0);
-        int e1 = spec.conv(0, new long[]{24, 8, 1, 1}, false, pointwise, Activation.RELU6);
+        int e0 = spec.conv(0, new long[]{16, 8, 1, 1}, true, pointwise, Activation.RELU6);   // reads the program input
+        int d0 = spec.conv(e0, new long[]{16, 1, 3, 3}, true, new ConvParams(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16), Activation.RELU6);
+        int stem = spec.conv(0, new long[]{8, 8, 1, 1}, true, pointwise, Activation.RELU6);
+        int e1 = spec.conv(stem, new long[]{24, 8, 1, 1}, false, pointwise, Activation.RELU6);
         int d1 = spec.conv(e1, new long[]{24, 1, 3, 3}, true, new ConvParams(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 24), Activation.RELU6);
         int p1 = spec.conv(d1, new long[]{8, 24, 1, 1}, true, pointwise, Activation.IDENTITY);
         int e2 = spec.conv(p1, new long[]{16, 8, 1, 1}, true, pointwise, Activation.RELU6);
@@ -156,7 +160,7 @@ public class CpuParityTest extends BackendParitySuite {
         int d4 = spec.conv(e4, new long[]{16, 1, 3, 3}, true, new ConvParams(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16), Activation.RELU6);
         int e5 = spec.conv(p1, new long[]{16, 8, 1, 1}, true, pointwise, Activation.RELU6);
         int d5 = spec.conv(e5, new long[]{16, 1, 3, 3}, false, new ConvParams(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16), Activation.RELU6);
-        int[] outs = {d2, d3, e4, d4, d5};
+        int[] outs = {d0, d2, d3, e4, d4, d5};
         for (int o : outs) spec.output(o);
         int n = spec.nodes().size();
         INDArray[] w = new INDArray[n], b = new INDArray[n];
@@ -172,7 +176,7 @@ public class CpuParityTest extends BackendParitySuite {
                 int node = fused - spec.numInputs();
                 assertTrue(native_.describe(), lines[node].endsWith("fused into node " + (node - 1)));
             }
-            for (int separate : new int[]{d4, d5}) {
+            for (int separate : new int[]{d0, d4, d5}) {
                 assertTrue(native_.describe(), !lines[separate - spec.numInputs()].contains("fused"));
             }
             for (int run = 0; run < 3; run++) {
