@@ -8,7 +8,7 @@
 # with build/native/linux-x86_64/libpydl4j_cuda.so built (compileNativeCuda). Prints the sizes.
 set -euo pipefail
 
-MODULES=java.base,java.desktop,java.logging,java.management,jdk.httpserver
+MODULES=java.base,java.desktop,java.logging,java.management,jdk.management,jdk.httpserver
 OUT_JRE=build/jre
 KIT=build/gpu-kit
 LIB=build/native/linux-x86_64/libpydl4j_cuda.so

@@ -18,6 +18,25 @@ public class MemoryPoolTest {
     /** The memory block behind a handle (a recycled block is the same object). */
     private static Object address(INDArray a) { return a.storage(); }
 
+    /**
+     * The pool's default limit is a quarter of the direct-memory limit, read from -XX:MaxDirectMemorySize (the test JVM
+     * sets 8g beside a 6g heap): not the heap limit it fell back to when the option was unreadable.
+     */
+    @Test
+    public void directMemoryLimitIsTheJvmOption() {
+        String option = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:MaxDirectMemorySize=")).reduce((a, b) -> b).orElse(null);
+        if (option == null) {
+            assertEquals(Runtime.getRuntime().maxMemory(), MemoryPool.directMemoryLimit());
+            return;
+        }
+        String v = option.substring(option.indexOf('=') + 1).toLowerCase();
+        long unit = v.endsWith("g") ? 1L << 30 : v.endsWith("m") ? 1L << 20 : v.endsWith("k") ? 1L << 10 : 1;
+        long expected = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1)) * unit;
+        assertEquals(expected, MemoryPool.directMemoryLimit());
+        assertTrue("the test JVM's direct limit differs from its heap", expected != Runtime.getRuntime().maxMemory());
+    }
+
     @Test
     public void closedMemoryIsReusedForTheNextArrayOfItsSize() {
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, BIG);
