@@ -16,6 +16,9 @@ public interface InferenceProgram extends AutoCloseable {
     /** Bytes of working memory the program keeps between runs (0 when it keeps none). */
     default long workingBytes() { return 0; }
 
+    /** What the program runs, one line per node (backend-specific; for diagnostics and tests). */
+    default String describe() { return ""; }
+
     @Override
     void close();
 }

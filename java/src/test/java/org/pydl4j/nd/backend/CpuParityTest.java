@@ -134,6 +134,56 @@ public class CpuParityTest extends BackendParitySuite {
     }
 
     /**
+     * Depthwise fusion (program.cpp): a 1x1 convolution and the depthwise convolution after it run as one oneDNN
+     * primitive where the expanded plane is 56x56 or larger. Against the reference: stride 1, stride 2 with
+     * TensorFlow's "same" padding (none before, one after), a 5x5 kernel with symmetric padding at stride 2 (more
+     * padding after than the post-op uses); a pair whose 1x1 output is also a program output, and one whose depthwise
+     * convolution has no bias, stay two primitives. Changed depthwise weights are picked up.
+     */
+    @Test
+    public void inferenceProgramFusesDepthwiseAfterPointwise() {
+        long[] in = {2, 8, 56, 56};
+        ProgramSpec spec = new ProgramSpec(DataType.FLOAT, java.util.List.<long[]>of(in));
+        ConvParams pointwise = ConvParams.of(1, 1, 1, 1, 0, 0);
+        int e1 = spec.conv(0, new long[]{24, 8, 1, 1}, false, pointwise, Activation.RELU6);
+        int d1 = spec.conv(e1, new long[]{24, 1, 3, 3}, true, new ConvParams(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 24), Activation.RELU6);
+        int p1 = spec.conv(d1, new long[]{8, 24, 1, 1}, true, pointwise, Activation.IDENTITY);
+        int e2 = spec.conv(p1, new long[]{16, 8, 1, 1}, true, pointwise, Activation.RELU6);
+        int d2 = spec.conv(e2, new long[]{16, 1, 3, 3}, true, new ConvParams(3, 3, 2, 2, 0, 0, 1, 1, 1, 1, 16), Activation.RELU6);
+        int e3 = spec.conv(p1, new long[]{16, 8, 1, 1}, true, pointwise, Activation.HARDSWISH);
+        int d3 = spec.conv(e3, new long[]{16, 1, 5, 5}, true, new ConvParams(5, 5, 2, 2, 2, 2, 2, 2, 1, 1, 16), Activation.IDENTITY);
+        int e4 = spec.conv(p1, new long[]{16, 8, 1, 1}, true, pointwise, Activation.RELU6);
+        int d4 = spec.conv(e4, new long[]{16, 1, 3, 3}, true, new ConvParams(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16), Activation.RELU6);
+        int e5 = spec.conv(p1, new long[]{16, 8, 1, 1}, true, pointwise, Activation.RELU6);
+        int d5 = spec.conv(e5, new long[]{16, 1, 3, 3}, false, new ConvParams(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16), Activation.RELU6);
+        int[] outs = {d2, d3, e4, d4, d5};
+        for (int o : outs) spec.output(o);
+        int n = spec.nodes().size();
+        INDArray[] w = new INDArray[n], b = new INDArray[n];
+        for (int k = 0; k < n; k++) {
+            ProgramSpec.Node node = spec.nodes().get(k);
+            w[k] = randn(500 + k, 0.3, node.weightShape);
+            if (node.flag) b[k] = randn(600 + k, 0.1, node.weightShape[0]);
+        }
+        INDArray[] inputs = {randn(700, in)};
+        try (InferenceProgram native_ = cpu.compile(spec); InferenceProgram oracle = check.reference.compile(spec)) {
+            String[] lines = native_.describe().split("\n");
+            for (int fused : new int[]{d1, d2, d3}) {
+                int node = fused - spec.numInputs();
+                assertTrue(native_.describe(), lines[node].endsWith("fused into node " + (node - 1)));
+            }
+            for (int separate : new int[]{d4, d5}) {
+                assertTrue(native_.describe(), !lines[separate - spec.numInputs()].contains("fused"));
+            }
+            for (int run = 0; run < 3; run++) {
+                if (run == 2) w[d2 - spec.numInputs()].muli(-0.5);   // a fused depthwise node's weights change
+                INDArray[] got = native_.run(inputs, w, b), want = oracle.run(inputs, w, b);
+                for (int i = 0; i < outs.length; i++) check.assertParity("fused program run " + run + " output " + i, got[i], want[i]);
+            }
+        }
+    }
+
+    /**
      * The activations ONNX imports bring (HardSwish, Swish, HardSigmoid with PyTorch's alpha, LeakyRelu with a slope)
      * inside a native program, as conv post-ops (HardSigmoid: a two-step chain) and as activation nodes, against the
      * reference; a squeeze-excitation-like block (1x1 convs, gates) at MobileNetV3's shapes.

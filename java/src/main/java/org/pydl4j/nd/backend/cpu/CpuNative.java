@@ -37,6 +37,9 @@ final class CpuNative {
     static native void programRun(long program, ByteBuffer[] inputs, ByteBuffer[] weights, ByteBuffer[] biases, ByteBuffer[] outputs,
                                   boolean[] weightsUnchanged);
 
+    /** One line per program node: its op and the oneDNN implementation it runs (diagnostics, tests). */
+    static native String programDescribe(long program);
+
     /** Bytes of intermediate and weight buffers a program keeps. */
     static native long programBufferBytes(long program);
 

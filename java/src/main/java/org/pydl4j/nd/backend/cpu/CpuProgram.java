@@ -65,6 +65,8 @@ final class CpuProgram implements InferenceProgram {
 
         synchronized long bufferBytes() { return CpuNative.programBufferBytes(live()); }
 
+        synchronized String describe() { return CpuNative.programDescribe(live()); }
+
         @Override
         public synchronized void run() {
             if (ptr != 0) CpuNative.programFree(ptr);
@@ -153,6 +155,15 @@ final class CpuProgram implements InferenceProgram {
     public long workingBytes() {
         try {
             return handle.bufferBytes();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public String describe() {
+        try {
+            return handle.describe();
         } finally {
             Reference.reachabilityFence(this);
         }
