@@ -126,6 +126,10 @@ class TransferJob:
             if name in options:
                 raise TypeError(f"TransferJob got multiple values for argument {name!r}")
             options[name] = value
+        if config is None and options.get("recipe") == "finetune" and "model" not in options:
+            from .recipe import RECIPE_MODEL   # the recipe's documented base, when no model is named
+
+            options["model"] = RECIPE_MODEL
         base = config if config is not None else JobConfig()
         object.__setattr__(self, "config", base.replace(**options) if options else base)
         self.hooks = hooks if hooks is not None else NO_HOOKS

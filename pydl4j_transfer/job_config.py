@@ -235,8 +235,9 @@ class JobConfig:
     class_weights: bool = option(False, "weight each class's loss by n / (classes * count) in the training split "
                                  "(imbalanced folders; DL4J's weighted LossMCXENT)", FLAG, identity=True, saved=True,
                                  cli="--class-weights")
-    recipe: str | None = option(None, "a documented recipe: finetune = the classifier on cached features, then the "
-                                "last --unfreeze blocks (default 2) on augmented views with warmup + cosine, label "
+    recipe: str | None = option(None, "a documented recipe: finetune = on efficientnet-lite2 unless --model is given, "
+                                "the classifier on cached features, then the last --unfreeze blocks (default 4) on "
+                                "6 augmented views with warmup + cosine, label "
                                 "smoothing and weight decay, chosen on validation (see README)",
                                 _optional(choice("finetune")), identity=True, saved=True, cli="--recipe",
                                 metavar="{finetune}")
