@@ -16,7 +16,7 @@ SMALL_CNN = """
 import jpype
 from pydl4j_transfer import jvm, engine
 
-def small_cnn():
+def small_cnn(frozen_until="gap"):
     J = jvm.java_class
     Activation = J("org.pydl4j.nd.activations.Activation")
     LF = J("org.pydl4j.nd.lossfunctions.LossFunctions$LossFunction")
@@ -36,7 +36,7 @@ def small_cnn():
             .setOutputs(S("out")).build())
     graph = J("org.pydl4j.nn.graph.ComputationGraph")(conf)
     graph.init()
-    frozen = J("org.pydl4j.nn.transferlearning.TransferLearning$GraphBuilder")(graph).setFeatureExtractor(S("gap")).build()
+    frozen = J("org.pydl4j.nn.transferlearning.TransferLearning$GraphBuilder")(graph).setFeatureExtractor(S(frozen_until)).build()
     return frozen
 """
 
@@ -101,9 +101,12 @@ def test_python_paths_give_java_memory_back(jvm, graph):
 def test_batch_that_does_not_fit_is_an_error_and_the_process_goes_on(tmp_path):
     script = SMALL_CNN + textwrap.dedent("""
         import numpy as np
-        graph = small_cnn()
+        # frozen up to the convolution: a training pass runs the frozen part as inference, in slices of the batch,
+        # and hands the trained part its last activation whole - here the convolution's output, 64 MiB, over the
+        # limit (frozen up to the pooling, that would be 8192 x 8 floats, and the batch would fit)
+        graph = small_cnn("conv")
         DataSet = jvm.java_class("org.pydl4j.nd.dataset.DataSet")
-        n = 8192   # the input is numpy memory; the first convolution's output, 64 MiB, is over the limit
+        n = 8192   # the input is numpy memory
         x = jvm.to_indarray(np.zeros((n, 3, 16, 16), np.float32), copy=None)
         y = jvm.to_indarray(engine.one_hot([0] * n, 4))
         try:
