@@ -5,9 +5,8 @@ The engine's graph (same weights as every side) is exported once with our ``Onnx
 child, cut at the feature vertex (VGG-16: block5_pool; EfficientNet-Lite0: avg_pool), and ONNX Runtime runs that
 file on the CPU with all graph optimisations (``ORT_ENABLE_ALL``), ``intra_op_num_threads`` = the benchmark's
 threads, sequential execution, and workers that wait sleep rather than spin
-(``session.intra_op.allow_spinning=0``; the engine's workers spin briefly, ``GOMP_SPINCOUNT=2000``, and sleep at
-once with ``OMP_WAIT_POLICY=PASSIVE``); ``--ort-spinning`` restores
-ONNX Runtime's default). Latency: ``--latency-runs`` warm single-image calls, numpy in -> numpy out, timed
+(``session.intra_op.allow_spinning=0``; ``--ort-spinning`` restores ONNX Runtime's default). The engine's workers
+spin briefly (``GOMP_SPINCOUNT=2000``) and sleep at once with ``OMP_WAIT_POLICY=PASSIVE``. Latency: ``--latency-runs`` warm single-image calls, numpy in -> numpy out, timed
 from Python by :func:`latency` for every side alike (p50, p95).
 """
 

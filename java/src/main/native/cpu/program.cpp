@@ -615,7 +615,7 @@ private:
     std::optional<ConvChoice> fuse_depthwise(size_t i) {
         Node& n = nodes_[i];
         if (!dw_fusion_allowed() || i + 1 >= nodes_.size() || n.in0 < num_inputs_ || !pointwise(n.g) || n.g.h * n.g.w < kDwFusionMinPlane) {
-            return std::nullopt;  // (a program input's plain layout would leave only reference kernels)
+            return std::nullopt;  // (a program input is plain NCHW: not the layout the fused kernels were measured on)
         }
         Node& d = nodes_[i + 1];
         const int mid = num_inputs_ + static_cast<int>(i);
