@@ -1,11 +1,12 @@
 // Training kernels on the plain NCHW layout the Java side keeps: batch normalization with batch statistics (forward
-// and backward), depthwise convolution (forward, backward data, backward weights) and 1x1 stride-1 convolution as
+// and backward), depthwise convolution (forward, backward data, backward weights: nchw_depthwise.cpp) and 1x1 stride-1 convolution as
 // OpenBLAS products. oneDNN 2.6 has no fast path for these on plain layouts: its NCHW batch norm (ncsp_bnorm) took
 // 1.5 s for one [8,96,112,112] backward, its 5x5 depthwise backward-weights falls back to im2col + gemm per
 // channel, and every blocked-layout kernel costs two reorders per tensor per call; a fine-tuning step spent more
 // time there than in the convolutions themselves. Each kernel reads and writes each tensor once or twice, in
 // order. Sums run in float vectors along a row and in double across rows (mean and variance of 400k values).
 #include "common.h"
+#include "nchw_depthwise.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -132,123 +133,6 @@ void bn_backward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gy
     }
 }
 
-// ---------------------------------------------------------------- depthwise convolution
-// groups == c, o = c * mult: output channel oc reads input channel oc / mult; weights [o, 1, kh, kw].
-
-// The output columns [lo, hi) whose input column ow * sw - pl + j * dw lies inside [0, w).
-void valid_columns(const Geometry& g, Dim j, Dim& lo, Dim& hi) {
-    const Dim off = j * g.dw - g.pl;  // input column = ow * sw + off
-    lo = off >= 0 ? 0 : (-off + g.sw - 1) / g.sw;
-    hi = off >= g.w ? 0 : std::min<Dim>(g.ow, (g.w - 1 - off) / g.sw + 1);
-    if (hi < lo) hi = lo;
-}
-
-// Calls f(tap, in_off, out_off, lo, hi) for every kernel tap (ki * kw + kj) and output row whose input row lies
-// inside the image: output columns [lo, hi) of the row at out_off (in the output plane) read the input plane at
-// in_off + column * sw.
-template <typename F>
-void for_each_tap_row(const Geometry& g, F f) {
-    for (Dim ki = 0; ki < g.kh; ki++) {
-        for (Dim kj = 0; kj < g.kw; kj++) {
-            Dim lo, hi;
-            valid_columns(g, kj, lo, hi);
-            const Dim col_off = kj * g.dw - g.pl;
-            for (Dim r = 0; r < g.oh; r++) {
-                const Dim ih = r * g.sh - g.pt + ki * g.dh;
-                if (ih >= 0 && ih < g.h) f(ki * g.kw + kj, ih * g.w + col_off, r * g.ow, lo, hi);
-            }
-        }
-    }
-}
-
-void dw_forward(const Geometry& g, const float* x, const float* w, const float* bias, float* y) {
-    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw;
-#pragma omp parallel for collapse(2) schedule(static)
-    for (Dim i = 0; i < g.n; i++) {
-        for (Dim oc = 0; oc < g.o; oc++) {
-            const float* xp = x + (i * g.c + oc / mult) * in_plane;
-            const float* wp = w + oc * g.kh * g.kw;
-            float* yp = y + (i * g.o + oc) * out_plane;
-            std::fill(yp, yp + out_plane, bias ? bias[oc] : 0.f);
-            for_each_tap_row(g, [&](Dim tap, Dim in_off, Dim out_off, Dim lo, Dim hi) {
-                const float wv = wp[tap];
-                const float* xr = xp + in_off;
-                float* yr = yp + out_off;
-                if (sw == 1) {
-#pragma omp simd
-                    for (Dim col = lo; col < hi; col++) yr[col] += wv * xr[col];
-                } else {
-                    for (Dim col = lo; col < hi; col++) yr[col] += wv * xr[col * sw];
-                }
-            });
-        }
-    }
-}
-
-void dw_backward_data(const Geometry& g, const float* gy, const float* w, float* gx) {
-    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw;
-#pragma omp parallel for collapse(2) schedule(static)
-    for (Dim i = 0; i < g.n; i++) {
-        for (Dim ic = 0; ic < g.c; ic++) {
-            float* xp = gx + (i * g.c + ic) * in_plane;
-            std::fill(xp, xp + in_plane, 0.f);
-            for (Dim oc = ic * mult; oc < (ic + 1) * mult; oc++) {
-                const float* yp = gy + (i * g.o + oc) * out_plane;
-                const float* wp = w + oc * g.kh * g.kw;
-                for_each_tap_row(g, [&](Dim tap, Dim in_off, Dim out_off, Dim lo, Dim hi) {
-                    const float wv = wp[tap];
-                    float* xr = xp + in_off;
-                    const float* yr = yp + out_off;
-                    if (sw == 1) {
-#pragma omp simd
-                        for (Dim col = lo; col < hi; col++) xr[col] += wv * yr[col];
-                    } else {
-                        for (Dim col = lo; col < hi; col++) xr[col * sw] += wv * yr[col];
-                    }
-                });
-            }
-        }
-    }
-}
-
-// Per tap, the products of the rows accumulate column by column into a row of partial sums (vertical vector
-// adds; a horizontal sum per output row cost as much as the products on 7-112 wide rows), summed once per image.
-void dw_backward_weights(const Geometry& g, const float* x, const float* gy, float* gw, float* gb) {
-    const Dim mult = g.o / g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow, sw = g.sw, taps = g.kh * g.kw, ow = g.ow;
-#pragma omp parallel
-    {
-        std::vector<double> acc(taps);
-        std::vector<float> cols(static_cast<size_t>(taps * ow));
-#pragma omp for schedule(dynamic, 1)
-        for (Dim oc = 0; oc < g.o; oc++) {
-            std::fill(acc.begin(), acc.end(), 0.0);
-            for (Dim i = 0; i < g.n; i++) {   // float sums within an image, double across images
-                const float* xp = x + (i * g.c + oc / mult) * in_plane;
-                const float* yp = gy + (i * g.o + oc) * out_plane;
-                std::fill(cols.begin(), cols.end(), 0.f);
-                for_each_tap_row(g, [&](Dim tap, Dim in_off, Dim out_off, Dim lo, Dim hi) {
-                    const float* xr = xp + in_off;
-                    const float* yr = yp + out_off;
-                    float* cr = cols.data() + tap * ow;
-                    if (sw == 1) {
-#pragma omp simd
-                        for (Dim col = lo; col < hi; col++) cr[col] += yr[col] * xr[col];
-                    } else {
-                        for (Dim col = lo; col < hi; col++) cr[col] += yr[col] * xr[col * sw];
-                    }
-                });
-                for (Dim t = 0; t < taps; t++) acc[t] += row_sum(cols.data() + t * ow, ow);
-            }
-            for (Dim t = 0; t < taps; t++) gw[oc * taps + t] = static_cast<float>(acc[t]);
-            if (gb) {
-                double b = 0;
-                for (Dim i = 0; i < g.n; i++) b += row_sum(gy + (i * g.o + oc) * out_plane, out_plane);
-                gb[oc] = static_cast<float>(b);
-            }
-        }
-    }
-}
-
 // ---------------------------------------------------------------- 1x1 stride-1 convolution as matrix products
 // Per image, NCHW is a [c, s] matrix: y_i = W x_i, gx_i = W^T gy_i, gW = sum_i gy_i x_i^T. With at least as many
 // images as threads, the images are shared out over OpenMP threads and each product runs single-threaded in
@@ -360,6 +244,7 @@ Clamp checked_clamp(float lo, float hi) {
 void check_kind(int kind, const Geometry& g) {
     auto out = [](long long in, long long k, long long s, long long pad, long long d) { return (in + pad - (k - 1) * d - 1) / s + 1; };
     bool sizes = g.n > 0 && g.c > 0 && g.o > 0 && g.kh > 0 && g.kw > 0 && g.sh > 0 && g.sw > 0 && g.dh > 0 && g.dw > 0
+        && g.pt >= 0 && g.pl >= 0 && g.pb >= 0 && g.pr >= 0
         && g.oh == out(g.h, g.kh, g.sh, g.pt + g.pb, g.dh) && g.ow == out(g.w, g.kw, g.sw, g.pl + g.pr, g.dw);
     bool depthwise = kind == 0 && g.groups == g.c && g.o % g.c == 0;
     bool pointwise = kind == 1 && g.groups == 1 && g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0

@@ -70,6 +70,26 @@ public class CpuParityTest extends BackendParitySuite {
         checkFused("depthwise 5x5/1 [2,40,14,14] no bias", new long[]{2, 40, 14, 14}, 40, new ConvParams(5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 40), false, 94);
     }
 
+    /**
+     * The polyphase depthwise training kernels (native/cpu/nchw_depthwise.cpp) at geometries Lite0 does not have:
+     * a rectangular kernel with odd left padding and an input row no output reads (its gradient is zero), a
+     * multiplier with stride 3, dilation and stride together (taps in one phase only, the other phases' gradient
+     * zero), padding wider than the kernel, and different strides per axis.
+     */
+    @Test
+    public void convDepthwiseEdgeGeometries() {
+        check.conv("depthwise 3x5/2 pad(1,1,0,2) [2,8,17,16]", new long[]{2, 8, 17, 16}, 8,
+                new ConvParams(3, 5, 2, 2, 1, 1, 0, 2, 1, 1, 8), true, true, 120);
+        check.conv("depthwise x2 3x3/3 [2,6,20,19]->12", new long[]{2, 6, 20, 19}, 12,
+                new ConvParams(3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 6), true, true, 121);
+        check.conv("depthwise 3x3/2 dilated 2 [1,4,13,13]", new long[]{1, 4, 13, 13}, 4,
+                new ConvParams(3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 4), true, true, 122);
+        check.conv("depthwise 3x3/1 pad 3 [1,4,6,5]", new long[]{1, 4, 6, 5}, 4,
+                new ConvParams(3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 4), true, true, 123);
+        check.conv("depthwise 2x4 stride (1,2) [3,5,9,11]", new long[]{3, 5, 9, 11}, 5,
+                new ConvParams(2, 4, 1, 2, 0, 1, 1, 2, 1, 1, 5), true, true, 124);
+    }
+
     @Test
     public void convFusedRejectsSoftmaxAndBadBias() {
         INDArray x = randn(95, 1, 4, 8, 8), w = randn(96, 8, 4, 3, 3);
