@@ -140,6 +140,28 @@ public final class CpuBackend extends JniBackend {
         CpuNative.eltwiseBackward(code, x.bufferForRead(), y.bufferForRead(), gradOut.bufferForRead(), gradIn.buffer(), length);
     }
 
+    // ---------------------------------------------------------------- updater steps (updater.cpp)
+
+    @Override
+    public void adamStep(INDArray g, INDArray m, INDArray v, double b1, double b2, double eps, double alphat) {
+        Checks.sameLength("adamStep", g, m, v);
+        if (!isFloat(g) || g.length() == 0) {
+            reference.adamStep(g, m, v, b1, b2, eps, alphat);
+            return;
+        }
+        CpuNative.adamStep(g.buffer(), m.buffer(), v.buffer(), Math.toIntExact(g.length()), b1, b2, eps, alphat);
+    }
+
+    @Override
+    public void axpy(double alpha, INDArray x, INDArray y) {
+        Checks.sameLength("axpy", y, x);
+        if (!isFloat(y) || y.length() == 0) {
+            reference.axpy(alpha, x, y);
+            return;
+        }
+        CpuNative.axpy(alpha, x.bufferForRead(), y.buffer(), Math.toIntExact(y.length()));
+    }
+
     // ---------------------------------------------------------------- cpu only: fused convolution, compiled inference
 
     /** FLOAT programs run natively (program.cpp), others op by op on the reference kernels. */

@@ -77,6 +77,12 @@ final class CpuNative {
 
     static native void softmaxBackward(ByteBuffer y, ByteBuffer gy, ByteBuffer gx, int rows, int cols);
 
+    /** One Adam step in place over length floats (updater.cpp; Backend.adamStep's arithmetic, in double per element). */
+    static native void adamStep(ByteBuffer g, ByteBuffer m, ByteBuffer v, int length, double b1, double b2, double eps, double alphat);
+
+    /** y += alpha * x over length floats (updater.cpp). */
+    static native void axpy(double alpha, ByteBuffer x, ByteBuffer y, int length);
+
     // Training kernels on plain NCHW (nchw_train.cpp): see NchwKernels for which geometries they take.
 
     /** y = min(max(bn(x), lo), hi): lo, hi from {@link NchwKernels#clampOf} (-inf, inf: no activation). */
