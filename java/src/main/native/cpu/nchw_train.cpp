@@ -39,6 +39,16 @@ struct Clamp {
     bool active() const { return !(std::isinf(lo) && lo < 0 && std::isinf(hi) && hi > 0); }
 };
 
+// The per-channel affine map of batch norm, y = x * scale + shift, from the stored float statistics. The forward
+// pass writes y = clamp(fma(x, scale, shift)), and the backward pass recomputes the same fma from x to find where
+// the clamp passed the gradient (lo < y < hi), instead of reading y: one tensor fewer streamed through each of
+// its two passes. One function and one rounding (fma) in both places, so both see the same pre-activation values.
+struct Affine {
+    float scale, shift;
+    Affine(float gamma, float beta, float mean, float var, float eps)
+        : scale(static_cast<float>(gamma / std::sqrt(static_cast<double>(var) + eps))), shift(beta - mean * scale) {}
+};
+
 // x, y: [n, c, s]; mean and var (biased, the one that normalizes) are written. The statistics take one pass over
 // x: sums of x - k and (x - k)^2 with k the channel's first value (near the mean, so the difference of squares
 // does not cancel; float along a row, double across rows), then one pass writes y.
@@ -67,49 +77,55 @@ void bn_train_forward(Dim n, Dim c, Dim s, float eps, const float* x, const floa
         const float mu = static_cast<float>(k + shifted_mean);
         mean[ch] = mu;
         var[ch] = static_cast<float>(v);
-        const float scale = static_cast<float>(gamma[ch] / std::sqrt(v + eps));
-        const float shift = beta[ch] - mu * scale;
+        const Affine a(gamma[ch], beta[ch], mu, var[ch], eps);
+        const float scale = a.scale, shift = a.shift;
         const float lo = clamp.lo, hi = clamp.hi;
         for (Dim i = 0; i < n; i++) {
             const float* xr = x + (i * c + ch) * s;
             float* yr = y + (i * c + ch) * s;
             if (kClamp) {
 #pragma omp simd
-                for (Dim t = 0; t < s; t++) yr[t] = std::min(std::max(xr[t] * scale + shift, lo), hi);
+                for (Dim t = 0; t < s; t++) yr[t] = std::min(std::max(std::fma(xr[t], scale, shift), lo), hi);
             } else {
 #pragma omp simd
-                for (Dim t = 0; t < s; t++) yr[t] = xr[t] * scale + shift;
+                for (Dim t = 0; t < s; t++) yr[t] = std::fma(xr[t], scale, shift);
             }
         }
     }
 }
 
 // dgamma = sum(g * xhat), dbeta = sum(g), gx = gamma / std * (g - dbeta / m - xhat * dgamma / m), where g is gy,
-// or with a clamp gy masked by lo < y < hi (y: the clamped output of the forward pass).
+// or with a clamp gy masked by lo < y < hi, y = fma(x, scale, shift) recomputed as the forward pass made it (Affine;
+// beta only then).
 template <bool kClamp>
-void bn_backward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gy, const float* y, Clamp clamp,
+void bn_backward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gy, const float* beta, Clamp clamp,
                  const float* gamma, const float* mean, const float* var, float* gx, float* ggamma, float* gbeta) {
     const double count = static_cast<double>(n) * s;
     const float lo = clamp.lo, hi = clamp.hi;
 #pragma omp parallel for schedule(dynamic, 1)
     for (Dim ch = 0; ch < c; ch++) {
         const float mu = mean[ch];
+        const Affine a(gamma[ch], kClamp ? beta[ch] : 0.f, mu, var[ch], eps);
+        const float scale = a.scale, shift = a.shift;
         const double inv_std = 1.0 / std::sqrt(static_cast<double>(var[ch]) + eps);
         double sum_gy = 0, sum_gy_xc = 0;
         for (Dim i = 0; i < n; i++) {
             const Dim row = (i * c + ch) * s;
             const float* xr = x + row;
             const float* gr = gy + row;
-            const float* yr = kClamp ? y + row : nullptr;
-            float a = 0.f, b = 0.f;
-#pragma omp simd reduction(+ : a, b)
+            float sa = 0.f, sb = 0.f;
+#pragma omp simd reduction(+ : sa, sb)
             for (Dim k = 0; k < s; k++) {
-                const float g = kClamp ? (yr[k] > lo && yr[k] < hi ? gr[k] : 0.f) : gr[k];
-                a += g;
-                b += g * (xr[k] - mu);
+                float g = gr[k];
+                if (kClamp) {
+                    const float z = std::fma(xr[k], scale, shift);
+                    g = z > lo && z < hi ? g : 0.f;
+                }
+                sa += g;
+                sb += g * (xr[k] - mu);
             }
-            sum_gy += a;
-            sum_gy_xc += b;
+            sum_gy += sa;
+            sum_gy_xc += sb;
         }
         const double dgamma = sum_gy_xc * inv_std;
         ggamma[ch] = static_cast<float>(dgamma);
@@ -122,11 +138,14 @@ void bn_backward(Dim n, Dim c, Dim s, float eps, const float* x, const float* gy
             const Dim row = (i * c + ch) * s;
             const float* xr = x + row;
             const float* gr = gy + row;
-            const float* yr = kClamp ? y + row : nullptr;
             float* out = gx + row;
 #pragma omp simd
             for (Dim t = 0; t < s; t++) {
-                const float g = kClamp ? (yr[t] > lo && yr[t] < hi ? gr[t] : 0.f) : gr[t];
+                float g = gr[t];
+                if (kClamp) {
+                    const float z = std::fma(xr[t], scale, shift);
+                    g = z > lo && z < hi ? g : 0.f;
+                }
                 out[t] = k * (g - mean_gy - (xr[t] - mu) * coef);
             }
         }
@@ -275,10 +294,10 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormTra
     });
 }
 
-// y: the clamped output of nchwBatchNormTraining with the same lo, hi (read for the activation's derivative);
-// null when the clamp is none.
+// beta: the forward pass's, for the clamp's derivative (bn_backward recomputes the clamped pre-activation); null
+// when the clamp is none.
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormBackward(
-        JNIEnv* env, jclass, jobject x, jobject y, jobject gy, jobject gamma, jobject mean, jobject var, jobject gx,
+        JNIEnv* env, jclass, jobject x, jobject beta, jobject gy, jobject gamma, jobject mean, jobject var, jobject gx,
         jobject ggamma, jobject gbeta, jint n, jint c, jint spatial, jfloat eps, jfloat lo, jfloat hi) {
     guarded(env, "batchNormBackward", [&] {
         int64_t all = elements({n, c, spatial}, "batch norm shape"), ch = elements({c}, "channels");
@@ -286,11 +305,11 @@ JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_nchwBatchNormBac
         float *pm = address(env, mean, "mean", ch), *pv = address(env, var, "var", ch), *pgx = address(env, gx, "gradInput", all);
         float *pgg = address(env, ggamma, "gradGamma", ch), *pgb = address(env, gbeta, "gradBeta", ch);
         const Clamp clamp = checked_clamp(lo, hi);
-        float* py = clamp.active() ? address(env, y, "output", all) : nullptr;
+        float* pb = clamp.active() ? address(env, beta, "beta", ch) : nullptr;
         std::lock_guard<std::mutex> lock(compute_mutex());
         SmallWork small(static_cast<size_t>(n) * c * spatial);
-        if (clamp.active()) bn_backward<true>(n, c, spatial, eps, px, pgy, py, clamp, pg, pm, pv, pgx, pgg, pgb);
-        else bn_backward<false>(n, c, spatial, eps, px, pgy, py, clamp, pg, pm, pv, pgx, pgg, pgb);
+        if (clamp.active()) bn_backward<true>(n, c, spatial, eps, px, pgy, pb, clamp, pg, pm, pv, pgx, pgg, pgb);
+        else bn_backward<false>(n, c, spatial, eps, px, pgy, pb, clamp, pg, pm, pv, pgx, pgg, pgb);
     });
 }
 

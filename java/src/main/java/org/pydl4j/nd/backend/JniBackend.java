@@ -180,6 +180,7 @@ public abstract class JniBackend implements Backend {
                                                  INDArray beta, INDArray mean, INDArray var, double eps, Activation f) {
         BatchNormShape d = Checks.batchNormBackward(input, gradOut, gamma, mean, var, eps);
         Checks.shape(output, input.shape(), "batchNormBackwardActivated output");
+        Checks.sameLength("batchNormBackwardActivated beta", gamma, beta);
         Checks.sameType("batchNormBackwardActivated", input, output);
         Backend.requireBatchNormFusable(f);
         if (!isFloat(input) || d.m == 0 || d.c == 0 || !fusesBatchNormWith(f)) {
@@ -187,7 +188,7 @@ public abstract class JniBackend implements Backend {
         }
         INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
         INDArray gGamma = Nd4j.createUninitialized(DataType.FLOAT, d.c), gBeta = Nd4j.createUninitialized(DataType.FLOAT, d.c);
-        nativeBatchNormBackwardActivated(input, output, gradOut, gamma, mean, var, gx, gGamma, gBeta, d, (float) eps, f);
+        nativeBatchNormBackwardActivated(input, output, gradOut, gamma, beta, mean, var, gx, gGamma, gBeta, d, (float) eps, f);
         return new INDArray[]{gx, gGamma, gBeta};
     }
 
@@ -198,8 +199,8 @@ public abstract class JniBackend implements Backend {
     }
 
     /** The fused kernel of {@link #batchNormBackwardActivated}; called only where {@link #fusesBatchNormWith} is true. */
-    protected void nativeBatchNormBackwardActivated(INDArray input, INDArray output, INDArray gradOut, INDArray gamma, INDArray mean,
-                                                    INDArray var, INDArray gradIn, INDArray gradGamma, INDArray gradBeta,
+    protected void nativeBatchNormBackwardActivated(INDArray input, INDArray output, INDArray gradOut, INDArray gamma, INDArray beta,
+                                                    INDArray mean, INDArray var, INDArray gradIn, INDArray gradGamma, INDArray gradBeta,
                                                     BatchNormShape d, float eps, Activation f) {
         throw new IllegalStateException(name() + ": no fused batch norm kernel");
     }

@@ -113,10 +113,12 @@ public final class CpuBackend extends JniBackend {
     }
 
     @Override
-    protected void nativeBatchNormBackwardActivated(INDArray input, INDArray output, INDArray gradOut, INDArray gamma, INDArray mean,
-                                                    INDArray var, INDArray gradIn, INDArray gradGamma, INDArray gradBeta,
+    protected void nativeBatchNormBackwardActivated(INDArray input, INDArray output, INDArray gradOut, INDArray gamma, INDArray beta,
+                                                    INDArray mean, INDArray var, INDArray gradIn, INDArray gradGamma, INDArray gradBeta,
                                                     BatchNormShape d, float eps, Activation f) {
-        NchwKernels.batchNormBackwardActivated(f, input.bufferForRead(), output.bufferForRead(), gradOut.bufferForRead(), gamma.bufferForRead(),
+        // the kernel recomputes the clamp's pre-activation from input, gamma, beta and the statistics instead of
+        // reading output (one tensor fewer through memory); output is the same values, as the forward kernel wrote them
+        NchwKernels.batchNormBackwardActivated(f, input.bufferForRead(), beta.bufferForRead(), gradOut.bufferForRead(), gamma.bufferForRead(),
                 mean.bufferForRead(), var.bufferForRead(), gradIn.buffer(), gradGamma.buffer(), gradBeta.buffer(), d.n, d.c, d.s, eps);
     }
 

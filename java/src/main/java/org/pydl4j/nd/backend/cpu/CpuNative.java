@@ -89,8 +89,11 @@ final class CpuNative {
     static native void nchwBatchNormTraining(ByteBuffer x, ByteBuffer gamma, ByteBuffer beta, ByteBuffer mean, ByteBuffer var,
                                              ByteBuffer y, int n, int c, int spatial, float eps, float lo, float hi);
 
-    /** y: the clamped forward output (read for the activation's derivative; may be null without a clamp). */
-    static native void nchwBatchNormBackward(ByteBuffer x, ByteBuffer y, ByteBuffer gy, ByteBuffer gamma, ByteBuffer mean, ByteBuffer var,
+    /**
+     * beta: the forward pass's (the clamp's derivative is taken from the recomputed pre-activation, see
+     * nchw_train.cpp Affine; may be null without a clamp).
+     */
+    static native void nchwBatchNormBackward(ByteBuffer x, ByteBuffer beta, ByteBuffer gy, ByteBuffer gamma, ByteBuffer mean, ByteBuffer var,
                                              ByteBuffer gx, ByteBuffer gGamma, ByteBuffer gBeta, int n, int c, int spatial, float eps,
                                              float lo, float hi);
 

@@ -83,9 +83,9 @@ final class NchwKernels {
         CpuNative.nchwBatchNormTraining(x, gamma, beta, mean, var, y, n, c, spatial, eps, clamp[0], clamp[1]);
     }
 
-    static void batchNormBackwardActivated(Activation f, ByteBuffer x, ByteBuffer y, ByteBuffer gy, ByteBuffer gamma, ByteBuffer mean,
+    static void batchNormBackwardActivated(Activation f, ByteBuffer x, ByteBuffer beta, ByteBuffer gy, ByteBuffer gamma, ByteBuffer mean,
                                            ByteBuffer var, ByteBuffer gx, ByteBuffer gGamma, ByteBuffer gBeta, int n, int c, int spatial, float eps) {
         float[] clamp = clampOf(f);
-        CpuNative.nchwBatchNormBackward(x, y, gy, gamma, mean, var, gx, gGamma, gBeta, n, c, spatial, eps, clamp[0], clamp[1]);
+        CpuNative.nchwBatchNormBackward(x, beta, gy, gamma, mean, var, gx, gGamma, gBeta, n, c, spatial, eps, clamp[0], clamp[1]);
     }
 }
