@@ -60,12 +60,14 @@ struct Phases {
 
     Dim taps() const { return static_cast<Dim>(tap_phase.size()); }
 
+    std::vector<float> zeroed() const { return std::vector<float>(static_cast<size_t>(count * len), 0.f); }
+
     // Where tap k reads in a buffer of count phase planes (fill).
     const float* source(const float* buf, Dim k) const { return buf + tap_phase[k] * len + tap_row[k] * wq + tap_col[k]; }
 
-    // Copies the h x w plane x into count phase planes of the padded input (buf: count * len floats).
+    // Copies the h x w plane x into count phase planes of the padded input (buf: count * len floats). Every plane
+    // writes the same positions, so the padding is zeroed once, when buf is made (zeroed()), not per plane.
     void fill(const Geometry& g, const float* x, float* buf) const {
-        std::fill(buf, buf + count * len, 0.f);
         for (Dim ih = 0; ih < g.h; ih++) {
             const Dim r = ih + g.pt;
             const float* xr = x + ih * g.w;
@@ -150,7 +152,7 @@ void dw_forward(const Geometry& g, const float* x, const float* w, const float* 
     const Dim mult = g.o / g.c, taps = p.taps(), in_plane = g.h * g.w, out_plane = g.oh * g.ow;
 #pragma omp parallel
     {
-        std::vector<float> buf(static_cast<size_t>(p.count * p.len)), out(static_cast<size_t>(p.out_len));
+        std::vector<float> buf = p.zeroed(), out(static_cast<size_t>(p.out_len));
         std::vector<const float*> src(static_cast<size_t>(taps));
 #pragma omp for schedule(static)
         for (Dim item = 0; item < g.n * g.c; item++) {   // item = image * c + input channel
@@ -183,14 +185,14 @@ void dw_backward_data(const Geometry& g, const float* gy, const float* w, float*
     const Dim c_lo = std::max<Dim>(0, j0 - p.qj), c_hi = std::min(g.ow, j1 + 1);
 #pragma omp parallel
     {
-        std::vector<float> gyp(static_cast<size_t>(mult * glen)), out(static_cast<size_t>(p.count * grid));
+        // zeroed once: every item writes the same positions of gyp (its padding stays zero)
+        std::vector<float> gyp(static_cast<size_t>(mult * glen), 0.f), out(static_cast<size_t>(p.count * grid));
         std::vector<const float*> src(static_cast<size_t>(mult * taps));
         std::vector<float> wt(static_cast<size_t>(mult * taps));
         std::vector<char> used(static_cast<size_t>(p.count));
 #pragma omp for schedule(static)
         for (Dim item = 0; item < g.n * g.c; item++) {
             const Dim i = item / g.c, ic = item % g.c;
-            std::fill(gyp.begin(), gyp.end(), 0.f);
             for (Dim m = 0; m < mult && c_hi > c_lo; m++) {
                 const float* yp = gy + (i * g.o + ic * mult + m) * out_plane;
                 float* dst = gyp.data() + m * glen + (p.qj - j0);   // gy (r, c) -> row r - i0 + qi, column c - j0 + qj
@@ -237,7 +239,8 @@ void dw_backward_weights(const Geometry& g, const float* x, const float* gy, flo
     const Dim mult = g.o / g.c, taps = p.taps(), in_plane = g.h * g.w, out_plane = g.oh * g.ow;
 #pragma omp parallel
     {
-        std::vector<float> buf(static_cast<size_t>(p.count * p.len)), gyw(static_cast<size_t>(p.out_len));
+        // zeroed once: every plane writes the same positions (the wide grid's padding columns stay zero)
+        std::vector<float> buf = p.zeroed(), gyw(static_cast<size_t>(p.out_len), 0.f);
         std::vector<double> acc(static_cast<size_t>(taps + 3));
         const float* src[4];
 #pragma omp for schedule(static)
@@ -248,7 +251,6 @@ void dw_backward_weights(const Geometry& g, const float* x, const float* gy, flo
                 p.fill(g, x + (i * g.c + oc / mult) * in_plane, buf.data());
                 // the output gradient on the wide grid: zeros where the wide outputs are padding
                 const float* yp = gy + (i * g.o + oc) * out_plane;
-                std::fill(gyw.begin(), gyw.end(), 0.f);
                 for (Dim r = 0; r < g.oh; r++) std::copy(yp + r * g.ow, yp + (r + 1) * g.ow, gyw.data() + r * p.wq);
                 for (Dim k0 = 0; k0 < taps; k0 += 4) {
                     // a group of 4 taps; past the last tap, repeat it (sums land in acc's spare slots)

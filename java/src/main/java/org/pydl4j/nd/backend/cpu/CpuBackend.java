@@ -142,7 +142,17 @@ public final class CpuBackend extends JniBackend {
         CpuNative.eltwiseBackward(code, x.bufferForRead(), y.bufferForRead(), gradOut.bufferForRead(), gradIn.buffer(), length);
     }
 
-    // ---------------------------------------------------------------- updater steps (updater.cpp)
+    // ---------------------------------------------------------------- every-step elementwise ops (train_eltwise.cpp)
+
+    /** Same-shape additions (residuals) natively; a row added to every row goes to the host default. */
+    @Override
+    public INDArray add(INDArray a, INDArray b) {
+        boolean row = Checks.add(a, b);
+        if (row || !isFloat(a) || a.length() == 0) return super.add(a, b);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, a.shape());
+        CpuNative.add(a.bufferForRead(), b.bufferForRead(), y.buffer(), Math.toIntExact(a.length()));
+        return y;
+    }
 
     @Override
     public void adamStep(INDArray g, INDArray m, INDArray v, double b1, double b2, double eps, double alphat) {

@@ -77,11 +77,14 @@ final class CpuNative {
 
     static native void softmaxBackward(ByteBuffer y, ByteBuffer gy, ByteBuffer gx, int rows, int cols);
 
-    /** One Adam step in place over length floats (updater.cpp; Backend.adamStep's arithmetic, in double per element). */
+    /** One Adam step in place over length floats (train_eltwise.cpp; Backend.adamStep's arithmetic, in double per element). */
     static native void adamStep(ByteBuffer g, ByteBuffer m, ByteBuffer v, int length, double b1, double b2, double eps, double alphat);
 
-    /** y += alpha * x over length floats (updater.cpp). */
+    /** y += alpha * x over length floats (train_eltwise.cpp). */
     static native void axpy(double alpha, ByteBuffer x, ByteBuffer y, int length);
+
+    /** y = a + b over length floats (train_eltwise.cpp). */
+    static native void add(ByteBuffer a, ByteBuffer b, ByteBuffer y, int length);
 
     // Training kernels on plain NCHW (nchw_train.cpp): see NchwKernels for which geometries they take.
 
