@@ -28,6 +28,25 @@ constexpr Dim kLanes = 16;  // lanes per dot-product accumulator (backward weigh
 
 Dim ceil_div(Dim a, Dim b) { return (a + b - 1) / b; }
 
+// Eight floats in a register (GCC vector extension: AVX2 here, whatever the target has elsewhere); V8u is the
+// same read from or written to any float address. Plain arrays as accumulators were kept on the stack, stored and
+// reloaded once per tap.
+typedef float V8 __attribute__((vector_size(32)));
+typedef float V8u __attribute__((vector_size(32), aligned(4), may_alias));
+
+inline V8 load8(const float* p) { return *reinterpret_cast<const V8u*>(p); }
+inline void store8(float* p, V8 v) { *reinterpret_cast<V8u*>(p) = v; }
+inline V8 splat8(float v) { return V8{v, v, v, v, v, v, v, v}; }
+
+// dst[0, n) = src[0, n) inline: rows here are 7-112 floats, where a memmove call per row (std::copy) cost as much
+// as the copy (5% of a step's cycles); the attribute keeps GCC from turning the tail loop back into that call.
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+inline void copy_row(const float* src, Dim n, float* dst) {
+    Dim j = 0;
+    for (; j + 8 <= n; j += 8) store8(dst + j, load8(src + j));
+    for (; j < n; j++) dst[j] = src[j];
+}
+
 // The phase planes of one geometry and where each tap reads them.
 struct Phases {
     Dim sh, sw, hq, wq;  // stride; rows and columns of a phase plane
@@ -73,7 +92,7 @@ struct Phases {
             const float* xr = x + ih * g.w;
             float* row = buf + (r % sh) * sw * len + (r / sh) * wq;
             if (sw == 1) {
-                std::copy(xr, xr + g.w, row + g.pl);
+                copy_row(xr, g.w, row + g.pl);
             } else {
                 for (Dim b = 0; b < sw; b++) {   // padded columns b, b + sw, ...: phase b's columns from 0
                     const Dim first = ((b - g.pl) % sw + sw) % sw;   // the first input column of phase b
@@ -84,16 +103,6 @@ struct Phases {
         }
     }
 };
-
-// Eight floats in a register (GCC vector extension: AVX2 here, whatever the target has elsewhere); V8u is the
-// same read from or written to any float address. Plain arrays as accumulators were kept on the stack, stored and
-// reloaded once per tap.
-typedef float V8 __attribute__((vector_size(32)));
-typedef float V8u __attribute__((vector_size(32), aligned(4), may_alias));
-
-inline V8 load8(const float* p) { return *reinterpret_cast<const V8u*>(p); }
-inline void store8(float* p, V8 v) { *reinterpret_cast<V8u*>(p) = v; }
-inline V8 splat8(float v) { return V8{v, v, v, v, v, v, v, v}; }
 
 // out[t] = init + sum_k wt[k] * src[k][t] for t in [0, len), len a multiple of kTile; a tile's sums stay in
 // registers across the taps.
@@ -162,7 +171,7 @@ void dw_forward(const Geometry& g, const float* x, const float* w, const float* 
             for (Dim oc = ic * mult; oc < (ic + 1) * mult; oc++) {
                 correlate(src.data(), w + oc * taps, taps, bias ? bias[oc] : 0.f, out.data(), p.out_len);
                 float* yp = y + (i * g.o + oc) * out_plane;
-                for (Dim r = 0; r < g.oh; r++) std::copy(out.data() + r * p.wq, out.data() + r * p.wq + g.ow, yp + r * g.ow);
+                for (Dim r = 0; r < g.oh; r++) copy_row(out.data() + r * p.wq, g.ow, yp + r * g.ow);
             }
         }
     }
@@ -197,7 +206,7 @@ void dw_backward_data(const Geometry& g, const float* gy, const float* w, float*
                 const float* yp = gy + (i * g.o + ic * mult + m) * out_plane;
                 float* dst = gyp.data() + m * glen + (p.qj - j0);   // gy (r, c) -> row r - i0 + qi, column c - j0 + qj
                 for (Dim r = r_lo; r < r_hi; r++) {
-                    std::copy(yp + r * g.ow + c_lo, yp + r * g.ow + c_hi, dst + (r - i0 + p.qi) * wg + c_lo);
+                    copy_row(yp + r * g.ow + c_lo, c_hi - c_lo, dst + (r - i0 + p.qi) * wg + c_lo);
                 }
             }
             for (Dim ph = 0; ph < p.count; ph++) {
@@ -220,7 +229,7 @@ void dw_backward_data(const Geometry& g, const float* gy, const float* w, float*
                 const Dim row = (r / p.sh - i0) * wg - j0;   // phase column j of this row: out[row + j]
                 if (p.sw == 1) {
                     const float* from = out.data() + row_phase * grid + row + g.pl;
-                    if (used[row_phase]) std::copy(from, from + g.w, xr);
+                    if (used[row_phase]) copy_row(from, g.w, xr);
                     else std::fill(xr, xr + g.w, 0.f);
                 } else {
                     for (Dim b = 0; b < p.sw; b++) {
@@ -251,7 +260,7 @@ void dw_backward_weights(const Geometry& g, const float* x, const float* gy, flo
                 p.fill(g, x + (i * g.c + oc / mult) * in_plane, buf.data());
                 // the output gradient on the wide grid: zeros where the wide outputs are padding
                 const float* yp = gy + (i * g.o + oc) * out_plane;
-                for (Dim r = 0; r < g.oh; r++) std::copy(yp + r * g.ow, yp + (r + 1) * g.ow, gyw.data() + r * p.wq);
+                for (Dim r = 0; r < g.oh; r++) copy_row(yp + r * g.ow, g.ow, gyw.data() + r * p.wq);
                 for (Dim k0 = 0; k0 < taps; k0 += 4) {
                     // a group of 4 taps; past the last tap, repeat it (sums land in acc's spare slots)
                     for (Dim q = 0; q < 4; q++) src[q] = p.source(buf.data(), std::min(k0 + q, taps - 1));
