@@ -9,6 +9,9 @@
 #include <omp.h>
 
 #include <cmath>
+#include <initializer_list>
+#include <utility>
+#include <vector>
 
 namespace pydl4j {
 namespace {
@@ -35,6 +38,21 @@ void add(int64_t len, const float* a, const float* b, float* y) {
     for (int64_t i = 0; i < len; i++) y[i] = a[i] + b[i];
 }
 
+// One entry point: each buffer must hold length floats (their addresses go to body in order), then body(len,
+// addresses) runs under the compute lock, single-threaded for small arrays.
+template <typename F>
+void over_floats(JNIEnv* env, const char* op, jint length, std::initializer_list<std::pair<jobject, const char*>> buffers,
+                 F body) {
+    guarded(env, op, [&] {
+        int64_t len = elements({length}, "length");
+        std::vector<float*> p;
+        for (const auto& b : buffers) p.push_back(address(env, b.first, b.second, len));
+        std::lock_guard<std::mutex> lock(compute_mutex());
+        SmallWork small(static_cast<size_t>(length));
+        body(len, p.data());
+    });
+}
+
 }  // namespace
 }  // namespace pydl4j
 
@@ -44,35 +62,19 @@ extern "C" {
 
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_adamStep(
         JNIEnv* env, jclass, jobject g, jobject m, jobject v, jint length, jdouble b1, jdouble b2, jdouble eps, jdouble alphat) {
-    guarded(env, "adamStep", [&] {
-        int64_t len = elements({length}, "length");
-        float *pg = address(env, g, "gradient", len), *pm = address(env, m, "m", len), *pv = address(env, v, "v", len);
-        std::lock_guard<std::mutex> lock(compute_mutex());
-        SmallWork small(static_cast<size_t>(length));
-        adam_step(len, pg, pm, pv, b1, b2, eps, alphat);
-    });
+    over_floats(env, "adamStep", length, {{g, "gradient"}, {m, "m"}, {v, "v"}},
+                [&](int64_t len, float** p) { adam_step(len, p[0], p[1], p[2], b1, b2, eps, alphat); });
 }
 
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_axpy(
         JNIEnv* env, jclass, jdouble alpha, jobject x, jobject y, jint length) {
-    guarded(env, "axpy", [&] {
-        int64_t len = elements({length}, "length");
-        float *px = address(env, x, "x", len), *py = address(env, y, "y", len);
-        std::lock_guard<std::mutex> lock(compute_mutex());
-        SmallWork small(static_cast<size_t>(length));
-        axpy(len, alpha, px, py);
-    });
+    over_floats(env, "axpy", length, {{x, "x"}, {y, "y"}}, [&](int64_t len, float** p) { axpy(len, alpha, p[0], p[1]); });
 }
 
 JNIEXPORT void JNICALL Java_org_pydl4j_nd_backend_cpu_CpuNative_add(
         JNIEnv* env, jclass, jobject a, jobject b, jobject y, jint length) {
-    guarded(env, "add", [&] {
-        int64_t len = elements({length}, "length");
-        float *pa = address(env, a, "a", len), *pb = address(env, b, "b", len), *py = address(env, y, "output", len);
-        std::lock_guard<std::mutex> lock(compute_mutex());
-        SmallWork small(static_cast<size_t>(length));
-        add(len, pa, pb, py);
-    });
+    over_floats(env, "add", length, {{a, "a"}, {b, "b"}, {y, "output"}},
+                [&](int64_t len, float** p) { add(len, p[0], p[1], p[2]); });
 }
 
 }  // extern "C"
