@@ -17,6 +17,7 @@ default job costs per view.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -106,7 +107,9 @@ def run_finetune(ctx: RecipeContext, settings: RecipeSettings) -> RecipeOutcome:
     if info.output_vertex is None:
         raise ValueError(f"model={ctx.model!r} has no classifier to replace; the finetune recipe needs a zoo model "
                          "with its top")
+    t0 = time.perf_counter()
     base, checksum = engine.pretrained_graph(info.name, ctx.image_size, models_dir=ctx.models_dir)
+    ctx.timer.setup += time.perf_counter() - t0
     num_classes = len(ctx.labels)
     weights = balanced_class_weights(ctx.train.labels, num_classes) if settings.class_weights else None
     spec = info.preprocess_spec()
@@ -143,10 +146,12 @@ def run_finetune(ctx: RecipeContext, settings: RecipeSettings) -> RecipeOutcome:
         graph1, helper1, meta1 = build(info.feature_vertex, settings.head_learning_rate)
         train1 = features(helper1, meta1, ctx.train, what="training images (pooled)")
         val1 = features(helper1, meta1, ctx.validation, what="validation images (pooled)")
+        t0 = time.perf_counter()
         phase1 = fit_featurized(helper1, [train1], val1, num_classes,
                                 FitPlan(epochs=settings.head_epochs, batch_size=ctx.batch_size,
                                         learning_rate=settings.head_learning_rate, patience=settings.patience + 1),
                                 rng, progress=ctx.progress, desc="phase 1 (classifier)")
+        ctx.timer.train += time.perf_counter() - t0
 
     # phase 2: the last blocks and the classifier on cached maps of augmented views
     vertex = engine.unfreeze_boundary(base, info.feature_vertex, settings.unfreeze)
@@ -158,6 +163,7 @@ def run_finetune(ctx: RecipeContext, settings: RecipeSettings) -> RecipeOutcome:
     views = [features(helper2, meta2, ctx.train, RandomResizedCrop(ctx.seed, v),
                       what=f"training images (view {v + 1}/{settings.views})") for v in range(settings.views)]
     val2 = features(helper2, meta2, ctx.validation, what="validation images")
+    t0 = time.perf_counter()
     phase2 = fit_featurized(helper2, views, val2, num_classes,
                             FitPlan(epochs=settings.epochs, batch_size=ctx.batch_size,
                                     learning_rate=settings.learning_rate, warmup_epochs=settings.warmup_epochs,
@@ -165,14 +171,18 @@ def run_finetune(ctx: RecipeContext, settings: RecipeSettings) -> RecipeOutcome:
                                     label_smoothing=settings.label_smoothing),
                             rng, progress=ctx.progress, desc=f"phase 2 (last {settings.unfreeze} blocks)",
                             evaluate_train=False)
+    ctx.timer.train += time.perf_counter() - t0
 
     # the test split, once
     x_test, y_test = features(helper2, meta2, ctx.test, what="test images")
-    probabilities = helper2.predict(x_test)
+    x_flip = None
     if settings.tta:
-        x_flip, y_flip = features(helper2, meta2, ctx.test, HorizontalFlip(), what="test images (mirrored)")
-        if len(y_flip) == len(y_test):
-            probabilities = (probabilities + helper2.predict(x_flip)) / 2
+        x_flip = features(helper2, meta2, ctx.test, HorizontalFlip(), what="test images (mirrored)")
+    t0 = time.perf_counter()
+    probabilities = helper2.predict(x_test)
+    if x_flip is not None and len(x_flip[1]) == len(y_test):
+        probabilities = (probabilities + helper2.predict(x_flip[0])) / 2
+    ctx.timer.evaluate += time.perf_counter() - t0
     head_rows = phase1.history if phase1 is not None else []
     history = [{**row, "phase": 1} for row in head_rows] + \
               [{**row, "phase": 2, "epoch": row["epoch"] + len(head_rows)} for row in phase2.history]

@@ -107,6 +107,7 @@ def test_finetune_recipe_on_a_subset(jvm, data, tmp_path):
     assert all("validation_loss" in row and not any(k.startswith("test") for k in row) for row in result.history)
     phase1, phase2 = job.meta.extra["phases"]["phase1"], job.meta.extra["phases"]["phase2"]
     assert phase1 is None and phase2["best_epoch"] is not None
+    assert result.timings["train"] > 0 and result.timings["evaluate"] > 0 and result.timings["setup"] > 0
     # the fresh classifier starts near the uniform guess (loss ln 5 = 1.61); the kept epoch learned something
     assert phase2["validation_loss"] < 1.5
     # warmup to the phase-2 rate in its first epoch, then cosine decay (to 0 when every epoch ran)
