@@ -201,14 +201,13 @@ public class NeuralNetConfiguration {
         public Builder weightDecayBias(double coefficient, boolean applyLR) { return weightDecayBias(new WeightDecay(coefficient, applyLR).coeff()); }
         /** The weights' regularization as DL4J's {@code regularization(List)}: replaces l1, l2 and weight decay (missing kinds become 0). */
         public Builder regularization(List<? extends Regularization> regularization) {
-            RegularizationCoefficients k = RegularizationCoefficients.of("regularization", regularization);
-            c.l1 = k.l1(); c.l2 = k.l2(); c.weightDecay = k.weightDecay();
+            RegularizationCoefficients.assign("regularization", regularization, v -> c.l1 = v, v -> c.l2 = v, v -> c.weightDecay = v);
             return this;
         }
         /** The biases' regularization, as {@link #regularization(List)}. */
         public Builder regularizationBias(List<? extends Regularization> regularization) {
-            RegularizationCoefficients k = RegularizationCoefficients.of("regularizationBias", regularization);
-            c.l1Bias = k.l1(); c.l2Bias = k.l2(); c.weightDecayBias = k.weightDecay();
+            RegularizationCoefficients.assign("regularizationBias", regularization, v -> c.l1Bias = v, v -> c.l2Bias = v,
+                    v -> c.weightDecayBias = v);
             return this;
         }
         /** Dropout for every layer's input: the RETAIN probability (inverted dropout, training only), as DL4J. */

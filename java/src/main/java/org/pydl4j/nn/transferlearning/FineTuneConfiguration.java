@@ -166,14 +166,13 @@ public class FineTuneConfiguration {
         public Builder weightDecayBias(double coefficient, boolean applyLR) { return weightDecayBias(new WeightDecay(coefficient, applyLR).coeff()); }
         /** The unfrozen layers' weight regularization, as DL4J's {@code regularization(List)}: sets l1, l2 and weight decay (missing kinds to 0). */
         public Builder regularization(List<? extends Regularization> regularization) {
-            RegularizationCoefficients k = RegularizationCoefficients.of("regularization", regularization);
-            c.l1 = k.l1(); c.l2 = k.l2(); c.weightDecay = k.weightDecay();
+            RegularizationCoefficients.assign("regularization", regularization, v -> c.l1 = v, v -> c.l2 = v, v -> c.weightDecay = v);
             return this;
         }
         /** The unfrozen layers' bias regularization, as {@link #regularization(List)}. */
         public Builder regularizationBias(List<? extends Regularization> regularization) {
-            RegularizationCoefficients k = RegularizationCoefficients.of("regularizationBias", regularization);
-            c.l1Bias = k.l1(); c.l2Bias = k.l2(); c.weightDecayBias = k.weightDecay();
+            RegularizationCoefficients.assign("regularizationBias", regularization, v -> c.l1Bias = v, v -> c.l2Bias = v,
+                    v -> c.weightDecayBias = v);
             return this;
         }
 

@@ -88,18 +88,16 @@ public class RegularizationListTest {
 
     @Test
     public void fineTuneListsReachTheUnfrozenLayersOnly() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Sgd(0.1)).graphBuilder().addInputs("in")
-                .addLayer("d1", new DenseLayer.Builder().nIn(3).nOut(4).build(), "in")
-                .addLayer("d2", new DenseLayer.Builder().nIn(4).nOut(4).build(), "d1")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2).activation(Activation.SOFTMAX).build(), "d2")
-                .setOutputs("out").build();
-        ComputationGraph g = new ComputationGraph(conf);
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5).l2(0.5).graphBuilder()
+                .addInputs("x").addLayer("d1", new DenseLayer.Builder().nIn(2).nOut(3).build(), "x")
+                .addLayer("d2", new DenseLayer.Builder().nIn(3).nOut(3).build(), "d1")
+                .addLayer("out", new OutputLayer.Builder().nIn(3).nOut(2).build(), "d2").setOutputs("out").build());
         g.init();
         FineTuneConfiguration ft = new FineTuneConfiguration.Builder().updater(new Sgd(0.01))
                 .regularization(List.of(new L1Regularization(1e-3), new WeightDecay(1e-2, true)))
                 .regularizationBias(List.of(new L2Regularization(1e-5))).build();
         ComputationGraph t = new TransferLearning.GraphBuilder(g).fineTuneConfiguration(ft).setFeatureExtractor("d1").build();
-        assertEquals(0.0, t.getLayer("d1").layerConf().getL1ByParam("W"), 0);
+        assertEquals(0.0, t.getLayer("d1").layerConf().getL1ByParam("W"), 0);   // frozen: untouched, no l1 added
         for (String name : new String[]{"d2", "out"}) {
             BaseLayer l = (BaseLayer) t.getLayer(name).layerConf();
             assertEquals(name, List.of(new L1Regularization(1e-3), new WeightDecay(1e-2)), l.getRegularization());

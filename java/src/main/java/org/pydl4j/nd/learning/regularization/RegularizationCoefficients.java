@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.DoubleConsumer;
 
 /**
  * The l1, l2 and weight-decay coefficients that a list of regularizations sets. As DL4J's {@code regularization(List)},
@@ -25,6 +26,15 @@ public record RegularizationCoefficients(double l1, double l2, double weightDeca
             else if (r instanceof WeightDecay x) weightDecay = x.coeff();
         }
         return new RegularizationCoefficients(l1, l2, weightDecay);
+    }
+
+    /** {@link #of} handed to a builder's three setters (l1, l2, weight decay), as its {@code regularization(List)} does. */
+    public static void assign(String setting, List<? extends Regularization> list, DoubleConsumer l1, DoubleConsumer l2,
+                              DoubleConsumer weightDecay) {
+        RegularizationCoefficients k = of(setting, list);
+        l1.accept(k.l1());
+        l2.accept(k.l2());
+        weightDecay.accept(k.weightDecay());
     }
 
     /** The regularizations with a non-zero coefficient, l1, l2, weight decay in that order. */

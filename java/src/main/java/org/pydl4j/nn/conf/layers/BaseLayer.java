@@ -262,14 +262,13 @@ public abstract class BaseLayer extends Layer {
         public T weightDecayBias(double coefficient, boolean applyLR) { return weightDecayBias(new WeightDecay(coefficient, applyLR).coeff()); }
         /** This layer's weight regularization, as DL4J's {@code regularization(List)}: replaces l1, l2 and weight decay. */
         public T regularization(List<? extends Regularization> regularization) {
-            RegularizationCoefficients k = RegularizationCoefficients.of("regularization", regularization);
-            this.l1 = k.l1(); this.l2 = k.l2(); this.weightDecay = k.weightDecay();
+            RegularizationCoefficients.assign("regularization", regularization, v -> l1 = v, v -> l2 = v, v -> weightDecay = v);
             return self();
         }
         /** This layer's bias regularization, as {@link #regularization(List)}. */
         public T regularizationBias(List<? extends Regularization> regularization) {
-            RegularizationCoefficients k = RegularizationCoefficients.of("regularizationBias", regularization);
-            this.l1Bias = k.l1(); this.l2Bias = k.l2(); this.weightDecayBias = k.weightDecay();
+            RegularizationCoefficients.assign("regularizationBias", regularization, v -> l1Bias = v, v -> l2Bias = v,
+                    v -> weightDecayBias = v);
             return self();
         }
     }
