@@ -121,7 +121,7 @@ SLOW_JAVA := java -Xmx6g -Dpydl4j.native.dir=build/native/linux-x86_64 -cp $(SLO
 test-slow: setup
 	$(GRADLE) $(GRADLE_FLAGS) -q testClasses
 	$(SLOW_JAVA) org.pydl4j.reliability.LessonPatternSlowCheck 200 5 224
-	$(PY) benchmarks/recipe_finetune.py --min-accuracy 0.95
+	$(PY) benchmarks/recipe_finetune.py --min-accuracy 0.95 --max-minutes 30
 	PYDL4J_SPARK_IMAGE_SIZE=224 $(PY) -m pytest -q tests/test_spark.py
 	$(PY) benchmarks/compare_flowers.py --min-accuracy 0.85   # compare on the full flowers, checked against evaluate
 	PYDL4J_HEAP=4g $(PY) -m pytest -q tests/slow_onnx_full_size.py   # not test_*: only make test-slow collects it

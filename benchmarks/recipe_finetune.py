@@ -5,7 +5,8 @@
 
 runs ``pydl4j-transfer train --recipe finetune --tta --data FLOWERS --out RUN`` (features cached in
 ``$PYDL4J_HOME/features``: the first run featurizes, a second one reads them), then ``pydl4j-transfer evaluate --test-split`` on the saved model, and prints one JSON line:
-``{"accuracy", "evaluate_accuracy", "minutes", "phases", "load_avg_before", "load_avg_after", ...}``. It exits 1
+``{"accuracy", "evaluate_accuracy", "minutes", "recipe_settings", "phases", "timings", "load_avg_before",
+"load_avg_after", ...}`` (``evaluate_accuracy``: the saved model without flip averaging). It exits 1
 when the test accuracy is below ``--min-accuracy`` or the run took longer than ``--max-minutes`` (0: no limit;
 on a machine shared with other work the time says more about the load than about the recipe, hence the load
 averages beside it). Everything chosen in the run is chosen on the validation split.
@@ -23,6 +24,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pydl4j_transfer import engine  # noqa: E402
 
 
 def flowers() -> Path:
@@ -51,8 +55,11 @@ def main(argv=None) -> int:
                                    "--data", str(args.data), "--test-split", "--json", "--no-progress"],
                                   check=True, env=env, capture_output=True, text=True)
         report = json.loads(evaluate.stdout)
+        extra = engine.read_meta(out / "model.zip").extra   # what the recipe chose, on validation
     result = {"accuracy": metrics["accuracy"], "evaluate_accuracy": report["accuracy"], "test_images": report["n_images"],
-              "minutes": round(minutes, 2), "counts": metrics["counts"], "settings": metrics["settings"],
+              "minutes": round(minutes, 2), "counts": metrics["counts"], "model": metrics["settings"]["model"],
+              "image_size": metrics["settings"]["image_size"], "recipe_settings": extra.get("recipe_settings"),
+              "phases": extra.get("phases"), "timings": metrics["timings"],
               "load_avg_before": [round(v, 2) for v in load_before],
               "load_avg_after": [round(v, 2) for v in os.getloadavg()]}
     print(json.dumps(result))

@@ -236,8 +236,8 @@ class JobConfig:
                                  "(imbalanced folders; DL4J's weighted LossMCXENT)", FLAG, identity=True, saved=True,
                                  cli="--class-weights")
     recipe: str | None = option(None, "a documented recipe: finetune = on efficientnet-lite2 unless --model is given, "
-                                "the classifier on cached features, then the last --unfreeze blocks (default 4) on "
-                                "6 augmented views with warmup + cosine, label "
+                                "the last --unfreeze blocks (default 4) and a new classifier on "
+                                "6 cached augmented views with warmup + cosine, label "
                                 "smoothing and weight decay, chosen on validation (see README)",
                                 _optional(choice("finetune")), identity=True, saved=True, cli="--recipe",
                                 metavar="{finetune}")

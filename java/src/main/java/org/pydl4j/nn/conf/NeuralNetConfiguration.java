@@ -7,9 +7,14 @@ import static org.pydl4j.util.json.JsonCodecs.NULLABLE_DOUBLE;
 import static org.pydl4j.util.json.JsonCodecs.enumOf;
 import static org.pydl4j.util.json.JsonCodecs.object;
 
+import java.util.List;
+
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.learning.config.IUpdater;
 import org.pydl4j.nd.learning.config.Sgd;
+import org.pydl4j.nd.learning.regularization.Regularization;
+import org.pydl4j.nd.learning.regularization.RegularizationCoefficients;
+import org.pydl4j.nd.learning.regularization.WeightDecay;
 import org.pydl4j.nn.api.OptimizationAlgorithm;
 import org.pydl4j.nn.conf.layers.BaseLayer;
 import org.pydl4j.nn.conf.layers.ConvolutionLayer;
@@ -184,13 +189,27 @@ public class NeuralNetConfiguration {
         public Builder activation(Activation a) { c.activation = a; return this; }
         public Builder biasInit(double b) { c.biasInit = b; return this; }
         /** L2 regularization coefficient on weights: gradient += l2 * w, score += 0.5 * l2 * sum(w^2). */
-        public Builder l2(double l2) { c.l2 = l2; return this; }
+        public Builder l2(double l2) { c.l2 = BaseLayer.checkCoefficient("l2", l2); return this; }
         /** L2 regularization coefficient on biases. */
-        public Builder l2Bias(double l2Bias) { c.l2Bias = l2Bias; return this; }
+        public Builder l2Bias(double l2Bias) { c.l2Bias = BaseLayer.checkCoefficient("l2Bias", l2Bias); return this; }
         /** Decoupled weight decay on weights, as DL4J's {@code WeightDecay(coeff, applyLR=true)}: after the updater, update += coeff * lr * w. */
         public Builder weightDecay(double coefficient) { c.weightDecay = BaseLayer.checkWeightDecay(coefficient); return this; }
         /** Decoupled weight decay on biases. */
         public Builder weightDecayBias(double coefficient) { c.weightDecayBias = BaseLayer.checkWeightDecay(coefficient); return this; }
+        /** DL4J's two-argument form; only {@code applyLR = true} exists here (see {@link WeightDecay}). */
+        public Builder weightDecay(double coefficient, boolean applyLR) { return weightDecay(new WeightDecay(coefficient, applyLR).coeff()); }
+        public Builder weightDecayBias(double coefficient, boolean applyLR) { return weightDecayBias(new WeightDecay(coefficient, applyLR).coeff()); }
+        /** The weights' regularization as DL4J's {@code regularization(List)}: replaces l1, l2 and weight decay (missing kinds become 0). */
+        public Builder regularization(List<? extends Regularization> regularization) {
+            RegularizationCoefficients.assign("regularization", regularization, v -> c.l1 = v, v -> c.l2 = v, v -> c.weightDecay = v);
+            return this;
+        }
+        /** The biases' regularization, as {@link #regularization(List)}. */
+        public Builder regularizationBias(List<? extends Regularization> regularization) {
+            RegularizationCoefficients.assign("regularizationBias", regularization, v -> c.l1Bias = v, v -> c.l2Bias = v,
+                    v -> c.weightDecayBias = v);
+            return this;
+        }
         /** Dropout for every layer's input: the RETAIN probability (inverted dropout, training only), as DL4J. */
         public Builder dropOut(double retainProbability) {
             c.dropOut = NeuralNetConfiguration.checkRetainProbability(retainProbability);

@@ -1,7 +1,12 @@
 package org.pydl4j.nn.transferlearning;
 
+import java.util.List;
+
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.learning.config.IUpdater;
+import org.pydl4j.nd.learning.regularization.Regularization;
+import org.pydl4j.nd.learning.regularization.RegularizationCoefficients;
+import org.pydl4j.nd.learning.regularization.WeightDecay;
 import org.pydl4j.nn.conf.ConvolutionMode;
 import org.pydl4j.nn.conf.NeuralNetConfiguration;
 import org.pydl4j.nn.conf.layers.BaseLayer;
@@ -15,7 +20,8 @@ import org.pydl4j.nn.weights.WeightInit;
  * Settings that override those of a pretrained network when it is edited with {@link TransferLearning}, as DL4J's
  * FineTuneConfiguration. Only the settings given to the builder are applied:
  * <ul>
- * <li>to every layer that is not frozen (the retained ones have them overwritten: updater, l2, l2Bias, activation,
+ * <li>to every layer that is not frozen (the retained ones have them overwritten: updater, l1, l2, weight decay
+ * (weights and biases), activation,
  * weight init and bias init on layers with weights, dropout on every layer, convolution mode on convolution and
  * subsampling layers);</li>
  * <li>to the network defaults, so that layers added through the builder take them unless they set their own;
@@ -26,6 +32,8 @@ import org.pydl4j.nn.weights.WeightInit;
 public class FineTuneConfiguration {
     private IUpdater updater;
     private Long seed;
+    private Double l1;
+    private Double l1Bias;
     private Double l2;
     private Double l2Bias;
     private Double weightDecay;
@@ -40,6 +48,8 @@ public class FineTuneConfiguration {
 
     public IUpdater getUpdater() { return updater == null ? null : updater.clone(); }
     public Long getSeed() { return seed; }
+    public Double getL1() { return l1; }
+    public Double getL1Bias() { return l1Bias; }
     public Double getL2() { return l2; }
     public Double getL2Bias() { return l2Bias; }
     public Double getWeightDecay() { return weightDecay; }
@@ -61,6 +71,8 @@ public class FineTuneConfiguration {
         if (layer instanceof BaseLayer) {
             BaseLayer b = (BaseLayer) layer;
             if (updater != null) b.setIUpdater(updater.clone());
+            if (l1 != null) b.setL1(l1);
+            if (l1Bias != null) b.setL1Bias(l1Bias);
             if (l2 != null) b.setL2(l2);
             if (l2Bias != null) b.setL2Bias(l2Bias);
             if (weightDecay != null) b.setWeightDecay(weightDecay);
@@ -79,6 +91,8 @@ public class FineTuneConfiguration {
     public NeuralNetConfiguration.Builder applyToDefaults(NeuralNetConfiguration.Builder b) {
         if (seed != null) b.seed(seed);
         if (updater != null) b.updater(updater);
+        if (l1 != null) b.l1(l1);
+        if (l1Bias != null) b.l1Bias(l1Bias);
         if (l2 != null) b.l2(l2);
         if (l2Bias != null) b.l2Bias(l2Bias);
         if (weightDecay != null) b.weightDecay(weightDecay);
@@ -99,6 +113,8 @@ public class FineTuneConfiguration {
                 .weightInit(c.getWeightInit())
                 .activation(c.getActivation())
                 .biasInit(c.getBiasInit())
+                .l1(c.getL1())
+                .l1Bias(c.getL1Bias())
                 .l2(c.getL2())
                 .l2Bias(c.getL2Bias())
                 .weightDecay(c.getWeightDecay())
@@ -112,7 +128,7 @@ public class FineTuneConfiguration {
     public String toString() {
         StringBuilder sb = new StringBuilder("FineTuneConfiguration(");
         String sep = "";
-        Object[][] fields = {{"updater", updater}, {"seed", seed}, {"l2", l2}, {"l2Bias", l2Bias}, {"weightDecay", weightDecay},
+        Object[][] fields = {{"updater", updater}, {"seed", seed}, {"l1", l1}, {"l1Bias", l1Bias}, {"l2", l2}, {"l2Bias", l2Bias}, {"weightDecay", weightDecay},
                 {"weightDecayBias", weightDecayBias}, {"dropOut", dropOut},
                 {"activation", activation}, {"weightInit", weightInit}, {"biasInit", biasInit}, {"convolutionMode", convolutionMode}};
         for (Object[] f : fields) {
@@ -138,11 +154,27 @@ public class FineTuneConfiguration {
 
         public Builder seed(long seed) { c.seed = seed; return this; }
         public Builder seed(int seed) { return seed((long) seed); }
-        public Builder l2(double l2) { c.l2 = l2; return this; }
-        public Builder l2Bias(double l2Bias) { c.l2Bias = l2Bias; return this; }
+        public Builder l1(double l1) { c.l1 = BaseLayer.checkCoefficient("l1", l1); return this; }
+        public Builder l1Bias(double l1Bias) { c.l1Bias = BaseLayer.checkCoefficient("l1Bias", l1Bias); return this; }
+        public Builder l2(double l2) { c.l2 = BaseLayer.checkCoefficient("l2", l2); return this; }
+        public Builder l2Bias(double l2Bias) { c.l2Bias = BaseLayer.checkCoefficient("l2Bias", l2Bias); return this; }
         /** Decoupled (AdamW-style) weight decay on the unfrozen layers' weights, as DL4J's {@code weightDecay}. */
         public Builder weightDecay(double coefficient) { c.weightDecay = BaseLayer.checkWeightDecay(coefficient); return this; }
         public Builder weightDecayBias(double coefficient) { c.weightDecayBias = BaseLayer.checkWeightDecay(coefficient); return this; }
+        /** DL4J's two-argument form; only {@code applyLR = true} exists here (see {@link WeightDecay}). */
+        public Builder weightDecay(double coefficient, boolean applyLR) { return weightDecay(new WeightDecay(coefficient, applyLR).coeff()); }
+        public Builder weightDecayBias(double coefficient, boolean applyLR) { return weightDecayBias(new WeightDecay(coefficient, applyLR).coeff()); }
+        /** The unfrozen layers' weight regularization, as DL4J's {@code regularization(List)}: sets l1, l2 and weight decay (missing kinds to 0). */
+        public Builder regularization(List<? extends Regularization> regularization) {
+            RegularizationCoefficients.assign("regularization", regularization, v -> c.l1 = v, v -> c.l2 = v, v -> c.weightDecay = v);
+            return this;
+        }
+        /** The unfrozen layers' bias regularization, as {@link #regularization(List)}. */
+        public Builder regularizationBias(List<? extends Regularization> regularization) {
+            RegularizationCoefficients.assign("regularizationBias", regularization, v -> c.l1Bias = v, v -> c.l2Bias = v,
+                    v -> c.weightDecayBias = v);
+            return this;
+        }
 
         /** Dropout on each unfrozen layer's input: the RETAIN probability, in (0, 1] (DL4J semantics). */
         public Builder dropOut(double retainProbability) {
@@ -158,7 +190,7 @@ public class FineTuneConfiguration {
         public FineTuneConfiguration build() {
             FineTuneConfiguration out = new FineTuneConfiguration();
             out.updater = c.updater == null ? null : c.updater.clone();
-            out.seed = c.seed; out.l2 = c.l2; out.l2Bias = c.l2Bias; out.weightDecay = c.weightDecay;
+            out.seed = c.seed; out.l1 = c.l1; out.l1Bias = c.l1Bias; out.l2 = c.l2; out.l2Bias = c.l2Bias; out.weightDecay = c.weightDecay;
             out.weightDecayBias = c.weightDecayBias; out.dropOut = c.dropOut; out.activation = c.activation;
             out.weightInit = c.weightInit; out.biasInit = c.biasInit; out.convolutionMode = c.convolutionMode;
             return out;

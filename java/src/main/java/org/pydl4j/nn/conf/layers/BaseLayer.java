@@ -7,6 +7,10 @@ import static org.pydl4j.util.json.JsonCodecs.object;
 import org.pydl4j.nd.activations.Activation;
 import org.pydl4j.nd.activations.ActivationSpec;
 import org.pydl4j.nd.learning.config.IUpdater;
+import org.pydl4j.nd.learning.regularization.Regularization;
+import org.pydl4j.nd.learning.regularization.RegularizationCoefficients;
+import org.pydl4j.nd.learning.regularization.WeightDecay;
+import java.util.List;
 import java.util.Random;
 import org.pydl4j.nd.INDArray;
 import org.pydl4j.nn.conf.GradientNormalization;
@@ -120,6 +124,15 @@ public abstract class BaseLayer extends Layer {
         }
         return coefficient;
     }
+    /** The weights' regularization as DL4J's {@code getRegularization()} (non-zero kinds; unset ones count as 0). */
+    public List<Regularization> getRegularization() {
+        return new RegularizationCoefficients(orZero(l1), orZero(l2), orZero(weightDecay)).toList();
+    }
+    /** The biases' regularization, as {@link #getRegularization()}. */
+    public List<Regularization> getRegularizationBias() {
+        return new RegularizationCoefficients(orZero(l1Bias), orZero(l2Bias), orZero(weightDecayBias)).toList();
+    }
+    private static double orZero(Double v) { return v == null ? 0 : v; }
     public Double getL1() { return l1; }
     public void setL1(Double l1) { this.l1 = l1; }
     public Double getL1Bias() { return l1Bias; }
@@ -239,11 +252,25 @@ public abstract class BaseLayer extends Layer {
         }
         public T biasInit(double b) { this.biasInit = b; return self(); }
         public T updater(IUpdater u) { this.updater = u; return self(); }
-        public T l2(double l2) { this.l2 = l2; return self(); }
-        public T l2Bias(double l2Bias) { this.l2Bias = l2Bias; return self(); }
+        public T l2(double l2) { this.l2 = checkCoefficient("l2", l2); return self(); }
+        public T l2Bias(double l2Bias) { this.l2Bias = checkCoefficient("l2Bias", l2Bias); return self(); }
         /** Decoupled weight decay (DL4J's {@code WeightDecay}, applyLR): after the updater, update += coefficient * lr * W. */
         public T weightDecay(double coefficient) { this.weightDecay = checkWeightDecay(coefficient); return self(); }
         public T weightDecayBias(double coefficient) { this.weightDecayBias = checkWeightDecay(coefficient); return self(); }
+        /** DL4J's two-argument form; only {@code applyLR = true} exists here (see {@link WeightDecay}). */
+        public T weightDecay(double coefficient, boolean applyLR) { return weightDecay(new WeightDecay(coefficient, applyLR).coeff()); }
+        public T weightDecayBias(double coefficient, boolean applyLR) { return weightDecayBias(new WeightDecay(coefficient, applyLR).coeff()); }
+        /** This layer's weight regularization, as DL4J's {@code regularization(List)}: replaces l1, l2 and weight decay. */
+        public T regularization(List<? extends Regularization> regularization) {
+            RegularizationCoefficients.assign("regularization", regularization, v -> l1 = v, v -> l2 = v, v -> weightDecay = v);
+            return self();
+        }
+        /** This layer's bias regularization, as {@link #regularization(List)}. */
+        public T regularizationBias(List<? extends Regularization> regularization) {
+            RegularizationCoefficients.assign("regularizationBias", regularization, v -> l1Bias = v, v -> l2Bias = v,
+                    v -> weightDecayBias = v);
+            return self();
+        }
     }
 
     /** A regularization coefficient or threshold: finite and >= 0, else an error naming the setting. */
