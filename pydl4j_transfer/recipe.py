@@ -16,6 +16,7 @@ default job costs per view.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -60,10 +61,21 @@ class RecipeSettings:
     tta: bool = True
 
     def __post_init__(self):
-        for name, least in (("unfreeze", 1), ("views", 1), ("head_epochs", 0), ("epochs", 1)):
+        for name, least in (("unfreeze", 1), ("views", 1), ("head_epochs", 0), ("epochs", 1), ("warmup_epochs", 0),
+                            ("patience", 0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise ValueError(f"recipe setting {name} must be a whole number >= {least}, got {value!r}")
+        if self.warmup_epochs > self.epochs:
+            raise ValueError(f"recipe setting warmup_epochs must be at most epochs={self.epochs}, "
+                             f"got {self.warmup_epochs!r}")
+        for name, ok, what in (("learning_rate", lambda v: v > 0, "> 0"), ("head_learning_rate", lambda v: v > 0, "> 0"),
+                               ("weight_decay", lambda v: v >= 0, ">= 0"),
+                               ("label_smoothing", lambda v: 0 <= v < 1, "in [0, 1)")):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or not ok(value):
+                raise ValueError(f"recipe setting {name} must be a finite number {what}, got {value!r}")
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -85,6 +85,16 @@ def test_bad_combinations_are_refused(tmp_path):
         TransferJob(data=tmp_path, tta=True)
 
 
+@pytest.mark.parametrize("bad", [{"views": 0}, {"head_epochs": -1}, {"epochs": 2.5}, {"warmup_epochs": 7},
+                                 {"patience": -1}, {"learning_rate": 0.0}, {"learning_rate": float("nan")},
+                                 {"head_learning_rate": float("inf")}, {"weight_decay": -0.1},
+                                 {"label_smoothing": 1.0}, {"unfreeze": True}])
+def test_recipe_settings_refuse_bad_values_naming_them(bad):
+    name = next(iter(bad))
+    with pytest.raises(ValueError, match=f"recipe setting {name} "):
+        RecipeSettings(**bad)
+
+
 def test_recipe_base_is_lite2_unless_a_model_is_named(tmp_path):
     assert TransferJob(data=tmp_path, recipe="finetune").model == RECIPE_MODEL
     assert TransferJob(data=tmp_path, recipe="finetune", model="efficientnet-lite0").model == "efficientnet-lite0"

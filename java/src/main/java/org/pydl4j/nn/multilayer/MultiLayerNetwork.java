@@ -31,6 +31,7 @@ public class MultiLayerNetwork implements NeuralNetwork {
     private final MultiLayerConfiguration conf;
     private final ComputationGraph graph;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private final Forwarder forwarder = new Forwarder();
     private List<String> names;
 
     public MultiLayerNetwork(MultiLayerConfiguration conf) {
@@ -52,7 +53,20 @@ public class MultiLayerNetwork implements NeuralNetwork {
     public void init(INDArray parameters, boolean cloneParametersArray) {
         graph.init(parameters, cloneParametersArray);
         names = conf.layerNames();
-        graph.setListeners(new Forwarder());
+        syncForwarder();
+    }
+
+    /**
+     * The graph carries the forwarder only while this network has listeners: a graph with listeners keeps every
+     * activation for onForwardPass and trains without its fused kernels (TrainingFusion, FrozenPrefix), so an
+     * always-attached forwarder would cost every MultiLayerNetwork those. Listeners put on
+     * {@link #asComputationGraph()} directly are kept.
+     */
+    private void syncForwarder() {
+        List<TrainingListener> onGraph = new ArrayList<>(graph.getListeners());
+        onGraph.remove(forwarder);
+        if (!listeners.isEmpty()) onGraph.add(forwarder);
+        graph.setListeners(onGraph);
     }
 
     /** Hands the graph's callbacks to this network's listeners with this network as the model. */
@@ -158,11 +172,13 @@ public class MultiLayerNetwork implements NeuralNetwork {
     public void setListeners(Collection<? extends TrainingListener> ls) {
         listeners.clear();
         for (TrainingListener l : ls) if (l != null) listeners.add(l);
+        syncForwarder();
     }
 
     @Override
     public void addListeners(TrainingListener... ls) {
         for (TrainingListener l : ls) if (l != null) listeners.add(l);
+        syncForwarder();
     }
 
     @Override public List<TrainingListener> getListeners() { return Collections.unmodifiableList(listeners); }

@@ -38,6 +38,39 @@ public class MultiLayerNetworkTest {
                 .build();
     }
 
+    /** A listener counting the iterations it is told of, and on which model. */
+    private static final class Counting implements org.pydl4j.nn.listeners.TrainingListener {
+        int iterations;
+        Object model;
+        @Override public void iterationDone(org.pydl4j.nn.api.Model m, int iteration, int epoch) { iterations++; model = m; }
+    }
+
+    /** The graph underneath carries a listener only while the network has one: with none it trains fused. */
+    @Test
+    public void theGraphHasAListenerOnlyWhileTheNetworkHasOne() {
+        MultiLayerNetwork net = new MultiLayerNetwork(lenetLike());
+        net.init();
+        ComputationGraph graph = net.asComputationGraph();
+        assertTrue("no listener: the graph keeps its fused training path", graph.getListeners().isEmpty());
+        org.pydl4j.nd.dataset.DataSet ds = new org.pydl4j.nd.dataset.DataSet(Nd4j.rand(new long[]{4, 36}), Nd4j.zeros(4, 3));
+        Counting mine = new Counting(), onGraph = new Counting();
+        graph.addListeners(onGraph);   // put on the graph directly: survives the network's listener changes
+        net.addListeners(mine);
+        assertEquals(2, graph.getListeners().size());
+        net.fit(ds);
+        assertEquals(1, mine.iterations);
+        assertTrue("told with the network as the model", mine.model == net);
+        assertEquals(1, onGraph.iterations);
+        net.setListeners();
+        assertEquals(List.of(onGraph), graph.getListeners());
+        net.fit(ds);
+        assertEquals(1, mine.iterations);
+        net.setListeners(List.of(mine));
+        net.fit(ds);
+        assertEquals(2, mine.iterations);
+        assertEquals(3, onGraph.iterations);
+    }
+
     @Test
     public void inputTypeGivesPreprocessorsNInAndIndexNames() {
         MultiLayerConfiguration conf = lenetLike();
