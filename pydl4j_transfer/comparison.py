@@ -204,6 +204,7 @@ def row_options(plan: RowPlan, shared: dict, recipe: str, out: Path, pretrained_
     if plan.init == "scratch":
         options["scratch"] = True
         options.pop("unfreeze", None)        # nothing is frozen: every layer trains
+        options.pop("head_epochs", None)     # and there is no new classifier to train first
         if recipe == "finetune":    # the same budget and kind of augmentation as the recipe's run
             options["augment"] = True
             options["epochs"] = pretrained_epochs or options.get("epochs") or JobConfig().epochs

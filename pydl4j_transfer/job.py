@@ -337,7 +337,7 @@ class TransferJob:
                                   label_smoothing=self.label_smoothing or defaults.label_smoothing,
                                   weight_decay=self.weight_decay or defaults.weight_decay,
                                   patience=self.patience or defaults.patience, class_weights=self.class_weights,
-                                  tta=self.tta)
+                                  tta=self.tta, head_epochs=self.head_epochs)
         skipped: list[dict] = list(duplicates)
         ctx = RecipeContext(model=self.model, labels=labels, train=self.train_set, validation=self.validation_set,
                             test=self.test_set, hashes=self._hashes, seed=self.seed, batch_size=self.batch_size,

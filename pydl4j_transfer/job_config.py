@@ -243,6 +243,10 @@ class JobConfig:
                                 metavar="{finetune}")
     tta: bool = option(False, "with --recipe finetune: average the test predictions of each image and its mirror",
                        FLAG, identity=True, saved=True, cli="--tta")
+    head_epochs: int = option(0, "with --recipe finetune: first train the new classifier alone for up to N epochs on "
+                              "cached pooled features and fine-tune from it (0: fine-tune from a fresh classifier, "
+                              "the recipe's choice on validation)", COUNT, identity=True, saved=True,
+                              cli="--head-epochs", metavar="N")
     train_fraction: float = option(1.0, "train on this fraction of each class's training images (seeded, nested: "
                                    "a smaller fraction is a subset of a larger one); the validation and test splits "
                                    "do not change", real(lambda x: 0 < x <= 1, "a number in (0, 1] (e.g. 0.1)"),
@@ -307,6 +311,8 @@ class JobConfig:
                                  "checkpoint_every out")
         if self.tta and self.recipe is None:
             raise JobConfigError("tta", "tta: test-time flip averaging is part of --recipe finetune")
+        if self.head_epochs and self.recipe is None:
+            raise JobConfigError("head_epochs", "head_epochs: the classifier-first phase is part of --recipe finetune")
         if self.spark is not None and (self.augment or self.recipe is not None):
             raise JobConfigError("spark", "spark: augmented views (augment, recipe) are featurized locally only; "
                                  "leave augment and recipe out to featurize on Spark")

@@ -226,10 +226,13 @@ def test_each_row_gets_the_shared_options_and_scratch_the_same_budget(tmp_path):
     head = row_options(RowPlan("efficientnet-lite0", "scratch", 0.1), shared, "head", tmp_path, None)
     assert head["scratch"] and head["epochs"] == 5 and "unfreeze" not in head and not head["refit"]
     assert head["train_fraction"] == 0.1 and head["run_dir"].endswith("runs/efficientnet-lite0-scratch-0.1")
-    recipe = row_options(RowPlan("efficientnet-lite0", "scratch", 1.0), shared, "finetune", tmp_path, 18)
-    assert recipe["epochs"] == 18 and recipe["augment"] and "recipe" not in recipe
-    transfer = row_options(RowPlan("efficientnet-lite0", "pretrained", 1.0), shared, "finetune", tmp_path, None)
+    recipe = row_options(RowPlan("efficientnet-lite0", "scratch", 1.0), {**shared, "head_epochs": 3}, "finetune",
+                         tmp_path, 18)
+    assert recipe["epochs"] == 18 and recipe["augment"] and "recipe" not in recipe and "head_epochs" not in recipe
+    transfer = row_options(RowPlan("efficientnet-lite0", "pretrained", 1.0), {**shared, "head_epochs": 3},
+                           "finetune", tmp_path, None)
     assert transfer["recipe"] == "finetune" and "scratch" not in transfer and shared["epochs"] == 5
+    assert transfer["head_epochs"] == 3
 
 
 def test_weights_not_on_the_machine_are_a_reason_not_a_download(jvm, tmp_path):

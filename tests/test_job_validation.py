@@ -83,6 +83,8 @@ def test_bad_combinations_are_refused(tmp_path):
         TransferJob(data=tmp_path, recipe="finetune", augment=True)
     with pytest.raises(JobConfigError, match="tta"):
         TransferJob(data=tmp_path, tta=True)
+    with pytest.raises(JobConfigError, match="head_epochs"):
+        TransferJob(data=tmp_path, head_epochs=2)
 
 
 @pytest.mark.parametrize("bad", [{"views": 0}, {"head_epochs": -1}, {"epochs": 2.5}, {"warmup_epochs": 7},
@@ -160,13 +162,13 @@ def test_staged_recipe_starts_phase_2_from_the_phase_1_classifier(jvm, data, tmp
         return outcome
 
     monkeypatch.setattr(recipe, "fit_featurized", spying_fit)
-    monkeypatch.setattr(recipe, "RecipeSettings", lambda **kw: RecipeSettings(**{**kw, "head_epochs": 3, "views": 1,
-                                                                                    "epochs": 1}))
+    monkeypatch.setattr(recipe, "RecipeSettings", lambda **kw: RecipeSettings(**{**kw, "views": 1, "epochs": 1}))
     job = TransferJob(data=data, progress=False, cache_dir=tmp_path / "cache", models_dir=TEST_HOME / "models",
-                      image_size=128, recipe="finetune", seed=7)
+                      image_size=128, recipe="finetune", head_epochs=3, seed=7)
     result = job.run()
     assert [row["phase"] for row in result.history] == [1] * (len(result.history) - 1) + [2]
     assert job.meta.extra["phases"]["phase1"]["best_epoch"] is not None
+    assert job.meta.extra["recipe_settings"]["head_epochs"] == 3 and job.settings()["head_epochs"] == 3
     assert len(starts) == 2
     assert np.array_equal(starts[1], ends[0])          # phase 2 began with phase 1's kept classifier
     assert not np.array_equal(starts[0], ends[0])      # which phase 1 trained
