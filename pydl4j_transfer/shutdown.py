@@ -51,12 +51,35 @@ def exit_on_signals() -> Iterator[None]:
 def blocked_for_children() -> Iterator[None]:
     """Blocks SIGINT and SIGTERM in the calling thread for the block: processes started there (decode workers) begin
     with them blocked (a signal mask survives fork and exec), so a Ctrl-C reaching the whole process group cannot
-    kill a worker half-started; the parent stops them. Signals that arrive meanwhile are delivered afterwards."""
+    kill a worker half-started; the parent stops them. Signals that arrive meanwhile are delivered afterwards.
+
+    In the main thread the Python handlers are also held back until the block ends: a process-directed signal can
+    land on another thread (the JVM's), whose C handler then runs the Python handler in the main thread at the next
+    bytecode, even with the main thread's mask blocked. Raised inside ``Process.start``, between the spawn and the
+    write of its start-up data, it left a worker reading an empty pipe (an ``EOFError`` traceback on stderr)."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    deferred: list[int] = []
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        # a handler installed outside Python (getsignal: None) could not be put back, so it is left alone
+        handlers = {s: signal.signal(s, lambda signum, frame: deferred.append(signum))
+                    for s in SIGNALS if signal.getsignal(s) is not None}
     try:
         yield
     finally:
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        if deferred:
+            _deliver(deferred[0], handlers[deferred[0]])
+
+
+def _deliver(signum: int, handler) -> None:
+    """What the held-back signal would have done: the handler that was in place, or the default action."""
+    if callable(handler):
+        handler(signum, None)
+    elif handler == signal.SIG_DFL:
+        signal.raise_signal(signum)
 
 
 def ignore_in_worker() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ def _stopped(proc) -> tuple[int, str, bool]:
     return proc.returncode, err, _group_gone(proc.pid)
 
 from pydl4j_transfer import checkpoint
+from pydl4j_transfer.shutdown import Interrupted, blocked_for_children, exit_on_signals
 
 
 def _group_gone(pgid: int, within: float = 20.0) -> bool:
@@ -140,3 +142,39 @@ def test_sigterm_during_predict_leaves_no_worker(setup, tmp_path):
     assert rc == 143, err
     _assert_clean(err, "SIGTERM", "predict")
     assert gone
+
+
+def _signal_from_another_thread(signum: int) -> None:
+    """A process-directed signal taken by a thread that does not block it (as the JVM's threads do)."""
+    def send():
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+        os.kill(os.getpid(), signum)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    sender.join()
+
+
+def test_a_signal_during_blocked_for_children_waits_for_the_block_to_end():
+    """A worker's start (spawn, then the write of its start-up data) happens inside blocked_for_children; a signal
+    taken by another thread meanwhile must not raise in the middle of it, only once the block is left."""
+    steps = []
+    with exit_on_signals():
+        try:
+            with blocked_for_children():
+                _signal_from_another_thread(signal.SIGTERM)
+                time.sleep(0.2)          # where the main thread would run the handler at once
+                steps.append("block finished")
+            steps.append("after the block")
+        except Interrupted as stop:
+            steps.append(stop.signum)
+    assert steps == ["block finished", signal.SIGTERM]
+    # handlers are back as they were: a signal outside the block raises at once
+    with exit_on_signals():
+        try:
+            _signal_from_another_thread(signal.SIGINT)
+            time.sleep(0.2)
+            steps.append("not raised")
+        except Interrupted as stop:
+            steps.append(stop.signum)
+    assert steps[-1] == signal.SIGINT
