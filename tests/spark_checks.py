@@ -119,7 +119,8 @@ def check_featurize(driver, work: Path, results: dict, arrays: dict, image_size:
     results["cli_same_paths"] = sorted(by_path) == sorted(local_by_path)
     results["cli_max_abs_diff"] = max(float(np.abs(by_path[p] - local_by_path[p]).max()) for p in local_by_path
                                       if p in by_path)
-    # executors killed mid-run: a fresh set of images, small tasks so the kill lands while work is left
+    # executors killed mid-run: a fresh set of images, one per task (18 tasks) so that the kill lands while work is
+    # left (with 3 per task, 6 tasks finishing two at a time could pass the window between two polls)
     check_executor_killed(driver, work, results, arrays, helper, meta)
 
 
@@ -145,7 +146,7 @@ def check_executor_killed(driver, work: Path, results: dict, arrays: dict, helpe
     def run():
         try:
             outcome["result"] = featurize_paths(driver, helper, meta, paths, labels, store_dir=work / "killed-store",
-                                                batch_size=4, images_per_task=3)
+                                                batch_size=4, images_per_task=1)
         except Exception as error:  # noqa: BLE001 - reported to the test
             outcome["error"] = f"{type(error).__name__}: {error}"
 
@@ -162,7 +163,7 @@ def check_executor_killed(driver, work: Path, results: dict, arrays: dict, helpe
                     os.kill(pids[0], 9)
                     killed, progress = pids[0], (int(info.numCompletedTasks()), int(info.numTasks()))
                     break
-        time.sleep(0.2)
+        time.sleep(0.05)
     thread.join(timeout=300)
     results["killed_executor"] = killed
     results["killed_at_tasks"] = progress
