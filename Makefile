@@ -138,7 +138,7 @@ test-asan: setup
 	java/src/main/native/cpu/build-sanitized.sh $(ASAN_DIR)
 	PYDL4J_WINO_SCRATCH_MB=1 $(ASAN_RUN) org.junit.runner.JUnitCore org.pydl4j.nd.backend.cpu.NativeBufferBoundsTest \
 	  org.pydl4j.nd.backend.cpu.CpuNativeErrorsTest org.pydl4j.nn.InferenceFusionTest org.pydl4j.reliability.FusedInferenceSafetyTest \
-	  org.pydl4j.reliability.NativeShutdownTest org.pydl4j.nd.backend.CpuParityTest
+	  org.pydl4j.reliability.NativeShutdownTest org.pydl4j.nd.backend.CpuParityTest org.pydl4j.nn.graph.TrainingFusionTest
 	PYDL4J_WINO_SCRATCH_MB=8 $(ASAN_RUN) org.pydl4j.reliability.LessonPatternSlowCheck 10 3 96
 
 # The competitors the benchmarks measure against (PyTorch CPU, ONNX Runtime): benchmark-only, never dependencies.
